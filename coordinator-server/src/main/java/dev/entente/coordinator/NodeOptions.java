@@ -1,0 +1,210 @@
+package dev.entente.coordinator;
+
+import dev.entente.protocol.Xids;
+import java.io.File;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The command line of {@code entente coordinator}, parsed and checked. Every error names the option.
+ *
+ * <p>Ports: in {@code --dev} mode the client port defaults to 7070, the admin port to 7071 and the
+ * Raft port to 7072. In a cluster each node's Raft address comes from {@code --peers}; its client
+ * port defaults to the Raft port + 1000 and its admin port to the Raft port + 2000, so three nodes
+ * on one host never collide.
+ */
+public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<String, String> peers, String host,
+                          int clientPort, int adminPort, File dataDir, long snapshotThreshold,
+                          Duration electionTimeout, long defaultTimeoutMillis, long maxTimeoutMillis) {
+
+    public static final int CLIENT_PORT_OFFSET = 1000;
+    public static final int ADMIN_PORT_OFFSET = 2000;
+
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+
+    public static final String USAGE = """
+            usage: entente coordinator --dev [--port P] [--admin-port Q] [--raft-port R] [--data-dir D]
+                   entente coordinator --node-id ID --peers ID=host:raftPort,... [--port P] [--admin-port Q] [--data-dir D]
+            options:
+              --dev                   one node on loopback, the embedded default (plain text, for development)
+              --node-id ID            this node's id, one of those named in --peers
+              --peers LIST            every node's Raft address: n1=host:port,n2=host:port,n3=host:port
+              --port P                client (gRPC) port; default 7070 (--dev) or the Raft port + 1000
+              --admin-port Q          admin HTTP port; default 7071 (--dev) or the Raft port + 2000
+              --raft-port R           Raft port with --dev; default 7072
+              --data-dir D            where the Raft log and snapshots live; default ./entente-data/ID
+              --cluster-id C          names the cluster in every XID; default entente
+              --snapshot-threshold N  log entries between snapshots; default 10000
+              --election-timeout MS   Raft election timeout; default 1000
+              --default-timeout MS    transaction timeout when Begin names none; default 60000
+              --max-timeout MS        the longest transaction timeout a client may ask for; default 3600000
+            """;
+
+    /** Bad command-line input; the message names the option. */
+    public static final class InvalidOption extends RuntimeException {
+        public InvalidOption(String message) {
+            super(message);
+        }
+    }
+
+    public static NodeOptions parse(String... args) {
+        Map<String, String> values = new LinkedHashMap<>();
+        boolean dev = false;
+        Iterator<String> it = Arrays.asList(args).iterator();
+        while (it.hasNext()) {
+            String option = it.next();
+            switch (option) {
+                case "--dev" -> dev = true;
+                case "--node-id", "--peers", "--port", "--admin-port", "--raft-port", "--data-dir", "--cluster-id",
+                     "--snapshot-threshold", "--election-timeout", "--default-timeout", "--max-timeout", "--host" -> {
+                    if (!it.hasNext()) {
+                        throw new InvalidOption(option + ": needs a value");
+                    }
+                    if (values.put(option, it.next()) != null) {
+                        throw new InvalidOption(option + ": given twice");
+                    }
+                }
+                default -> throw new InvalidOption(option + ": unknown option (see --help)");
+            }
+        }
+        return dev ? parseDev(values) : parseCluster(values);
+    }
+
+    private static NodeOptions parseDev(Map<String, String> values) {
+        for (String clusterOnly : new String[] {"--peers", "--node-id"}) {
+            if (values.containsKey(clusterOnly)) {
+                throw new InvalidOption(clusterOnly + ": not allowed with --dev (one node on loopback)");
+            }
+        }
+        String host = values.getOrDefault("--host", "127.0.0.1");
+        int raftPort = port(values, "--raft-port", 7072);
+        String nodeId = "dev";
+        return build(values, true, nodeId, Map.of(nodeId, host + ":" + raftPort), host,
+                port(values, "--port", 7070), port(values, "--admin-port", 7071));
+    }
+
+    private static NodeOptions parseCluster(Map<String, String> values) {
+        if (!values.containsKey("--peers") || !values.containsKey("--node-id")) {
+            throw new InvalidOption("--node-id and --peers are required unless --dev is given");
+        }
+        if (values.containsKey("--raft-port") || values.containsKey("--host")) {
+            throw new InvalidOption((values.containsKey("--raft-port") ? "--raft-port" : "--host")
+                    + ": a cluster node takes its Raft address from --peers");
+        }
+        Map<String, String> peers = parsePeers(values.get("--peers"));
+        String nodeId = values.get("--node-id");
+        String own = peers.get(nodeId);
+        if (own == null) {
+            throw new InvalidOption("--node-id: '" + nodeId + "' is not one of the nodes in --peers " + peers.keySet());
+        }
+        String host = own.substring(0, own.lastIndexOf(':'));
+        int raftPort = Integer.parseInt(own.substring(own.lastIndexOf(':') + 1));
+        int clientPort = port(values, "--port", derivedPort("--port", raftPort, CLIENT_PORT_OFFSET));
+        int adminPort = port(values, "--admin-port", derivedPort("--admin-port", raftPort, ADMIN_PORT_OFFSET));
+        return build(values, false, nodeId, peers, host, clientPort, adminPort);
+    }
+
+    private static NodeOptions build(Map<String, String> values, boolean dev, String nodeId, Map<String, String> peers,
+                                     String host, int clientPort, int adminPort) {
+        String clusterId = values.getOrDefault("--cluster-id", "entente");
+        if (!Xids.CLUSTER_ID.matcher(clusterId).matches()) {
+            throw new InvalidOption("--cluster-id: '" + clusterId + "' must be 1-32 letters, digits, '.', '_' or '-'");
+        }
+        File dataDir = new File(values.getOrDefault("--data-dir", "entente-data/" + nodeId)).getAbsoluteFile();
+        if (dataDir.exists() && !dataDir.isDirectory()) {
+            throw new InvalidOption("--data-dir: " + dataDir + " exists and is not a directory");
+        }
+        long defaultTimeout = number(values, "--default-timeout", 60_000, 1, 86_400_000);
+        long maxTimeout = number(values, "--max-timeout", 3_600_000, 1, 86_400_000);
+        if (defaultTimeout > maxTimeout) {
+            throw new InvalidOption("--default-timeout: " + defaultTimeout + " exceeds --max-timeout " + maxTimeout);
+        }
+        return new NodeOptions(dev, clusterId, nodeId, peers, host, clientPort, adminPort, dataDir,
+                number(values, "--snapshot-threshold", 10_000, 1, Long.MAX_VALUE),
+                Duration.ofMillis(number(values, "--election-timeout", 1000, 100, 60_000)),
+                defaultTimeout, maxTimeout);
+    }
+
+    static Map<String, String> parsePeers(String list) {
+        Map<String, String> peers = new LinkedHashMap<>();
+        for (String entry : list.split(",")) {
+            String[] idAndAddress = entry.trim().split("=", 2);
+            if (idAndAddress.length != 2 || !NODE_ID.matcher(idAndAddress[0]).matches()) {
+                throw new InvalidOption("--peers: '" + entry + "' is not id=host:port (ids: letters, digits, '_' or '-')");
+            }
+            String address = idAndAddress[1];
+            int colon = address.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new InvalidOption("--peers: '" + entry + "' has no host:port");
+            }
+            portValue("--peers", address.substring(colon + 1));
+            if (peers.put(idAndAddress[0], address) != null) {
+                throw new InvalidOption("--peers: node id '" + idAndAddress[0] + "' appears twice");
+            }
+        }
+        return peers;
+    }
+
+    /** The client address other nodes assume for a peer until it announces its own. */
+    public static String defaultClientAddress(String raftAddress) {
+        int colon = raftAddress.lastIndexOf(':');
+        return raftAddress.substring(0, colon) + ":" + (Integer.parseInt(raftAddress.substring(colon + 1)) + CLIENT_PORT_OFFSET);
+    }
+
+    private static int derivedPort(String option, int raftPort, int offset) {
+        if (raftPort + offset > 65535) {
+            throw new InvalidOption(option + ": the default (Raft port " + raftPort + " + " + offset
+                    + ") is not a valid port; give " + option + " explicitly");
+        }
+        return raftPort + offset;
+    }
+
+    private static int port(Map<String, String> values, String option, int fallback) {
+        String value = values.get(option);
+        return value == null ? fallback : portValue(option, value);
+    }
+
+    private static int portValue(String option, String value) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidOption(option + ": expected a port number 1-65535, got '" + value + "'");
+    }
+
+    private static long number(Map<String, String> values, String option, long fallback, long min, long max) {
+        String value = values.get(option);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            long number = Long.parseLong(value);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidOption(option + ": expected a whole number from " + min + " to " + max + ", got '" + value + "'");
+    }
+
+    public String raftAddress() {
+        return peers.get(nodeId);
+    }
+
+    public String clientAddress() {
+        return host + ":" + clientPort;
+    }
+
+    public String adminAddress() {
+        return host + ":" + adminPort;
+    }
+}

@@ -1,0 +1,276 @@
+package dev.entente.coordinator.phase2;
+
+import dev.entente.coordinator.admin.CoordinatorMetrics;
+import dev.entente.coordinator.log.BranchRef;
+import dev.entente.coordinator.log.CompletionRecord;
+import dev.entente.coordinator.log.DecisionRecord;
+import dev.entente.coordinator.log.LogRecord;
+import dev.entente.coordinator.raft.ReplicatedLog;
+import dev.entente.coordinator.session.RmSessions;
+import dev.entente.coordinator.session.ServerRmSession;
+import dev.entente.coordinator.txn.TransactionTable;
+import dev.entente.protocol.BranchAck;
+import dev.entente.protocol.BranchCommand;
+import dev.entente.protocol.Outcome;
+import dev.entente.protocol.PhaseTwoAction;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Phase 2, driven by the leader alone: pushes BranchCommit / BranchRollback for every branch of every
+ * decided transaction to an RM session serving the branch's resource, and sends again with backoff
+ * until each branch is acknowledged. Finished transactions are recorded in batched completion
+ * records. A new leader starts from the replicated table, so no decided transaction is left behind.
+ *
+ * <p>All state is confined to one scheduler thread; other threads hand work to it.
+ */
+public final class PhaseTwoDriver implements TransactionTable.DecisionListener, RmSessions.Listener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PhaseTwoDriver.class);
+    private static final long FIRST_RETRY_MILLIS = 100;
+    private static final long MAX_RETRY_MILLIS = 10_000;
+    private static final int MAX_COMPLETIONS_PER_RECORD = 1000;
+
+    /** How the driver is tuned. */
+    public record Settings(Duration ackTimeout, Duration completionFlushInterval) {
+    }
+
+    private final TransactionTable table;
+    private final RmSessions sessions;
+    private final ReplicatedLog log;
+    private final ScheduledExecutorService executor;
+    private final CoordinatorMetrics metrics;
+    private final Settings settings;
+    private final Map<String, Task> tasks = new HashMap<>();
+    private final List<String> completed = new ArrayList<>();
+    private volatile boolean leading;
+
+    public PhaseTwoDriver(TransactionTable table, RmSessions sessions, ReplicatedLog log,
+                          ScheduledExecutorService executor, CoordinatorMetrics metrics, Settings settings) {
+        this.table = table;
+        this.sessions = sessions;
+        this.log = log;
+        this.executor = executor;
+        this.metrics = metrics;
+        this.settings = settings;
+        long flush = settings.completionFlushInterval().toMillis();
+        executor.scheduleWithFixedDelay(this::flushCompletions, flush, flush, TimeUnit.MILLISECONDS);
+    }
+
+    /** This node became a ready leader: take over phase 2 of every decided, unfinished transaction. */
+    public void leadershipGained() {
+        leading = true;
+        executor.execute(() -> {
+            List<DecisionRecord> unfinished = table.pendingDecisions();
+            if (!unfinished.isEmpty()) {
+                LOG.info("resuming phase 2 of {} decided transactions", unfinished.size());
+            }
+            unfinished.forEach(this::track);
+        });
+    }
+
+    public void leadershipLost() {
+        leading = false;
+        executor.execute(() -> {
+            tasks.values().forEach(Task::abandon);
+            tasks.clear();
+            completed.clear();
+        });
+    }
+
+    @Override
+    public void decided(DecisionRecord decision) {
+        if (leading) {
+            executor.execute(() -> track(decision));
+        }
+    }
+
+    @Override
+    public void sessionOpened(ServerRmSession session) {
+        executor.execute(() -> tasks.values().forEach(task -> task.sessionAvailable(session)));
+    }
+
+    @Override
+    public void acknowledged(ServerRmSession session, BranchAck ack) {
+        executor.execute(() -> {
+            Task task = tasks.get(ack.getXid());
+            if (task != null) {
+                task.acknowledged(ack);
+            }
+        });
+    }
+
+    /**
+     * Completes when every branch of {@code xid} acknowledged phase 2 (at once if it is not being
+     * driven here), or with false after {@code timeout}.
+     */
+    public CompletableFuture<Boolean> awaitDone(String xid, Duration timeout) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        executor.execute(() -> {
+            Task task = tasks.get(xid);
+            if (task == null) {
+                done.complete(table.pendingDecision(xid).isEmpty() || completed.contains(xid));
+            } else {
+                task.waiters.add(done);
+            }
+        });
+        return done.completeOnTimeout(false, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public int inProgress() {
+        return tasks.size();
+    }
+
+    private void track(DecisionRecord decision) {
+        if (!leading || tasks.containsKey(decision.getXid())) {
+            return;
+        }
+        Task task = new Task(decision);
+        tasks.put(decision.getXid(), task);
+        task.start();
+    }
+
+    private void finished(Task task) {
+        tasks.remove(task.decision.getXid());
+        completed.add(task.decision.getXid());
+        task.waiters.forEach(w -> w.complete(true));
+    }
+
+    private void flushCompletions() {
+        if (!leading || completed.isEmpty()) {
+            return;
+        }
+        List<String> batch = new ArrayList<>(completed.subList(0, Math.min(completed.size(), MAX_COMPLETIONS_PER_RECORD)));
+        completed.subList(0, batch.size()).clear();
+        CompletionRecord record = CompletionRecord.newBuilder().addAllXids(batch)
+                .setCompletedAtMillis(System.currentTimeMillis()).build();
+        metrics.completionRecords.increment();
+        log.append(LogRecord.newBuilder().setCompletion(record).build()).whenComplete((reply, failure) -> {
+            if (failure != null) {
+                LOG.debug("completion record of {} transactions not written: {}", batch.size(), failure.toString());
+                executor.execute(() -> {
+                    if (leading) {
+                        completed.addAll(batch);
+                    }
+                });
+            }
+        });
+    }
+
+    /** Phase 2 of one decided transaction. */
+    private final class Task {
+        final DecisionRecord decision;
+        final Map<Long, BranchProgress> branches = new HashMap<>();
+        final List<CompletableFuture<Boolean>> waiters = new ArrayList<>();
+
+        Task(DecisionRecord decision) {
+            this.decision = decision;
+            for (BranchRef ref : decision.getBranchesList()) {
+                branches.put(ref.getBranchId(), new BranchProgress(ref));
+            }
+        }
+
+        void start() {
+            if (branches.isEmpty()) {
+                finished(this);
+                return;
+            }
+            branches.values().forEach(this::dispatch);
+        }
+
+        void dispatch(BranchProgress branch) {
+            if (branch.acked || !leading) {
+                return;
+            }
+            branch.cancelTimer();
+            Optional<ServerRmSession> session = sessions.pick(branch.ref.getResource(), branch.ref.getInstanceId());
+            BranchCommand command = BranchCommand.newBuilder().setXid(decision.getXid())
+                    .setBranchId(branch.ref.getBranchId()).setResource(branch.ref.getResource())
+                    .setAction(decision.getOutcome() == Outcome.COMMITTED ? PhaseTwoAction.COMMIT : PhaseTwoAction.ROLLBACK)
+                    .build();
+            if (session.isPresent() && session.get().send(command)) {
+                if (branch.attempts++ > 0) {
+                    metrics.phaseTwoRetries.increment();
+                }
+                metrics.phaseTwoCommands.increment();
+                branch.waitingForSession = false;
+                branch.schedule(() -> dispatch(branch), Math.max(settings.ackTimeout().toMillis(), branch.backoff()));
+            } else {
+                branch.waitingForSession = true;
+                branch.schedule(() -> dispatch(branch), branch.backoff());
+            }
+        }
+
+        void sessionAvailable(ServerRmSession session) {
+            for (BranchProgress branch : branches.values()) {
+                if (!branch.acked && branch.waitingForSession && session.serves(branch.ref.getResource())) {
+                    dispatch(branch);
+                }
+            }
+        }
+
+        void acknowledged(BranchAck ack) {
+            BranchProgress branch = branches.get(ack.getBranchId());
+            if (branch == null || branch.acked) {
+                return;
+            }
+            if (!ack.getDone()) {
+                LOG.warn("phase 2 of {} branch {} on {} failed at the RM: {}; retrying", decision.getXid(),
+                        ack.getBranchId(), branch.ref.getResource(), ack.getError());
+                branch.schedule(() -> dispatch(branch), branch.backoff());
+                return;
+            }
+            branch.acked = true;
+            branch.cancelTimer();
+            if (branches.values().stream().allMatch(b -> b.acked)) {
+                finished(this);
+            }
+        }
+
+        void abandon() {
+            branches.values().forEach(BranchProgress::cancelTimer);
+            waiters.forEach(w -> w.complete(false));
+        }
+    }
+
+    private final class BranchProgress {
+        final BranchRef ref;
+        boolean acked;
+        boolean waitingForSession;
+        int attempts;
+        long nextBackoffMillis = FIRST_RETRY_MILLIS;
+        ScheduledFuture<?> timer;
+
+        BranchProgress(BranchRef ref) {
+            this.ref = ref;
+        }
+
+        long backoff() {
+            long delay = nextBackoffMillis;
+            nextBackoffMillis = Math.min(nextBackoffMillis * 2, MAX_RETRY_MILLIS);
+            return delay;
+        }
+
+        void schedule(Runnable action, long delayMillis) {
+            cancelTimer();
+            timer = executor.schedule(action, delayMillis, TimeUnit.MILLISECONDS);
+        }
+
+        void cancelTimer() {
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.entente.coordinator.raft;
+
+import dev.entente.coordinator.log.ApplyReply;
+import dev.entente.coordinator.log.LogRecord;
+import dev.entente.coordinator.log.StatusQuery;
+import dev.entente.coordinator.log.TableSnapshot;
+import dev.entente.coordinator.txn.TransactionTable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.MD5FileUtil;
+
+/**
+ * The Raft state machine of the coordinator: applies decision, completion and node-address records to
+ * the {@link TransactionTable}, answers linearizable status reads, and snapshots the table.
+ */
+public final class TransactionStateMachine extends BaseStateMachine {
+
+    /** Told when this node gains or loses the ability to serve as leader. */
+    public interface LeadershipListener {
+        void leaderReady();
+
+        void leadershipLost();
+    }
+
+    private final TransactionTable table;
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private volatile LeadershipListener leadership = new LeadershipListener() {
+        @Override
+        public void leaderReady() {
+        }
+
+        @Override
+        public void leadershipLost() {
+        }
+    };
+
+    public TransactionStateMachine(TransactionTable table) {
+        this.table = table;
+    }
+
+    public void setLeadershipListener(LeadershipListener leadership) {
+        this.leadership = leadership;
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        storage.init(raftStorage);
+        reinitialize();
+    }
+
+    @Override
+    public void reinitialize() throws IOException {
+        SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+        if (snapshot == null) {
+            return;
+        }
+        Path file = snapshot.getFile().getPath();
+        if (snapshot.getFile().getFileDigest() != null) {
+            MD5FileUtil.verifySavedMD5(file.toFile(), snapshot.getFile().getFileDigest());
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            table.restore(TableSnapshot.parseFrom(in));
+        }
+        updateLastAppliedTermIndex(snapshot.getTermIndex());
+    }
+
+    @Override
+    public SimpleStateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException {
+        TableSnapshot snapshot;
+        TermIndex applied;
+        synchronized (table) {
+            snapshot = table.snapshot();
+            applied = getLastAppliedTermIndex();
+        }
+        if (applied == null || applied.getIndex() < 0) {
+            return RaftLog.INVALID_LOG_INDEX;
+        }
+        java.io.File file = storage.getSnapshotFile(applied.getTerm(), applied.getIndex());
+        try (OutputStream out = Files.newOutputStream(file.toPath())) {
+            snapshot.writeTo(out);
+        }
+        FileInfo info = new FileInfo(file.toPath(), MD5FileUtil.computeAndSaveMd5ForFile(file));
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(info, applied));
+        return applied.getIndex();
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        LogRecord record;
+        try {
+            record = LogRecord.parseFrom(entry.getStateMachineLogEntry().getLogData().toByteArray());
+        } catch (IOException e) {
+            // a record this version cannot read; skip it rather than stop the group
+            LOG.error("unreadable log record at {}: {}", TermIndex.valueOf(entry), e.toString());
+            updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+            return CompletableFuture.completedFuture(Message.EMPTY);
+        }
+        ApplyReply reply = ApplyReply.getDefaultInstance();
+        synchronized (table) {
+            switch (record.getKindCase()) {
+                case DECISION -> reply = table.applyDecision(record.getDecision(), entry.getTerm());
+                case COMPLETION -> table.applyCompletion(record.getCompletion());
+                case NODE_ADDRESS -> table.applyNodeAddress(record.getNodeAddress());
+                default -> LOG.warn("empty log record at {}", TermIndex.valueOf(entry));
+            }
+            updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        }
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply.toByteArray())));
+    }
+
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        try {
+            StatusQuery query = StatusQuery.parseFrom(request.getContent().toByteArray());
+            byte[] answer = table.status(query.getXid()).toByteArray();
+            return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(answer)));
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public void notifyLeaderReady() {
+        leadership.leaderReady();
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeaderId) {
+        if (!member.getPeerId().equals(newLeaderId)) {
+            leadership.leadershipLost();
+        }
+    }
+}

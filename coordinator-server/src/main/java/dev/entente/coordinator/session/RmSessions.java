@@ -1,0 +1,112 @@
+package dev.entente.coordinator.session;
+
+import dev.entente.protocol.BranchAck;
+import dev.entente.protocol.SessionDown;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RM sessions connected to this node, one per application instance. A session that sends nothing
+ * for three heartbeat intervals is taken for dead and closed.
+ */
+public final class RmSessions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RmSessions.class);
+
+    /** Told about sessions that open and acks that arrive. */
+    public interface Listener {
+        void sessionOpened(ServerRmSession session);
+
+        void acknowledged(ServerRmSession session, BranchAck ack);
+    }
+
+    private final String nodeId;
+    private final long heartbeatMillis;
+    private final Supplier<Metadata> leaderTrailers;
+    private final ConcurrentHashMap<String, ServerRmSession> byInstance = new ConcurrentHashMap<>();
+    private volatile Listener listener;
+
+    public RmSessions(String nodeId, long heartbeatMillis, ScheduledExecutorService timer, Supplier<Metadata> leaderTrailers) {
+        this.nodeId = nodeId;
+        this.heartbeatMillis = heartbeatMillis;
+        this.leaderTrailers = leaderTrailers;
+        timer.scheduleWithFixedDelay(this::closeSilentSessions, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
+    }
+
+    public void setListener(Listener listener) {
+        this.listener = listener;
+    }
+
+    /** The coordinator's end of a new session stream. */
+    public ServerRmSession accept(StreamObserver<SessionDown> down) {
+        return new ServerRmSession(down, this, nodeId);
+    }
+
+    long heartbeatMillis() {
+        return heartbeatMillis;
+    }
+
+    Metadata trailersForClose() {
+        return leaderTrailers.get();
+    }
+
+    void opened(ServerRmSession session) {
+        ServerRmSession previous = byInstance.put(session.instanceId(), session);
+        if (previous != null && previous != session) {
+            previous.close(Status.ABORTED.withDescription("replaced by a newer session of instance " + session.instanceId()));
+        }
+        LOG.info("RM session opened: app={} instance={} resources={}", session.app(), session.instanceId(), session.resources());
+        listener.sessionOpened(session);
+    }
+
+    void closed(ServerRmSession session) {
+        if (byInstance.remove(session.instanceId(), session)) {
+            LOG.info("RM session closed: instance={}", session.instanceId());
+        }
+    }
+
+    void acknowledged(ServerRmSession session, BranchAck ack) {
+        listener.acknowledged(session, ack);
+    }
+
+    /** A live session for {@code resource}: the preferred instance's if it serves it, else any. */
+    public Optional<ServerRmSession> pick(String resource, String preferredInstance) {
+        ServerRmSession preferred = byInstance.get(preferredInstance);
+        if (preferred != null && preferred.serves(resource)) {
+            return Optional.of(preferred);
+        }
+        return byInstance.values().stream().filter(s -> s.serves(resource)).findFirst();
+    }
+
+    public int size() {
+        return byInstance.size();
+    }
+
+    public List<ServerRmSession> all() {
+        return List.copyOf(byInstance.values());
+    }
+
+    /** Ends every session (this node stopped leading): RMs reconnect to the new leader. */
+    public void closeAll(String why) {
+        byInstance.values().forEach(s -> s.close(Status.UNAVAILABLE.withDescription(why)));
+    }
+
+    private void closeSilentSessions() {
+        long limit = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(3 * heartbeatMillis);
+        for (ServerRmSession session : byInstance.values()) {
+            if (session.lastSeenNanos() < limit) {
+                LOG.warn("RM session {} silent for {} ms: closing it", session.instanceId(), 3 * heartbeatMillis);
+                session.close(Status.DEADLINE_EXCEEDED.withDescription("no heartbeat for " + 3 * heartbeatMillis + " ms"));
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.entente.coordinator.txn;
+
+import dev.entente.coordinator.log.ApplyReply;
+import dev.entente.coordinator.log.BranchRef;
+import dev.entente.coordinator.log.DecisionRecord;
+import dev.entente.protocol.BranchVote;
+import dev.entente.protocol.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * A global transaction between Begin and its decision, held only in the leader's memory (presumed
+ * abort: if the leader dies, nobody needs to know it existed). Guarded by its own monitor.
+ */
+final class ActiveTransaction {
+
+    record Branch(long id, String resource, String instanceId, BranchVote vote, String reason) {
+        Branch voted(BranchVote newVote, String why) {
+            return new Branch(id, resource, instanceId, newVote, why);
+        }
+    }
+
+    final String xid;
+    final String name;
+    final String app;
+    final long begunAtMillis;
+    final long timeoutMillis;
+    private final List<Branch> branches = new ArrayList<>();
+    private CompletableFuture<ApplyReply> decision;
+    private boolean sealed; // a decision was submitted: the branch list may no longer change
+    ScheduledFuture<?> timeout;
+
+    ActiveTransaction(String xid, String name, String app, long begunAtMillis, long timeoutMillis) {
+        this.xid = xid;
+        this.name = name;
+        this.app = app;
+        this.begunAtMillis = begunAtMillis;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    synchronized long register(String resource, String instanceId) {
+        requireUndecided("register a branch on " + resource);
+        long id = branches.size() + 1L;
+        branches.add(new Branch(id, resource, instanceId, BranchVote.BRANCH_VOTE_UNSPECIFIED, ""));
+        return id;
+    }
+
+    synchronized void vote(long branchId, BranchVote vote, String reason) {
+        if (branchId < 1 || branchId > branches.size()) {
+            throw Rejection.invalid("transaction " + xid + " has no branch " + branchId);
+        }
+        requireUndecided("report branch " + branchId + " " + vote);
+        Branch branch = branches.get((int) (branchId - 1));
+        branches.set((int) (branchId - 1), branch.voted(vote, reason));
+    }
+
+    private void requireUndecided(String what) {
+        if (sealed) {
+            throw new Rejection(Rejection.Kind.NOT_ACTIVE, "cannot " + what + ": transaction " + xid + " is already being decided");
+        }
+    }
+
+    synchronized List<Branch> branches() {
+        return List.copyOf(branches);
+    }
+
+    /**
+     * The decision record this transaction gets if the TM asks for {@code wanted}: a commit becomes a
+     * rollback when a branch failed or never voted.
+     */
+    synchronized DecisionRecord decisionFor(Outcome wanted, String rollbackReason, long nowMillis) {
+        Outcome outcome = wanted;
+        String reason = rollbackReason;
+        if (wanted == Outcome.COMMITTED) {
+            for (Branch branch : branches) {
+                if (branch.vote() == BranchVote.FAILED) {
+                    outcome = Outcome.ROLLED_BACK;
+                    reason = "branch " + branch.id() + " on " + branch.resource() + " failed to prepare: " + branch.reason();
+                    break;
+                }
+                if (branch.vote() == BranchVote.BRANCH_VOTE_UNSPECIFIED) {
+                    outcome = Outcome.ROLLED_BACK;
+                    reason = "branch " + branch.id() + " on " + branch.resource() + " never prepared";
+                    break;
+                }
+            }
+        }
+        DecisionRecord.Builder record = DecisionRecord.newBuilder().setXid(xid).setOutcome(outcome)
+                .setReason(outcome == Outcome.COMMITTED ? "" : reason)
+                .setDecidedAtMillis(nowMillis).setBegunAtMillis(begunAtMillis).setName(name).setApp(app);
+        for (Branch branch : branches) {
+            if (branch.vote() != BranchVote.READ_ONLY) {
+                record.addBranches(BranchRef.newBuilder().setBranchId(branch.id())
+                        .setResource(branch.resource()).setInstanceId(branch.instanceId()));
+            }
+        }
+        return record.build();
+    }
+
+    synchronized CompletableFuture<ApplyReply> decision() {
+        return decision;
+    }
+
+    synchronized void deciding(CompletableFuture<ApplyReply> pending) {
+        this.decision = pending;
+        this.sealed = true;
+    }
+
+    /** A decision attempt that failed before it was known to be committed may be made again. */
+    synchronized void decisionFailed(CompletableFuture<ApplyReply> failed) {
+        if (decision == failed) {
+            decision = null;
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package dev.entente.coordinator.txn;
+
+import dev.entente.coordinator.admin.CoordinatorMetrics;
+import dev.entente.coordinator.log.ApplyReply;
+import dev.entente.coordinator.log.DecisionRecord;
+import dev.entente.coordinator.log.LogRecord;
+import dev.entente.coordinator.log.StatusAnswer;
+import dev.entente.coordinator.raft.ReplicatedLog;
+import dev.entente.protocol.BeginReply;
+import dev.entente.protocol.BranchVote;
+import dev.entente.protocol.Outcome;
+import dev.entente.protocol.OutcomeReply;
+import dev.entente.protocol.Xids;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader's table of undecided transactions: Begin, branch registration and votes, the
+ * commit/rollback decision (one replicated record), and timeouts. Everything here is lost when the
+ * leader goes, which presumed abort allows: a transaction no decision names rolls back.
+ */
+public final class ActiveTransactions implements TransactionTable.DecisionListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ActiveTransactions.class);
+    private static final int MAX_NAME = 200;
+    private static final int MAX_RESOURCE = 256;
+
+    /** Limits on what clients may ask for. */
+    public record Limits(long defaultTimeoutMillis, long maxTimeoutMillis) {
+    }
+
+    private final String clusterId;
+    private final ReplicatedLog log;
+    private final ScheduledExecutorService timer;
+    private final CoordinatorMetrics metrics;
+    private final Limits limits;
+    private final ConcurrentHashMap<String, ActiveTransaction> active = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
+
+    public ActiveTransactions(String clusterId, ReplicatedLog log, ScheduledExecutorService timer,
+                              CoordinatorMetrics metrics, Limits limits) {
+        this.clusterId = clusterId;
+        this.log = log;
+        this.timer = timer;
+        this.metrics = metrics;
+        this.limits = limits;
+    }
+
+    public BeginReply begin(String name, long timeoutMillis, String app) {
+        if (name.length() > MAX_NAME || app.length() > MAX_NAME) {
+            throw Rejection.invalid("Begin: name and app may have at most " + MAX_NAME + " characters");
+        }
+        if (timeoutMillis < 0 || timeoutMillis > limits.maxTimeoutMillis()) {
+            throw Rejection.invalid("Begin: timeout_millis must be between 0 (the default, "
+                    + limits.defaultTimeoutMillis() + ") and " + limits.maxTimeoutMillis() + ", got " + timeoutMillis);
+        }
+        long timeout = timeoutMillis == 0 ? limits.defaultTimeoutMillis() : timeoutMillis;
+        String xid = Xids.format(clusterId, log.term(), sequence.incrementAndGet());
+        ActiveTransaction tx = new ActiveTransaction(xid, name, app, System.currentTimeMillis(), timeout);
+        active.put(xid, tx);
+        tx.timeout = timer.schedule(() -> timedOut(tx), timeout, TimeUnit.MILLISECONDS);
+        metrics.begun.increment();
+        return BeginReply.newBuilder().setXid(xid).setTimeoutMillis(timeout).build();
+    }
+
+    public long registerBranch(String xid, String resource, String instanceId) {
+        if (resource.isBlank() || resource.length() > MAX_RESOURCE) {
+            throw Rejection.invalid("RegisterBranch " + xid + ": resource must be 1-" + MAX_RESOURCE + " characters");
+        }
+        if (instanceId.length() > MAX_RESOURCE) {
+            throw Rejection.invalid("RegisterBranch " + xid + ": instance_id may have at most " + MAX_RESOURCE + " characters");
+        }
+        return requireActive(xid, "RegisterBranch").register(resource, instanceId);
+    }
+
+    public void reportBranch(String xid, long branchId, BranchVote vote, String reason) {
+        if (vote != BranchVote.PREPARED && vote != BranchVote.READ_ONLY && vote != BranchVote.FAILED) {
+            throw Rejection.invalid("ReportBranch " + xid + " branch " + branchId + ": vote must be PREPARED, READ_ONLY or FAILED");
+        }
+        requireActive(xid, "ReportBranch").vote(branchId, vote, reason);
+    }
+
+    /** Commit ({@code wanted} COMMITTED) or roll back; the same answer on every retry. */
+    public CompletableFuture<OutcomeReply> end(String xid, Outcome wanted, String reason) {
+        requireWellFormed(xid, wanted == Outcome.COMMITTED ? "Commit" : "Rollback");
+        ActiveTransaction tx = active.get(xid);
+        if (tx == null) {
+            return log.status(xid).thenApply(answer -> {
+                if (answer.getOutcome() == Outcome.UNKNOWN) {
+                    throw new Rejection(Rejection.Kind.UNKNOWN, "transaction " + xid + " is unknown: " + answer.getReason());
+                }
+                return reply(xid, answer);
+            });
+        }
+        String why = wanted == Outcome.ROLLED_BACK ? "rolled back by the application" + (reason.isEmpty() ? "" : ": " + reason) : "";
+        return decide(tx, wanted, why).thenApply(applied -> OutcomeReply.newBuilder().setXid(xid)
+                .setOutcome(applied.getOutcome()).setReason(applied.getReason()).build());
+    }
+
+    /** The outcome as known now: ACTIVE for a transaction in this leader's memory, else the replicated state. */
+    public CompletableFuture<OutcomeReply> status(String xid) {
+        requireWellFormed(xid, "Status");
+        if (active.containsKey(xid)) {
+            return CompletableFuture.completedFuture(OutcomeReply.newBuilder().setXid(xid).setOutcome(Outcome.ACTIVE).build());
+        }
+        return log.status(xid).thenApply(answer -> reply(xid, answer));
+    }
+
+    private static OutcomeReply reply(String xid, StatusAnswer answer) {
+        return OutcomeReply.newBuilder().setXid(xid).setOutcome(answer.getOutcome()).setReason(answer.getReason())
+                .setPhaseTwoDone(answer.getPhaseTwoDone()).build();
+    }
+
+    private CompletableFuture<ApplyReply> decide(ActiveTransaction tx, Outcome wanted, String reason) {
+        CompletableFuture<ApplyReply> decision;
+        synchronized (tx) {
+            if (tx.decision() != null) {
+                return tx.decision();
+            }
+            DecisionRecord record = tx.decisionFor(wanted, reason, System.currentTimeMillis());
+            long started = System.nanoTime();
+            decision = log.append(LogRecord.newBuilder().setDecision(record).build());
+            tx.deciding(decision);
+            decision.whenComplete((applied, failure) -> {
+                if (failure != null) {
+                    tx.decisionFailed(decision);
+                    LOG.warn("decision for {} not replicated: {}", tx.xid, failure.toString());
+                    return;
+                }
+                metrics.decisionLatency(System.nanoTime() - started);
+                (applied.getOutcome() == Outcome.COMMITTED ? metrics.committed : metrics.rolledBack).increment();
+            });
+        }
+        return decision.handle((applied, failure) -> {
+            if (failure != null) {
+                throw new Rejection(Rejection.Kind.UNAVAILABLE, "the decision for " + tx.xid
+                        + " could not be replicated to a majority of coordinator nodes (" + rootMessage(failure)
+                        + "); its outcome is unknown until a retry of Commit/Rollback or Status answers");
+            }
+            return applied;
+        });
+    }
+
+    private void timedOut(ActiveTransaction tx) {
+        if (active.get(tx.xid) != tx) {
+            return;
+        }
+        LOG.info("transaction {} ({}) timed out after {} ms: rolling back", tx.xid, tx.name, tx.timeoutMillis);
+        metrics.timedOut.increment();
+        decide(tx, Outcome.ROLLED_BACK, "timed out after " + tx.timeoutMillis + " ms").exceptionally(failure -> {
+            if (active.get(tx.xid) == tx) {
+                tx.timeout = timer.schedule(() -> timedOut(tx), 1, TimeUnit.SECONDS);
+            }
+            return null;
+        });
+    }
+
+    /** A decision took effect (on any node): the transaction leaves the active table. */
+    @Override
+    public void decided(DecisionRecord decision) {
+        ActiveTransaction tx = active.remove(decision.getXid());
+        if (tx != null && tx.timeout != null) {
+            tx.timeout.cancel(false);
+        }
+    }
+
+    /** This node stopped leading: its undecided transactions are gone (presumed abort). */
+    public void leadershipLost() {
+        active.values().forEach(tx -> {
+            if (tx.timeout != null) {
+                tx.timeout.cancel(false);
+            }
+        });
+        if (!active.isEmpty()) {
+            LOG.warn("leadership lost with {} undecided transactions: they will be presumed aborted", active.size());
+        }
+        active.clear();
+    }
+
+    private ActiveTransaction requireActive(String xid, String operation) {
+        requireWellFormed(xid, operation);
+        ActiveTransaction tx = active.get(xid);
+        if (tx == null) {
+            throw new Rejection(Rejection.Kind.UNKNOWN, operation + ": transaction " + xid + " is not active on this "
+                    + "coordinator: it was already decided, or never begun here, or lost in a leader change (presumed aborted)");
+        }
+        return tx;
+    }
+
+    private void requireWellFormed(String xid, String operation) {
+        if (!Xids.isWellFormed(xid)) {
+            throw Rejection.invalid(operation + ": '" + abbreviate(xid) + "' is not an XID (expected cluster:term:sequence)");
+        }
+        if (!Xids.clusterId(xid).equals(clusterId)) {
+            throw Rejection.invalid(operation + ": XID " + xid + " belongs to cluster '" + Xids.clusterId(xid)
+                    + "', this is '" + clusterId + "'");
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 80) + "...";
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    public int size() {
+        return active.size();
+    }
+
+    /** A read-only view of one undecided transaction, for the admin endpoints. */
+    public record View(String xid, String name, String app, long begunAtMillis, long timeoutMillis, List<String> branches) {
+    }
+
+    public List<View> views() {
+        Collection<ActiveTransaction> all = active.values();
+        return all.stream().map(tx -> new View(tx.xid, tx.name, tx.app, tx.begunAtMillis, tx.timeoutMillis,
+                tx.branches().stream().map(b -> b.id() + ":" + b.resource() + ":" + b.vote()).toList())).toList();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.entente.coordinator.txn;
+
+/** A request the coordinator refuses; the message names the transaction, branch or field involved. */
+public final class Rejection extends RuntimeException {
+
+    /** Why, in the terms the protocol's error codes use. */
+    public enum Kind {
+        /** A malformed field. */
+        INVALID,
+        /** The XID is unknown: never begun here, or lost before its decision (presumed aborted). */
+        UNKNOWN,
+        /** The transaction is no longer active. */
+        NOT_ACTIVE,
+        /** This node cannot serve now (not the leader, or the decision could not be replicated). */
+        UNAVAILABLE
+    }
+
+    private final Kind kind;
+
+    public Rejection(Kind kind, String message) {
+        super(message, null, false, false);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public static Rejection invalid(String message) {
+        return new Rejection(Kind.INVALID, message);
+    }
+}

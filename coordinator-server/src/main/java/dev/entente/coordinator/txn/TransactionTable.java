@@ -1,0 +1,146 @@
+package dev.entente.coordinator.txn;
+
+import dev.entente.coordinator.log.ApplyReply;
+import dev.entente.coordinator.log.CompletionRecord;
+import dev.entente.coordinator.log.DecisionRecord;
+import dev.entente.coordinator.log.FinishedOutcome;
+import dev.entente.coordinator.log.NodeAddressRecord;
+import dev.entente.coordinator.log.StatusAnswer;
+import dev.entente.coordinator.log.TableSnapshot;
+import dev.entente.protocol.Outcome;
+import dev.entente.protocol.Xids;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The replicated part of the coordinator's state, changed only by applying Raft log records, in log
+ * order, identically on every node: decided transactions whose phase 2 is not finished, the outcomes
+ * of recently finished ones (so a retried Commit gets the same answer), and where each node that led
+ * can be reached. Undecided transactions are not here: by presumed abort they need no durability.
+ */
+public final class TransactionTable {
+
+    /** Told about every decision that takes effect, on the thread that applies the log. */
+    public interface DecisionListener {
+        void decided(DecisionRecord decision);
+    }
+
+    private final long retentionMillis;
+    private final Map<String, DecisionRecord> pending = new LinkedHashMap<>();
+    private final LinkedHashMap<String, FinishedOutcome> finished = new LinkedHashMap<>();
+    private final Map<String, NodeAddressRecord> nodes = new HashMap<>();
+    private volatile DecisionListener listener = decision -> { };
+
+    public TransactionTable(long retentionMillis) {
+        this.retentionMillis = retentionMillis;
+    }
+
+    public void setListener(DecisionListener listener) {
+        this.listener = listener;
+    }
+
+    /**
+     * Applies a decision written in Raft term {@code entryTerm}. The first decision for an XID stands.
+     * A commit decision is valid only in the term its transaction was begun in: only that term's
+     * leader knew the transaction's branches and votes, and a later leader may already have answered
+     * "unknown, presumed aborted" to a recovering RM.
+     */
+    public ApplyReply applyDecision(DecisionRecord decision, long entryTerm) {
+        DecisionRecord effective;
+        synchronized (this) {
+            Optional<ApplyReply> standing = standingOutcome(decision.getXid());
+            if (standing.isPresent()) {
+                return standing.get();
+            }
+            effective = decision;
+            if (decision.getOutcome() == Outcome.COMMITTED && Xids.term(decision.getXid()) != entryTerm) {
+                effective = decision.toBuilder().setOutcome(Outcome.ROLLED_BACK)
+                        .setReason("the commit decision reached the log after a leader change (term "
+                                + entryTerm + ", transaction began in term " + Xids.term(decision.getXid()) + ")")
+                        .build();
+            }
+            pending.put(effective.getXid(), effective);
+        }
+        listener.decided(effective);
+        return ApplyReply.newBuilder().setOutcome(effective.getOutcome()).setReason(effective.getReason()).build();
+    }
+
+    /** Moves finished transactions out of the pending set; forgets outcomes older than the retention. */
+    public synchronized void applyCompletion(CompletionRecord completion) {
+        for (String xid : completion.getXidsList()) {
+            DecisionRecord decision = pending.remove(xid);
+            if (decision != null) {
+                finished.put(xid, FinishedOutcome.newBuilder().setXid(xid).setOutcome(decision.getOutcome())
+                        .setReason(decision.getReason()).setCompletedAtMillis(completion.getCompletedAtMillis()).build());
+            }
+        }
+        long horizon = completion.getCompletedAtMillis() - retentionMillis;
+        Iterator<FinishedOutcome> oldest = finished.values().iterator();
+        while (oldest.hasNext() && oldest.next().getCompletedAtMillis() < horizon) {
+            oldest.remove();
+        }
+    }
+
+    public synchronized void applyNodeAddress(NodeAddressRecord address) {
+        nodes.put(address.getNodeId(), address);
+    }
+
+    public synchronized StatusAnswer status(String xid) {
+        DecisionRecord decision = pending.get(xid);
+        if (decision != null) {
+            return StatusAnswer.newBuilder().setOutcome(decision.getOutcome()).setReason(decision.getReason()).build();
+        }
+        FinishedOutcome done = finished.get(xid);
+        if (done != null) {
+            return StatusAnswer.newBuilder().setOutcome(done.getOutcome()).setReason(done.getReason())
+                    .setPhaseTwoDone(true).build();
+        }
+        return StatusAnswer.newBuilder().setOutcome(Outcome.UNKNOWN)
+                .setReason("no decision names " + xid + ": it was never decided (presumed aborted), "
+                        + "or it finished more than " + retentionMillis / 1000 + " s ago")
+                .build();
+    }
+
+    private Optional<ApplyReply> standingOutcome(String xid) {
+        StatusAnswer answer = status(xid);
+        if (answer.getOutcome() == Outcome.UNKNOWN) {
+            return Optional.empty();
+        }
+        return Optional.of(ApplyReply.newBuilder().setOutcome(answer.getOutcome()).setReason(answer.getReason()).build());
+    }
+
+    public synchronized List<DecisionRecord> pendingDecisions() {
+        return new ArrayList<>(pending.values());
+    }
+
+    public synchronized Optional<DecisionRecord> pendingDecision(String xid) {
+        return Optional.ofNullable(pending.get(xid));
+    }
+
+    public synchronized int finishedCount() {
+        return finished.size();
+    }
+
+    public synchronized Optional<NodeAddressRecord> nodeAddress(String nodeId) {
+        return Optional.ofNullable(nodes.get(nodeId));
+    }
+
+    public synchronized TableSnapshot snapshot() {
+        return TableSnapshot.newBuilder().addAllPending(pending.values()).addAllFinished(finished.values())
+                .addAllNodes(nodes.values()).build();
+    }
+
+    public synchronized void restore(TableSnapshot snapshot) {
+        pending.clear();
+        finished.clear();
+        nodes.clear();
+        snapshot.getPendingList().forEach(d -> pending.put(d.getXid(), d));
+        snapshot.getFinishedList().forEach(f -> finished.put(f.getXid(), f));
+        snapshot.getNodesList().forEach(n -> nodes.put(n.getNodeId(), n));
+    }
+}

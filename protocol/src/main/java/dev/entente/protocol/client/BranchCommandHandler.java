@@ -1,0 +1,14 @@
+package dev.entente.protocol.client;
+
+import dev.entente.protocol.BranchCommand;
+
+/** Carries out a phase-2 command the coordinator pushed down an {@link RmSession}. */
+@FunctionalInterface
+public interface BranchCommandHandler {
+
+    /**
+     * Commits or rolls back the branch named by {@code command}. Returning normally acknowledges the
+     * command (a branch already finished counts as done); throwing makes the coordinator retry later.
+     */
+    void execute(BranchCommand command) throws Exception;
+}

@@ -1,0 +1,170 @@
+package dev.entente.protocol.client;
+
+import dev.entente.protocol.BeginReply;
+import dev.entente.protocol.BeginRequest;
+import dev.entente.protocol.BranchReport;
+import dev.entente.protocol.BranchVote;
+import dev.entente.protocol.CoordinatorGrpc;
+import dev.entente.protocol.EndRequest;
+import dev.entente.protocol.LeaderHint;
+import dev.entente.protocol.OutcomeReply;
+import dev.entente.protocol.RegisterBranchRequest;
+import dev.entente.protocol.StatusRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client of a coordinator cluster that follows its leader. Any node's client address will do: a
+ * follower answers with the leader's address and the client goes there. Calls that meet no leader
+ * are retried with backoff within a bounded budget, then fail with {@link CoordinatorException}.
+ */
+public final class CoordinatorClient implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoordinatorClient.class);
+
+    private final List<String> addresses;
+    private final Duration retryBudget;
+    private final Duration callTimeout;
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private volatile String leader;
+
+    public CoordinatorClient(List<String> addresses, Duration retryBudget, Duration callTimeout) {
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("a coordinator client needs at least one address");
+        }
+        this.addresses = List.copyOf(addresses);
+        this.retryBudget = retryBudget;
+        this.callTimeout = callTimeout;
+        this.leader = addresses.get(0);
+    }
+
+    /** A client with the defaults: 15 s to find a leader, 10 s for one call. */
+    public static CoordinatorClient connect(String addressList) {
+        return new CoordinatorClient(CoordinatorAddresses.parse("coordinator", addressList),
+                Duration.ofSeconds(15), Duration.ofSeconds(10));
+    }
+
+    public BeginReply begin(String name, long timeoutMillis, String app) {
+        BeginRequest request = BeginRequest.newBuilder()
+                .setName(name).setTimeoutMillis(timeoutMillis).setApp(app).build();
+        return call("Begin", stub -> stub.begin(request));
+    }
+
+    public long registerBranch(String xid, String resource, String instanceId) {
+        RegisterBranchRequest request = RegisterBranchRequest.newBuilder()
+                .setXid(xid).setResource(resource).setInstanceId(instanceId).build();
+        return call("RegisterBranch " + xid, stub -> stub.registerBranch(request)).getBranchId();
+    }
+
+    public void reportBranch(String xid, long branchId, BranchVote vote, String reason) {
+        BranchReport report = BranchReport.newBuilder()
+                .setXid(xid).setBranchId(branchId).setVote(vote).setReason(reason).build();
+        call("ReportBranch " + xid, stub -> stub.reportBranch(report));
+    }
+
+    public OutcomeReply commit(String xid, boolean waitForPhaseTwo) {
+        EndRequest request = EndRequest.newBuilder().setXid(xid).setWaitForPhaseTwo(waitForPhaseTwo).build();
+        return call("Commit " + xid, stub -> stub.commit(request));
+    }
+
+    public OutcomeReply rollback(String xid, String reason, boolean waitForPhaseTwo) {
+        EndRequest request = EndRequest.newBuilder()
+                .setXid(xid).setReason(reason).setWaitForPhaseTwo(waitForPhaseTwo).build();
+        return call("Rollback " + xid, stub -> stub.rollback(request));
+    }
+
+    public OutcomeReply status(String xid) {
+        StatusRequest request = StatusRequest.newBuilder().setXid(xid).build();
+        return call("Status " + xid, stub -> stub.status(request));
+    }
+
+    /** The address this client currently takes for the leader's. */
+    public String leaderAddress() {
+        return leader;
+    }
+
+    /** The channel to the current leader, for streaming calls. */
+    ManagedChannel leaderChannel() {
+        return channel(leader);
+    }
+
+    /** Follows a leader hint from a failed call, or moves on to the next known address. */
+    void redirect(Throwable failure) {
+        String hint = leaderHint(failure);
+        String current = leader;
+        if (hint != null) {
+            leader = hint;
+        } else {
+            leader = addresses.get((addresses.indexOf(current) + 1) % addresses.size());
+        }
+    }
+
+    private <T> T call(String what, Function<CoordinatorGrpc.CoordinatorBlockingStub, T> rpc) {
+        long deadline = System.nanoTime() + retryBudget.toNanos();
+        long backoffMillis = 25;
+        StatusRuntimeException last;
+        while (true) {
+            String target = leader;
+            try {
+                return rpc.apply(CoordinatorGrpc.newBlockingStub(channel(target))
+                        .withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS));
+            } catch (StatusRuntimeException e) {
+                last = e;
+                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+                    throw new CoordinatorException(e.getStatus().getCode(),
+                            what + " refused by the coordinator at " + target + ": " + e.getStatus().getDescription(), e);
+                }
+                LOG.debug("{} at {}: {}", what, target, e.getStatus());
+                boolean hinted = leaderHint(e) != null && !leaderHint(e).equals(target);
+                redirect(e);
+                if (!hinted) {
+                    sleep(backoffMillis);
+                    backoffMillis = Math.min(backoffMillis * 2, 1000);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new CoordinatorException(Status.Code.UNAVAILABLE, what + " failed: no coordinator leader answered within "
+                        + retryBudget.toMillis() + " ms among " + addresses + " (last error: "
+                        + last.getStatus().getCode() + " " + last.getStatus().getDescription() + ")", last);
+            }
+        }
+    }
+
+    private static String leaderHint(Throwable failure) {
+        Metadata trailers = Status.trailersFromThrowable(failure);
+        return trailers == null ? null : trailers.get(LeaderHint.KEY);
+    }
+
+    private ManagedChannel channel(String address) {
+        return channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a)
+                .usePlaintext()
+                .keepAliveTime(30, TimeUnit.SECONDS)
+                .build());
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CoordinatorException(Status.Code.CANCELLED, "interrupted while waiting for the coordinator", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        channels.clear();
+    }
+}

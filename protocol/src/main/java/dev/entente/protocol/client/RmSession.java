@@ -1,0 +1,171 @@
+package dev.entente.protocol.client;
+
+import dev.entente.protocol.BranchAck;
+import dev.entente.protocol.BranchCommand;
+import dev.entente.protocol.CoordinatorGrpc;
+import dev.entente.protocol.Heartbeat;
+import dev.entente.protocol.SessionDown;
+import dev.entente.protocol.SessionHello;
+import dev.entente.protocol.SessionUp;
+import io.grpc.stub.StreamObserver;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The long-lived session of one application instance with the coordinator leader: it announces the
+ * resources the instance can finish branches of, sends heartbeats, and runs the phase-2 commands the
+ * coordinator pushes. It reconnects (following the leader) whenever the stream breaks.
+ */
+public final class RmSession implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RmSession.class);
+    private static final long HEARTBEAT_MILLIS = 1000;
+
+    private final CoordinatorClient client;
+    private final SessionHello hello;
+    private final BranchCommandHandler handler;
+    private final ScheduledExecutorService timer;
+    private final ExecutorService workers;
+    private volatile boolean closed;
+    private volatile boolean connected;
+    private StreamObserver<SessionUp> up;
+    private ScheduledFuture<?> heartbeats;
+    private long reconnectDelayMillis = 50;
+
+    public RmSession(CoordinatorClient client, String app, String instanceId, Set<String> resources,
+                     BranchCommandHandler handler) {
+        this.client = client;
+        this.hello = SessionHello.newBuilder().setApp(app).setInstanceId(instanceId).addAllResources(resources).build();
+        this.handler = handler;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "entente-rm-session-" + instanceId));
+        this.workers = Executors.newFixedThreadPool(4, r -> daemon(r, "entente-phase2-" + instanceId));
+        timer.execute(this::connect);
+    }
+
+    /** True while a stream to a coordinator leader is open and welcomed. */
+    public boolean isConnected() {
+        return connected;
+    }
+
+    /** Breaks the current stream (as a network fault would); the session reconnects by itself. */
+    public void dropConnection() {
+        timer.execute(() -> {
+            StreamObserver<SessionUp> current = up;
+            if (current != null) {
+                // the cancelled call reports back through Downstream.onError, which reconnects
+                current.onError(io.grpc.Status.CANCELLED.withDescription("dropped by the application").asRuntimeException());
+            }
+        });
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        Downstream downstream = new Downstream();
+        StreamObserver<SessionUp> stream = CoordinatorGrpc.newStub(client.leaderChannel()).session(downstream);
+        downstream.stream = stream;
+        synchronized (this) {
+            up = stream;
+            stream.onNext(SessionUp.newBuilder().setHello(hello).build());
+        }
+    }
+
+    private void send(SessionUp message) {
+        synchronized (this) {
+            if (up != null) {
+                up.onNext(message);
+            }
+        }
+    }
+
+    private void disconnected(StreamObserver<SessionUp> stream, Throwable failure) {
+        synchronized (this) {
+            if (up != stream) {
+                return; // an older stream ending late
+            }
+            up = null;
+        }
+        connected = false;
+        if (heartbeats != null) {
+            heartbeats.cancel(false);
+        }
+        if (closed) {
+            return;
+        }
+        if (failure != null) {
+            client.redirect(failure);
+            LOG.debug("RM session {} lost: {}; reconnecting to {}", hello.getInstanceId(), failure.toString(), client.leaderAddress());
+        }
+        timer.schedule(this::connect, reconnectDelayMillis, TimeUnit.MILLISECONDS);
+        reconnectDelayMillis = Math.min(reconnectDelayMillis * 2, 2000);
+    }
+
+    private void execute(BranchCommand command) {
+        BranchAck.Builder ack = BranchAck.newBuilder().setXid(command.getXid()).setBranchId(command.getBranchId());
+        try {
+            handler.execute(command);
+            ack.setDone(true);
+        } catch (Exception e) {
+            LOG.warn("phase 2 {} of {} branch {} failed: {}", command.getAction(), command.getXid(), command.getBranchId(), e.toString());
+            ack.setDone(false).setError(String.valueOf(e.getMessage()));
+        }
+        send(SessionUp.newBuilder().setAck(ack).build());
+    }
+
+    private final class Downstream implements StreamObserver<SessionDown> {
+        private volatile StreamObserver<SessionUp> stream;
+
+        @Override
+        public void onNext(SessionDown message) {
+            switch (message.getKindCase()) {
+                case WELCOME -> timer.execute(() -> {
+                    connected = true;
+                    reconnectDelayMillis = 50;
+                    long every = message.getWelcome().getHeartbeatIntervalMillis() > 0
+                            ? message.getWelcome().getHeartbeatIntervalMillis() : HEARTBEAT_MILLIS;
+                    heartbeats = timer.scheduleAtFixedRate(() -> send(SessionUp.newBuilder()
+                            .setHeartbeat(Heartbeat.newBuilder().setSentAtMillis(System.currentTimeMillis())).build()),
+                            every, every, TimeUnit.MILLISECONDS);
+                });
+                case COMMAND -> workers.execute(() -> execute(message.getCommand()));
+                default -> { }
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            timer.execute(() -> disconnected(stream, failure));
+        }
+
+        @Override
+        public void onCompleted() {
+            timer.execute(() -> disconnected(stream, null));
+        }
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (this) {
+            if (up != null) {
+                up.onCompleted();
+                up = null;
+            }
+        }
+        timer.shutdownNow();
+        workers.shutdownNow();
+    }
+}
