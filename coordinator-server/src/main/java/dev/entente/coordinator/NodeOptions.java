@@ -71,6 +71,9 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
                 default -> throw new InvalidOption(option + ": unknown option (see --help)");
             }
         }
+        for (String portOption : new String[] {"--port", "--admin-port", "--raft-port"}) {
+            port(values, portOption, 0);
+        }
         return dev ? parseDev(values) : parseCluster(values);
     }
 

@@ -151,6 +151,11 @@ public final class TransactionStateMachine extends BaseStateMachine {
     }
 
     @Override
+    public void notifyNotLeader(java.util.Collection<TransactionContext> pendingEntries) {
+        leadership.leadershipLost();
+    }
+
+    @Override
     public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeaderId) {
         if (!member.getPeerId().equals(newLeaderId)) {
             leadership.leadershipLost();

@@ -1,0 +1,233 @@
+package dev.entente.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.entente.coordinator.testing.CoordinatorProcess;
+import dev.entente.coordinator.testing.FakeRm;
+import dev.entente.protocol.BranchVote;
+import dev.entente.protocol.Outcome;
+import dev.entente.protocol.OutcomeReply;
+import dev.entente.protocol.PhaseTwoAction;
+import dev.entente.protocol.client.CoordinatorClient;
+import dev.entente.protocol.client.CoordinatorException;
+import io.grpc.Status;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two-phase commit against a real single-node coordinator process, with RMs on real sessions. */
+@Timeout(120)
+class TwoPhaseCommitTest {
+
+    private static final String ORDERS = "postgresql://127.0.0.1:5432/orders";
+    private static final String STOCK = "mariadb://127.0.0.1:3306/stock";
+
+    @TempDir
+    static Path work;
+    static CoordinatorProcess coordinator;
+    static CoordinatorClient client;
+    static FakeRm orders;
+    static FakeRm stock;
+
+    @BeforeAll
+    static void start() {
+        coordinator = CoordinatorProcess.dev(work).start();
+        client = CoordinatorClient.connect(coordinator.clientAddress());
+        orders = new FakeRm(client, "orders", "orders-1", Set.of(ORDERS)).connect();
+        stock = new FakeRm(client, "inventory", "inventory-1", Set.of(STOCK)).connect();
+    }
+
+    @AfterAll
+    static void stop() {
+        orders.close();
+        stock.close();
+        client.close();
+        coordinator.close();
+    }
+
+    private String transactionWithPreparedBranches() {
+        String xid = client.begin("place-order", 30_000, "orders").getXid();
+        long first = client.registerBranch(xid, ORDERS, orders.instanceId());
+        long second = client.registerBranch(xid, ORDERS, orders.instanceId());
+        long third = client.registerBranch(xid, STOCK, stock.instanceId());
+        for (long branch : new long[] {first, second, third}) {
+            client.reportBranch(xid, branch, BranchVote.PREPARED, "");
+        }
+        return xid;
+    }
+
+    @Test
+    void commitPushesBranchCommitToEveryBranchOverTheSessions() {
+        String xid = transactionWithPreparedBranches();
+
+        OutcomeReply reply = client.commit(xid, true);
+
+        assertThat(reply.getOutcome()).isEqualTo(Outcome.COMMITTED);
+        assertThat(reply.getPhaseTwoDone()).isTrue();
+        assertThat(orders.receivedFor(xid)).extracting(FakeRm.Received::branchId).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(stock.receivedFor(xid)).extracting(FakeRm.Received::branchId).containsExactly(3L);
+        assertThat(orders.receivedFor(xid)).allMatch(r -> r.action() == PhaseTwoAction.COMMIT && r.resource().equals(ORDERS));
+        assertThat(client.status(xid).getOutcome()).isEqualTo(Outcome.COMMITTED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.status(xid).getPhaseTwoDone());
+    }
+
+    @Test
+    void rollbackPushesBranchRollback() {
+        String xid = transactionWithPreparedBranches();
+
+        OutcomeReply reply = client.rollback(xid, "the order was refused", true);
+
+        assertThat(reply.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(reply.getReason()).contains("the order was refused");
+        assertThat(reply.getPhaseTwoDone()).isTrue();
+        assertThat(orders.receivedFor(xid)).hasSize(2).allMatch(r -> r.action() == PhaseTwoAction.ROLLBACK);
+        assertThat(stock.receivedFor(xid)).hasSize(1).allMatch(r -> r.action() == PhaseTwoAction.ROLLBACK);
+    }
+
+    @Test
+    void aFailedBranchTurnsCommitIntoRollback() {
+        String xid = client.begin("place-order", 30_000, "orders").getXid();
+        long ok = client.registerBranch(xid, ORDERS, orders.instanceId());
+        long bad = client.registerBranch(xid, STOCK, stock.instanceId());
+        client.reportBranch(xid, ok, BranchVote.PREPARED, "");
+        client.reportBranch(xid, bad, BranchVote.FAILED, "deadlock detected");
+
+        OutcomeReply reply = client.commit(xid, true);
+
+        assertThat(reply.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(reply.getReason()).contains("branch 2").contains(STOCK).contains("deadlock detected");
+        assertThat(orders.receivedFor(xid)).extracting(FakeRm.Received::action).containsExactly(PhaseTwoAction.ROLLBACK);
+    }
+
+    @Test
+    void aBranchThatNeverPreparedTurnsCommitIntoRollback() {
+        String xid = client.begin("place-order", 30_000, "orders").getXid();
+        client.registerBranch(xid, ORDERS, orders.instanceId());
+
+        OutcomeReply reply = client.commit(xid, false);
+
+        assertThat(reply.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(reply.getReason()).contains("never prepared");
+    }
+
+    @Test
+    void readOnlyBranchesSkipPhaseTwo() {
+        String xid = client.begin("lookup", 30_000, "orders").getXid();
+        long readOnly = client.registerBranch(xid, ORDERS, orders.instanceId());
+        long written = client.registerBranch(xid, STOCK, stock.instanceId());
+        client.reportBranch(xid, readOnly, BranchVote.READ_ONLY, "");
+        client.reportBranch(xid, written, BranchVote.PREPARED, "");
+
+        assertThat(client.commit(xid, true).getOutcome()).isEqualTo(Outcome.COMMITTED);
+        assertThat(orders.receivedFor(xid)).isEmpty();
+        assertThat(stock.receivedFor(xid)).hasSize(1);
+    }
+
+    @Test
+    void retriedCommitAndRollbackGetTheSameAnswer() {
+        String committed = transactionWithPreparedBranches();
+        assertThat(client.commit(committed, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
+        assertThat(client.commit(committed, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
+        assertThat(client.rollback(committed, "too late", false).getOutcome()).isEqualTo(Outcome.COMMITTED);
+
+        String rolledBack = transactionWithPreparedBranches();
+        assertThat(client.rollback(rolledBack, "changed my mind", false).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+        OutcomeReply commitAfterAbort = client.commit(rolledBack, false);
+        assertThat(commitAfterAbort.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(commitAfterAbort.getReason()).contains("changed my mind");
+    }
+
+    @Test
+    void aTransactionWhoseTmFallsSilentTimesOutAndItsBranchesRollBack() {
+        String xid = client.begin("abandoned", 700, "orders").getXid();
+        long branch = client.registerBranch(xid, ORDERS, orders.instanceId());
+        client.reportBranch(xid, branch, BranchVote.PREPARED, "");
+        // the TM never calls Commit or Rollback
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !orders.receivedFor(xid).isEmpty());
+        assertThat(orders.receivedFor(xid)).extracting(FakeRm.Received::action).containsOnly(PhaseTwoAction.ROLLBACK);
+        OutcomeReply late = client.commit(xid, false);
+        assertThat(late.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(late.getReason()).contains("timed out after 700 ms");
+        assertThat(coordinator.admin("/metrics")).containsPattern("entente_transactions_timed_out_total [1-9]");
+    }
+
+    @Test
+    void phaseTwoIsRetriedUntilTheRmAcknowledges() {
+        FakeRm flaky = new FakeRm(client, "payment", "payment-1", Set.of("postgresql://127.0.0.1:5432/payment")).connect();
+        try {
+            flaky.acknowledge(false);
+            String xid = client.begin("pay", 30_000, "orders").getXid();
+            long branch = client.registerBranch(xid, "postgresql://127.0.0.1:5432/payment", flaky.instanceId());
+            client.reportBranch(xid, branch, BranchVote.PREPARED, "");
+            assertThat(client.commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> flaky.receivedFor(xid).size() >= 3);
+            assertThat(client.status(xid).getPhaseTwoDone()).isFalse();
+
+            flaky.acknowledge(true);
+            await().atMost(Duration.ofSeconds(30)).until(() -> client.status(xid).getPhaseTwoDone());
+        } finally {
+            flaky.close();
+        }
+    }
+
+    @Test
+    void anRmSessionThatDropsAndReconnectsStillReceivesPendingCommands() {
+        String resource = "mariadb://127.0.0.1:3306/shipping";
+        FakeRm shipping = new FakeRm(client, "shipping", "shipping-1", Set.of(resource)).connect();
+        String xid = client.begin("ship", 30_000, "orders").getXid();
+        long branch = client.registerBranch(xid, resource, shipping.instanceId());
+        client.reportBranch(xid, branch, BranchVote.PREPARED, "");
+        shipping.disconnect();
+
+        assertThat(client.commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
+        assertThat(client.status(xid).getPhaseTwoDone()).isFalse();
+
+        FakeRm again = new FakeRm(client, "shipping", "shipping-1", Set.of(resource)).connect();
+        try {
+            await().atMost(Duration.ofSeconds(15)).until(() -> !again.receivedFor(xid).isEmpty());
+            assertThat(again.receivedFor(xid)).first().extracting(FakeRm.Received::action).isEqualTo(PhaseTwoAction.COMMIT);
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.status(xid).getPhaseTwoDone());
+        } finally {
+            again.close();
+        }
+    }
+
+    @Test
+    void anotherLiveInstanceOfTheResourceFinishesTheBranch() {
+        String resource = "postgresql://127.0.0.1:5432/ledger";
+        FakeRm first = new FakeRm(client, "ledger", "ledger-1", Set.of(resource)).connect();
+        FakeRm second = new FakeRm(client, "ledger", "ledger-2", Set.of(resource)).connect();
+        try {
+            String xid = client.begin("book", 30_000, "ledger").getXid();
+            long branch = client.registerBranch(xid, resource, first.instanceId());
+            client.reportBranch(xid, branch, BranchVote.PREPARED, "");
+            first.disconnect();
+
+            assertThat(client.commit(xid, true).getPhaseTwoDone()).isTrue();
+            assertThat(second.receivedFor(xid)).extracting(FakeRm.Received::action).containsExactly(PhaseTwoAction.COMMIT);
+        } finally {
+            first.close();
+            second.close();
+        }
+    }
+
+    @Test
+    void registeringABranchAfterTheDecisionIsRefused() {
+        String xid = transactionWithPreparedBranches();
+        client.commit(xid, false);
+
+        assertThatThrownBy(() -> client.registerBranch(xid, ORDERS, orders.instanceId()))
+                .isInstanceOf(CoordinatorException.class)
+                .hasMessageContaining(xid)
+                .extracting(e -> ((CoordinatorException) e).code()).isEqualTo(Status.Code.NOT_FOUND);
+    }
+}
