@@ -130,6 +130,7 @@ public final class CoordinatorNode implements AutoCloseable {
             view.put("role", log.role().name());
             view.put("leaderId", log.leaderId());
             view.put("term", log.term());
+            view.put("serving", log.isLeaderReady());
             view.put("commitIndex", log.commitIndex());
             view.put("appliedIndex", log.lastAppliedIndex());
             List<Map<String, String>> peers = new ArrayList<>();

@@ -38,7 +38,7 @@ class TwoPhaseCommitTest {
 
     @BeforeAll
     static void start() {
-        coordinator = CoordinatorProcess.dev(work).start();
+        coordinator = CoordinatorProcess.dev(work).start().awaitServing();
         client = CoordinatorClient.connect(coordinator.clientAddress());
         orders = new FakeRm(client, "orders", "orders-1", Set.of(ORDERS)).connect();
         stock = new FakeRm(client, "inventory", "inventory-1", Set.of(STOCK)).connect();

@@ -30,6 +30,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
 
@@ -85,6 +86,8 @@ public final class ReplicatedLog implements AutoCloseable {
                 .setGroup(RaftGroup.valueOf(groupId, peers))
                 .setProperties(properties)
                 .setStateMachine(stateMachine)
+                .setOption(new File(settings.dataDir(), groupId.getUuid().toString()).exists()
+                        ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
     }
 

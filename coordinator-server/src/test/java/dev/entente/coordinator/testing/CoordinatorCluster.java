@@ -64,7 +64,7 @@ public final class CoordinatorCluster implements AutoCloseable {
 
     private static boolean isLeader(CoordinatorProcess node) {
         try {
-            return node.admin("/cluster").contains("\"role\" : \"LEADER\"");
+            return node.admin("/cluster").contains("\"serving\" : true");
         } catch (RuntimeException e) {
             return false;
         }

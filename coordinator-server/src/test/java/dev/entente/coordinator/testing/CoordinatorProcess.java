@@ -73,6 +73,13 @@ public final class CoordinatorProcess implements AutoCloseable {
         }
     }
 
+    /** Waits until this node serves transactions as the leader. */
+    public CoordinatorProcess awaitServing() {
+        org.awaitility.Awaitility.await(name + " serving").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions().until(() -> admin("/cluster").contains("\"serving\" : true"));
+        return this;
+    }
+
     static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }

@@ -1,0 +1,154 @@
+package dev.entente.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.entente.coordinator.testing.CoordinatorProcess;
+import dev.entente.protocol.BranchVote;
+import dev.entente.protocol.CoordinatorGrpc;
+import dev.entente.protocol.Outcome;
+import dev.entente.protocol.SessionDown;
+import dev.entente.protocol.SessionUp;
+import dev.entente.protocol.StatusRequest;
+import dev.entente.protocol.client.CoordinatorClient;
+import dev.entente.protocol.client.CoordinatorException;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Malformed and unknown requests get clear error replies, and the server keeps serving. */
+@Timeout(120)
+class BadInputTest {
+
+    @TempDir
+    static Path work;
+    static CoordinatorProcess coordinator;
+    static CoordinatorClient client;
+
+    @BeforeAll
+    static void start() {
+        coordinator = CoordinatorProcess.dev(work).start().awaitServing();
+        client = CoordinatorClient.connect(coordinator.clientAddress());
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        coordinator.close();
+    }
+
+    private static Status.Code codeOf(Throwable e) {
+        return ((CoordinatorException) e).code();
+    }
+
+    @Test
+    void anUnknownXidIsNamedInANotFoundError() {
+        assertThatThrownBy(() -> client.commit("entente:1:999999", false))
+                .isInstanceOf(CoordinatorException.class)
+                .hasMessageContaining("entente:1:999999").hasMessageContaining("unknown")
+                .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.NOT_FOUND));
+        assertThat(client.status("entente:1:999999").getOutcome()).isEqualTo(Outcome.UNKNOWN);
+        assertThatThrownBy(() -> client.registerBranch("entente:1:999999", "db", "rm-1"))
+                .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.NOT_FOUND));
+    }
+
+    @Test
+    void malformedFieldsAreRefusedWithTheFieldNamed() {
+        assertThatThrownBy(() -> client.commit("not an xid", false))
+                .hasMessageContaining("'not an xid' is not an XID")
+                .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> client.status("other-cluster:1:1"))
+                .hasMessageContaining("belongs to cluster 'other-cluster'")
+                .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> client.begin("x", -5, "app"))
+                .hasMessageContaining("timeout_millis")
+                .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        String xid = client.begin("x", 10_000, "app").getXid();
+        assertThatThrownBy(() -> client.registerBranch(xid, " ", "rm-1")).hasMessageContaining("resource");
+        assertThatThrownBy(() -> client.reportBranch(xid, 7, BranchVote.PREPARED, ""))
+                .hasMessageContaining("has no branch 7");
+        assertThatThrownBy(() -> client.reportBranch(xid, 1, BranchVote.BRANCH_VOTE_UNSPECIFIED, ""))
+                .hasMessageContaining("vote must be");
+        client.rollback(xid, "done", false);
+    }
+
+    @Test
+    void garbageBytesOnTheClientPortDoNotStopTheServer() throws Exception {
+        Random random = new Random(42);
+        for (int i = 0; i < 20; i++) {
+            try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(coordinator.clientAddress().split(":")[1]))) {
+                OutputStream out = socket.getOutputStream();
+                byte[] garbage = new byte[1 + random.nextInt(4096)];
+                random.nextBytes(garbage);
+                if (i % 4 == 0) { // a valid HTTP/2 preface followed by nonsense frames
+                    out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                out.write(garbage);
+                out.flush();
+            } catch (java.io.IOException expected) {
+                // the server may close the connection while we write
+            }
+        }
+        String xid = client.begin("after garbage", 10_000, "app").getXid();
+        assertThat(client.rollback(xid, "", false).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(coordinator.isAlive()).isTrue();
+    }
+
+    @Test
+    void anRmSessionThatDoesNotStartWithHelloIsClosedWithAnError() throws Exception {
+        ManagedChannel channel = NettyChannelBuilder.forTarget(coordinator.clientAddress()).usePlaintext().build();
+        try {
+            CompletableFuture<Throwable> closed = new CompletableFuture<>();
+            StreamObserver<SessionUp> up = CoordinatorGrpc.newStub(channel).session(new StreamObserver<>() {
+                @Override
+                public void onNext(SessionDown value) {
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    closed.complete(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                    closed.complete(null);
+                }
+            });
+            up.onNext(SessionUp.newBuilder().setAck(dev.entente.protocol.BranchAck.newBuilder().setXid("x")).build());
+            Throwable error = closed.get(10, TimeUnit.SECONDS);
+            assertThat(Status.fromThrowable(error).getDescription()).contains("first message").contains("hello");
+            assertThat(Status.fromThrowable(error).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThatThrownBy(() -> CoordinatorGrpc.newBlockingStub(channel).status(StatusRequest.newBuilder().setXid("").build()))
+                    .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        } finally {
+            channel.shutdownNow();
+        }
+        assertThat(coordinator.isAlive()).isTrue();
+    }
+
+    @Test
+    void adminEndpointsAnswerJsonAndPrometheusText() throws Exception {
+        String xid = client.begin("visible", 30_000, "shop").getXid();
+        assertThat(coordinator.admin("/cluster")).contains("\"nodeId\" : \"dev\"").contains("\"role\" : \"LEADER\"")
+                .contains("\"leaderId\" : \"dev\"").contains("\"term\"");
+        assertThat(coordinator.admin("/transactions")).contains(xid).contains("\"state\" : \"ACTIVE\"").contains("visible");
+        assertThat(coordinator.admin("/metrics")).contains("# TYPE entente_transactions_begun_total counter")
+                .contains("entente_raft_is_leader 1").contains("entente_decision_latency_seconds_bucket{le=\"+Inf\"}");
+        assertThat(coordinator.adminResponse("GET", "/nope").statusCode()).isEqualTo(404);
+        assertThat(coordinator.adminResponse("DELETE", "/transactions").statusCode()).isEqualTo(405);
+        client.rollback(xid, "", false);
+    }
+}

@@ -1,0 +1,163 @@
+package dev.entente.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.entente.coordinator.testing.CoordinatorCluster;
+import dev.entente.coordinator.testing.CoordinatorProcess;
+import dev.entente.coordinator.testing.FakeRm;
+import dev.entente.protocol.BranchVote;
+import dev.entente.protocol.Outcome;
+import dev.entente.protocol.PhaseTwoAction;
+import dev.entente.protocol.client.CoordinatorClient;
+import dev.entente.protocol.client.CoordinatorException;
+import io.grpc.Status;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A three-node coordinator cluster of real JVM processes, whose nodes are killed with SIGKILL. */
+@Timeout(240)
+class ClusterFailoverTest {
+
+    private static final String ORDERS = "postgresql://127.0.0.1:5432/orders";
+    private static final String STOCK = "mariadb://127.0.0.1:3306/stock";
+
+    @TempDir
+    Path work;
+    CoordinatorCluster cluster;
+    CoordinatorClient client;
+    FakeRm orders;
+    FakeRm stock;
+
+    @BeforeEach
+    void start() {
+        cluster = new CoordinatorCluster(work, 3, "--snapshot-threshold", "20").start();
+        client = CoordinatorClient.connect(cluster.addresses());
+        orders = new FakeRm(client, "orders", "orders-1", Set.of(ORDERS)).connect();
+        stock = new FakeRm(client, "inventory", "inventory-1", Set.of(STOCK)).connect();
+    }
+
+    @AfterEach
+    void stop() {
+        orders.close();
+        stock.close();
+        client.close();
+        cluster.close();
+    }
+
+    private String preparedTransaction() {
+        String xid = client.begin("transfer", 60_000, "bank").getXid();
+        client.reportBranch(xid, client.registerBranch(xid, ORDERS, orders.instanceId()), BranchVote.PREPARED, "");
+        client.reportBranch(xid, client.registerBranch(xid, STOCK, stock.instanceId()), BranchVote.PREPARED, "");
+        return xid;
+    }
+
+    @Test
+    void aNewLeaderFinishesPhaseTwoOfADecisionCommittedBeforeTheOldLeaderDied() {
+        orders.acknowledge(false); // phase 2 cannot finish while the first leader lives
+        String xid = preparedTransaction();
+        assertThat(client.commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !orders.receivedFor(xid).isEmpty());
+
+        CoordinatorProcess oldLeader = cluster.awaitLeader();
+        oldLeader.kill9();
+        orders.acknowledge(true);
+
+        CoordinatorProcess newLeader = cluster.awaitLeader();
+        assertThat(newLeader).isNotSameAs(oldLeader);
+        // the TM, unsure whether its Commit went through, retries it against whichever node answers
+        assertThat(client.commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.status(xid).getPhaseTwoDone());
+        assertThat(orders.receivedFor(xid)).last().extracting(FakeRm.Received::action).isEqualTo(PhaseTwoAction.COMMIT);
+    }
+
+    @Test
+    void aTransactionUndecidedWhenTheLeaderDiesEndsAborted() {
+        String xid = preparedTransaction();
+
+        cluster.awaitLeader().kill9();
+        cluster.awaitLeader();
+
+        assertThatThrownBy(() -> client.commit(xid, false))
+                .isInstanceOf(CoordinatorException.class)
+                .hasMessageContaining(xid).hasMessageContaining("presumed aborted")
+                .extracting(e -> ((CoordinatorException) e).code()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(client.status(xid).getOutcome()).isEqualTo(Outcome.UNKNOWN);
+        assertThat(orders.receivedFor(xid)).noneMatch(r -> r.action() == PhaseTwoAction.COMMIT);
+    }
+
+    @Test
+    void survivesOneNodeDownFailsFastWithTwoDownAndKeepsEveryDecisionAcrossRestarts() {
+        List<String> committed = new ArrayList<>();
+        List<String> rolledBack = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            String xid = preparedTransaction();
+            client.commit(xid, false);
+            committed.add(xid);
+        }
+        CoordinatorProcess leader = cluster.awaitLeader();
+        CoordinatorProcess firstDown = cluster.followers(leader).get(0);
+        firstDown.kill9();
+
+        for (int i = 0; i < 15; i++) { // one node down: service continues (and snapshots are taken)
+            String xid = preparedTransaction();
+            assertThat(client.commit(xid, true).getOutcome()).isEqualTo(Outcome.COMMITTED);
+            committed.add(xid);
+            String abandoned = preparedTransaction();
+            client.rollback(abandoned, "test", false);
+            rolledBack.add(abandoned);
+        }
+
+        orders.acknowledge(false); // leave some decisions with phase 2 unfinished
+        String unfinished = preparedTransaction();
+        client.commit(unfinished, false);
+        committed.add(unfinished);
+
+        CoordinatorProcess secondDown = cluster.followers(leader).stream().filter(CoordinatorProcess::isAlive).findFirst().orElseThrow();
+        secondDown.kill9();
+        CoordinatorClient impatient = new CoordinatorClient(List.of(cluster.addresses().split(",")),
+                Duration.ofSeconds(5), Duration.ofSeconds(3));
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> {
+            String xid = impatient.begin("no quorum", 10_000, "bank").getXid();
+            impatient.commit(xid, false);
+        }).isInstanceOf(CoordinatorException.class)
+                .satisfies(e -> assertThat(((CoordinatorException) e).isUnavailable()).isTrue());
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+        impatient.close();
+
+        for (CoordinatorProcess node : cluster.nodes()) {
+            node.kill9();
+        }
+        orders.acknowledge(true);
+        cluster.nodes().forEach(CoordinatorProcess::start);
+        cluster.awaitLeader();
+
+        for (String xid : committed) {
+            assertThat(client.status(xid).getOutcome()).as(xid).isEqualTo(Outcome.COMMITTED);
+        }
+        for (String xid : rolledBack) {
+            assertThat(client.status(xid).getOutcome()).as(xid).isEqualTo(Outcome.ROLLED_BACK);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.status(unfinished).getPhaseTwoDone());
+        assertThat(work.resolve("n1").toFile().toPath()).isDirectory();
+        assertThat(snapshotFiles()).as("snapshots taken").isPositive();
+    }
+
+    private long snapshotFiles() {
+        try (var files = java.nio.file.Files.walk(work)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("snapshot.")).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
