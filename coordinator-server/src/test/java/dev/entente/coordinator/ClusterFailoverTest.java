@@ -62,6 +62,17 @@ class ClusterFailoverTest {
     }
 
     @Test
+    void aClientGivenOnlyAFollowersAddressFollowsItToTheLeader() {
+        CoordinatorProcess follower = cluster.followers(cluster.awaitLeader()).get(0);
+        try (CoordinatorClient viaFollower = CoordinatorClient.connect(follower.clientAddress())) {
+            String xid = viaFollower.begin("via follower", 10_000, "bank").getXid();
+            assertThat(viaFollower.rollback(xid, "", false).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+            assertThat(viaFollower.leaderAddress()).isNotEqualTo(follower.clientAddress());
+        }
+        assertThat(follower.admin("/cluster")).contains("\"role\" : \"FOLLOWER\"").contains("\"serving\" : false");
+    }
+
+    @Test
     void aNewLeaderFinishesPhaseTwoOfADecisionCommittedBeforeTheOldLeaderDied() {
         orders.acknowledge(false); // phase 2 cannot finish while the first leader lives
         String xid = preparedTransaction();

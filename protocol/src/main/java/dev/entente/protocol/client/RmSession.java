@@ -34,6 +34,7 @@ public final class RmSession implements AutoCloseable {
     private final ExecutorService workers;
     private volatile boolean closed;
     private volatile boolean connected;
+    private volatile long lastHeardNanos;
     private StreamObserver<SessionUp> up;
     private ScheduledFuture<?> heartbeats;
     private long reconnectDelayMillis = 50;
@@ -119,20 +120,29 @@ public final class RmSession implements AutoCloseable {
         send(SessionUp.newBuilder().setAck(ack).build());
     }
 
+    /** Sends a heartbeat; a coordinator silent for three intervals is taken for gone. */
+    private void heartbeat(long intervalMillis) {
+        if (System.nanoTime() - lastHeardNanos > TimeUnit.MILLISECONDS.toNanos(3 * intervalMillis)) {
+            LOG.warn("RM session {}: coordinator silent for {} ms; reconnecting", hello.getInstanceId(), 3 * intervalMillis);
+            dropConnection();
+            return;
+        }
+        send(SessionUp.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentAtMillis(System.currentTimeMillis())).build());
+    }
+
     private final class Downstream implements StreamObserver<SessionDown> {
         private volatile StreamObserver<SessionUp> stream;
 
         @Override
         public void onNext(SessionDown message) {
+            lastHeardNanos = System.nanoTime();
             switch (message.getKindCase()) {
                 case WELCOME -> timer.execute(() -> {
                     connected = true;
                     reconnectDelayMillis = 50;
                     long every = message.getWelcome().getHeartbeatIntervalMillis() > 0
                             ? message.getWelcome().getHeartbeatIntervalMillis() : HEARTBEAT_MILLIS;
-                    heartbeats = timer.scheduleAtFixedRate(() -> send(SessionUp.newBuilder()
-                            .setHeartbeat(Heartbeat.newBuilder().setSentAtMillis(System.currentTimeMillis())).build()),
-                            every, every, TimeUnit.MILLISECONDS);
+                    heartbeats = timer.scheduleAtFixedRate(() -> heartbeat(every), every, every, TimeUnit.MILLISECONDS);
                 });
                 case COMMAND -> workers.execute(() -> execute(message.getCommand()));
                 default -> { }
