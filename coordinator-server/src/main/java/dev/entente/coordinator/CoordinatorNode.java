@@ -37,6 +37,7 @@ public final class CoordinatorNode implements AutoCloseable {
     private static final long OUTCOME_RETENTION_MILLIS = TimeUnit.MINUTES.toMillis(10);
     private static final long HEARTBEAT_MILLIS = 1000;
     private static final int MAX_MESSAGE_BYTES = 1 << 20;
+    private static final long VOTE_WAIT_MILLIS = 2000;
 
     private final NodeOptions options;
     private final CoordinatorMetrics metrics = new CoordinatorMetrics();
@@ -62,7 +63,7 @@ public final class CoordinatorNode implements AutoCloseable {
         LeaderGuard guard = new LeaderGuard(log, this::clientAddressOf);
         this.sessions = new RmSessions(options.nodeId(), HEARTBEAT_MILLIS, timer, guard::leaderTrailers);
         this.transactions = new ActiveTransactions(options.clusterId(), log, timer, metrics,
-                new ActiveTransactions.Limits(options.defaultTimeoutMillis(), options.maxTimeoutMillis()));
+                new ActiveTransactions.Limits(options.defaultTimeoutMillis(), options.maxTimeoutMillis(), VOTE_WAIT_MILLIS));
         this.phaseTwo = new PhaseTwoDriver(table, sessions, log, phaseTwoThread, metrics,
                 new PhaseTwoDriver.Settings(Duration.ofSeconds(5), Duration.ofMillis(20)));
         sessions.setListener(phaseTwo);

@@ -3,7 +3,7 @@ package dev.entente.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.entente.coordinator.testing.CoordinatorProcess;
+import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.CoordinatorGrpc;
 import dev.entente.protocol.Outcome;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.entente.coordinator.testing.CoordinatorProcess;
+import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.coordinator.testing.FakeRm;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;

@@ -28,6 +28,7 @@ final class ActiveTransaction {
     final long begunAtMillis;
     final long timeoutMillis;
     private final List<Branch> branches = new ArrayList<>();
+    private final List<CompletableFuture<Void>> voteWaiters = new ArrayList<>();
     private CompletableFuture<ApplyReply> decision;
     private boolean sealed; // a decision was submitted: the branch list may no longer change
     ScheduledFuture<?> timeout;
@@ -54,12 +55,31 @@ final class ActiveTransaction {
         requireUndecided("report branch " + branchId + " " + vote);
         Branch branch = branches.get((int) (branchId - 1));
         branches.set((int) (branchId - 1), branch.voted(vote, reason));
+        if (allVoted()) {
+            voteWaiters.forEach(w -> w.complete(null));
+            voteWaiters.clear();
+        }
     }
 
     private void requireUndecided(String what) {
         if (sealed) {
             throw new Rejection(Rejection.Kind.NOT_ACTIVE, "cannot " + what + ": transaction " + xid + " is already being decided");
         }
+    }
+
+    /** Completes once every registered branch has voted (at once if none is missing). */
+    synchronized CompletableFuture<Void> votesIn() {
+        CompletableFuture<Void> waiter = new CompletableFuture<>();
+        if (allVoted()) {
+            waiter.complete(null);
+        } else {
+            voteWaiters.add(waiter);
+        }
+        return waiter;
+    }
+
+    private boolean allVoted() {
+        return branches.stream().noneMatch(b -> b.vote() == BranchVote.BRANCH_VOTE_UNSPECIFIED);
     }
 
     synchronized List<Branch> branches() {

@@ -33,7 +33,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     private static final int MAX_RESOURCE = 256;
 
     /** Limits on what clients may ask for. */
-    public record Limits(long defaultTimeoutMillis, long maxTimeoutMillis) {
+    public record Limits(long defaultTimeoutMillis, long maxTimeoutMillis, long voteWaitMillis) {
     }
 
     private final String clusterId;
@@ -100,7 +100,12 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
             });
         }
         String why = wanted == Outcome.ROLLED_BACK ? "rolled back by the application" + (reason.isEmpty() ? "" : ": " + reason) : "";
-        return decide(tx, wanted, why).thenApply(applied -> OutcomeReply.newBuilder().setXid(xid)
+        // a participant may report its vote a moment after the TM asks to commit (its response overtook
+        // its report): give missing votes a short grace before a missing one means rollback
+        CompletableFuture<Void> votes = wanted == Outcome.COMMITTED
+                ? tx.votesIn().completeOnTimeout(null, limits.voteWaitMillis(), TimeUnit.MILLISECONDS)
+                : CompletableFuture.completedFuture(null);
+        return votes.thenCompose(ignored -> decide(tx, wanted, why)).thenApply(applied -> OutcomeReply.newBuilder().setXid(xid)
                 .setOutcome(applied.getOutcome()).setReason(applied.getReason()).build());
     }
 

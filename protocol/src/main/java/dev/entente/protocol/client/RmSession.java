@@ -28,14 +28,14 @@ public final class RmSession implements AutoCloseable {
     private static final long HEARTBEAT_MILLIS = 1000;
 
     private final CoordinatorClient client;
-    private final SessionHello hello;
+    private volatile SessionHello hello;
     private final BranchCommandHandler handler;
     private final ScheduledExecutorService timer;
     private final ExecutorService workers;
     private volatile boolean closed;
     private volatile boolean connected;
     private volatile long lastHeardNanos;
-    private StreamObserver<SessionUp> up;
+    private volatile StreamObserver<SessionUp> up;
     private ScheduledFuture<?> heartbeats;
     private long reconnectDelayMillis = 50;
 
@@ -47,6 +47,20 @@ public final class RmSession implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "entente-rm-session-" + instanceId));
         this.workers = Executors.newFixedThreadPool(4, r -> daemon(r, "entente-phase2-" + instanceId));
         timer.execute(this::connect);
+    }
+
+    /**
+     * Adds {@code resource} to those this instance finishes branches of; the session says hello again
+     * (reconnects) so the coordinator learns it.
+     */
+    public void serve(String resource) {
+        synchronized (this) {
+            if (hello.getResourcesList().contains(resource)) {
+                return;
+            }
+            hello = hello.toBuilder().addResources(resource).build();
+        }
+        dropConnection();
     }
 
     /** True while a stream to a coordinator leader is open and welcomed. */
@@ -66,7 +80,7 @@ public final class RmSession implements AutoCloseable {
     }
 
     private void connect() {
-        if (closed) {
+        if (closed || up != null) {
             return;
         }
         Downstream downstream = new Downstream();

@@ -1,11 +1,10 @@
-package dev.entente.coordinator.testing;
+package dev.entente.testkit;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.awaitility.Awaitility;
 
 /** A coordinator cluster of separate JVM processes on loopback. */
 public final class CoordinatorCluster implements AutoCloseable {
@@ -14,11 +13,8 @@ public final class CoordinatorCluster implements AutoCloseable {
 
     public CoordinatorCluster(Path workDir, int size, String... extraArgs) {
         List<String> peers = new ArrayList<>();
-        List<Integer> raftPorts = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
-            int raftPort = FreePorts.next();
-            raftPorts.add(raftPort);
-            peers.add("n" + i + "=127.0.0.1:" + raftPort);
+            peers.add("n" + i + "=127.0.0.1:" + FreePorts.next());
         }
         for (int i = 1; i <= size; i++) {
             int client = FreePorts.next();
@@ -46,28 +42,18 @@ public final class CoordinatorCluster implements AutoCloseable {
         return nodes;
     }
 
-    /** Waits until a live node reports itself leader, and returns it. */
+    /** Waits until a live node serves as leader, and returns it. */
     public CoordinatorProcess awaitLeader() {
-        CoordinatorProcess[] leader = new CoordinatorProcess[1];
-        Awaitility.await("a coordinator leader").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> {
-                    for (CoordinatorProcess node : nodes) {
-                        if (node.isAlive() && isLeader(node)) {
-                            leader[0] = node;
-                            return true;
-                        }
-                    }
-                    return false;
-                });
-        return leader[0];
-    }
-
-    private static boolean isLeader(CoordinatorProcess node) {
-        try {
-            return node.admin("/cluster").contains("\"serving\" : true");
-        } catch (RuntimeException e) {
-            return false;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (CoordinatorProcess node : nodes) {
+                if (node.isServing()) {
+                    return node;
+                }
+            }
+            CoordinatorProcess.sleep(200);
         }
+        throw new IllegalStateException("no coordinator node became a serving leader within 60 s");
     }
 
     public List<CoordinatorProcess> followers(CoordinatorProcess leader) {

@@ -1,4 +1,4 @@
-package dev.entente.coordinator.testing;
+package dev.entente.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,0 +1,75 @@
+package dev.entente.agent.instrumentation;
+
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+
+import dev.entente.agent.instrumentation.annotations.GlobalTransactionalInstrumentation;
+import dev.entente.agent.instrumentation.executor.ThreadPoolExecutorInstrumentation;
+import dev.entente.agent.instrumentation.http.HttpClientInstrumentation;
+import dev.entente.agent.instrumentation.http.HttpExchangeInstrumentation;
+import dev.entente.agent.instrumentation.http.HttpHandlerInstrumentation;
+import dev.entente.agent.instrumentation.http.HttpUrlConnectionInstrumentation;
+import dev.entente.agent.instrumentation.jdbc.ConnectionInstrumentation;
+import dev.entente.agent.instrumentation.jdbc.DataSourceInstrumentation;
+import dev.entente.agent.instrumentation.jdbc.DriverInstrumentation;
+import dev.entente.bootstrap.Hooks;
+import java.lang.instrument.Instrumentation;
+import java.util.List;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.utility.JavaModule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every integration the agent installs, and the Byte Buddy set-up they share. */
+public final class Instrumentations {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Instrumentations.class);
+
+    private static final List<TypeInstrumentation> ALL = List.of(
+            new DriverInstrumentation(),
+            new DataSourceInstrumentation(),
+            new ConnectionInstrumentation(),
+            new GlobalTransactionalInstrumentation(),
+            new HttpClientInstrumentation(),
+            new HttpUrlConnectionInstrumentation(),
+            new HttpHandlerInstrumentation(),
+            new HttpExchangeInstrumentation(),
+            new ThreadPoolExecutorInstrumentation());
+
+    private Instrumentations() {
+    }
+
+    public static void install(Instrumentation instrumentation) {
+        AgentBuilder builder = new AgentBuilder.Default()
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+                .with(new ErrorLogger())
+                .assureReadEdgeTo(instrumentation, Hooks.class)
+                .ignore(nameStartsWith("net.bytebuddy.")
+                        .or(nameStartsWith("dev.entente."))
+                        .or(nameStartsWith("jdk.internal.reflect."))
+                        .or(nameStartsWith("sun.reflect."))
+                        .or(isSynthetic()));
+        for (TypeInstrumentation type : ALL) {
+            builder = builder.type(type.types()).transform(type.transformer());
+        }
+        builder.installOn(instrumentation);
+    }
+
+    /** Failures to instrument a class are logged, never thrown into the application. */
+    private static final class ErrorLogger extends AgentBuilder.Listener.Adapter {
+        @Override
+        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
+            LOG.warn("could not instrument {}: {}", typeName, error.toString());
+        }
+
+        @Override
+        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
+                                     DynamicType dynamicType) {
+            LOG.debug("instrumented {}", type.getName());
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.entente.agent.instrumentation;
+
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/** One intercepted type (or family of types): which classes, and the advice applied to their methods. */
+public interface TypeInstrumentation {
+
+    ElementMatcher<? super TypeDescription> types();
+
+    AgentBuilder.Transformer transformer();
+}

@@ -1,0 +1,41 @@
+package dev.entente.agent.instrumentation.http;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+
+import dev.entente.agent.instrumentation.TypeInstrumentation;
+import dev.entente.bootstrap.HttpHook;
+import dev.entente.bootstrap.TransactionContext;
+import java.net.http.HttpRequest;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/** {@code java.net.http.HttpClient}: requests sent under a global transaction carry its XID. */
+public final class HttpClientInstrumentation implements TypeInstrumentation {
+
+    @Override
+    public ElementMatcher<? super TypeDescription> types() {
+        return named("jdk.internal.net.http.HttpClientImpl");
+    }
+
+    @Override
+    public AgentBuilder.Transformer transformer() {
+        return new AgentBuilder.Transformer.ForAdvice()
+                .advice(namedOneOf("send", "sendAsync").and(takesArgument(0, named("java.net.http.HttpRequest"))),
+                        SendAdvice.class.getName());
+    }
+
+    public static final class SendAdvice {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.Argument(value = 0, readOnly = false) HttpRequest request) {
+            String xid = TransactionContext.currentXid();
+            if (xid != null && request != null) {
+                request = HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase(HttpHook.XID_HEADER))
+                        .header(HttpHook.XID_HEADER, xid).build();
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.entente.agent.instrumentation.http;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
+import dev.entente.agent.instrumentation.TypeInstrumentation;
+import dev.entente.bootstrap.Hooks;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * {@code HttpExchange.sendResponseHeaders}: the caller may act on the response as soon as it arrives,
+ * so this service's open branches prepare before the response leaves, not after the handler returns.
+ */
+public final class HttpExchangeInstrumentation implements TypeInstrumentation {
+
+    @Override
+    public ElementMatcher<? super TypeDescription> types() {
+        return not(isInterface()).and(hasSuperType(named("com.sun.net.httpserver.HttpExchange")));
+    }
+
+    @Override
+    public AgentBuilder.Transformer transformer() {
+        return new AgentBuilder.Transformer.ForAdvice()
+                .advice(named("sendResponseHeaders").and(not(isAbstract())), SendResponseAdvice.class.getName());
+    }
+
+    public static final class SendResponseAdvice {
+        @Advice.OnMethodEnter
+        public static void enter() {
+            Hooks.http.responseStarting();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.entente.agent.instrumentation.http;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.entente.agent.instrumentation.TypeInstrumentation;
+import dev.entente.bootstrap.HttpHook;
+import dev.entente.bootstrap.TransactionContext;
+import java.net.URLConnection;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/** {@code HttpURLConnection}: a connection opened under a global transaction sends its XID. */
+public final class HttpUrlConnectionInstrumentation implements TypeInstrumentation {
+
+    @Override
+    public ElementMatcher<? super TypeDescription> types() {
+        return named("sun.net.www.protocol.http.HttpURLConnection");
+    }
+
+    @Override
+    public AgentBuilder.Transformer transformer() {
+        return new AgentBuilder.Transformer.ForAdvice()
+                .advice(namedOneOf("connect", "getOutputStream", "getInputStream").and(takesArguments(0)),
+                        ConnectAdvice.class.getName());
+    }
+
+    public static final class ConnectAdvice {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.This URLConnection connection, @Advice.FieldValue("connected") boolean connected) {
+            String xid = TransactionContext.currentXid();
+            if (xid != null && !connected) {
+                connection.setRequestProperty(HttpHook.XID_HEADER, xid);
+            }
+        }
+    }
+}

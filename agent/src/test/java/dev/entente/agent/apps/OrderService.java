@@ -1,0 +1,48 @@
+package dev.entente.agent.apps;
+
+import dev.entente.api.GlobalTransactional;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/**
+ * Service A of the tests: records an order in PostgreSQL and reserves its stock at service B over
+ * HTTP, inside one {@code @GlobalTransactional} method. Knows nothing of Entente beyond the annotation.
+ * Arguments: port, JDBC URL, hikari|drivermanager|spring, the stock service's base URL.
+ */
+public final class OrderService {
+
+    private final ShopDatabase database;
+    private final String stockService;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    OrderService(ShopDatabase database, String stockService) {
+        this.database = database;
+        this.stockService = stockService;
+    }
+
+    @GlobalTransactional(timeoutMillis = 3000)
+    public String placeOrder(String id, String sku, int quantity, String failure, long sleepMillis) throws Exception {
+        database.update("insert into orders(id, sku, quantity) values (?, ?, ?)", new Object[] {id, sku, quantity}, false);
+        HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(stockService + "/reserve?sku=" + sku
+                + "&quantity=" + quantity + "&fail=" + failure.equals("in-stock-service")))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        if (reply.statusCode() != 200) {
+            throw new IllegalStateException("stock service answered " + reply.statusCode() + ": " + reply.body());
+        }
+        if (failure.equals("after-stock-service")) {
+            throw new IllegalStateException("order service failed after the stock service returned (as asked)");
+        }
+        Thread.sleep(sleepMillis);
+        return "placed " + id + "; " + reply.body();
+    }
+
+    public static void main(String[] args) throws Exception {
+        OrderService service = new OrderService(ShopDatabase.open(args[1], args[2]), args[3]);
+        HttpApp app = new HttpApp(Integer.parseInt(args[0]));
+        app.route("/order", q -> service.placeOrder(q.get("id"), q.get("sku"), Integer.parseInt(q.get("quantity")),
+                q.getOrDefault("fail", "none"), Long.parseLong(q.getOrDefault("sleep", "0"))));
+        app.start();
+    }
+}

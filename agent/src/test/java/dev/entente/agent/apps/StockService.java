@@ -1,0 +1,32 @@
+package dev.entente.agent.apps;
+
+import dev.entente.api.GlobalTransaction;
+import dev.entente.api.GlobalTransactional;
+
+/**
+ * Service B of the tests: reserves stock in MariaDB. It knows nothing of Entente beyond the
+ * annotation; the XID arrives with the HTTP request.
+ * Arguments: port, JDBC URL, hikari|drivermanager|spring.
+ */
+public final class StockService {
+
+    private final ShopDatabase database;
+
+    StockService(ShopDatabase database) {
+        this.database = database;
+    }
+
+    @GlobalTransactional
+    public String reserve(String sku, int quantity, boolean fail) throws Exception {
+        database.update("update stock set quantity = quantity - ? where sku = ?", new Object[] {quantity, sku}, fail);
+        return "reserved " + quantity + " " + sku + " in " + GlobalTransaction.currentXid().orElse("no transaction");
+    }
+
+    public static void main(String[] args) throws Exception {
+        StockService service = new StockService(ShopDatabase.open(args[1], args[2]));
+        HttpApp app = new HttpApp(Integer.parseInt(args[0]));
+        app.route("/reserve", q -> service.reserve(q.get("sku"), Integer.parseInt(q.get("quantity")),
+                Boolean.parseBoolean(q.getOrDefault("fail", "false"))));
+        app.start();
+    }
+}

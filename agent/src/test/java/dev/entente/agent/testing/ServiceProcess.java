@@ -1,0 +1,86 @@
+package dev.entente.agent.testing;
+
+import dev.entente.testkit.FreePorts;
+import dev.entente.testkit.JvmProcess;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A test service in its own JVM, started with the packaged agent jar ({@code -javaagent}) and a class
+ * path holding only what an application would have: its classes, the Entente API, JDBC drivers and pool.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Class path entries an application of ours would not have: Entente's internals and their libraries. */
+    private static final List<String> NOT_THE_APPLICATIONS = List.of("/runtime/target/", "/protocol/target/",
+            "/bootstrap/target/", "/agent/target/classes", "/coordinator-server/", "entente-runtime", "entente-protocol",
+            "entente-bootstrap", "/io/grpc/", "/io/netty/", "/com/google/", "/net/bytebuddy/", "/org/apache/ratis/",
+            "/io/perfmark/", "/org/checkerframework/", "/com/fasterxml/");
+
+    private final JvmProcess process;
+    private final int port;
+
+    private ServiceProcess(JvmProcess process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Starts {@code mainClass} with {@code agentArguments}; the service's port is its first argument. */
+    public static ServiceProcess start(Path workDir, String name, String agentArguments, Class<?> mainClass, String... args) {
+        int port = FreePorts.next();
+        List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-javaagent:" + agentJar() + "=" + agentArguments,
+                "-cp", applicationClassPath(), mainClass.getName(), String.valueOf(port)));
+        jvm.addAll(Arrays.asList(args));
+        JvmProcess process = new JvmProcess(name, jvm, workDir.resolve(name + ".log"), "ready on ");
+        process.start(Duration.ofSeconds(60));
+        return new ServiceProcess(process, port);
+    }
+
+    public static String agentJar() {
+        String jar = System.getProperty("entente.agent.jar");
+        if (jar == null || !new File(jar).isFile()) {
+            throw new IllegalStateException("the agent jar is not built: system property entente.agent.jar = " + jar
+                    + " (run mvn package first)");
+        }
+        return jar;
+    }
+
+    static String applicationClassPath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> NOT_THE_APPLICATIONS.stream().noneMatch(entry::contains))
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** POSTs to {@code pathAndQuery}; the response. */
+    public HttpResponse<String> post(String pathAndQuery) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public void kill9() {
+        process.kill9();
+    }
+
+    public String log() {
+        return process.log();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.entente.bootstrap;
+
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * What instrumented JDBC code tells the runtime. Methods returning {@code boolean} answer "skip the
+ * original call": the runtime did the work in XA terms instead (e.g. {@code commit()} became XA END +
+ * PREPARE).
+ */
+public interface JdbcHook {
+
+    JdbcHook NONE = new JdbcHook() {
+    };
+
+    /** {@code driver.connect(url, info)} returned {@code connection}, a physical connection. */
+    default void connected(Driver driver, String url, Properties info, Connection connection) {
+    }
+
+    /** A {@code DataSource} (a pool, perhaps) handed out {@code connection}, perhaps a wrapper. */
+    default void handedOut(Connection connection) throws SQLException {
+    }
+
+    default boolean beforeCommit(Connection connection) throws SQLException {
+        return false;
+    }
+
+    default boolean beforeRollback(Connection connection) throws SQLException {
+        return false;
+    }
+
+    default boolean beforeSetAutoCommit(Connection connection, boolean autoCommit) throws SQLException {
+        return false;
+    }
+
+    default void beforeClose(Connection connection) throws SQLException {
+    }
+}

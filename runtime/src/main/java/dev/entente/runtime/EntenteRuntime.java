@@ -1,0 +1,141 @@
+package dev.entente.runtime;
+
+import dev.entente.bootstrap.Hooks;
+import dev.entente.protocol.client.CoordinatorClient;
+import dev.entente.protocol.client.RmSession;
+import dev.entente.runtime.http.RequestScopes;
+import dev.entente.runtime.jdbc.Recovery;
+import dev.entente.runtime.jdbc.ResourceManager;
+import dev.entente.runtime.tm.AnnotatedMethodHook;
+import dev.entente.runtime.tm.TransactionDefinition;
+import dev.entente.runtime.tm.TransactionManager;
+import dev.entente.runtime.tm.TransactionScope;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entente inside one application: the TM client, the JDBC resource manager, the RM session over which
+ * the coordinator pushes phase 2, and periodic recovery. The agent starts one at JVM start-up; without
+ * the agent an application may start it itself and use {@link #execute}.
+ */
+public final class EntenteRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EntenteRuntime.class);
+    private static volatile EntenteRuntime current;
+
+    private final Settings settings;
+    private final CoordinatorClient client;
+    private final RmSession session;
+    private final ResourceManager resources;
+    private final TransactionManager transactions;
+    private final Recovery recovery;
+    private final ScheduledExecutorService scheduler;
+
+    private EntenteRuntime(Settings settings) {
+        this.settings = settings;
+        this.client = settings.coordinator().isEmpty() ? null
+                : new CoordinatorClient(settings.coordinator(), Duration.ofSeconds(10), Duration.ofSeconds(10));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "entente-recovery");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.resources = new ResourceManager(this::coordinator, settings.instanceId(), this::resourceReached);
+        this.session = client == null ? null : new RmSession(client, settings.app(), settings.instanceId(), Set.of(), resources);
+        this.transactions = new TransactionManager(this::coordinator, resources, settings.app(), settings.waitForPhaseTwo(),
+                settings.defaultTimeoutMillis());
+        this.recovery = new Recovery(resources, this::coordinator, settings.clusterId());
+        if (client != null) {
+            long every = settings.recoveryInterval().toMillis();
+            scheduler.scheduleWithFixedDelay(recovery::scanAll, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Starts the runtime and connects it to instrumented code. */
+    public static synchronized EntenteRuntime start(Settings settings) {
+        if (current != null) {
+            throw new IllegalStateException("the Entente runtime is already started");
+        }
+        EntenteRuntime runtime = new EntenteRuntime(settings);
+        Hooks.jdbc = runtime.resources;
+        Hooks.transactions = new AnnotatedMethodHook(runtime.transactions);
+        Hooks.http = new RequestScopes(runtime.resources, runtime.transactions);
+        current = runtime;
+        if (settings.coordinator().isEmpty()) {
+            LOG.warn("Entente: no coordinator configured (agent argument coordinator=host:port, ENTENTE_COORDINATOR or "
+                    + "-Dentente.coordinator): @GlobalTransactional methods will fail; other code runs as usual");
+        } else {
+            LOG.info("Entente: app {} (instance {}), coordinator {}", settings.app(), settings.instanceId(), settings.coordinator());
+        }
+        return runtime;
+    }
+
+    private CoordinatorClient coordinator() {
+        if (client == null) {
+            throw new IllegalStateException("no coordinator is configured (set agent argument coordinator=host:port, "
+                    + "environment variable ENTENTE_COORDINATOR or system property entente.coordinator)");
+        }
+        return client;
+    }
+
+    private void resourceReached(String resource) {
+        if (session != null) {
+            session.serve(resource);
+            scheduler.execute(() -> recovery.scan(resource));
+        }
+    }
+
+    /** Runs {@code work} in a global transaction as an annotated method would (for use without the agent). */
+    public <T> T execute(TransactionDefinition definition, Callable<T> work) throws Exception {
+        TransactionScope scope = transactions.enter(definition, getClass().getClassLoader());
+        T result;
+        try {
+            result = work.call();
+        } catch (Exception | Error e) {
+            Throwable outcome = transactions.exit(scope, e);
+            throw rethrow(outcome == null ? e : outcome);
+        }
+        Throwable outcome = transactions.exit(scope, null);
+        if (outcome != null) {
+            throw rethrow(outcome);
+        }
+        return result;
+    }
+
+    private static Exception rethrow(Throwable thrown) {
+        if (thrown instanceof Error error) {
+            throw error;
+        }
+        return (Exception) thrown;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Recovery recovery() {
+        return recovery;
+    }
+
+    @Override
+    public synchronized void close() {
+        Hooks.jdbc = dev.entente.bootstrap.JdbcHook.NONE;
+        Hooks.transactions = dev.entente.bootstrap.TransactionHook.NONE;
+        Hooks.http = dev.entente.bootstrap.HttpHook.NONE;
+        scheduler.shutdownNow();
+        if (session != null) {
+            session.close();
+        }
+        resources.close();
+        if (client != null) {
+            client.close();
+        }
+        current = null;
+    }
+}

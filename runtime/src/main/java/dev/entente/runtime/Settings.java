@@ -1,0 +1,173 @@
+package dev.entente.runtime;
+
+import dev.entente.protocol.Xids;
+import dev.entente.protocol.client.CoordinatorAddresses;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * Entente's settings in an application. Each is looked up as an agent argument ({@code coordinator=h:p}),
+ * then as an environment variable ({@code ENTENTE_COORDINATOR}), then as a system property
+ * ({@code entente.coordinator}); the first found wins. A bad value stops start-up with a message
+ * naming the setting and where it came from.
+ */
+public record Settings(List<String> coordinator, String app, String instanceId, String clusterId,
+                       long defaultTimeoutMillis, Duration recoveryInterval, boolean waitForPhaseTwo,
+                       Optional<String> zookeeper, Optional<String> kafka) {
+
+    /** Every setting's name, default and meaning; docs/configuration.md lists the same. */
+    public static final Map<String, String> DEFAULTS = defaults();
+
+    private static Map<String, String> defaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put("coordinator", "");
+        defaults.put("app", "");
+        defaults.put("cluster", "entente");
+        defaults.put("timeout", "60000");
+        defaults.put("recovery-interval", "60000");
+        defaults.put("wait-for-phase-two", "false");
+        defaults.put("zookeeper", "");
+        defaults.put("kafka", "");
+        return defaults;
+    }
+
+    /** A setting with a bad value; the message names it and its source. */
+    public static final class InvalidSetting extends RuntimeException {
+        public InvalidSetting(String message) {
+            super(message);
+        }
+    }
+
+    /** Parses {@code a=1,b=2} agent arguments. */
+    public static Map<String, String> parseAgentArguments(String arguments) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (arguments == null || arguments.isBlank()) {
+            return values;
+        }
+        // values may themselves hold commas (coordinator=h1:p,h2:p): a part without '=' continues the previous value
+        String lastKey = null;
+        for (String part : arguments.split(",")) {
+            int equals = part.indexOf('=');
+            if (equals > 0 && DEFAULTS.containsKey(part.substring(0, equals).trim())) {
+                lastKey = part.substring(0, equals).trim();
+                values.put(lastKey, part.substring(equals + 1).trim());
+            } else if (lastKey != null && equals < 0) {
+                values.put(lastKey, values.get(lastKey) + "," + part.trim());
+            } else {
+                String key = equals > 0 ? part.substring(0, equals).trim() : part.trim();
+                throw new InvalidSetting("agent argument '" + key + "' is not an Entente setting; known: " + DEFAULTS.keySet());
+            }
+        }
+        return values;
+    }
+
+    public static Settings resolve(Map<String, String> agentArguments, Map<String, String> environment, Properties properties) {
+        Lookup lookup = new Lookup(agentArguments, environment, properties);
+        String coordinatorList = lookup.value("coordinator");
+        List<String> coordinator = coordinatorList.isBlank() ? List.of()
+                : lookup.parse("coordinator", v -> CoordinatorAddresses.parse(lookup.describe("coordinator"), v));
+        String app = lookup.value("app");
+        if (app.isBlank()) {
+            app = defaultAppName();
+        }
+        if (!app.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new InvalidSetting(lookup.describe("app") + ": '" + app + "' must be 1-64 letters, digits, '.', '_' or '-'");
+        }
+        String cluster = lookup.value("cluster");
+        if (!Xids.CLUSTER_ID.matcher(cluster).matches()) {
+            throw new InvalidSetting(lookup.describe("cluster") + ": '" + cluster + "' must be 1-32 letters, digits, '.', '_' or '-'");
+        }
+        long timeout = lookup.millis("timeout", 1, 86_400_000);
+        long recovery = lookup.millis("recovery-interval", 100, 86_400_000);
+        String wait = lookup.value("wait-for-phase-two").toLowerCase(Locale.ROOT);
+        if (!wait.equals("true") && !wait.equals("false")) {
+            throw new InvalidSetting(lookup.describe("wait-for-phase-two") + ": expected true or false, got '" + wait + "'");
+        }
+        String instance = app + "@" + ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        return new Settings(coordinator, app, instance, cluster, timeout, Duration.ofMillis(recovery), Boolean.parseBoolean(wait),
+                optional(lookup.value("zookeeper")), optional(lookup.value("kafka")));
+    }
+
+    /** From this process's environment and system properties. */
+    public static Settings resolve(String agentArguments) {
+        return resolve(parseAgentArguments(agentArguments), System.getenv(), System.getProperties());
+    }
+
+    private static Optional<String> optional(String value) {
+        return value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
+    private static String defaultAppName() {
+        String command = System.getProperty("sun.java.command", "app").split(" ")[0];
+        String name = command.substring(command.lastIndexOf('.') + 1).replaceAll("[^A-Za-z0-9_.-]", "");
+        if (name.endsWith("jar") && command.contains("/")) {
+            name = command.substring(command.lastIndexOf('/') + 1).replace(".jar", "").replaceAll("[^A-Za-z0-9_.-]", "");
+        }
+        return name.isEmpty() ? "app" : name.substring(0, Math.min(64, name.length()));
+    }
+
+    /** Finds each setting in its three places, remembering where it came from for error messages. */
+    private static final class Lookup {
+        private final Map<String, String> agentArguments;
+        private final Map<String, String> environment;
+        private final Properties properties;
+
+        Lookup(Map<String, String> agentArguments, Map<String, String> environment, Properties properties) {
+            this.agentArguments = agentArguments;
+            this.environment = environment;
+            this.properties = properties;
+        }
+
+        static String envName(String key) {
+            return "ENTENTE_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+        }
+
+        String value(String key) {
+            if (agentArguments.containsKey(key)) {
+                return agentArguments.get(key);
+            }
+            if (environment.containsKey(envName(key))) {
+                return environment.get(envName(key));
+            }
+            return properties.getProperty("entente." + key, DEFAULTS.get(key));
+        }
+
+        String describe(String key) {
+            if (agentArguments.containsKey(key)) {
+                return "agent argument " + key;
+            }
+            if (environment.containsKey(envName(key))) {
+                return "environment variable " + envName(key);
+            }
+            return "system property entente." + key;
+        }
+
+        <T> T parse(String key, java.util.function.Function<String, T> parser) {
+            try {
+                return parser.apply(value(key));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSetting(e.getMessage());
+            }
+        }
+
+        long millis(String key, long min, long max) {
+            String value = value(key);
+            try {
+                long number = Long.parseLong(value.trim());
+                if (number >= min && number <= max) {
+                    return number;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new InvalidSetting(describe(key) + ": expected milliseconds from " + min + " to " + max + ", got '" + value + "'");
+        }
+    }
+}

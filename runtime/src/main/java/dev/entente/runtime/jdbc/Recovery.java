@@ -1,0 +1,75 @@
+package dev.entente.runtime.jdbc;
+
+import dev.entente.protocol.Outcome;
+import dev.entente.protocol.client.CoordinatorClient;
+import dev.entente.runtime.jdbc.xa.BranchXid;
+import dev.entente.runtime.jdbc.xa.XaRecovery;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Settles in-doubt branches: scans each database this service reached ({@code XA RECOVER}, only this
+ * cluster's Entente Xids), asks the coordinator for each outcome, and commits or rolls back. An XID the
+ * coordinator does not know rolls back (presumed abort); one still active is left alone.
+ */
+public final class Recovery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+
+    private final ResourceManager resources;
+    private final Supplier<CoordinatorClient> coordinator;
+    private final String clusterId;
+
+    public Recovery(ResourceManager resources, Supplier<CoordinatorClient> coordinator, String clusterId) {
+        this.resources = resources;
+        this.coordinator = coordinator;
+        this.clusterId = clusterId;
+    }
+
+    /** Scans every database reached so far. */
+    public void scanAll() {
+        for (ResourceAccess access : resources.resources()) {
+            if (access.canConnect()) {
+                scan(access.resource);
+            }
+        }
+    }
+
+    /** Scans one database; returns how many branches it settled. */
+    public int scan(String resource) {
+        ResourceAccess access = resources.resources().stream().filter(a -> a.resource.equals(resource)).findFirst().orElse(null);
+        if (access == null || !access.canConnect()) {
+            return 0;
+        }
+        List<BranchXid> inDoubt;
+        try {
+            inDoubt = access.withXaResource(xa -> XaRecovery.recover(xa, clusterId));
+        } catch (Exception e) {
+            LOG.warn("recovery scan of {} failed: {}", resource, e.getMessage());
+            return 0;
+        }
+        int settled = 0;
+        for (BranchXid xid : inDoubt) {
+            if (resources.isActive(xid)) {
+                continue;
+            }
+            try {
+                Outcome outcome = coordinator.get().status(xid.globalXid()).getOutcome();
+                if (outcome == Outcome.ACTIVE) {
+                    continue;
+                }
+                boolean commit = outcome == Outcome.COMMITTED;
+                resources.finish(access, xid, commit);
+                LOG.info("recovery {} branch {} of {} on {} (coordinator: {})", commit ? "committed" : "rolled back",
+                        xid.branchId(), xid.globalXid(), resource, outcome);
+                settled++;
+            } catch (Exception e) {
+                LOG.warn("recovery of branch {} of {} on {} failed: {}; next scan retries", xid.branchId(), xid.globalXid(),
+                        resource, e.getMessage());
+            }
+        }
+        return settled;
+    }
+}

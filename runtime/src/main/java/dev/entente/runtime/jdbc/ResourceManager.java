@@ -1,0 +1,429 @@
+package dev.entente.runtime.jdbc;
+
+import dev.entente.bootstrap.Hooks;
+import dev.entente.bootstrap.JdbcHook;
+import dev.entente.bootstrap.TransactionContext;
+import dev.entente.protocol.BranchCommand;
+import dev.entente.protocol.BranchVote;
+import dev.entente.protocol.PhaseTwoAction;
+import dev.entente.protocol.client.BranchCommandHandler;
+import dev.entente.protocol.client.CoordinatorClient;
+import dev.entente.protocol.client.CoordinatorException;
+import dev.entente.runtime.jdbc.xa.BranchXid;
+import dev.entente.runtime.jdbc.xa.XaDialect;
+import dev.entente.runtime.jdbc.xa.XaDialects;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JDBC resource manager. A physical connection handed out while a global transaction is bound to
+ * the thread becomes an XA branch (registered at the coordinator, XA START). The application's
+ * {@code commit()} becomes XA END + XA PREPARE, the branch's vote, reported to the coordinator; its
+ * {@code rollback()} becomes XA END + XA ROLLBACK and a failed vote. Phase-2 commands from the
+ * coordinator run on a separate connection to the same database.
+ */
+public final class ResourceManager implements JdbcHook, BranchCommandHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResourceManager.class);
+
+    private final Supplier<CoordinatorClient> coordinator;
+    private final String instanceId;
+    private final Consumer<String> newResource;
+    private final Map<Connection, XaBranch> branches = new IdentityHashMap<>();
+    private final Map<Connection, Connection> physicalOfHandedOut = new IdentityHashMap<>();
+    private final Map<String, ResourceAccess> resources = new ConcurrentHashMap<>();
+    private final Set<String> warnedDrivers = ConcurrentHashMap.newKeySet();
+    /** Branches plus handed-out wrappers being tracked; zero lets every hook return at once (the common case). */
+    private volatile int tracked;
+
+    /**
+     * @param newResource told the name of each database this service reaches for the first time (to
+     *                    announce it on the RM session and start recovering it)
+     */
+    public ResourceManager(Supplier<CoordinatorClient> coordinator, String instanceId, Consumer<String> newResource) {
+        this.coordinator = coordinator;
+        this.instanceId = instanceId;
+        this.newResource = newResource;
+    }
+
+    // ---- what instrumented JDBC code reports ----
+
+    @Override
+    public void connected(Driver driver, String url, Properties info, Connection connection) {
+        if (Hooks.isInternal() || connection == null) {
+            return;
+        }
+        try {
+            dialectOf(connection).ifPresent(dialect -> learn(dialect, connection, driver, url, info));
+            String xid = TransactionContext.currentXid();
+            if (xid != null) {
+                enlist(connection, xid);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void handedOut(Connection connection) throws SQLException {
+        String xid = TransactionContext.currentXid();
+        if (Hooks.isInternal() || xid == null || connection == null) {
+            return;
+        }
+        Connection physical = innermost(connection);
+        if (enlist(physical, xid) && physical != connection) {
+            synchronized (this) {
+                physicalOfHandedOut.put(connection, physical);
+                tracked = branches.size() + physicalOfHandedOut.size();
+            }
+        }
+    }
+
+    @Override
+    public boolean beforeCommit(Connection connection) throws SQLException {
+        XaBranch branch = activeBranch(connection);
+        if (branch == null) {
+            return false;
+        }
+        prepare(branch);
+        return true;
+    }
+
+    @Override
+    public boolean beforeRollback(Connection connection) throws SQLException {
+        XaBranch branch = activeBranch(connection);
+        if (branch == null) {
+            return false;
+        }
+        rollBack(branch, "the application rolled back its work on " + branch.resource, true);
+        return true;
+    }
+
+    @Override
+    public boolean beforeSetAutoCommit(Connection connection, boolean autoCommit) throws SQLException {
+        XaBranch branch = activeBranch(connection);
+        if (branch == null) {
+            return false;
+        }
+        if (autoCommit && !branch.applicationAutoCommit) {
+            prepare(branch); // switching autocommit on commits the work so far (JDBC); the connection is free after
+            return false;
+        }
+        branch.applicationAutoCommit = autoCommit;
+        return true; // the branch runs as one transaction whatever the application's mode
+    }
+
+    @Override
+    public void beforeClose(Connection connection) throws SQLException {
+        if (tracked == 0 || Hooks.isInternal()) {
+            return;
+        }
+        Connection physical;
+        synchronized (this) {
+            physical = physicalOfHandedOut.remove(connection);
+            tracked = branches.size() + physicalOfHandedOut.size();
+        }
+        XaBranch branch = activeBranch(physical != null ? physical : connection);
+        if (branch != null) {
+            endOpenBranch(branch, "the connection was closed without commit");
+        }
+    }
+
+    // ---- the end of the work under a transaction in this service ----
+
+    /**
+     * The work under {@code xid} in this service is over (its request ended, or its owner is about to
+     * commit): branches still open prepare if the application worked in autocommit mode, and roll back
+     * if it left uncommitted work.
+     */
+    public void endOfWork(String xid) {
+        for (XaBranch branch : activeBranches(xid)) {
+            try {
+                endOpenBranch(branch, "the connection still held uncommitted work when the work under " + xid + " ended");
+            } catch (SQLException e) {
+                LOG.warn("{}: {}", branch, e.getMessage());
+            }
+        }
+    }
+
+    /** The transaction rolls back: open branches of {@code xid} roll back here at once. */
+    public void abandon(String xid, String reason) {
+        for (XaBranch branch : activeBranches(xid)) {
+            try {
+                rollBack(branch, reason, false);
+            } catch (SQLException e) {
+                LOG.warn("{}: {}", branch, e.getMessage());
+            }
+        }
+    }
+
+    private void endOpenBranch(XaBranch branch, String whyRollback) throws SQLException {
+        if (branch.applicationAutoCommit) {
+            prepare(branch);
+        } else {
+            rollBack(branch, whyRollback, true);
+        }
+    }
+
+    // ---- branches ----
+
+    private boolean enlist(Connection physical, String xid) throws SQLException {
+        Optional<XaDialect> dialect = dialectOf(physical);
+        if (dialect.isEmpty()) {
+            return false;
+        }
+        synchronized (this) {
+            XaBranch existing = branches.get(physical);
+            if (existing != null) {
+                if (existing.globalXid().equals(xid)) {
+                    return true;
+                }
+                throw new SQLException("this connection is still in " + existing + "; it cannot join " + xid + " too");
+            }
+        }
+        String resource = dialect.get().resourceName(physical);
+        long branchId;
+        try {
+            branchId = coordinator.get().registerBranch(xid, resource, instanceId);
+        } catch (CoordinatorException | IllegalStateException e) {
+            throw new SQLException("cannot enlist a connection to " + resource + " in global transaction " + xid + ": "
+                    + e.getMessage(), e);
+        }
+        BranchXid branchXid = new BranchXid(xid, branchId);
+        XaBranch branch;
+        Hooks.internal(true);
+        try {
+            boolean autoCommit = physical.getAutoCommit();
+            XAResource xa = dialect.get().xaResource(physical);
+            xa.start(branchXid, XAResource.TMNOFLAGS);
+            branch = new XaBranch(resource, branchXid, physical, xa, autoCommit);
+        } catch (XAException e) {
+            report(xid, branchId, BranchVote.FAILED, "XA START failed: " + XaErrors.describe(e));
+            throw new SQLException("XA START of branch " + branchId + " of " + xid + " on " + resource + " failed: "
+                    + XaErrors.describe(e), e);
+        } finally {
+            Hooks.internal(false);
+        }
+        synchronized (this) {
+            branches.put(physical, branch);
+            tracked = branches.size() + physicalOfHandedOut.size();
+        }
+        LOG.debug("enlisted {}", branch);
+        return true;
+    }
+
+    private void prepare(XaBranch branch) throws SQLException {
+        if (!branch.claimEnd()) {
+            return;
+        }
+        forget(branch);
+        if (branch.abortedBecause != null) {
+            rollBackEnded(branch, false);
+            throw new SQLException("global transaction " + branch.globalXid() + " was rolled back: " + branch.abortedBecause);
+        }
+        BranchVote vote;
+        Hooks.internal(true);
+        try {
+            branch.xa.end(branch.xid, XAResource.TMSUCCESS);
+            vote = branch.xa.prepare(branch.xid) == XAResource.XA_RDONLY ? BranchVote.READ_ONLY : BranchVote.PREPARED;
+        } catch (XAException e) {
+            rollBackEnded(branch, true);
+            String reason = "XA PREPARE failed: " + XaErrors.describe(e);
+            report(branch.globalXid(), branch.xid.branchId(), BranchVote.FAILED, reason);
+            throw new SQLException(branch + " could not prepare: " + XaErrors.describe(e), e);
+        } finally {
+            Hooks.internal(false);
+        }
+        try {
+            coordinator.get().reportBranch(branch.globalXid(), branch.xid.branchId(), vote, "");
+        } catch (CoordinatorException | IllegalStateException e) {
+            if (vote == BranchVote.PREPARED && !(e instanceof CoordinatorException c && c.isUnavailable())) {
+                rollBackEnded(branch, true); // the transaction is over at the coordinator: nothing will finish this branch
+            }
+            throw new SQLException("the coordinator did not take the vote of " + branch + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void rollBack(XaBranch branch, String reason, boolean reportFailure) throws SQLException {
+        if (!branch.claimEnd()) {
+            return;
+        }
+        forget(branch);
+        Hooks.internal(true);
+        try {
+            branch.xa.end(branch.xid, XAResource.TMFAIL);
+        } catch (XAException e) {
+            LOG.debug("XA END (fail) of {}: {}", branch, XaErrors.describe(e));
+        } finally {
+            Hooks.internal(false);
+        }
+        rollBackEnded(branch, false);
+        if (reportFailure) {
+            report(branch.globalXid(), branch.xid.branchId(), BranchVote.FAILED, reason);
+        }
+    }
+
+    /** XA ROLLBACK of an ended (perhaps prepared) branch on its own connection. */
+    private void rollBackEnded(XaBranch branch, boolean prepared) {
+        Hooks.internal(true);
+        try {
+            branch.xa.rollback(branch.xid);
+        } catch (XAException e) {
+            if (!XaErrors.alreadyFinished(e)) {
+                LOG.warn("XA ROLLBACK of {}{} failed: {}; recovery will settle it", branch, prepared ? " (prepared)" : "",
+                        XaErrors.describe(e));
+            }
+        } finally {
+            Hooks.internal(false);
+        }
+    }
+
+    private void report(String xid, long branchId, BranchVote vote, String reason) {
+        try {
+            coordinator.get().reportBranch(xid, branchId, vote, reason);
+        } catch (RuntimeException e) {
+            LOG.warn("could not report branch {} of {} as {} ({}): {}", branchId, xid, vote, reason, e.getMessage());
+        }
+    }
+
+    private XaBranch activeBranch(Connection connection) {
+        if (tracked == 0 || Hooks.isInternal() || connection == null) {
+            return null;
+        }
+        synchronized (this) {
+            return branches.get(connection);
+        }
+    }
+
+    private synchronized List<XaBranch> activeBranches(String xid) {
+        List<XaBranch> matching = new ArrayList<>();
+        for (XaBranch branch : branches.values()) {
+            if (branch.globalXid().equals(xid)) {
+                matching.add(branch);
+            }
+        }
+        return matching;
+    }
+
+    private synchronized Optional<XaBranch> activeBranch(String xid, long branchId) {
+        return branches.values().stream()
+                .filter(b -> b.globalXid().equals(xid) && b.xid.branchId() == branchId).findFirst();
+    }
+
+    private synchronized void forget(XaBranch branch) {
+        branches.remove(branch.connection);
+        tracked = branches.size() + physicalOfHandedOut.size();
+    }
+
+    // ---- phase 2 and recovery on this service's own connections ----
+
+    @Override
+    public void execute(BranchCommand command) throws Exception {
+        Optional<XaBranch> stillActive = activeBranch(command.getXid(), command.getBranchId());
+        if (stillActive.isPresent()) {
+            if (command.getAction() == PhaseTwoAction.ROLLBACK) {
+                stillActive.get().abortedBecause = "the coordinator rolled it back while it was still at work";
+            }
+            throw new IllegalStateException(stillActive.get() + " is still at work in this service; it ends first");
+        }
+        ResourceAccess access = resources.get(command.getResource());
+        if (access == null) {
+            throw new IllegalStateException("this instance has not reached " + command.getResource() + " yet");
+        }
+        finish(access, new BranchXid(command.getXid(), command.getBranchId()), command.getAction() == PhaseTwoAction.COMMIT);
+    }
+
+    /** XA COMMIT or XA ROLLBACK of a prepared branch; a branch already finished counts as done. */
+    void finish(ResourceAccess access, BranchXid xid, boolean commit) throws Exception {
+        access.withXaResource(xa -> {
+            try {
+                if (commit) {
+                    xa.commit(xid, false);
+                } else {
+                    xa.rollback(xid);
+                }
+            } catch (XAException e) {
+                if (!XaErrors.alreadyFinished(e)) {
+                    throw new SQLException((commit ? "XA COMMIT" : "XA ROLLBACK") + " of branch " + xid.branchId() + " of "
+                            + xid.globalXid() + " on " + access.resource + " failed: " + XaErrors.describe(e), e);
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The databases this service reached, for recovery. */
+    Collection<ResourceAccess> resources() {
+        return resources.values();
+    }
+
+    boolean isActive(BranchXid xid) {
+        return activeBranch(xid.globalXid(), xid.branchId()).isPresent();
+    }
+
+    private void learn(XaDialect dialect, Connection connection, Driver driver, String url, Properties info) {
+        try {
+            String resource = dialect.resourceName(connection);
+            if (resources.putIfAbsent(resource, new ResourceAccess(resource, dialect, driver, url, copy(info))) == null) {
+                LOG.info("XA resource {} reached", resource);
+                newResource.accept(resource);
+            }
+        } catch (SQLException e) {
+            LOG.warn("cannot name the database of a {} connection: {}", connection.getClass().getName(), e.getMessage());
+        }
+    }
+
+    private Optional<XaDialect> dialectOf(Connection connection) {
+        Optional<XaDialect> dialect = XaDialects.forConnection(connection);
+        if (dialect.isEmpty() && warnedDrivers.add(connection.getClass().getName())) {
+            LOG.warn("JDBC connections of class {} are not supported for global transactions (supported: PostgreSQL, "
+                    + "MariaDB, MySQL Connector/J); Entente leaves them alone", connection.getClass().getName());
+        }
+        return dialect;
+    }
+
+    /** The physical connection under pool and framework wrappers. */
+    static Connection innermost(Connection connection) {
+        Connection current = connection;
+        for (int depth = 0; depth < 10; depth++) {
+            try {
+                Connection inner = current.unwrap(Connection.class);
+                if (inner == null || inner == current) {
+                    return current;
+                }
+                current = inner;
+            } catch (SQLException | RuntimeException e) {
+                return current;
+            }
+        }
+        return current;
+    }
+
+    private static Properties copy(Properties info) {
+        Properties copy = new Properties();
+        if (info != null) {
+            copy.putAll(info);
+        }
+        return copy;
+    }
+
+    public void close() {
+        resources.values().forEach(ResourceAccess::close);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.entente.runtime.jdbc;
+
+import dev.entente.runtime.jdbc.xa.BranchXid;
+import java.sql.Connection;
+import javax.transaction.xa.XAResource;
+
+/**
+ * One XA branch: a physical connection's work under a global transaction, from XA START until it
+ * prepares or rolls back. Guarded by its own monitor.
+ */
+final class XaBranch {
+
+    final String resource;
+    final BranchXid xid;
+    final Connection connection;
+    final XAResource xa;
+    /** The autocommit mode the application believes the connection is in. */
+    boolean applicationAutoCommit;
+    /** Set when the coordinator rolled the transaction back while this branch was still at work. */
+    volatile String abortedBecause;
+    private boolean ended;
+
+    XaBranch(String resource, BranchXid xid, Connection connection, XAResource xa, boolean applicationAutoCommit) {
+        this.resource = resource;
+        this.xid = xid;
+        this.connection = connection;
+        this.xa = xa;
+        this.applicationAutoCommit = applicationAutoCommit;
+    }
+
+    String globalXid() {
+        return xid.globalXid();
+    }
+
+    /** Claims the right to end the branch; false if it already ended. */
+    synchronized boolean claimEnd() {
+        if (ended) {
+            return false;
+        }
+        ended = true;
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "branch " + xid.branchId() + " of " + xid.globalXid() + " on " + resource;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.entente.runtime.jdbc.xa;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.transaction.xa.XAResource;
+
+/**
+ * How one vendor's JDBC driver does XA over a connection the application already holds. Found with
+ * {@link XaDialects#forConnection(Connection)}; the vendor classes are reached by reflection through
+ * the physical connection's own class loader, so the runtime depends on no driver.
+ *
+ * <p>What every dialect guarantees (pinned by {@code XaDialectContract} against real servers):
+ * after {@code start} on {@link #xaResource}, statements run directly on the physical connection
+ * belong to the branch; {@code prepare} answers {@code XA_OK} (no vendor here answers
+ * {@code XA_RDONLY}); one-phase commit works; a prepared branch survives the connection's close (and
+ * a server restart) and can then be committed or rolled back from any other connection to the same
+ * database; finishing an Xid the database no longer holds fails with {@code XAER_NOTA}. Where they
+ * differ (autocommit during the branch, whether the preparing session stays bound to the prepared
+ * branch) each dialect's javadoc says what its vendor does.
+ */
+public interface XaDialect {
+
+    /** {@code postgresql}, {@code mariadb} or {@code mysql}: the prefix of {@link #resourceName}. */
+    String vendor();
+
+    /**
+     * The driver's own XA resource over this very connection (no second connection is opened).
+     * {@code start}, {@code end} and {@code prepare} of one branch must go through the same returned
+     * instance; phase 2 and recovery may use any. The resource's XAConnection is never closed:
+     * the physical connection stays the application's, and closing it still closes it.
+     *
+     * @throws SQLException naming the vendor and driver classes if the driver has no usable XA class
+     */
+    XAResource xaResource(Connection physical) throws SQLException;
+
+    /**
+     * A stable name of the database this connection reaches, the same from any connection to it:
+     * {@code <vendor>://<host>:<port>/<database>}, without credentials or parameters, the host as the
+     * application's URL spells it (so {@code localhost} and {@code 127.0.0.1} name two resources).
+     *
+     * @throws SQLException naming the connection class if its URL cannot be read
+     */
+    String resourceName(Connection physical) throws SQLException;
+}

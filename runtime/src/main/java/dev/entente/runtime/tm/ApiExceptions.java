@@ -1,0 +1,29 @@
+package dev.entente.runtime.tm;
+
+/** Exceptions of the application's own {@code dev.entente.api} classes, so the application can catch them. */
+final class ApiExceptions {
+
+    private ApiExceptions() {
+    }
+
+    static RuntimeException rolledBack(ClassLoader loader, String xid, String message, Throwable cause) {
+        return create(loader, "dev.entente.api.TransactionRolledBackException",
+                new Class<?>[] {String.class, String.class, Throwable.class}, new Object[] {xid, message, cause}, message, cause);
+    }
+
+    static RuntimeException failed(ClassLoader loader, String message, Throwable cause) {
+        return create(loader, "dev.entente.api.GlobalTransactionException",
+                new Class<?>[] {String.class, Throwable.class}, new Object[] {message, cause}, message, cause);
+    }
+
+    /** An instance of the application's copy of {@code className}, or an IllegalStateException if it has none. */
+    private static RuntimeException create(ClassLoader loader, String className, Class<?>[] types, Object[] args,
+                                           String message, Throwable cause) {
+        try {
+            Class<?> type = Class.forName(className, true, loader);
+            return (RuntimeException) type.getConstructor(types).newInstance(args);
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+            return new IllegalStateException(message, cause);
+        }
+    }
+}

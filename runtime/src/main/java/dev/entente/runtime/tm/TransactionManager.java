@@ -1,0 +1,173 @@
+package dev.entente.runtime.tm;
+
+import dev.entente.bootstrap.TransactionContext;
+import dev.entente.protocol.Outcome;
+import dev.entente.protocol.OutcomeReply;
+import dev.entente.protocol.client.CoordinatorClient;
+import dev.entente.protocol.client.CoordinatorException;
+import dev.entente.runtime.jdbc.ResourceManager;
+import io.grpc.Status;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transaction manager client: begins global transactions at the coordinator, applies the
+ * propagation rules, and at the end of the outermost method prepares this service's open branches
+ * and asks the coordinator to commit, or rolls back.
+ */
+public final class TransactionManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionManager.class);
+
+    private final Supplier<CoordinatorClient> coordinator;
+    private final ResourceManager resources;
+    private final String app;
+    private final boolean waitForPhaseTwo;
+    private final long defaultTimeoutMillis;
+    /** Transactions begun in this process and not yet ended, with their rollback-only reason if any. */
+    private final Map<String, String> owned = new ConcurrentHashMap<>();
+
+    /** @param coordinator gives the client, or throws IllegalStateException naming what is not configured */
+    public TransactionManager(Supplier<CoordinatorClient> coordinator, ResourceManager resources, String app,
+                              boolean waitForPhaseTwo, long defaultTimeoutMillis) {
+        this.defaultTimeoutMillis = defaultTimeoutMillis;
+        this.coordinator = coordinator;
+        this.resources = resources;
+        this.app = app;
+        this.waitForPhaseTwo = waitForPhaseTwo;
+    }
+
+    /** Enters a method with {@code definition}; throws (an application-visible exception) if it may not run. */
+    public TransactionScope enter(TransactionDefinition definition, ClassLoader applicationLoader) {
+        String current = TransactionContext.currentXid();
+        return switch (definition.propagation()) {
+            case REQUIRED -> current != null ? joined(current, definition, applicationLoader) : begin(definition, applicationLoader);
+            case REQUIRES_NEW -> begin(definition, applicationLoader);
+            case NOT_SUPPORTED -> new TransactionScope(TransactionScope.Kind.NONE, null, TransactionContext.bind(null),
+                    definition, applicationLoader);
+            case MANDATORY -> {
+                if (current == null) {
+                    throw ApiExceptions.failed(applicationLoader, definition.name()
+                            + " needs an active global transaction (propagation MANDATORY) and the caller has none", null);
+                }
+                yield joined(current, definition, applicationLoader);
+            }
+            case NEVER -> {
+                if (current != null) {
+                    throw ApiExceptions.failed(applicationLoader, definition.name()
+                            + " must run without a global transaction (propagation NEVER) but the caller is in " + current, null);
+                }
+                yield new TransactionScope(TransactionScope.Kind.NONE, null, null, definition, applicationLoader);
+            }
+        };
+    }
+
+    private static TransactionScope joined(String xid, TransactionDefinition definition, ClassLoader loader) {
+        return new TransactionScope(TransactionScope.Kind.JOINED, xid, xid, definition, loader);
+    }
+
+    private TransactionScope begin(TransactionDefinition definition, ClassLoader loader) {
+        String xid;
+        try {
+            long timeout = definition.timeoutMillis() > 0 ? definition.timeoutMillis() : defaultTimeoutMillis;
+            xid = client(definition, loader).begin(definition.name(), timeout, app).getXid();
+        } catch (CoordinatorException e) {
+            throw ApiExceptions.failed(loader, "cannot begin a global transaction for " + definition.name() + ": " + e.getMessage(), e);
+        }
+        owned.put(xid, "");
+        return new TransactionScope(TransactionScope.Kind.OWNER, xid, TransactionContext.bind(xid), definition, loader);
+    }
+
+    private CoordinatorClient client(TransactionDefinition definition, ClassLoader loader) {
+        try {
+            return coordinator.get();
+        } catch (IllegalStateException notConfigured) {
+            throw ApiExceptions.failed(loader, "cannot begin a global transaction for " + definition.name() + ": "
+                    + notConfigured.getMessage(), null);
+        }
+    }
+
+    /** Leaves a method; returns what it must throw (its own exception, a rollback, or null). */
+    public Throwable exit(TransactionScope scope, Throwable thrown) {
+        try {
+            return switch (scope.kind()) {
+                case NONE -> thrown;
+                case JOINED -> {
+                    if (thrown != null && scope.definition().rollsBackOn(thrown)) {
+                        markRollbackOnly(scope.xid(), scope.definition().name() + " threw " + thrown);
+                    }
+                    yield thrown;
+                }
+                case OWNER -> end(scope, thrown);
+            };
+        } finally {
+            if (scope.kind() != TransactionScope.Kind.JOINED) {
+                TransactionContext.restore(scope.previousXid());
+            }
+        }
+    }
+
+    /**
+     * A participant failed: the transaction must roll back. The owner is told at its end; a transaction
+     * owned elsewhere (this service joined it over HTTP) is rolled back at the coordinator now.
+     */
+    public void markRollbackOnly(String xid, String reason) {
+        if (owned.computeIfPresent(xid, (x, previous) -> previous.isEmpty() ? reason : previous) != null) {
+            return;
+        }
+        try {
+            coordinator.get().rollback(xid, app + ": " + reason, false);
+        } catch (RuntimeException e) {
+            LOG.warn("could not ask the coordinator to roll back {} ({}): {}; it will time out", xid, reason, e.getMessage());
+        }
+    }
+
+    private Throwable end(TransactionScope scope, Throwable thrown) {
+        String xid = scope.xid();
+        String rollbackOnly = owned.remove(xid);
+        boolean rollback = thrown != null && scope.definition().rollsBackOn(thrown);
+        if (rollback || (rollbackOnly != null && !rollbackOnly.isEmpty())) {
+            String reason = rollback ? scope.definition().name() + " threw " + thrown : rollbackOnly;
+            rollBack(xid, reason);
+            return thrown != null ? thrown : ApiExceptions.rolledBack(scope.applicationLoader(), xid,
+                    "global transaction " + xid + " rolled back: " + reason, null);
+        }
+        resources.endOfWork(xid);
+        OutcomeReply outcome;
+        try {
+            outcome = coordinator.get().commit(xid, waitForPhaseTwo);
+        } catch (CoordinatorException e) {
+            if (e.code() == Status.Code.NOT_FOUND) {
+                return ApiExceptions.rolledBack(scope.applicationLoader(), xid, "global transaction " + xid
+                        + " rolled back: " + e.getMessage(), withSuppressed(e, thrown));
+            }
+            return ApiExceptions.failed(scope.applicationLoader(), "the outcome of global transaction " + xid
+                    + " is unknown: " + e.getMessage() + "; it will be settled by the coordinator and recovery",
+                    withSuppressed(e, thrown));
+        }
+        if (outcome.getOutcome() == Outcome.COMMITTED) {
+            return thrown;
+        }
+        return ApiExceptions.rolledBack(scope.applicationLoader(), xid,
+                "global transaction " + xid + " rolled back: " + outcome.getReason(), thrown);
+    }
+
+    private void rollBack(String xid, String reason) {
+        resources.abandon(xid, reason);
+        try {
+            coordinator.get().rollback(xid, reason, false);
+        } catch (RuntimeException e) {
+            LOG.warn("rollback of {} not confirmed by the coordinator ({}); it will time out and roll back", xid, e.getMessage());
+        }
+    }
+
+    private static Throwable withSuppressed(Throwable primary, Throwable other) {
+        if (other != null) {
+            primary.addSuppressed(other);
+        }
+        return primary;
+    }
+}

