@@ -9,6 +9,15 @@ public interface HttpHook {
     /** The header that carries the XID on requests (and Kafka records). */
     String XID_HEADER = "entente-xid";
 
+    /**
+     * A {@code java.net.http.HttpRequest} is about to be sent under global transaction {@code xid}:
+     * the request to send instead, carrying the XID (typed {@code Object}: this bootstrap class cannot
+     * see {@code java.net.http}).
+     */
+    default Object outgoing(Object request, String xid) {
+        return request;
+    }
+
     /** A request carrying {@code xid} (may be null) arrived; returns the scope to hand to {@link #requestEnded}. */
     default Object requestStarted(String xid) {
         return null;

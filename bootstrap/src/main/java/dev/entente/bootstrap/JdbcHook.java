@@ -35,6 +35,8 @@ public interface JdbcHook {
         return false;
     }
 
-    default void beforeClose(Connection connection) throws SQLException {
+    /** True to skip the close: the runtime closes the connection itself later (after phase 2). */
+    default boolean beforeClose(Connection connection) throws SQLException {
+        return false;
     }
 }

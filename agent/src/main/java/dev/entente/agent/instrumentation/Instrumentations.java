@@ -1,5 +1,7 @@
 package dev.entente.agent.instrumentation;
 
+import static net.bytebuddy.matcher.ElementMatchers.any;
+import static net.bytebuddy.matcher.ElementMatchers.is;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
@@ -49,10 +51,11 @@ public final class Instrumentations {
                 .with(new ErrorLogger())
                 .assureReadEdgeTo(instrumentation, Hooks.class)
                 .ignore(nameStartsWith("net.bytebuddy.")
-                        .or(nameStartsWith("dev.entente."))
+                        .or(nameStartsWith("dev.entente.bootstrap."))
                         .or(nameStartsWith("jdk.internal.reflect."))
                         .or(nameStartsWith("sun.reflect."))
-                        .or(isSynthetic()));
+                        .or(isSynthetic()))
+                .or(any(), is(Instrumentations.class.getClassLoader())); // Entente's own classes and libraries
         for (TypeInstrumentation type : ALL) {
             builder = builder.type(type.types()).transform(type.transformer());
         }

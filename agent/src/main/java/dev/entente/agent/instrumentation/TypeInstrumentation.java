@@ -10,4 +10,12 @@ public interface TypeInstrumentation {
     ElementMatcher<? super TypeDescription> types();
 
     AgentBuilder.Transformer transformer();
+
+    /**
+     * Advice transformers start here: the advice classes live in the agent's own class loader, which
+     * the instrumented classes' loaders cannot see.
+     */
+    static AgentBuilder.Transformer.ForAdvice advice() {
+        return new AgentBuilder.Transformer.ForAdvice().include(TypeInstrumentation.class.getClassLoader());
+    }
 }

@@ -83,7 +83,7 @@ interface ShopDatabase {
             context.registerBean("url", String.class, () -> url);
             context.register(Config.class);
             context.refresh();
-            return context.getBean(Spring.class);
+            return context.getBean("database", ShopDatabase.class); // a JDK proxy of the bean, which applies @Transactional
         }
 
         @Override

@@ -24,7 +24,7 @@ public final class ServiceProcess implements AutoCloseable {
     /** Class path entries an application of ours would not have: Entente's internals and their libraries. */
     private static final List<String> NOT_THE_APPLICATIONS = List.of("/runtime/target/", "/protocol/target/",
             "/bootstrap/target/", "/agent/target/classes", "/coordinator-server/", "entente-runtime", "entente-protocol",
-            "entente-bootstrap", "/io/grpc/", "/io/netty/", "/com/google/", "/net/bytebuddy/", "/org/apache/ratis/",
+            "entente-bootstrap", "entente-agent-", "entente-testkit", "/testkit/target/", "/io/grpc/", "/io/netty/", "/com/google/", "/net/bytebuddy/", "/org/apache/ratis/",
             "/io/perfmark/", "/org/checkerframework/", "/com/fasterxml/");
 
     private final JvmProcess process;

@@ -5,13 +5,15 @@ import dev.entente.bootstrap.TransactionContext;
 import dev.entente.protocol.Xids;
 import dev.entente.runtime.jdbc.ResourceManager;
 import dev.entente.runtime.tm.TransactionManager;
+import java.net.http.HttpRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * An incoming request that carries an XID runs inside that global transaction: the XID is bound for
  * the request's handling, and when the handling ends this service's open branches prepare. A handler
- * that fails marks the transaction for rollback.
+ * that fails marks the transaction for rollback. Outgoing {@code java.net.http} requests under a
+ * transaction carry its XID.
  */
 public final class RequestScopes implements HttpHook {
 
@@ -39,6 +41,15 @@ public final class RequestScopes implements HttpHook {
             return null;
         }
         return new Scope(xid, TransactionContext.bind(xid));
+    }
+
+    @Override
+    public Object outgoing(Object request, String xid) {
+        if (!(request instanceof HttpRequest original)) {
+            return request;
+        }
+        return HttpRequest.newBuilder(original, (name, value) -> !name.equalsIgnoreCase(XID_HEADER))
+                .header(XID_HEADER, xid).build();
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.entente.protocol.client.CoordinatorException;
 import dev.entente.runtime.jdbc.xa.BranchXid;
 import dev.entente.runtime.jdbc.xa.XaDialect;
 import dev.entente.runtime.jdbc.xa.XaDialects;
+import dev.entente.runtime.jdbc.xa.XaRecovery;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * the thread becomes an XA branch (registered at the coordinator, XA START). The application's
  * {@code commit()} becomes XA END + XA PREPARE, the branch's vote, reported to the coordinator; its
  * {@code rollback()} becomes XA END + XA ROLLBACK and a failed vote. Phase-2 commands from the
- * coordinator run on a separate connection to the same database.
+ * coordinator run on a separate connection to the same database, except where the database binds the
+ * preparing session to its branch ({@link HeldBranches}).
  */
 public final class ResourceManager implements JdbcHook, BranchCommandHandler {
 
@@ -49,6 +51,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
     private final Map<Connection, Connection> physicalOfHandedOut = new IdentityHashMap<>();
     private final Map<String, ResourceAccess> resources = new ConcurrentHashMap<>();
     private final Set<String> warnedDrivers = ConcurrentHashMap.newKeySet();
+    private final HeldBranches held = new HeldBranches();
     /** Branches plus handed-out wrappers being tracked; zero lets every hook return at once (the common case). */
     private volatile int tracked;
 
@@ -97,6 +100,9 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
 
     @Override
     public boolean beforeCommit(Connection connection) throws SQLException {
+        if (held.absorbs(connection)) {
+            return true; // its work is prepared; phase 2 commits it
+        }
         XaBranch branch = activeBranch(connection);
         if (branch == null) {
             return false;
@@ -107,6 +113,9 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
 
     @Override
     public boolean beforeRollback(Connection connection) throws SQLException {
+        if (held.absorbs(connection)) {
+            return true; // nothing is open on it; its prepared work awaits phase 2
+        }
         XaBranch branch = activeBranch(connection);
         if (branch == null) {
             return false;
@@ -117,6 +126,9 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
 
     @Override
     public boolean beforeSetAutoCommit(Connection connection, boolean autoCommit) throws SQLException {
+        if (held.absorbAutoCommit(connection, autoCommit)) {
+            return true;
+        }
         XaBranch branch = activeBranch(connection);
         if (branch == null) {
             return false;
@@ -130,19 +142,21 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
     }
 
     @Override
-    public void beforeClose(Connection connection) throws SQLException {
-        if (tracked == 0 || Hooks.isInternal()) {
-            return;
+    public boolean beforeClose(Connection connection) throws SQLException {
+        if ((tracked == 0 && held.count() == 0) || Hooks.isInternal()) {
+            return false;
         }
         Connection physical;
         synchronized (this) {
             physical = physicalOfHandedOut.remove(connection);
+            physical = physical != null ? physical : connection;
             tracked = branches.size() + physicalOfHandedOut.size();
         }
-        XaBranch branch = activeBranch(physical != null ? physical : connection);
+        XaBranch branch = activeBranch(physical);
         if (branch != null) {
             endOpenBranch(branch, "the connection was closed without commit");
         }
+        return held.deferClose(physical, connection);
     }
 
     // ---- the end of the work under a transaction in this service ----
@@ -212,7 +226,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
             boolean autoCommit = physical.getAutoCommit();
             XAResource xa = dialect.get().xaResource(physical);
             xa.start(branchXid, XAResource.TMNOFLAGS);
-            branch = new XaBranch(resource, branchXid, physical, xa, autoCommit);
+            branch = new XaBranch(resource, branchXid, physical, xa, dialect.get().preparedBranchBindsSession(), autoCommit);
         } catch (XAException e) {
             report(xid, branchId, BranchVote.FAILED, "XA START failed: " + XaErrors.describe(e));
             throw new SQLException("XA START of branch " + branchId + " of " + xid + " on " + resource + " failed: "
@@ -242,6 +256,9 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         try {
             branch.xa.end(branch.xid, XAResource.TMSUCCESS);
             vote = branch.xa.prepare(branch.xid) == XAResource.XA_RDONLY ? BranchVote.READ_ONLY : BranchVote.PREPARED;
+            if (vote == BranchVote.PREPARED && branch.preparedBindsSession) {
+                held.hold(branch); // before the vote is reported: phase 2 may follow at once
+            }
         } catch (XAException e) {
             rollBackEnded(branch, true);
             String reason = "XA PREPARE failed: " + XaErrors.describe(e);
@@ -254,7 +271,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
             coordinator.get().reportBranch(branch.globalXid(), branch.xid.branchId(), vote, "");
         } catch (CoordinatorException | IllegalStateException e) {
             if (vote == BranchVote.PREPARED && !(e instanceof CoordinatorException c && c.isUnavailable())) {
-                rollBackEnded(branch, true); // the transaction is over at the coordinator: nothing will finish this branch
+                finishQuietly(branch); // the transaction is over at the coordinator: nothing will finish this branch
             }
             throw new SQLException("the coordinator did not take the vote of " + branch + ": " + e.getMessage(), e);
         }
@@ -292,6 +309,18 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         } finally {
             Hooks.internal(false);
         }
+    }
+
+    /** Rolls back a prepared branch that no phase 2 will come for, on its held connection if it has one. */
+    private void finishQuietly(XaBranch branch) {
+        try {
+            if (held.finish(branch.xid, false)) {
+                return;
+            }
+        } catch (XAException e) {
+            LOG.debug("XA ROLLBACK of held {}: {}", branch, XaErrors.describe(e));
+        }
+        rollBackEnded(branch, true);
     }
 
     private void report(String xid, long branchId, BranchVote vote, String reason) {
@@ -349,8 +378,19 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         finish(access, new BranchXid(command.getXid(), command.getBranchId()), command.getAction() == PhaseTwoAction.COMMIT);
     }
 
-    /** XA COMMIT or XA ROLLBACK of a prepared branch; a branch already finished counts as done. */
+    /**
+     * XA COMMIT or XA ROLLBACK of a prepared branch: on the connection that holds it if this service
+     * holds it, else on {@code access}'s own connection. A branch already finished counts as done.
+     */
     void finish(ResourceAccess access, BranchXid xid, boolean commit) throws Exception {
+        try {
+            if (held.finish(xid, commit)) {
+                return;
+            }
+        } catch (XAException e) {
+            LOG.info("{} of held branch {} of {} failed ({}); finishing it from another connection",
+                    commit ? "XA COMMIT" : "XA ROLLBACK", xid.branchId(), xid.globalXid(), XaErrors.describe(e));
+        }
         access.withXaResource(xa -> {
             try {
                 if (commit) {
@@ -359,13 +399,23 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
                     xa.rollback(xid);
                 }
             } catch (XAException e) {
-                if (!XaErrors.alreadyFinished(e)) {
+                if (!XaErrors.alreadyFinished(e) || stillPreparedElsewhere(access, xa, xid)) {
                     throw new SQLException((commit ? "XA COMMIT" : "XA ROLLBACK") + " of branch " + xid.branchId() + " of "
                             + xid.globalXid() + " on " + access.resource + " failed: " + XaErrors.describe(e), e);
                 }
             }
             return null;
         });
+    }
+
+    /**
+     * Where the database binds a prepared branch to its preparing session, "unknown Xid" from another
+     * session may only mean that session (of another instance of this service) is still alive and
+     * holds it: the branch is finished only if XA RECOVER no longer lists it.
+     */
+    private boolean stillPreparedElsewhere(ResourceAccess access, XAResource xa, BranchXid xid) throws XAException {
+        return access.dialect.preparedBranchBindsSession()
+                && XaRecovery.recover(xa, xid.clusterId()).contains(xid);
     }
 
     /** The databases this service reached, for recovery. */

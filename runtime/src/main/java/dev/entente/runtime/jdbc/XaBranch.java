@@ -14,17 +14,21 @@ final class XaBranch {
     final BranchXid xid;
     final Connection connection;
     final XAResource xa;
+    /** The database keeps the preparing session bound to the prepared branch ({@link HeldBranches}). */
+    final boolean preparedBindsSession;
     /** The autocommit mode the application believes the connection is in. */
     boolean applicationAutoCommit;
     /** Set when the coordinator rolled the transaction back while this branch was still at work. */
     volatile String abortedBecause;
     private boolean ended;
 
-    XaBranch(String resource, BranchXid xid, Connection connection, XAResource xa, boolean applicationAutoCommit) {
+    XaBranch(String resource, BranchXid xid, Connection connection, XAResource xa, boolean preparedBindsSession,
+             boolean applicationAutoCommit) {
         this.resource = resource;
         this.xid = xid;
         this.connection = connection;
         this.xa = xa;
+        this.preparedBindsSession = preparedBindsSession;
         this.applicationAutoCommit = applicationAutoCommit;
     }
 

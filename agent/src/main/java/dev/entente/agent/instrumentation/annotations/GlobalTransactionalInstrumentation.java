@@ -25,7 +25,7 @@ public final class GlobalTransactionalInstrumentation implements TypeInstrumenta
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
+        return TypeInstrumentation.advice()
                 .advice(isAnnotatedWith(named(ANNOTATION)).and(not(isAbstract())), TransactionalAdvice.class.getName());
     }
 

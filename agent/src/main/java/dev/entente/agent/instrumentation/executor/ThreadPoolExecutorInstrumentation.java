@@ -24,7 +24,7 @@ public final class ThreadPoolExecutorInstrumentation implements TypeInstrumentat
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
+        return TypeInstrumentation.advice()
                 .advice(named("execute").and(takesArguments(Runnable.class)), ExecuteAdvice.class.getName());
     }
 

@@ -5,7 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
 import dev.entente.agent.instrumentation.TypeInstrumentation;
-import dev.entente.bootstrap.HttpHook;
+import dev.entente.bootstrap.Hooks;
 import dev.entente.bootstrap.TransactionContext;
 import java.net.http.HttpRequest;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -23,7 +23,7 @@ public final class HttpClientInstrumentation implements TypeInstrumentation {
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
+        return TypeInstrumentation.advice()
                 .advice(namedOneOf("send", "sendAsync").and(takesArgument(0, named("java.net.http.HttpRequest"))),
                         SendAdvice.class.getName());
     }
@@ -33,8 +33,7 @@ public final class HttpClientInstrumentation implements TypeInstrumentation {
         public static void enter(@Advice.Argument(value = 0, readOnly = false) HttpRequest request) {
             String xid = TransactionContext.currentXid();
             if (xid != null && request != null) {
-                request = HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase(HttpHook.XID_HEADER))
-                        .header(HttpHook.XID_HEADER, xid).build();
+                request = (HttpRequest) Hooks.http.outgoing(request, xid);
             }
         }
     }

@@ -26,7 +26,7 @@ public final class HttpExchangeInstrumentation implements TypeInstrumentation {
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
+        return TypeInstrumentation.advice()
                 .advice(named("sendResponseHeaders").and(not(isAbstract())), SendResponseAdvice.class.getName());
     }
 

@@ -25,7 +25,7 @@ public final class HttpHandlerInstrumentation implements TypeInstrumentation {
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
+        return TypeInstrumentation.advice()
                 .advice(named("handle").and(takesArgument(0, named("com.sun.net.httpserver.HttpExchange"))),
                         HandleAdvice.class.getName());
     }

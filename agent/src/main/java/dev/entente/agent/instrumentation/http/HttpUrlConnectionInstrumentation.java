@@ -23,7 +23,7 @@ public final class HttpUrlConnectionInstrumentation implements TypeInstrumentati
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
+        return TypeInstrumentation.advice()
                 .advice(namedOneOf("connect", "getOutputStream", "getInputStream").and(takesArguments(0)),
                         ConnectAdvice.class.getName());
     }

@@ -29,7 +29,7 @@ public final class ConnectionInstrumentation implements TypeInstrumentation {
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
+        return TypeInstrumentation.advice()
                 .advice(named("commit").and(takesArguments(0)).and(not(isAbstract())), CommitAdvice.class.getName())
                 .advice(named("rollback").and(takesArguments(0)).and(not(isAbstract())), RollbackAdvice.class.getName())
                 .advice(named("setAutoCommit").and(takesArguments(boolean.class)).and(not(isAbstract())),
@@ -60,9 +60,9 @@ public final class ConnectionInstrumentation implements TypeInstrumentation {
     }
 
     public static final class CloseAdvice {
-        @Advice.OnMethodEnter
-        public static void enter(@Advice.This Connection connection) throws SQLException {
-            Hooks.jdbc.beforeClose(connection);
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+        public static boolean enter(@Advice.This Connection connection) throws SQLException {
+            return Hooks.jdbc.beforeClose(connection);
         }
     }
 }

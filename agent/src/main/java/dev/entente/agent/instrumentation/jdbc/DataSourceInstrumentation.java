@@ -25,7 +25,7 @@ public final class DataSourceInstrumentation implements TypeInstrumentation {
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
+        return TypeInstrumentation.advice()
                 .advice(named("getConnection").and(returns(named("java.sql.Connection"))), GetConnectionAdvice.class.getName());
     }
 

@@ -26,7 +26,7 @@ public final class DriverInstrumentation implements TypeInstrumentation {
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return new AgentBuilder.Transformer.ForAdvice()
+        return TypeInstrumentation.advice()
                 .advice(named("connect").and(takesArguments(String.class, Properties.class)), ConnectAdvice.class.getName());
     }
 

@@ -75,6 +75,11 @@ public final class MariaDbXaDialect implements XaDialect {
         return ResourceNames.of(vendor(), 3306, physical, null);
     }
 
+    @Override
+    public boolean preparedBranchBindsSession() {
+        return true;
+    }
+
     /** The driver's {@code Connection.poolConnection} field and its setter, or why they are missing. */
     private record PoolLink(Field field, Method setter, String failure) {
 

@@ -46,4 +46,9 @@ public final class MySqlXaDialect implements XaDialect {
     public String resourceName(Connection physical) throws SQLException {
         return ResourceNames.of(vendor(), 3306, physical, null);
     }
+
+    @Override
+    public boolean preparedBranchBindsSession() {
+        return true;
+    }
 }

@@ -41,4 +41,13 @@ public interface XaDialect {
      * @throws SQLException naming the connection class if its URL cannot be read
      */
     String resourceName(Connection physical) throws SQLException;
+
+    /**
+     * Whether the session that prepared a branch stays bound to it until that session finishes it or
+     * disconnects (MariaDB, and MySQL before 8.0.29): the connection can do no other work meanwhile,
+     * and other sessions cannot finish the branch. PostgreSQL frees the session at prepare.
+     */
+    default boolean preparedBranchBindsSession() {
+        return false;
+    }
 }
