@@ -3,20 +3,8 @@ package dev.entente.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.entente.agent.apps.OrderService;
-import dev.entente.agent.apps.StockService;
-import dev.entente.agent.testing.ServiceProcess;
-import dev.entente.testkit.CoordinatorProcess;
-import dev.entente.testkit.TestDatabase;
-import dev.entente.testkit.TestDatabases;
+import dev.entente.agent.testing.Shop;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,17 +21,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(180)
 abstract class TwoServiceTransactionTest {
 
-    private static final String CLUSTER = "agent-it";
-
     private final String access;
-    private Path work;
-    private TestDatabase postgres;
-    private TestDatabase mariadb;
-    private String ordersUrl;
-    private String stockUrl;
-    private CoordinatorProcess coordinator;
-    private ServiceProcess stock;
-    private ServiceProcess orders;
+    private Shop shop;
 
     TwoServiceTransactionTest(String access) {
         this.access = access;
@@ -51,52 +30,34 @@ abstract class TwoServiceTransactionTest {
 
     @BeforeAll
     void start() throws Exception {
-        work = Files.createTempDirectory("entente-" + access);
-        postgres = TestDatabases.postgres();
-        mariadb = TestDatabases.mariadb();
-        ordersUrl = postgres.createDatabase("orders_" + access);
-        stockUrl = mariadb.createDatabase("stock_" + access);
-        execute(ordersUrl, "create table orders (id varchar(40) primary key, sku varchar(40) not null, quantity int not null)");
-        execute(stockUrl, "create table stock (sku varchar(40) primary key, quantity int not null)");
-        execute(stockUrl, "insert into stock values ('apple', 1000), ('pear', 1000)");
-        coordinator = CoordinatorProcess.dev(work, "--cluster-id", CLUSTER).start().awaitServing();
-        String agent = "coordinator=" + coordinator.clientAddress() + ",cluster=" + CLUSTER;
-        stock = ServiceProcess.start(work, "stock-" + access, agent + ",app=stock", StockService.class, stockUrl, access);
-        orders = ServiceProcess.start(work, "orders-" + access, agent + ",app=orders", OrderService.class, ordersUrl, access,
-                stock.baseUrl());
+        shop = new Shop(access, access);
     }
 
     @AfterAll
     void stop() {
-        for (AutoCloseable process : new AutoCloseable[] {orders, stock, coordinator}) {
-            try {
-                if (process != null) {
-                    process.close();
-                }
-            } catch (Exception ignored) {
-                // best effort
-            }
+        if (shop != null) {
+            shop.close();
         }
     }
 
     @Test
     void bothServicesCommit() throws Exception {
-        HttpResponse<String> reply = orders.post("/order?id=o1&sku=apple&quantity=2");
+        HttpResponse<String> reply = shop.orders.post("/order?id=o1&sku=apple&quantity=2");
 
-        assertThat(reply.statusCode()).as(reply.body() + "\n" + orders.log()).isEqualTo(200);
-        assertThat(reply.body()).contains("placed o1").contains("in " + CLUSTER + ":");
+        assertThat(reply.statusCode()).as(reply.body() + "\n" + shop.orders.log()).isEqualTo(200);
+        assertThat(reply.body()).contains("placed o1").contains("in " + Shop.CLUSTER + ":");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            assertThat(count(ordersUrl, "select count(*) from orders where id = 'o1'")).isEqualTo(1);
-            assertThat(count(stockUrl, "select quantity from stock where sku = 'apple'")).isEqualTo(998);
+            assertThat(shop.ordersWithId("o1")).isEqualTo(1);
+            assertThat(shop.stockOf("apple")).isEqualTo(998);
         });
-        assertNoPreparedTransactionsLeft();
+        shop.assertNoPreparedTransactionsLeft();
     }
 
     @Test
     void anExceptionInAAfterBReturnedRollsBackBoth() throws Exception {
-        int pearsBefore = count(stockUrl, "select quantity from stock where sku = 'pear'");
+        int pearsBefore = shop.stockOf("pear");
 
-        HttpResponse<String> reply = orders.post("/order?id=o2&sku=pear&quantity=3&fail=after-stock-service");
+        HttpResponse<String> reply = shop.orders.post("/order?id=o2&sku=pear&quantity=3&fail=after-stock-service");
 
         assertThat(reply.statusCode()).isEqualTo(500);
         assertThat(reply.body()).contains("order service failed after the stock service returned");
@@ -105,9 +66,9 @@ abstract class TwoServiceTransactionTest {
 
     @Test
     void anExceptionInBRollsBackBoth() throws Exception {
-        int pearsBefore = count(stockUrl, "select quantity from stock where sku = 'pear'");
+        int pearsBefore = shop.stockOf("pear");
 
-        HttpResponse<String> reply = orders.post("/order?id=o3&sku=pear&quantity=4&fail=in-stock-service");
+        HttpResponse<String> reply = shop.orders.post("/order?id=o3&sku=pear&quantity=4&fail=in-stock-service");
 
         assertThat(reply.statusCode()).isEqualTo(500);
         assertThat(reply.body()).contains("stock service answered 500");
@@ -116,9 +77,9 @@ abstract class TwoServiceTransactionTest {
 
     @Test
     void aTimeoutRollsBackBoth() throws Exception {
-        int pearsBefore = count(stockUrl, "select quantity from stock where sku = 'pear'");
+        int pearsBefore = shop.stockOf("pear");
 
-        HttpResponse<String> reply = orders.post("/order?id=o4&sku=pear&quantity=5&sleep=4500");
+        HttpResponse<String> reply = shop.orders.post("/order?id=o4&sku=pear&quantity=5&sleep=4500");
 
         assertThat(reply.statusCode()).isEqualTo(500);
         assertThat(reply.body()).contains("TransactionRolledBackException").contains("timed out after 3000 ms");
@@ -127,31 +88,10 @@ abstract class TwoServiceTransactionTest {
 
     private void assertRolledBack(String order, String sku, int stockBefore) {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            assertThat(count(ordersUrl, "select count(*) from orders where id = '" + order + "'")).isZero();
-            assertThat(count(stockUrl, "select quantity from stock where sku = '" + sku + "'")).isEqualTo(stockBefore);
-            assertNoPreparedTransactionsLeft();
+            assertThat(shop.ordersWithId(order)).isZero();
+            assertThat(shop.stockOf(sku)).isEqualTo(stockBefore);
         });
-    }
-
-    private void assertNoPreparedTransactionsLeft() {
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            assertThat(postgres.preparedTransactions()).noneMatch(xid -> xid.startsWith(CLUSTER + ":"));
-            assertThat(mariadb.preparedTransactions()).noneMatch(xid -> xid.startsWith(CLUSTER + ":"));
-        });
-    }
-
-    static void execute(String url, String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    static int count(String url, String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getInt(1);
-        }
+        shop.assertNoPreparedTransactionsLeft();
     }
 }
 

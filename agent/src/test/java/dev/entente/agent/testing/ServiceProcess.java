@@ -67,12 +67,22 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** POSTs to {@code pathAndQuery}; the response. */
     public HttpResponse<String> post(String pathAndQuery) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return postAsync(pathAndQuery).get();
     }
 
     public void kill9() {
         process.kill9();
+    }
+
+    /** Starts the service again (after {@link #kill9}) with the same command, on the same port. */
+    public void restart() {
+        process.start(Duration.ofSeconds(60));
+    }
+
+    /** Sends {@link #post} without waiting for the answer. */
+    public java.util.concurrent.CompletableFuture<HttpResponse<String>> postAsync(String pathAndQuery) {
+        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public String log() {

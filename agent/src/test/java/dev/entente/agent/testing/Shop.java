@@ -1,0 +1,113 @@
+package dev.entente.agent.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.entente.agent.apps.OrderService;
+import dev.entente.agent.apps.StockService;
+import dev.entente.testkit.CoordinatorProcess;
+import dev.entente.testkit.TestDatabase;
+import dev.entente.testkit.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/**
+ * The two-service shop the agent tests run: a dev coordinator, the order service (A, PostgreSQL) and
+ * the stock service (B, MariaDB), each its own JVM with the agent, over fresh databases named after
+ * the test. Stock starts at 1000 apples and 1000 pears.
+ */
+public final class Shop implements AutoCloseable {
+
+    public static final String CLUSTER = "agent-it";
+
+    public final TestDatabase postgres = TestDatabases.postgres();
+    public final TestDatabase mariadb = TestDatabases.mariadb();
+    public final String ordersUrl;
+    public final String stockUrl;
+    public final CoordinatorProcess coordinator;
+    public final ServiceProcess stock;
+    public final ServiceProcess orders;
+
+    /** @param access how the services reach their databases: hikari, drivermanager or spring */
+    public Shop(String name, String access) throws Exception {
+        Path work = Files.createTempDirectory("entente-" + name);
+        ordersUrl = postgres.createDatabase("orders_" + name);
+        stockUrl = mariadb.createDatabase("stock_" + name);
+        execute(ordersUrl, "create table orders (id varchar(40) primary key, sku varchar(40) not null, quantity int not null)");
+        execute(stockUrl, "create table stock (sku varchar(40) primary key, quantity int not null)");
+        execute(stockUrl, "insert into stock values ('apple', 1000), ('pear', 1000)");
+        coordinator = CoordinatorProcess.dev(work, "--cluster-id", CLUSTER).start().awaitServing();
+        String agent = "coordinator=" + coordinator.clientAddress() + ",cluster=" + CLUSTER;
+        ServiceProcess stockService = null;
+        try {
+            stockService = ServiceProcess.start(work, "stock-" + name, agent + ",app=stock", StockService.class, stockUrl, access);
+            orders = ServiceProcess.start(work, "orders-" + name, agent + ",app=orders", OrderService.class, ordersUrl, access,
+                    stockService.baseUrl());
+        } catch (RuntimeException e) {
+            coordinator.close();
+            if (stockService != null) {
+                stockService.close();
+            }
+            throw e;
+        }
+        stock = stockService;
+    }
+
+    public int stockOf(String sku) throws SQLException {
+        return count(stockUrl, "select quantity from stock where sku = '" + sku + "'");
+    }
+
+    public int ordersWithId(String id) throws SQLException {
+        return count(ordersUrl, "select count(*) from orders where id = '" + id + "'");
+    }
+
+    /** Whether either database holds a prepared branch of this cluster. */
+    public boolean anyPrepared() {
+        return postgres.preparedTransactions().stream().anyMatch(xid -> xid.startsWith(CLUSTER + ":"))
+                || mariadb.preparedTransactions().stream().anyMatch(xid -> xid.startsWith(CLUSTER + ":"));
+    }
+
+    public boolean stockHasPrepared() {
+        return mariadb.preparedTransactions().stream().anyMatch(xid -> xid.startsWith(CLUSTER + ":"));
+    }
+
+    public void assertNoPreparedTransactionsLeft() {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(postgres.preparedTransactions()).noneMatch(xid -> xid.startsWith(CLUSTER + ":"));
+            assertThat(mariadb.preparedTransactions()).noneMatch(xid -> xid.startsWith(CLUSTER + ":"));
+        });
+    }
+
+    public static void execute(String url, String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    public static int count(String url, String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable process : new AutoCloseable[] {orders, stock, coordinator}) {
+            try {
+                if (process != null) {
+                    process.close();
+                }
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+    }
+}
