@@ -38,12 +38,36 @@ public final class ServiceProcess implements AutoCloseable {
     /** Starts {@code mainClass} with {@code agentArguments}; the service's port is its first argument. */
     public static ServiceProcess start(Path workDir, String name, String agentArguments, Class<?> mainClass, String... args) {
         int port = FreePorts.next();
-        List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-javaagent:" + agentJar() + "=" + agentArguments,
-                "-cp", applicationClassPath(), mainClass.getName(), String.valueOf(port)));
-        jvm.addAll(Arrays.asList(args));
-        JvmProcess process = new JvmProcess(name, jvm, workDir.resolve(name + ".log"), "ready on ");
+        List<String> arguments = new ArrayList<>(List.of(String.valueOf(port)));
+        arguments.addAll(Arrays.asList(args));
+        JvmProcess process = new JvmProcess(name, command(agentArguments, mainClass, arguments), workDir.resolve(name + ".log"),
+                "ready on ");
         process.start(Duration.ofSeconds(60));
         return new ServiceProcess(process, port);
+    }
+
+    /**
+     * Runs {@code mainClass} to its end, with the agent if {@code agentArguments} is not null; the main
+     * class prints {@code done} when it is through.
+     *
+     * @return everything the program printed
+     */
+    public static String run(Path workDir, String name, String agentArguments, Class<?> mainClass, String... args) {
+        try (JvmProcess process = new JvmProcess(name, command(agentArguments, mainClass, Arrays.asList(args)),
+                workDir.resolve(name + ".log"), "done")) {
+            process.start(Duration.ofSeconds(120));
+            return process.log();
+        }
+    }
+
+    private static List<String> command(String agentArguments, Class<?> mainClass, List<String> args) {
+        List<String> command = new ArrayList<>(List.of("-Xmx256m"));
+        if (agentArguments != null) {
+            command.add("-javaagent:" + agentJar() + "=" + agentArguments);
+        }
+        command.addAll(List.of("-cp", applicationClassPath(), mainClass.getName()));
+        command.addAll(args);
+        return command;
     }
 
     public static String agentJar() {

@@ -1,0 +1,119 @@
+package dev.entente.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.entente.agent.apps.PlainJdbcApp;
+import dev.entente.agent.testing.ServiceProcess;
+import dev.entente.testkit.CoordinatorProcess;
+import dev.entente.testkit.FreePorts;
+import dev.entente.testkit.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * With the agent attached, code outside global transactions behaves exactly as without it: the same
+ * JDBC work on PostgreSQL and MariaDB, through DriverManager and HikariCP, gives the same transcript
+ * of results, rows and exceptions. Also: an unsupported driver is left alone with one warning; an
+ * unreachable coordinator fails only {@code @GlobalTransactional} methods; a bad setting stops start-up.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(300)
+class AgentTransparencyTest {
+
+    private Path work;
+    private String[] databases;
+    private CoordinatorProcess coordinator;
+
+    @BeforeAll
+    void start() throws Exception {
+        work = Files.createTempDirectory("entente-transparency");
+        databases = new String[] {
+            "plain_jdbc",
+            "postgresql=" + TestDatabases.postgres().createDatabase("plain_jdbc"),
+            "mariadb=" + TestDatabases.mariadb().createDatabase("plain_jdbc")};
+        coordinator = CoordinatorProcess.dev(work).start().awaitServing();
+    }
+
+    @AfterAll
+    void stop() {
+        if (coordinator != null) {
+            coordinator.close();
+        }
+    }
+
+    @Test
+    void jdbcOutsideGlobalTransactionsBehavesAsWithoutTheAgent() {
+        String without = ServiceProcess.run(work, "plain-without-agent", null, PlainJdbcApp.class, databases);
+        String with = ServiceProcess.run(work, "plain-with-agent", "coordinator=" + coordinator.clientAddress(),
+                PlainJdbcApp.class, databases);
+
+        List<String> expected = transcript(without);
+        assertThat(expected).as(without).hasSize(2 * 2 * 8)
+                .anyMatch(line -> line.contains("postgresql hikari | close without commit | ok | rows [1, 3, 4]"))
+                .anyMatch(line -> line.contains("mariadb drivermanager | duplicate key | java.sql.SQLIntegrityConstraintViolationException"));
+        assertThat(transcript(with)).as(with).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void anUnsupportedDriverIsLeftAloneWithOneWarning() {
+        String output = ServiceProcess.run(work, "plain-h2", "coordinator=" + coordinator.clientAddress(),
+                PlainJdbcApp.class, "plain_jdbc", "--transactional");
+
+        assertThat(output).contains("transactional: rows [101]").contains("transactional: rows [101, 102]");
+        assertThat(count(output, "JDBC connections of class org.h2.jdbc.JdbcConnection are not supported for global transactions"))
+                .as(output).isEqualTo(1);
+    }
+
+    @Test
+    void anUnreachableCoordinatorFailsOnlyGlobalTransactions() {
+        String without = ServiceProcess.run(work, "plain-no-coordinator-baseline", null, PlainJdbcApp.class, databases);
+        String unreachable = "127.0.0.1:" + FreePorts.next();
+        String[] arguments = append(databases, "--transactional");
+
+        String output = ServiceProcess.run(work, "plain-no-coordinator", "coordinator=" + unreachable, PlainJdbcApp.class, arguments);
+
+        assertThat(transcript(output)).as(output).containsExactlyElementsOf(transcript(without));
+        assertThat(output).contains("transactional failed: dev.entente.api.GlobalTransactionException")
+                .contains(unreachable).doesNotContain("transactional: rows");
+    }
+
+    @Test
+    void aBadSettingStopsStartUpNamingIt() {
+        assertThatThrownBy(() -> ServiceProcess.run(work, "plain-bad-setting",
+                "coordinator=" + coordinator.clientAddress() + ",timeout=soon", PlainJdbcApp.class, "plain_jdbc"))
+                .hasMessageContaining("exited with 1")
+                .hasMessageContaining("entente: the agent could not start")
+                .hasMessageContaining("timeout")
+                .hasMessageContaining("'soon'")
+                .hasMessageNotContaining("done");
+    }
+
+    private static List<String> transcript(String output) {
+        return output.lines().filter(line -> line.startsWith("| ")).collect(Collectors.toList());
+    }
+
+    private static int count(String text, String part) {
+        Matcher matcher = Pattern.compile(Pattern.quote(part)).matcher(text);
+        int count = 0;
+        while (matcher.find()) {
+            count++;
+        }
+        return count;
+    }
+
+    private static String[] append(String[] values, String value) {
+        String[] longer = java.util.Arrays.copyOf(values, values.length + 1);
+        longer[values.length] = value;
+        return longer;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.entente.agent.apps;
+
+import dev.entente.api.GlobalTransactional;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * JDBC work outside any global transaction, printed as a transcript (lines starting {@code "| "}): run
+ * with and without the agent, the transcripts must be equal. Then, with {@code --transactional}, one
+ * {@code @GlobalTransactional} method writing to H2 (a driver Entente does not support), its result or
+ * exception printed. Arguments: table name, then {@code name=jdbcUrl} per database, then the flag.
+ */
+public final class PlainJdbcApp {
+
+    private final String table;
+
+    private PlainJdbcApp(String table) {
+        this.table = table;
+    }
+
+    public static void main(String[] args) throws Exception {
+        PlainJdbcApp app = new PlainJdbcApp(args[0]);
+        boolean transactional = false;
+        for (String arg : List.of(args).subList(1, args.length)) {
+            if (arg.equals("--transactional")) {
+                transactional = true;
+                continue;
+            }
+            String[] database = arg.split("=", 2);
+            app.transcript(database[0] + " drivermanager", () -> DriverManager.getConnection(database[1]), database[1]);
+            try (var pool = ShopDatabase.hikari(database[1])) {
+                app.transcript(database[0] + " hikari", pool::getConnection, database[1]);
+            }
+        }
+        if (transactional) {
+            String h2 = "jdbc:h2:mem:plain;DB_CLOSE_DELAY=-1";
+            app.reset(h2);
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                try {
+                    System.out.println("transactional: " + app.insertInGlobalTransaction(h2, 100 + attempt));
+                } catch (Exception e) {
+                    System.out.println("transactional failed: " + e.getClass().getName() + ": " + e.getMessage());
+                }
+            }
+        }
+        System.out.println("done");
+    }
+
+    @GlobalTransactional
+    public String insertInGlobalTransaction(String url, int id) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url)) {
+            update(connection, "insert into " + table + " values (" + id + ")");
+        }
+        return "rows " + rows(url);
+    }
+
+    private interface Source {
+        Connection open() throws SQLException;
+    }
+
+    private void transcript(String name, Source source, String url) throws SQLException {
+        reset(url);
+        step(name, "autocommit insert", url, () -> {
+            try (Connection c = source.open()) {
+                update(c, "insert into " + table + " values (1)");
+                return "autocommit " + c.getAutoCommit();
+            }
+        });
+        step(name, "rollback", url, () -> {
+            try (Connection c = source.open()) {
+                c.setAutoCommit(false);
+                update(c, "insert into " + table + " values (2)");
+                c.rollback();
+                return "ok";
+            }
+        });
+        step(name, "commit", url, () -> {
+            try (Connection c = source.open()) {
+                c.setAutoCommit(false);
+                update(c, "insert into " + table + " values (3)");
+                c.commit();
+                return "ok";
+            }
+        });
+        step(name, "setAutoCommit(true) commits", url, () -> {
+            try (Connection c = source.open()) {
+                c.setAutoCommit(false);
+                update(c, "insert into " + table + " values (4)");
+                c.setAutoCommit(true);
+                return "autocommit " + c.getAutoCommit();
+            }
+        });
+        step(name, "close without commit", url, () -> {
+            try (Connection c = source.open()) {
+                c.setAutoCommit(false);
+                update(c, "insert into " + table + " values (5)");
+                return "ok";
+            }
+        });
+        step(name, "duplicate key", url, () -> {
+            try (Connection c = source.open()) {
+                update(c, "insert into " + table + " values (1)");
+                return "no error";
+            }
+        });
+        step(name, "error, rollback, go on", url, () -> {
+            try (Connection c = source.open()) {
+                c.setAutoCommit(false);
+                try {
+                    update(c, "insert into " + table + " values (3)");
+                } catch (SQLException e) {
+                    c.rollback();
+                }
+                update(c, "insert into " + table + " values (6)");
+                c.commit();
+                c.setAutoCommit(true);
+                return "ok";
+            }
+        });
+        step(name, "fresh connection", url, () -> {
+            try (Connection c = source.open()) {
+                return "autocommit " + c.getAutoCommit() + ", isolation " + c.getTransactionIsolation();
+            }
+        });
+    }
+
+    private interface Step {
+        String run() throws SQLException;
+    }
+
+    private void step(String name, String step, String url, Step work) throws SQLException {
+        String result;
+        try {
+            result = work.run();
+        } catch (SQLException e) {
+            result = e.getClass().getName() + " SQLState " + e.getSQLState();
+        }
+        System.out.println("| " + name + " | " + step + " | " + result + " | rows " + rows(url));
+    }
+
+    private void reset(String url) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url)) {
+            update(c, "drop table if exists " + table);
+            update(c, "create table " + table + " (id int primary key)");
+        }
+    }
+
+    private List<Integer> rows(String url) throws SQLException {
+        List<Integer> ids = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("select id from " + table + " order by id")) {
+            while (r.next()) {
+                ids.add(r.getInt(1));
+            }
+        }
+        return ids;
+    }
+
+    private static void update(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate(sql);
+        }
+    }
+}
