@@ -6,7 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import dev.entente.agent.instrumentation.annotations.GlobalTransactionalInstrumentation;
-import dev.entente.agent.instrumentation.executor.ThreadPoolExecutorInstrumentation;
+import dev.entente.agent.instrumentation.executor.ExecutorInstrumentation;
 import dev.entente.agent.instrumentation.http.HttpClientInstrumentation;
 import dev.entente.agent.instrumentation.http.HttpExchangeInstrumentation;
 import dev.entente.agent.instrumentation.http.HttpHandlerInstrumentation;
@@ -38,7 +38,7 @@ public final class Instrumentations {
             new HttpUrlConnectionInstrumentation(),
             new HttpHandlerInstrumentation(),
             new HttpExchangeInstrumentation(),
-            new ThreadPoolExecutorInstrumentation());
+            new ExecutorInstrumentation());
 
     private Instrumentations() {
     }

@@ -5,6 +5,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Service A of the tests: records an order in PostgreSQL and reserves its stock at service B over
@@ -24,7 +26,14 @@ public final class OrderService {
 
     @GlobalTransactional(timeoutMillis = 3000)
     public String placeOrder(String id, String sku, int quantity, String failure, long sleepMillis) throws Exception {
-        database.update("insert into orders(id, sku, quantity) values (?, ?, ?)", new Object[] {id, sku, quantity}, false);
+        // through CompletableFuture's common pool: the task carries the transaction across the hand-off
+        CompletableFuture.runAsync(() -> {
+            try {
+                database.update("insert into orders(id, sku, quantity) values (?, ?, ?)", new Object[] {id, sku, quantity}, false);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        }).join();
         HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(stockService + "/reserve?sku=" + sku
                 + "&quantity=" + quantity + "&fail=" + failure.equals("in-stock-service")))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());

@@ -2,6 +2,8 @@ package dev.entente.agent.apps;
 
 import dev.entente.api.GlobalTransaction;
 import dev.entente.api.GlobalTransactional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Service B of the tests: reserves stock in MariaDB. It knows nothing of Entente beyond the
@@ -11,6 +13,7 @@ import dev.entente.api.GlobalTransactional;
 public final class StockService {
 
     private final ShopDatabase database;
+    private final ExecutorService workers = Executors.newFixedThreadPool(2);
 
     StockService(ShopDatabase database) {
         this.database = database;
@@ -18,7 +21,11 @@ public final class StockService {
 
     @GlobalTransactional
     public String reserve(String sku, int quantity, boolean fail) throws Exception {
-        database.update("update stock set quantity = quantity - ? where sku = ?", new Object[] {quantity, sku}, fail);
+        // on a pool thread: the task carries the request's transaction across the hand-off
+        workers.submit(() -> {
+            database.update("update stock set quantity = quantity - ? where sku = ?", new Object[] {quantity, sku}, fail);
+            return null;
+        }).get();
         return "reserved " + quantity + " " + sku + " in " + GlobalTransaction.currentXid().orElse("no transaction");
     }
 

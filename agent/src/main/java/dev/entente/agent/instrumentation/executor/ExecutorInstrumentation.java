@@ -1,7 +1,10 @@
 package dev.entente.agent.instrumentation.executor;
 
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.entente.agent.instrumentation.TypeInstrumentation;
@@ -12,20 +15,22 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * Executors and {@code CompletableFuture}'s default pool: a task handed off under a global transaction
- * runs under it too.
+ * Every {@code Executor.execute(Runnable)}: a task handed off under a global transaction runs under it
+ * too. This covers thread pools, {@code ForkJoinPool} and {@code CompletableFuture}'s async methods
+ * (which use a thread per task instead of the common pool on machines with fewer than three cores).
+ * {@code ScheduledExecutorService.schedule} is not covered.
  */
-public final class ThreadPoolExecutorInstrumentation implements TypeInstrumentation {
+public final class ExecutorInstrumentation implements TypeInstrumentation {
 
     @Override
     public ElementMatcher<? super TypeDescription> types() {
-        return namedOneOf("java.util.concurrent.ThreadPoolExecutor", "java.util.concurrent.ForkJoinPool");
+        return not(isInterface()).and(hasSuperType(named("java.util.concurrent.Executor")));
     }
 
     @Override
     public AgentBuilder.Transformer transformer() {
         return TypeInstrumentation.advice()
-                .advice(named("execute").and(takesArguments(Runnable.class)), ExecuteAdvice.class.getName());
+                .advice(named("execute").and(takesArguments(Runnable.class)).and(not(isAbstract())), ExecuteAdvice.class.getName());
     }
 
     public static final class ExecuteAdvice {
