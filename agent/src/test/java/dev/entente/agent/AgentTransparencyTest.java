@@ -65,6 +65,24 @@ class AgentTransparencyTest {
     }
 
     @Test
+    void aConnectionOpenedBeforeATransactionIsPartOfItWhileUsedInside() {
+        String[] arguments = {"plain_jdbc_reuse", "--reuse=" + databases[1].substring("postgresql=".length()),
+            "--reuse=" + databases[2].substring("mariadb=".length())};
+
+        String output = ServiceProcess.run(work, "plain-reuse", "coordinator=" + coordinator.clientAddress(),
+                PlainJdbcApp.class, arguments);
+
+        assertThat(output.lines().filter(line -> line.startsWith("reuse: ")).collect(Collectors.toList())).as(output)
+                .containsExactly("reuse: inside the failed transaction, rows []", "reuse: after it, rows [203], autocommit true",
+                        // the second insert failed before setAutoCommit(true): 203 waits uncommitted, as without the agent
+                        "reuse: inside the failed transaction, rows []", "reuse: after it, rows [], autocommit false");
+        // PostgreSQL frees a connection at prepare; MariaDB keeps it bound to the prepared branch.
+        assertThat(output).contains("reuse failed with java.lang.IllegalStateException: fails after two local commits")
+                .contains("reuse failed with java.sql.SQLException: this mariadb://")
+                .contains("stays bound to its prepared branch until the transaction ends");
+    }
+
+    @Test
     void anUnsupportedDriverIsLeftAloneWithOneWarning() {
         String output = ServiceProcess.run(work, "plain-h2", "coordinator=" + coordinator.clientAddress(),
                 PlainJdbcApp.class, "plain_jdbc", "--transactional");

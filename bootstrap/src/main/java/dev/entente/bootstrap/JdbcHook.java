@@ -23,6 +23,10 @@ public interface JdbcHook {
     default void handedOut(Connection connection) throws SQLException {
     }
 
+    /** {@code connection} creates a statement ({@code createStatement}, {@code prepareStatement}, {@code prepareCall}). */
+    default void beforeStatement(Connection connection) throws SQLException {
+    }
+
     default boolean beforeCommit(Connection connection) throws SQLException {
         return false;
     }

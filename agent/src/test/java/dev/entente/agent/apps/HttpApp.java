@@ -35,6 +35,7 @@ final class HttpApp {
         try {
             body = handler.handle(query(exchange));
         } catch (Exception e) {
+            e.printStackTrace(); // into the service's log, for the test that reads it
             status = 500;
             body = e.getClass().getSimpleName() + ": " + e.getMessage();
         }

@@ -31,6 +31,10 @@ public final class PlainJdbcApp {
                 transactional = true;
                 continue;
             }
+            if (arg.startsWith("--reuse=")) {
+                app.reuseAcrossATransaction(arg.substring("--reuse=".length()));
+                continue;
+            }
             String[] database = arg.split("=", 2);
             app.transcript(database[0] + " drivermanager", () -> DriverManager.getConnection(database[1]), database[1]);
             try (var pool = ShopDatabase.hikari(database[1])) {
@@ -57,6 +61,35 @@ public final class PlainJdbcApp {
             update(connection, "insert into " + table + " values (" + id + ")");
         }
         return "rows " + rows(url);
+    }
+
+    /**
+     * A connection opened before a global transaction, used inside it for two local transactions, and
+     * after it: the work inside rolls back with the transaction; the work after is the application's own.
+     */
+    private void reuseAcrossATransaction(String url) throws SQLException {
+        reset(url);
+        try (Connection connection = DriverManager.getConnection(url)) {
+            try {
+                twoCommitsThenFail(connection);
+            } catch (IllegalStateException | SQLException e) {
+                System.out.println("reuse failed with " + e);
+                System.out.println("reuse: inside the failed transaction, rows " + rows(url));
+            }
+            update(connection, "insert into " + table + " values (203)");
+            System.out.println("reuse: after it, rows " + rows(url) + ", autocommit " + connection.getAutoCommit());
+        }
+    }
+
+    @GlobalTransactional(rollbackFor = SQLException.class)
+    public void twoCommitsThenFail(Connection connection) throws SQLException {
+        connection.setAutoCommit(false);
+        update(connection, "insert into " + table + " values (201)");
+        connection.commit();
+        update(connection, "insert into " + table + " values (202)");
+        connection.commit();
+        connection.setAutoCommit(true);
+        throw new IllegalStateException("fails after two local commits (as asked)");
     }
 
     private interface Source {

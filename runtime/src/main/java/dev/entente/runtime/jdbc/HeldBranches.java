@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.transaction.xa.XAException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,10 +24,12 @@ import org.slf4j.LoggerFactory;
 final class HeldBranches {
 
     private static final Logger LOG = LoggerFactory.getLogger(HeldBranches.class);
+    private static final long RELEASE_WAIT_SECONDS = 30;
 
     /** One held connection: its prepared branch and the close the application asked for. */
     private static final class Held {
         final XaBranch branch;
+        final CountDownLatch released = new CountDownLatch(1);
         Connection deferredClose;
 
         Held(XaBranch branch) {
@@ -48,6 +52,32 @@ final class HeldBranches {
     /** Whether {@code physical} is held; if so the application's call on it is absorbed. */
     boolean absorbs(Connection physical) {
         return count != 0 && held(physical) != null;
+    }
+
+    /**
+     * The application uses held {@code physical} again. Under the branch's own transaction it cannot:
+     * the session belongs to the prepared branch until phase 2, which comes only after the
+     * transaction's method ends. Otherwise phase 2 is on its way: wait for it (bounded).
+     */
+    void awaitRelease(Connection physical, String currentXid) throws SQLException {
+        Held held = held(physical);
+        if (held == null) {
+            return;
+        }
+        if (held.branch.globalXid().equals(currentXid)) {
+            throw new SQLException("this " + held.branch.resource + " connection already did its work in global transaction "
+                    + currentXid + " and stays bound to its prepared branch until the transaction ends (the database "
+                    + "allows no other work on it meanwhile); obtain a connection again for more work in this transaction");
+        }
+        try {
+            if (!held.released.await(RELEASE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new SQLException("this connection still holds prepared " + held.branch + " after "
+                        + RELEASE_WAIT_SECONDS + " s: its phase 2 has not come; recovery will finish it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for phase 2 of " + held.branch + " to free this connection", e);
+        }
     }
 
     /** The application set autocommit on a held connection: applied when it is released. */
@@ -117,12 +147,13 @@ final class HeldBranches {
         try {
             if (!healthy) {
                 physical.close(); // ends the session, so the database detaches the branch
-            } else if (physical.getAutoCommit() != held.branch.applicationAutoCommit) {
-                physical.setAutoCommit(held.branch.applicationAutoCommit);
+            } else {
+                held.branch.restoreApplicationAutoCommit();
             }
         } catch (SQLException e) {
             LOG.debug("releasing the connection of {}: {}", held.branch, e.getMessage());
         }
+        held.released.countDown();
         if (held.deferredClose != null) {
             try {
                 held.deferredClose.close();

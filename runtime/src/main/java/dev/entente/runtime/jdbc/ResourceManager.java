@@ -18,12 +18,14 @@ import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -52,6 +54,8 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
     private final Map<String, ResourceAccess> resources = new ConcurrentHashMap<>();
     private final Set<String> warnedDrivers = ConcurrentHashMap.newKeySet();
     private final HeldBranches held = new HeldBranches();
+    /** Resource names of physical connections, by identity (drivers do not override equals). */
+    private final Map<Connection, String> resourceNames = Collections.synchronizedMap(new WeakHashMap<>());
     /** Branches plus handed-out wrappers being tracked; zero lets every hook return at once (the common case). */
     private volatile int tracked;
 
@@ -95,6 +99,30 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
                 physicalOfHandedOut.put(connection, physical);
                 tracked = branches.size() + physicalOfHandedOut.size();
             }
+        }
+    }
+
+    /**
+     * A statement is created on {@code connection}: a physical connection used under a global
+     * transaction it is not yet a branch of (it was obtained before the transaction, or its branch of
+     * this transaction already prepared) joins it now. A connection held for its prepared branch
+     * ({@link HeldBranches}) is first waited for.
+     */
+    @Override
+    public void beforeStatement(Connection connection) throws SQLException {
+        if (Hooks.isInternal()) {
+            return;
+        }
+        String xid = TransactionContext.currentXid();
+        if (held.count() != 0) {
+            held.awaitRelease(connection, xid);
+        }
+        if (xid == null) {
+            return;
+        }
+        XaBranch branch = activeBranch(connection);
+        if (branch == null && XaDialects.forConnection(connection).isPresent()) {
+            enlist(connection, xid);
         }
     }
 
@@ -211,7 +239,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
                 throw new SQLException("this connection is still in " + existing + "; it cannot join " + xid + " too");
             }
         }
-        String resource = dialect.get().resourceName(physical);
+        String resource = resourceName(dialect.get(), physical);
         long branchId;
         try {
             branchId = coordinator.get().registerBranch(xid, resource, instanceId);
@@ -258,6 +286,8 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
             vote = branch.xa.prepare(branch.xid) == XAResource.XA_RDONLY ? BranchVote.READ_ONLY : BranchVote.PREPARED;
             if (vote == BranchVote.PREPARED && branch.preparedBindsSession) {
                 held.hold(branch); // before the vote is reported: phase 2 may follow at once
+            } else {
+                restoreApplicationAutoCommit(branch);
             }
         } catch (XAException e) {
             rollBackEnded(branch, true);
@@ -301,6 +331,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         Hooks.internal(true);
         try {
             branch.xa.rollback(branch.xid);
+            restoreApplicationAutoCommit(branch);
         } catch (XAException e) {
             if (!XaErrors.alreadyFinished(e)) {
                 LOG.warn("XA ROLLBACK of {}{} failed: {}; recovery will settle it", branch, prepared ? " (prepared)" : "",
@@ -308,6 +339,14 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
             }
         } finally {
             Hooks.internal(false);
+        }
+    }
+
+    private static void restoreApplicationAutoCommit(XaBranch branch) {
+        try {
+            branch.restoreApplicationAutoCommit();
+        } catch (SQLException e) {
+            LOG.debug("could not restore the autocommit mode of the connection of {}: {}", branch, e.getMessage());
         }
     }
 
@@ -429,13 +468,30 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
 
     private void learn(XaDialect dialect, Connection connection, Driver driver, String url, Properties info) {
         try {
-            String resource = dialect.resourceName(connection);
+            String resource = resourceName(dialect, connection);
             if (resources.putIfAbsent(resource, new ResourceAccess(resource, dialect, driver, url, copy(info))) == null) {
                 LOG.info("XA resource {} reached", resource);
                 newResource.accept(resource);
             }
         } catch (SQLException e) {
             LOG.warn("cannot name the database of a {} connection: {}", connection.getClass().getName(), e.getMessage());
+        }
+    }
+
+    /** The connection's resource name, asked of the database once per connection (it may run a query). */
+    private String resourceName(XaDialect dialect, Connection physical) throws SQLException {
+        String known = resourceNames.get(physical);
+        if (known != null) {
+            return known;
+        }
+        boolean wasInternal = Hooks.isInternal();
+        Hooks.internal(true);
+        try {
+            String name = dialect.resourceName(physical);
+            resourceNames.put(physical, name);
+            return name;
+        } finally {
+            Hooks.internal(wasInternal);
         }
     }
 

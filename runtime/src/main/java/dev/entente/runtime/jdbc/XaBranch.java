@@ -2,6 +2,7 @@ package dev.entente.runtime.jdbc;
 
 import dev.entente.runtime.jdbc.xa.BranchXid;
 import java.sql.Connection;
+import java.sql.SQLException;
 import javax.transaction.xa.XAResource;
 
 /**
@@ -34,6 +35,16 @@ final class XaBranch {
 
     String globalXid() {
         return xid.globalXid();
+    }
+
+    /**
+     * Puts the connection back in the autocommit mode the application last set (drivers reset it at
+     * XA START, prepare or rollback). Call with Entente's hooks off.
+     */
+    void restoreApplicationAutoCommit() throws SQLException {
+        if (connection.getAutoCommit() != applicationAutoCommit) {
+            connection.setAutoCommit(applicationAutoCommit);
+        }
     }
 
     /** Claims the right to end the branch; false if it already ended. */

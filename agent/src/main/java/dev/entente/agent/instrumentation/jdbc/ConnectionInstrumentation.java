@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -34,7 +35,9 @@ public final class ConnectionInstrumentation implements TypeInstrumentation {
                 .advice(named("rollback").and(takesArguments(0)).and(not(isAbstract())), RollbackAdvice.class.getName())
                 .advice(named("setAutoCommit").and(takesArguments(boolean.class)).and(not(isAbstract())),
                         SetAutoCommitAdvice.class.getName())
-                .advice(named("close").and(takesArguments(0)).and(not(isAbstract())), CloseAdvice.class.getName());
+                .advice(named("close").and(takesArguments(0)).and(not(isAbstract())), CloseAdvice.class.getName())
+                .advice(namedOneOf("createStatement", "prepareStatement", "prepareCall").and(not(isAbstract())),
+                        StatementAdvice.class.getName());
     }
 
     public static final class CommitAdvice {
@@ -56,6 +59,13 @@ public final class ConnectionInstrumentation implements TypeInstrumentation {
         public static boolean enter(@Advice.This Connection connection, @Advice.Argument(0) boolean autoCommit)
                 throws SQLException {
             return Hooks.jdbc.beforeSetAutoCommit(connection, autoCommit);
+        }
+    }
+
+    public static final class StatementAdvice {
+        @Advice.OnMethodEnter
+        public static void enter(@Advice.This Connection connection) throws SQLException {
+            Hooks.jdbc.beforeStatement(connection);
         }
     }
 
