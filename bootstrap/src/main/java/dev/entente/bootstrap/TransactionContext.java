@@ -33,13 +33,35 @@ public final class TransactionContext {
         bind(previous);
     }
 
-    /** {@code task}, made to run under the XID bound now (if any) on whichever thread runs it. */
+    /**
+     * {@code task}, made to run under the XID bound now (if any) on whichever thread runs it. A hand-off
+     * made by a connection pool's own code (opening a connection on its own thread because a borrower
+     * asked) is not the borrower's work and is left unbound: the connection would join the borrower's
+     * transaction on the wrong thread.
+     */
     public static Runnable wrap(Runnable task) {
         String xid = XID.get();
-        if (xid == null || task == null || task instanceof BoundRunnable) {
+        if (xid == null || task == null || task instanceof BoundRunnable || handedOffByAPool()) {
             return task;
         }
         return new BoundRunnable(task, xid);
+    }
+
+    private static final String[] POOL_PACKAGES = {"com.zaxxer.hikari.", "org.apache.commons.dbcp2.",
+        "org.apache.tomcat.jdbc.pool.", "com.mchange.v2.", "org.vibur.dbcp.", "oracle.ucp."};
+
+    /** Whether the code that called the executor (the first caller outside the JDK) is a connection pool's. */
+    private static boolean handedOffByAPool() {
+        String caller = StackWalker.getInstance().walk(frames -> frames.map(StackWalker.StackFrame::getClassName)
+                .filter(name -> !name.startsWith("java.") && !name.startsWith("jdk.") && !name.startsWith("sun.")
+                        && !name.startsWith("dev.entente.bootstrap."))
+                .findFirst().orElse(""));
+        for (String pool : POOL_PACKAGES) {
+            if (caller.startsWith(pool)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A task carrying the XID of the thread that handed it off. */

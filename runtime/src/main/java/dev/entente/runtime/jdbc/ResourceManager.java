@@ -76,15 +76,9 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         if (Hooks.isInternal() || connection == null) {
             return;
         }
-        try {
-            dialectOf(connection).ifPresent(dialect -> learn(dialect, connection, driver, url, info));
-            String xid = TransactionContext.currentXid();
-            if (xid != null) {
-                enlist(connection, xid);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        // Only learned here: it joins a transaction when handed out or when it creates a statement, on
+        // the thread that uses it (a pool opens connections on its own threads, which may carry an XID).
+        dialectOf(connection).ifPresent(dialect -> learn(dialect, connection, driver, url, info));
     }
 
     @Override
