@@ -8,7 +8,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * {@code bin/entente demo}: the sample shop on the sandbox. Places orders at the order service (some
@@ -86,7 +88,11 @@ public final class Demo {
         out.printf("  committed                %d%n", committed);
         out.printf("  refused, rolled back     %d (out of stock %d, balance short %d)%n", outOfStock + balanceShort, outOfStock,
                 balanceShort);
-        out.printf("  failed                   %d%s%n", failed, failed == 0 ? "" : " (e.g. " + ConsistencyChecks.firstFailure(results) + ")");
+        out.printf("  failed                   %d%n", failed);
+        results.stream().filter(r -> r.outcome() == Outcome.FAILED)
+                .collect(Collectors.groupingBy(r -> (r.status() == 0 ? "no answer: " : "HTTP " + r.status() + ": ") + r.reply(),
+                        TreeMap::new, Collectors.counting()))
+                .forEach((reason, times) -> out.printf("    %5d x %s%n", times, reason));
         out.printf("  throughput               %.1f orders/s (%d in %.1f s)%n", results.size() / seconds, results.size(), seconds);
         out.printf("  latency                  p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n", millis(latencies, 0.50),
                 millis(latencies, 0.95), millis(latencies, 0.99), millis(latencies, 1.0));

@@ -41,8 +41,7 @@ public final class OrderService {
     }
 
     @GlobalTransactional(timeoutMillis = 20_000, rollbackFor = Exception.class)
-    public String placeOrder(String order, String customer, String sku, int quantity) throws SQLException, IOException,
-            InterruptedException {
+    public String placeOrder(String order, String customer, String sku, int quantity) throws SQLException, InterruptedException {
         int amount = quantity * UNIT_PRICE;
         try (Connection connection = database.getConnection()) {
             Sql.update(connection, "insert into orders (id, customer, sku, quantity, amount) values (?, ?, ?, ?, ?)",
@@ -53,10 +52,18 @@ public final class OrderService {
         return "placed " + order + " in " + GlobalTransaction.currentXid().orElse("no global transaction");
     }
 
-    /** POSTs to another service; its refusal (a 4xx) or failure becomes ours, and rolls the order back. */
-    private void call(String url) throws IOException, InterruptedException {
-        HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    /**
+     * POSTs to another service; its refusal (a 4xx) or failure becomes ours, and rolls the order back.
+     * A service that cannot be reached makes this one answer 503.
+     */
+    private void call(String url) throws InterruptedException {
+        HttpResponse<String> reply;
+        try {
+            reply = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new Refused(503, URI.create(url).getPath() + " unreachable: " + e);
+        }
         if (reply.statusCode() != 200) {
             int status = reply.statusCode() >= 400 && reply.statusCode() < 500 ? reply.statusCode() : 502;
             throw new Refused(status, reply.body().strip());
