@@ -15,22 +15,32 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Service A (PostgreSQL) calls service B (MariaDB) over HTTP inside one {@code @GlobalTransactional}
  * method; both run in their own JVMs with the agent attached and no Entente code but the annotation.
- * Each subclass plugs in one way of reaching the databases.
+ * Each subclass plugs in one way of reaching the databases, and the HTTP server B runs behind and the
+ * client A calls it with.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(180)
 abstract class TwoServiceTransactionTest {
 
     private final String access;
+    private final String stockServer;
+    private final String ordersClient;
     private Shop shop;
 
     TwoServiceTransactionTest(String access) {
+        this(access, "jdk", "jdk");
+    }
+
+    /** See {@link Shop#Shop(String, String, String, String)} for the names. */
+    TwoServiceTransactionTest(String access, String stockServer, String ordersClient) {
         this.access = access;
+        this.stockServer = stockServer;
+        this.ordersClient = ordersClient;
     }
 
     @BeforeAll
     void start() throws Exception {
-        shop = new Shop(access, access);
+        shop = new Shop(String.join("_", access, stockServer, ordersClient), access, stockServer, ordersClient);
     }
 
     @AfterAll
@@ -110,5 +120,17 @@ class DriverManagerTwoServiceTransactionTest extends TwoServiceTransactionTest {
 class SpringTwoServiceTransactionTest extends TwoServiceTransactionTest {
     SpringTwoServiceTransactionTest() {
         super("spring");
+    }
+}
+
+class TomcatJavaxServletTwoServiceTransactionTest extends TwoServiceTransactionTest {
+    TomcatJavaxServletTwoServiceTransactionTest() {
+        super("hikari", "tomcat9", "httpclient5");
+    }
+}
+
+class JettyJakartaServletTwoServiceTransactionTest extends TwoServiceTransactionTest {
+    JettyJakartaServletTwoServiceTransactionTest() {
+        super("spring", "jetty12", "httpclient5");
     }
 }

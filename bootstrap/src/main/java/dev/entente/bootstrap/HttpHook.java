@@ -1,6 +1,10 @@
 package dev.entente.bootstrap;
 
-/** What instrumented HTTP servers tell the runtime: a request arrived, or its handling ended. */
+/**
+ * What instrumented HTTP clients and servers tell the runtime: a request leaves under a transaction, a
+ * request arrived, its response is about to leave, its handling ended. Requests and responses of
+ * libraries outside {@code java.base} are typed {@code Object}: this bootstrap class cannot see them.
+ */
 public interface HttpHook {
 
     HttpHook NONE = new HttpHook() {
@@ -10,15 +14,24 @@ public interface HttpHook {
     String XID_HEADER = "entente-xid";
 
     /**
-     * A {@code java.net.http.HttpRequest} is about to be sent under global transaction {@code xid}:
-     * the request to send instead, carrying the XID (typed {@code Object}: this bootstrap class cannot
-     * see {@code java.net.http}).
+     * A client request is about to be sent under global transaction {@code xid}: the request to send,
+     * carrying the XID. An immutable {@code java.net.http.HttpRequest} is replaced by a copy; a mutable
+     * one (Apache HttpClient 5's {@code HttpMessage}) gets the header and is returned as it is.
      */
     default Object outgoing(Object request, String xid) {
         return request;
     }
 
-    /** A request carrying {@code xid} (may be null) arrived; returns the scope to hand to {@link #requestEnded}. */
+    /** Header {@code name} of a server request the advice cannot type (a Servlet request), or null. */
+    default String header(Object request, String name) {
+        return null;
+    }
+
+    /**
+     * A request carrying {@code xid} (may be null) arrived; returns the scope to hand to {@link #requestEnded},
+     * or null when there is nothing to end: no XID, or the same request dispatched again inside its own
+     * handling (filter to servlet, servlet to servlet).
+     */
     default Object requestStarted(String xid) {
         return null;
     }

@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.is;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
+import dev.entente.agent.instrumentation.apachehttpclient.ClassicHttpClientInstrumentation;
 import dev.entente.agent.instrumentation.annotations.GlobalTransactionalInstrumentation;
 import dev.entente.agent.instrumentation.executor.ExecutorInstrumentation;
 import dev.entente.agent.instrumentation.http.HttpClientInstrumentation;
@@ -14,6 +15,9 @@ import dev.entente.agent.instrumentation.http.HttpUrlConnectionInstrumentation;
 import dev.entente.agent.instrumentation.jdbc.ConnectionInstrumentation;
 import dev.entente.agent.instrumentation.jdbc.DataSourceInstrumentation;
 import dev.entente.agent.instrumentation.jdbc.DriverInstrumentation;
+import dev.entente.agent.instrumentation.servlet.FilterInstrumentation;
+import dev.entente.agent.instrumentation.servlet.ServletInstrumentation;
+import dev.entente.agent.instrumentation.servlet.ServletResponseInstrumentation;
 import dev.entente.bootstrap.Hooks;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
@@ -38,6 +42,10 @@ public final class Instrumentations {
             new HttpUrlConnectionInstrumentation(),
             new HttpHandlerInstrumentation(),
             new HttpExchangeInstrumentation(),
+            new ClassicHttpClientInstrumentation(),
+            new ServletInstrumentation(),
+            new FilterInstrumentation(),
+            new ServletResponseInstrumentation(),
             new ExecutorInstrumentation());
 
     private Instrumentations() {

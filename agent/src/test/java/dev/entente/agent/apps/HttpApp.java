@@ -1,54 +1,54 @@
 package dev.entente.agent.apps;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
 
-/** The plain JDK HTTP server the test services use: one handler per path, answers in text. */
-final class HttpApp {
+/**
+ * The HTTP server a test service runs behind: one handler per path, answers in text. {@code jdk} is
+ * {@code com.sun.net.httpserver}, {@code tomcat9} a javax servlet in embedded Tomcat 9, {@code jetty12}
+ * a jakarta servlet in Jetty 12.
+ */
+interface HttpApp {
 
     interface Handler {
         String handle(Map<String, String> query) throws Exception;
     }
 
-    private final HttpServer server;
-
-    HttpApp(int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
-        server.setExecutor(Executors.newFixedThreadPool(8));
-    }
-
-    void route(String path, Handler handler) {
-        server.createContext(path, exchange -> respond(exchange, handler));
-    }
-
-    private static void respond(HttpExchange exchange, Handler handler) throws IOException {
-        int status = 200;
-        String body;
-        try {
-            body = handler.handle(query(exchange));
-        } catch (Exception e) {
-            e.printStackTrace(); // into the service's log, for the test that reads it
-            status = 500;
-            body = e.getClass().getSimpleName() + ": " + e.getMessage();
-        }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+    /** What a handler's outcome is sent as: its text with 200, or the exception with 500. */
+    record Answer(int status, String body) {
+        static Answer of(Handler handler, String rawQuery) {
+            try {
+                return new Answer(200, handler.handle(query(rawQuery)));
+            } catch (Exception e) {
+                e.printStackTrace(); // into the service's log, for the test that reads it
+                return new Answer(500, e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
         }
     }
 
-    private static Map<String, String> query(HttpExchange exchange) {
+    void route(String path, Handler handler);
+
+    /** Starts serving, then prints the line {@code ServiceProcess} waits for. */
+    void start() throws Exception;
+
+    static HttpApp create(String server, int port) throws Exception {
+        return switch (server) {
+            case "jdk" -> new JdkHttpApp(port);
+            case "tomcat9" -> new TomcatHttpApp(port);
+            case "jetty12" -> new JettyHttpApp(port);
+            default -> throw new IllegalArgumentException("unknown HTTP server '" + server + "' (jdk, tomcat9, jetty12)");
+        };
+    }
+
+    static void ready(int port) {
+        System.out.println("ready on " + port);
+        System.out.flush();
+    }
+
+    private static Map<String, String> query(String raw) {
         Map<String, String> values = new HashMap<>();
-        String raw = exchange.getRequestURI().getRawQuery();
         if (raw != null) {
             for (String pair : raw.split("&")) {
                 String[] kv = pair.split("=", 2);
@@ -57,11 +57,5 @@ final class HttpApp {
             }
         }
         return values;
-    }
-
-    void start() {
-        server.start();
-        System.out.println("ready on " + server.getAddress().getPort());
-        System.out.flush();
     }
 }

@@ -1,27 +1,25 @@
 package dev.entente.agent.apps;
 
 import dev.entente.api.GlobalTransactional;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
  * Service A of the tests: records an order in PostgreSQL and reserves its stock at service B over
  * HTTP, inside one {@code @GlobalTransactional} method. Knows nothing of Entente beyond the annotation.
- * Arguments: port, JDBC URL, hikari|drivermanager|spring, the stock service's base URL.
+ * Arguments: port, JDBC URL, hikari|drivermanager|spring, the stock service's base URL, and optionally
+ * the HTTP client that calls it (see {@link HttpCaller}; default jdk).
  */
 public final class OrderService {
 
     private final ShopDatabase database;
     private final String stockService;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpCaller http;
 
-    OrderService(ShopDatabase database, String stockService) {
+    OrderService(ShopDatabase database, String stockService, HttpCaller http) {
         this.database = database;
         this.stockService = stockService;
+        this.http = http;
     }
 
     @GlobalTransactional(timeoutMillis = 3000)
@@ -34,11 +32,10 @@ public final class OrderService {
                 throw new CompletionException(e);
             }
         }).join();
-        HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(stockService + "/reserve?sku=" + sku
-                + "&quantity=" + quantity + "&fail=" + failure.equals("in-stock-service")))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        if (reply.statusCode() != 200) {
-            throw new IllegalStateException("stock service answered " + reply.statusCode() + ": " + reply.body());
+        HttpCaller.Reply reply = http.post(stockService + "/reserve?sku=" + sku + "&quantity=" + quantity
+                + "&fail=" + failure.equals("in-stock-service"));
+        if (reply.status() != 200) {
+            throw new IllegalStateException("stock service answered " + reply.status() + ": " + reply.body());
         }
         if (failure.equals("after-stock-service")) {
             throw new IllegalStateException("order service failed after the stock service returned (as asked)");
@@ -48,8 +45,9 @@ public final class OrderService {
     }
 
     public static void main(String[] args) throws Exception {
-        OrderService service = new OrderService(ShopDatabase.open(args[1], args[2]), args[3]);
-        HttpApp app = new HttpApp(Integer.parseInt(args[0]));
+        OrderService service = new OrderService(ShopDatabase.open(args[1], args[2]), args[3],
+                HttpCaller.create(args.length > 4 ? args[4] : "jdk"));
+        HttpApp app = HttpApp.create("jdk", Integer.parseInt(args[0]));
         app.route("/order", q -> service.placeOrder(q.get("id"), q.get("sku"), Integer.parseInt(q.get("quantity")),
                 q.getOrDefault("fail", "none"), Long.parseLong(q.getOrDefault("sleep", "0"))));
         app.start();

@@ -8,7 +8,8 @@ import java.util.concurrent.Executors;
 /**
  * Service B of the tests: reserves stock in MariaDB. It knows nothing of Entente beyond the
  * annotation; the XID arrives with the HTTP request.
- * Arguments: port, JDBC URL, hikari|drivermanager|spring.
+ * Arguments: port, JDBC URL, hikari|drivermanager|spring, and optionally the HTTP server it runs behind
+ * (see {@link HttpApp}; default jdk).
  */
 public final class StockService {
 
@@ -31,7 +32,7 @@ public final class StockService {
 
     public static void main(String[] args) throws Exception {
         StockService service = new StockService(ShopDatabase.open(args[1], args[2]));
-        HttpApp app = new HttpApp(Integer.parseInt(args[0]));
+        HttpApp app = HttpApp.create(args.length > 3 ? args[3] : "jdk", Integer.parseInt(args[0]));
         app.route("/reserve", q -> service.reserve(q.get("sku"), Integer.parseInt(q.get("quantity")),
                 Boolean.parseBoolean(q.getOrDefault("fail", "false"))));
         app.start();

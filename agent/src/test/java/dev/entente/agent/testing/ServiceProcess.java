@@ -3,16 +3,20 @@ package dev.entente.agent.testing;
 import dev.entente.testkit.FreePorts;
 import dev.entente.testkit.JvmProcess;
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A test service in its own JVM, started with the packaged agent jar ({@code -javaagent}) and a class
@@ -25,7 +29,7 @@ public final class ServiceProcess implements AutoCloseable {
     private static final List<String> NOT_THE_APPLICATIONS = List.of("/runtime/target/", "/protocol/target/",
             "/bootstrap/target/", "/agent/target/classes", "/coordinator-server/", "entente-runtime", "entente-protocol",
             "entente-bootstrap", "entente-agent-", "entente-testkit", "/testkit/target/", "/io/grpc/", "/io/netty/", "/com/google/", "/net/bytebuddy/", "/org/apache/ratis/",
-            "/io/perfmark/", "/org/checkerframework/", "/com/fasterxml/");
+            "/io/perfmark/", "/org/checkerframework/", "/com/fasterxml/", "/org/apache/kafka/");
 
     private final JvmProcess process;
     private final int port;
@@ -37,11 +41,32 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts {@code mainClass} with {@code agentArguments}; the service's port is its first argument. */
     public static ServiceProcess start(Path workDir, String name, String agentArguments, Class<?> mainClass, String... args) {
+        return start(workDir, name, agentArguments, applicationClassPath(), mainClass, args);
+    }
+
+    /**
+     * Like {@link #start}, with the jars in {@code libraries} on the class path too: libraries the
+     * application ships itself, at versions of its own.
+     */
+    public static ServiceProcess startWithLibraries(Path workDir, String name, String agentArguments, Path libraries,
+                                                    Class<?> mainClass, String... args) {
+        String classPath;
+        try (Stream<Path> jars = Files.list(libraries)) {
+            classPath = Stream.concat(Stream.of(applicationClassPath()), jars.filter(jar -> jar.toString().endsWith(".jar"))
+                    .map(Path::toString).sorted()).collect(Collectors.joining(File.pathSeparator));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the application's libraries in " + libraries, e);
+        }
+        return start(workDir, name, agentArguments, classPath, mainClass, args);
+    }
+
+    private static ServiceProcess start(Path workDir, String name, String agentArguments, String classPath, Class<?> mainClass,
+                                        String... args) {
         int port = FreePorts.next();
         List<String> arguments = new ArrayList<>(List.of(String.valueOf(port)));
         arguments.addAll(Arrays.asList(args));
-        JvmProcess process = new JvmProcess(name, command(agentArguments, mainClass, arguments), workDir.resolve(name + ".log"),
-                "ready on ");
+        JvmProcess process = new JvmProcess(name, command(agentArguments, classPath, mainClass, arguments),
+                workDir.resolve(name + ".log"), "ready on ");
         process.start(Duration.ofSeconds(60));
         return new ServiceProcess(process, port);
     }
@@ -53,19 +78,19 @@ public final class ServiceProcess implements AutoCloseable {
      * @return everything the program printed
      */
     public static String run(Path workDir, String name, String agentArguments, Class<?> mainClass, String... args) {
-        try (JvmProcess process = new JvmProcess(name, command(agentArguments, mainClass, Arrays.asList(args)),
+        try (JvmProcess process = new JvmProcess(name, command(agentArguments, applicationClassPath(), mainClass, Arrays.asList(args)),
                 workDir.resolve(name + ".log"), "done")) {
             process.start(Duration.ofSeconds(120));
             return process.log();
         }
     }
 
-    private static List<String> command(String agentArguments, Class<?> mainClass, List<String> args) {
+    private static List<String> command(String agentArguments, String classPath, Class<?> mainClass, List<String> args) {
         List<String> command = new ArrayList<>(List.of("-Xmx256m"));
         if (agentArguments != null) {
             command.add("-javaagent:" + agentJar() + "=" + agentArguments);
         }
-        command.addAll(List.of("-cp", applicationClassPath(), mainClass.getName()));
+        command.addAll(List.of("-cp", classPath, mainClass.getName()));
         command.addAll(args);
         return command;
     }

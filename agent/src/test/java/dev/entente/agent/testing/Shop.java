@@ -36,6 +36,15 @@ public final class Shop implements AutoCloseable {
 
     /** @param access how the services reach their databases: hikari, drivermanager or spring */
     public Shop(String name, String access) throws Exception {
+        this(name, access, "jdk", "jdk");
+    }
+
+    /**
+     * @param stockServer the HTTP server the stock service runs behind: jdk, tomcat9 (javax servlet) or jetty12
+     *                    (jakarta servlet)
+     * @param ordersClient the HTTP client the order service calls it with: jdk or httpclient5
+     */
+    public Shop(String name, String access, String stockServer, String ordersClient) throws Exception {
         Path work = Files.createTempDirectory("entente-" + name);
         ordersUrl = postgres.createDatabase("orders_" + name);
         stockUrl = mariadb.createDatabase("stock_" + name);
@@ -46,9 +55,10 @@ public final class Shop implements AutoCloseable {
         String agent = "coordinator=" + coordinator.clientAddress() + ",cluster=" + CLUSTER;
         ServiceProcess stockService = null;
         try {
-            stockService = ServiceProcess.start(work, "stock-" + name, agent + ",app=stock", StockService.class, stockUrl, access);
+            stockService = ServiceProcess.start(work, "stock-" + name, agent + ",app=stock", StockService.class, stockUrl, access,
+                    stockServer);
             orders = ServiceProcess.start(work, "orders-" + name, agent + ",app=orders", OrderService.class, ordersUrl, access,
-                    stockService.baseUrl());
+                    stockService.baseUrl(), ordersClient);
         } catch (RuntimeException e) {
             coordinator.close();
             if (stockService != null) {

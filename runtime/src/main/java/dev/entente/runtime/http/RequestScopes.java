@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
 /**
  * An incoming request that carries an XID runs inside that global transaction: the XID is bound for
  * the request's handling, and when the handling ends this service's open branches prepare. A handler
- * that fails marks the transaction for rollback. Outgoing {@code java.net.http} requests under a
- * transaction carry its XID.
+ * that fails marks the transaction for rollback. A request dispatched again inside its own handling
+ * (a filter, then the servlet) is scoped once, by the outermost call. Outgoing requests under a
+ * transaction carry its XID: {@code java.net.http} requests are copied with the header, Apache
+ * HttpClient 5 requests get it set.
  */
 public final class RequestScopes implements HttpHook {
 
@@ -21,6 +23,11 @@ public final class RequestScopes implements HttpHook {
 
     private record Scope(String xid, String previous) {
     }
+
+    private static final LibraryMethod SERVLET_GET_HEADER = new LibraryMethod("getHeader", new Class<?>[] {String.class},
+            "javax.servlet.http.HttpServletRequest", "jakarta.servlet.http.HttpServletRequest");
+    private static final LibraryMethod HTTPCORE5_SET_HEADER = new LibraryMethod("setHeader",
+            new Class<?>[] {String.class, Object.class}, "org.apache.hc.core5.http.HttpMessage");
 
     private final ResourceManager resources;
     private final TransactionManager transactions;
@@ -35,6 +42,9 @@ public final class RequestScopes implements HttpHook {
         if (xid == null || xid.isEmpty()) {
             return null;
         }
+        if (xid.equals(TransactionContext.currentXid())) {
+            return null; // dispatched again inside its own handling: the outermost call ends it
+        }
         if (!Xids.isWellFormed(xid)) {
             LOG.warn("ignoring malformed {} header on an incoming request: '{}'", XID_HEADER,
                     xid.length() > 80 ? xid.substring(0, 80) + "..." : xid);
@@ -44,12 +54,18 @@ public final class RequestScopes implements HttpHook {
     }
 
     @Override
+    public String header(Object request, String name) {
+        return (String) SERVLET_GET_HEADER.invoke(request, name);
+    }
+
+    @Override
     public Object outgoing(Object request, String xid) {
-        if (!(request instanceof HttpRequest original)) {
-            return request;
+        if (request instanceof HttpRequest original) {
+            return HttpRequest.newBuilder(original, (name, value) -> !name.equalsIgnoreCase(XID_HEADER))
+                    .header(XID_HEADER, xid).build();
         }
-        return HttpRequest.newBuilder(original, (name, value) -> !name.equalsIgnoreCase(XID_HEADER))
-                .header(XID_HEADER, xid).build();
+        HTTPCORE5_SET_HEADER.invoke(request, XID_HEADER, xid);
+        return request;
     }
 
     @Override

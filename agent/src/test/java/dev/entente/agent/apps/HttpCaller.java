@@ -1,0 +1,40 @@
+package dev.entente.agent.apps;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+
+/** How service A posts to service B: {@code jdk} is {@code java.net.http}, {@code httpclient5} Apache HttpClient 5 (classic). */
+interface HttpCaller {
+
+    record Reply(int status, String body) {
+    }
+
+    Reply post(String url) throws Exception;
+
+    static HttpCaller create(String client) {
+        return switch (client) {
+            case "jdk" -> jdk(HttpClient.newHttpClient());
+            case "httpclient5" -> apache(HttpClients.createDefault());
+            default -> throw new IllegalArgumentException("unknown HTTP client '" + client + "' (jdk, httpclient5)");
+        };
+    }
+
+    private static HttpCaller jdk(HttpClient http) {
+        return url -> {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.body());
+        };
+    }
+
+    private static HttpCaller apache(CloseableHttpClient http) {
+        return url -> http.execute(new HttpPost(url),
+                response -> new Reply(response.getCode(), EntityUtils.toString(response.getEntity())));
+    }
+}
