@@ -108,8 +108,9 @@ final class HeldBranches {
 
     /**
      * Finishes held branch {@code xid} on its own connection and releases the connection. False if this
-     * service does not hold it. If the connection fails, it is released all the same (closed): the
-     * database then detaches the branch and the caller finishes it from another connection.
+     * service does not hold it. Phase 2 and recovery may both try at once: the second finds it done. If
+     * the connection fails ({@code XAER_RMFAIL}), it is released all the same (closed): the database then
+     * detaches the branch and the caller finishes it from another connection.
      */
     boolean finish(BranchXid xid, boolean commit) throws XAException {
         Held held;
@@ -120,6 +121,9 @@ final class HeldBranches {
             return false;
         }
         synchronized (held) {
+            if (held.released.getCount() == 0) {
+                return true; // finished by whoever came first
+            }
             Hooks.internal(true);
             try {
                 if (commit) {
@@ -129,7 +133,7 @@ final class HeldBranches {
                 }
                 release(held, true);
             } catch (XAException e) {
-                release(held, false);
+                release(held, e.errorCode != XAException.XAER_RMFAIL);
                 throw e;
             } finally {
                 Hooks.internal(false);
