@@ -38,8 +38,9 @@ public final class Demo {
             if (options.misconfigured()) {
                 out.println("the services are given a wrong coordinator address (" + coordinator + "), as asked");
             }
-            out.println("starting the order, inventory and payment services with the Entente agent...");
-            try (ShopServices services = new ShopServices(work, coordinator, databases)) {
+            out.println("starting the order, inventory and payment" + (options.springBoot() ? " (Spring Boot)" : "")
+                    + " services with the Entente agent...");
+            try (ShopServices services = new ShopServices(work, coordinator, databases, options.springBoot())) {
                 out.println("placing orders:");
                 long start = System.nanoTime();
                 List<Result> results;

@@ -22,17 +22,22 @@ final class ShopServices implements AutoCloseable {
     final String orderUrl;
 
     /**
-     * @param coordinator the coordinator address the services are given (the sandbox's, unless the
-     *                    demo is asked to show a misconfigured service)
+     * @param coordinator       the coordinator address the services are given (the sandbox's, unless
+     *                          the demo is asked to show a misconfigured service)
+     * @param springBootPayment run the Spring Boot variant of the payment service
      */
-    ShopServices(Path work, String coordinator, ShopDatabases databases) {
+    ShopServices(Path work, String coordinator, ShopDatabases databases, boolean springBootPayment) {
         int inventoryPort = FreePorts.next();
         int paymentPort = FreePorts.next();
         int orderPort = FreePorts.next();
         inventory = service(work, "inventory", coordinator, "dev.entente.samples.inventory.InventoryService",
                 "--port", String.valueOf(inventoryPort), "--database", databases.inventoryUrl);
-        payment = service(work, "payment", coordinator, "dev.entente.samples.payment.PaymentService",
-                "--port", String.valueOf(paymentPort), "--database", databases.paymentsUrl);
+        payment = springBootPayment
+                ? service(work, "payment", coordinator, "dev.entente.samples.payment.boot.PaymentApplication",
+                        "--server.address=127.0.0.1", "--server.port=" + paymentPort,
+                        "--spring.datasource.url=" + databases.paymentsUrl, "--spring.main.banner-mode=off")
+                : service(work, "payment", coordinator, "dev.entente.samples.payment.PaymentService",
+                        "--port", String.valueOf(paymentPort), "--database", databases.paymentsUrl);
         order = service(work, "order", coordinator, "dev.entente.samples.order.OrderService",
                 "--port", String.valueOf(orderPort), "--database", databases.ordersUrl,
                 "--inventory", "http://127.0.0.1:" + inventoryPort, "--payment", "http://127.0.0.1:" + paymentPort);
@@ -48,7 +53,7 @@ final class ShopServices implements AutoCloseable {
     }
 
     private static JvmProcess service(Path work, String name, String coordinator, String mainClass, String... args) {
-        List<String> command = new ArrayList<>(List.of("-Xmx192m",
+        List<String> command = new ArrayList<>(List.of("-Xmx256m",
                 "-javaagent:" + jar("entente.agent.jar", "agent/target/entente-agent.jar")
                         + "=coordinator=" + coordinator + ",cluster=" + Sandbox.CLUSTER + ",app=" + name
                         + ",recovery-interval=2000",

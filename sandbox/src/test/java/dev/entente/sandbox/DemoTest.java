@@ -27,6 +27,15 @@ class DemoTest {
     }
 
     @Test
+    void theShopStaysConsistentWithASpringBootService() throws Exception {
+        Run run = demo("--orders", "40", "--concurrency", "4", "--seed", "14", "--spring-boot");
+
+        assertThat(run.passed).as(run.output).isTrue();
+        assertThat(run.output).contains("payment (Spring Boot) services").contains("all 7 checks passed")
+                .containsPattern("committed +[1-9]").containsPattern("balance short [1-9]");
+    }
+
+    @Test
     void theShopStaysConsistentWhileServicesCrash() throws Exception {
         Run run = demo("--orders", "200", "--concurrency", "4", "--seed", "12", "--chaos");
 

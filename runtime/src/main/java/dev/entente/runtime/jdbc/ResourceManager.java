@@ -1,5 +1,6 @@
 package dev.entente.runtime.jdbc;
 
+import dev.entente.bootstrap.DataSourceDepth;
 import dev.entente.bootstrap.Hooks;
 import dev.entente.bootstrap.JdbcHook;
 import dev.entente.bootstrap.TransactionContext;
@@ -111,8 +112,8 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         if (held.count() != 0) {
             held.awaitRelease(connection, xid);
         }
-        if (xid == null) {
-            return;
+        if (xid == null || DataSourceDepth.isInside()) {
+            return; // a pool setting up a connection it has not handed out yet
         }
         XaBranch branch = activeBranch(connection);
         if (branch == null && XaDialects.forConnection(connection).isPresent()) {

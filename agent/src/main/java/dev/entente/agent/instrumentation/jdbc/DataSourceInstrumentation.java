@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 
 import dev.entente.agent.instrumentation.TypeInstrumentation;
+import dev.entente.bootstrap.DataSourceDepth;
 import dev.entente.bootstrap.Hooks;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -29,10 +30,18 @@ public final class DataSourceInstrumentation implements TypeInstrumentation {
                 .advice(named("getConnection").and(returns(named("java.sql.Connection"))), GetConnectionAdvice.class.getName());
     }
 
+    /** Only the outermost {@code getConnection} on a thread hands out: nested ones are a pool's own. */
     public static final class GetConnectionAdvice {
-        @Advice.OnMethodExit
-        public static void exit(@Advice.Return Connection connection) throws SQLException {
-            Hooks.jdbc.handedOut(connection);
+        @Advice.OnMethodEnter
+        public static void enter() {
+            DataSourceDepth.enter();
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class)
+        public static void exit(@Advice.Return Connection connection, @Advice.Thrown Throwable thrown) throws SQLException {
+            if (DataSourceDepth.exit() && thrown == null) {
+                Hooks.jdbc.handedOut(connection);
+            }
         }
     }
 }
