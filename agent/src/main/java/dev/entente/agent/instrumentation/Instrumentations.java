@@ -5,7 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.is;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
-import dev.entente.agent.instrumentation.annotations.GlobalTransactionalInstrumentation;
+import dev.entente.agent.instrumentation.annotations.AnnotatedMethodInstrumentation;
 import dev.entente.agent.instrumentation.executor.ExecutorInstrumentation;
 import dev.entente.agent.instrumentation.http.HttpClientInstrumentation;
 import dev.entente.agent.instrumentation.http.HttpExchangeInstrumentation;
@@ -33,7 +33,7 @@ public final class Instrumentations {
             new DriverInstrumentation(),
             new DataSourceInstrumentation(),
             new ConnectionInstrumentation(),
-            new GlobalTransactionalInstrumentation(),
+            new AnnotatedMethodInstrumentation(),
             new HttpClientInstrumentation(),
             new HttpUrlConnectionInstrumentation(),
             new HttpHandlerInstrumentation(),
