@@ -66,6 +66,9 @@ final class ZooKeeperMutex implements AutoCloseable {
                 .sessionTimeoutMs(session)
                 .connectionTimeoutMs(Math.min(session, 5000))
                 .retryPolicy(new ExponentialBackoffRetry(100, 3))
+                // the ensemble tracker rebalances clients across servers when the ensemble's configuration
+                // is announced, which suspends the connection and so would count every held lock as lost
+                .ensembleTracker(false)
                 .build();
         client.getConnectionStateListenable().addListener((c, state) -> {
             LOG.info("ZooKeeper {}: connection {}", connectString, state);
