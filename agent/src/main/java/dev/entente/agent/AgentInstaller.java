@@ -19,7 +19,16 @@ public final class AgentInstaller {
         } catch (Settings.InvalidSetting e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        EntenteRuntime.start(settings);
-        Instrumentations.install(instrumentation);
+        // SLF4J reads its configuration (simplelogger.properties) through the context class loader: let
+        // it find Entente's, here and in the threads the runtime starts now (ZooKeeper's, gRPC's)
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(AgentInstaller.class.getClassLoader());
+        try {
+            EntenteRuntime.start(settings);
+            Instrumentations.install(instrumentation);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
     }
 }

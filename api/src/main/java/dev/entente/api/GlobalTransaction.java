@@ -1,7 +1,6 @@
 package dev.entente.api;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.Optional;
 
@@ -9,7 +8,8 @@ import java.util.Optional;
 public final class GlobalTransaction {
 
     private static final String CONTEXT_CLASS = "dev.entente.bootstrap.TransactionContext";
-    private static final MethodHandle CURRENT_XID = findContext();
+    private static final MethodHandle CURRENT_XID = EntenteContext.find(CONTEXT_CLASS, "currentXid",
+            MethodType.methodType(String.class));
 
     private GlobalTransaction() {
     }
@@ -24,21 +24,5 @@ public final class GlobalTransaction {
         } catch (Throwable e) {
             throw new IllegalStateException("cannot read Entente's transaction context", e);
         }
-    }
-
-    /**
-     * Entente's context holder: on the bootstrap class path when the agent is attached, else beside
-     * this class when the runtime is used as a library; absent when Entente is not there at all.
-     */
-    private static MethodHandle findContext() {
-        for (ClassLoader loader : new ClassLoader[] {null, GlobalTransaction.class.getClassLoader()}) {
-            try {
-                Class<?> context = Class.forName(CONTEXT_CLASS, true, loader);
-                return MethodHandles.publicLookup().findStatic(context, "currentXid", MethodType.methodType(String.class));
-            } catch (ReflectiveOperationException | LinkageError notThere) {
-                // try the next loader
-            }
-        }
-        return null;
     }
 }

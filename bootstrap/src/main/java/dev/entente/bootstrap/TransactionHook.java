@@ -1,6 +1,10 @@
 package dev.entente.bootstrap;
 
-/** What instrumented {@code @GlobalTransactional} methods tell the runtime. */
+/**
+ * What instrumented annotated methods ({@code @GlobalTransactional}, {@code @Locked}) tell the runtime.
+ * One hook for all of them, so that a method carrying several annotations gets them in one fixed
+ * order, whatever order Byte Buddy would apply separate advice in.
+ */
 public interface TransactionHook {
 
     TransactionHook NONE = new TransactionHook() {
@@ -16,8 +20,9 @@ public interface TransactionHook {
     };
 
     /**
-     * Entering an annotated method ({@code method} is {@code name(descriptor)} of {@code type});
-     * returns the scope to hand to {@link #exit}. Throws if the transaction cannot begin.
+     * Entering an annotated method ({@code method} is {@code name(descriptor)} of {@code type}, called
+     * with {@code arguments}); returns the scope to hand to {@link #exit}. Throws if the transaction
+     * cannot begin or the lock cannot be taken.
      */
     Object enter(Class<?> type, String method, Object[] arguments) throws Throwable;
 

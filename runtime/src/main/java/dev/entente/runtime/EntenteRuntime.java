@@ -6,7 +6,7 @@ import dev.entente.protocol.client.RmSession;
 import dev.entente.runtime.http.RequestScopes;
 import dev.entente.runtime.jdbc.Recovery;
 import dev.entente.runtime.jdbc.ResourceManager;
-import dev.entente.runtime.tm.AnnotatedMethodHook;
+import dev.entente.runtime.lock.LockManager;
 import dev.entente.runtime.tm.TransactionDefinition;
 import dev.entente.runtime.tm.TransactionManager;
 import dev.entente.runtime.tm.TransactionScope;
@@ -34,6 +34,7 @@ public final class EntenteRuntime implements AutoCloseable {
     private final RmSession session;
     private final ResourceManager resources;
     private final TransactionManager transactions;
+    private final LockManager locks;
     private final Recovery recovery;
     private final ScheduledExecutorService scheduler;
 
@@ -46,10 +47,11 @@ public final class EntenteRuntime implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.resources = new ResourceManager(this::coordinator, settings.instanceId(), this::resourceReached);
+        this.locks = new LockManager(settings, this::transactionManager, this::coordinator);
+        this.resources = new ResourceManager(this::coordinator, settings.instanceId(), this::resourceReached, locks);
         this.session = client == null ? null : new RmSession(client, settings.app(), settings.instanceId(), Set.of(), resources);
         this.transactions = new TransactionManager(this::coordinator, resources, settings.app(), settings.waitForPhaseTwo(),
-                settings.defaultTimeoutMillis());
+                settings.defaultTimeoutMillis(), locks);
         this.recovery = new Recovery(resources, this::coordinator, settings.clusterId());
         if (client != null) {
             long every = settings.recoveryInterval().toMillis();
@@ -64,7 +66,7 @@ public final class EntenteRuntime implements AutoCloseable {
         }
         EntenteRuntime runtime = new EntenteRuntime(settings);
         Hooks.jdbc = runtime.resources;
-        Hooks.transactions = new AnnotatedMethodHook(runtime.transactions);
+        Hooks.transactions = new AnnotatedMethodHook(runtime.transactions, runtime.locks);
         Hooks.http = new RequestScopes(runtime.resources, runtime.transactions);
         current = runtime;
         if (settings.coordinator().isEmpty()) {
@@ -73,6 +75,8 @@ public final class EntenteRuntime implements AutoCloseable {
         } else {
             LOG.info("Entente: app {} (instance {}), coordinator {}", settings.app(), settings.instanceId(), settings.coordinator());
         }
+        settings.zookeeper().ifPresent(zookeeper -> LOG.info("Entente: @Locked locks under {} on ZooKeeper {}",
+                settings.lockRoot(), zookeeper));
         return runtime;
     }
 
@@ -82,6 +86,10 @@ public final class EntenteRuntime implements AutoCloseable {
                     + "environment variable ENTENTE_COORDINATOR or system property entente.coordinator)");
         }
         return client;
+    }
+
+    private TransactionManager transactionManager() {
+        return transactions;
     }
 
     private void resourceReached(String resource) {
@@ -133,6 +141,7 @@ public final class EntenteRuntime implements AutoCloseable {
             session.close();
         }
         resources.close();
+        locks.close();
         if (client != null) {
             client.close();
         }

@@ -20,7 +20,8 @@ import java.util.UUID;
  */
 public record Settings(List<String> coordinator, String app, String instanceId, String clusterId,
                        long defaultTimeoutMillis, Duration recoveryInterval, boolean waitForPhaseTwo,
-                       Optional<String> zookeeper, Optional<String> kafka) {
+                       Optional<String> zookeeper, String lockRoot, long lockWaitMillis, Duration zookeeperSessionTimeout,
+                       Optional<String> kafka) {
 
     /** Every setting's name, default and meaning; docs/configuration.md lists the same. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -34,6 +35,9 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
         defaults.put("recovery-interval", "60000");
         defaults.put("wait-for-phase-two", "false");
         defaults.put("zookeeper", "");
+        defaults.put("lock-root", "/entente/locks");
+        defaults.put("lock-wait", "10000");
+        defaults.put("zookeeper-session-timeout", "15000");
         defaults.put("kafka", "");
         return defaults;
     }
@@ -90,9 +94,18 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
         if (!wait.equals("true") && !wait.equals("false")) {
             throw new InvalidSetting(lookup.describe("wait-for-phase-two") + ": expected true or false, got '" + wait + "'");
         }
+        String lockRoot = lookup.value("lock-root");
+        if (!lockRoot.matches("(/[A-Za-z0-9_.-]+)+") || lockRoot.contains("/./") || lockRoot.contains("/../")
+                || lockRoot.endsWith("/.") || lockRoot.endsWith("/..")) {
+            throw new InvalidSetting(lookup.describe("lock-root") + ": '" + lockRoot
+                    + "' must be an absolute ZooKeeper path such as /entente/locks (letters, digits, '.', '_', '-')");
+        }
+        long lockWait = lookup.millis("lock-wait", 0, 86_400_000);
+        long sessionTimeout = lookup.millis("zookeeper-session-timeout", 1000, 600_000);
         String instance = app + "@" + ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         return new Settings(coordinator, app, instance, cluster, timeout, Duration.ofMillis(recovery), Boolean.parseBoolean(wait),
-                optional(lookup.value("zookeeper")), optional(lookup.value("kafka")));
+                optional(lookup.value("zookeeper")), lockRoot, lockWait, Duration.ofMillis(sessionTimeout),
+                optional(lookup.value("kafka")));
     }
 
     /** From this process's environment and system properties. */

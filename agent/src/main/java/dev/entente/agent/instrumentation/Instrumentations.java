@@ -5,8 +5,8 @@ import static net.bytebuddy.matcher.ElementMatchers.is;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
+import dev.entente.agent.instrumentation.annotations.AnnotatedMethodInstrumentation;
 import dev.entente.agent.instrumentation.apachehttpclient.ClassicHttpClientInstrumentation;
-import dev.entente.agent.instrumentation.annotations.GlobalTransactionalInstrumentation;
 import dev.entente.agent.instrumentation.executor.ExecutorInstrumentation;
 import dev.entente.agent.instrumentation.http.HttpClientInstrumentation;
 import dev.entente.agent.instrumentation.http.HttpExchangeInstrumentation;
@@ -37,7 +37,7 @@ public final class Instrumentations {
             new DriverInstrumentation(),
             new DataSourceInstrumentation(),
             new ConnectionInstrumentation(),
-            new GlobalTransactionalInstrumentation(),
+            new AnnotatedMethodInstrumentation(),
             new HttpClientInstrumentation(),
             new HttpUrlConnectionInstrumentation(),
             new HttpHandlerInstrumentation(),

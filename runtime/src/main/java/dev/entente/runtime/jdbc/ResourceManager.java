@@ -50,6 +50,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
     private final Supplier<CoordinatorClient> coordinator;
     private final String instanceId;
     private final Consumer<String> newResource;
+    private final BranchGuard guard;
     private final Map<Connection, XaBranch> branches = new IdentityHashMap<>();
     private final Map<Connection, Connection> physicalOfHandedOut = new IdentityHashMap<>();
     private final Map<String, ResourceAccess> resources = new ConcurrentHashMap<>();
@@ -63,11 +64,14 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
     /**
      * @param newResource told the name of each database this service reaches for the first time (to
      *                    announce it on the RM session and start recovering it)
+     * @param guard       asked before each branch prepares
      */
-    public ResourceManager(Supplier<CoordinatorClient> coordinator, String instanceId, Consumer<String> newResource) {
+    public ResourceManager(Supplier<CoordinatorClient> coordinator, String instanceId, Consumer<String> newResource,
+                           BranchGuard guard) {
         this.coordinator = coordinator;
         this.instanceId = instanceId;
         this.newResource = newResource;
+        this.guard = guard;
     }
 
     // ---- what instrumented JDBC code reports ----
@@ -266,6 +270,11 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
     }
 
     private void prepare(XaBranch branch) throws SQLException {
+        String refusal = guard.refusePrepare(branch.globalXid());
+        if (refusal != null) {
+            rollBack(branch, refusal, true);
+            throw new SQLException(branch + " may not prepare: " + refusal);
+        }
         if (!branch.claimEnd()) {
             return;
         }

@@ -27,13 +27,15 @@ public final class TransactionManager {
     private final String app;
     private final boolean waitForPhaseTwo;
     private final long defaultTimeoutMillis;
+    private final FinishListener finish;
     /** Transactions begun in this process and not yet ended, with their rollback-only reason if any. */
     private final Map<String, String> owned = new ConcurrentHashMap<>();
 
     /** @param coordinator gives the client, or throws IllegalStateException naming what is not configured */
     public TransactionManager(Supplier<CoordinatorClient> coordinator, ResourceManager resources, String app,
-                              boolean waitForPhaseTwo, long defaultTimeoutMillis) {
+                              boolean waitForPhaseTwo, long defaultTimeoutMillis, FinishListener finish) {
         this.defaultTimeoutMillis = defaultTimeoutMillis;
+        this.finish = finish;
         this.coordinator = coordinator;
         this.resources = resources;
         this.app = app;
@@ -110,6 +112,11 @@ public final class TransactionManager {
         }
     }
 
+    /** Whether {@code xid} was begun by this process and has not ended yet. */
+    public boolean owns(String xid) {
+        return owned.containsKey(xid);
+    }
+
     /**
      * A participant failed: the transaction must roll back. The owner is told at its end; a transaction
      * owned elsewhere (this service joined it over HTTP) is rolled back at the coordinator now.
@@ -127,11 +134,12 @@ public final class TransactionManager {
 
     private Throwable end(TransactionScope scope, Throwable thrown) {
         String xid = scope.xid();
+        boolean waitForPhaseTwo = this.waitForPhaseTwo || finish.waitsForPhaseTwo(xid);
         String rollbackOnly = owned.remove(xid);
         boolean rollback = thrown != null && scope.definition().rollsBackOn(thrown);
         if (rollback || (rollbackOnly != null && !rollbackOnly.isEmpty())) {
             String reason = rollback ? scope.definition().name() + " threw " + thrown : rollbackOnly;
-            rollBack(xid, reason);
+            finish.finished(xid, rollBack(xid, reason, waitForPhaseTwo));
             return thrown != null ? thrown : ApiExceptions.rolledBack(scope.applicationLoader(), xid,
                     "global transaction " + xid + " rolled back: " + reason, null);
         }
@@ -140,6 +148,7 @@ public final class TransactionManager {
         try {
             outcome = coordinator.get().commit(xid, waitForPhaseTwo);
         } catch (CoordinatorException e) {
+            finish.finished(xid, false);
             if (e.code() == Status.Code.NOT_FOUND) {
                 return ApiExceptions.rolledBack(scope.applicationLoader(), xid, "global transaction " + xid
                         + " rolled back: " + e.getMessage(), withSuppressed(e, thrown));
@@ -148,6 +157,7 @@ public final class TransactionManager {
                     + " is unknown: " + e.getMessage() + "; it will be settled by the coordinator and recovery",
                     withSuppressed(e, thrown));
         }
+        finish.finished(xid, outcome.getPhaseTwoDone());
         if (outcome.getOutcome() == Outcome.COMMITTED) {
             return thrown;
         }
@@ -155,12 +165,14 @@ public final class TransactionManager {
                 "global transaction " + xid + " rolled back: " + outcome.getReason(), thrown);
     }
 
-    private void rollBack(String xid, String reason) {
+    /** Rolls {@code xid} back here and at the coordinator; whether phase 2 is known to be done. */
+    private boolean rollBack(String xid, String reason, boolean waitForPhaseTwo) {
         resources.abandon(xid, reason);
         try {
-            coordinator.get().rollback(xid, reason, false);
+            return coordinator.get().rollback(xid, reason, waitForPhaseTwo).getPhaseTwoDone();
         } catch (RuntimeException e) {
             LOG.warn("rollback of {} not confirmed by the coordinator ({}); it will time out and roll back", xid, e.getMessage());
+            return false;
         }
     }
 

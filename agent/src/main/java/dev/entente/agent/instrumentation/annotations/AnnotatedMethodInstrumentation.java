@@ -1,0 +1,49 @@
+package dev.entente.agent.instrumentation.annotations;
+
+import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
+import dev.entente.agent.instrumentation.TypeInstrumentation;
+import dev.entente.bootstrap.Hooks;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * Methods annotated {@code @GlobalTransactional} or {@code @Locked}: the runtime begins, joins or
+ * suspends a transaction and takes the lock around them. One advice for both, so a method carrying
+ * both gets them in the runtime's fixed order (transaction outside, lock inside).
+ */
+public final class AnnotatedMethodInstrumentation implements TypeInstrumentation {
+
+    private static final ElementMatcher.Junction<MethodDescription> ANNOTATED =
+            isAnnotatedWith(named("dev.entente.api.GlobalTransactional")).or(isAnnotatedWith(named("dev.entente.api.Locked")));
+
+    @Override
+    public ElementMatcher<? super TypeDescription> types() {
+        return declaresMethod(ANNOTATED);
+    }
+
+    @Override
+    public AgentBuilder.Transformer transformer() {
+        return TypeInstrumentation.advice().advice(ANNOTATED.and(not(isAbstract())), AnnotatedMethodAdvice.class.getName());
+    }
+
+    public static final class AnnotatedMethodAdvice {
+        @Advice.OnMethodEnter
+        public static Object enter(@Advice.Origin Class<?> type, @Advice.Origin("#m#d") String method,
+                                   @Advice.AllArguments Object[] arguments) throws Throwable {
+            return Hooks.transactions.enter(type, method, arguments);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class)
+        public static void exit(@Advice.Enter Object scope, @Advice.Thrown(readOnly = false) Throwable thrown) {
+            thrown = Hooks.transactions.exit(scope, thrown);
+        }
+    }
+}
