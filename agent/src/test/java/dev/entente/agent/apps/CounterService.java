@@ -113,7 +113,7 @@ public final class CounterService {
 
     public static void main(String[] args) throws Exception {
         CounterService service = new CounterService(pool(args[1]), pool(args[2]));
-        HttpApp app = new HttpApp(Integer.parseInt(args[0]));
+        HttpApp app = HttpApp.create("jdk", Integer.parseInt(args[0]));
         app.route("/increment", q -> {
             int times = Integer.parseInt(q.get("times"));
             for (int i = 0; i < times; i++) {
