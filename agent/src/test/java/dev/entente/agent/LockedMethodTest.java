@@ -9,6 +9,7 @@ import dev.entente.agent.testing.Shop;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.TcpProxy;
 import dev.entente.testkit.TestDatabases;
+import dev.entente.testkit.ZooKeeperServers;
 import java.io.File;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -20,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
-import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterAll;
@@ -73,7 +73,7 @@ class LockedMethodTest {
 
     /** A ZooKeeper server on loopback with a short tick, so sessions may be as short as 1 s. */
     static TestingServer zooKeeperServer(File dataDir) throws Exception {
-        return new TestingServer(new InstanceSpec(dataDir, -1, -1, -1, true, -1, 500, -1), true);
+        return ZooKeeperServers.loopback(dataDir, 500);
     }
 
     static CuratorFramework inspector(String connectString) {

@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * What the demo proves, computed from the three databases after the run: nothing was created or lost
- * (stock + reserved = opening stock, balance + paid = opening balance), every order exists in all
+ * (stock + reserved = opening stock, balance + paid = opening balance), nothing was sold or charged
+ * twice (no stock or balance below zero), every order exists in all
  * three databases or in none, what the client saw committed is there and what it saw refused is not,
  * and no prepared branch is left behind.
  */
@@ -29,6 +30,12 @@ final class ConsistencyChecks {
         checks.add(conserved("stock + reserved = opening stock, for every sku", databases.stockPlusReserved(), ShopDatabases.STOCK));
         checks.add(conserved("balance + paid = opening balance, for every customer", databases.balancePlusPaid(),
                 ShopDatabases.BALANCES));
+
+        List<String> oversold = databases.oversoldSkus();
+        List<String> overdrawn = databases.overdrawnCustomers();
+        checks.add(new Check("no stock below zero and no balance below zero (nothing sold or charged twice)",
+                oversold.isEmpty() && overdrawn.isEmpty(),
+                oversold.isEmpty() && overdrawn.isEmpty() ? "none" : "oversold " + oversold + ", overdrawn " + overdrawn));
 
         Set<String> orders = databases.orderIds();
         Set<String> reserved = databases.reservedOrderIds();

@@ -40,7 +40,7 @@ public final class Demo {
             }
             out.println("starting the order, inventory and payment" + (options.springBoot() ? " (Spring Boot)" : "")
                     + " services with the Entente agent...");
-            try (ShopServices services = new ShopServices(work, coordinator, databases, options.springBoot())) {
+            try (ShopServices services = new ShopServices(work, coordinator, sandbox.zookeeperAddress(), databases, options.springBoot())) {
                 out.println("placing orders:");
                 long start = System.nanoTime();
                 List<Result> results;

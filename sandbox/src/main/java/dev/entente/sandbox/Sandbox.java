@@ -3,16 +3,18 @@ package dev.entente.sandbox;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.TestDatabase;
 import dev.entente.testkit.TestDatabases;
+import dev.entente.testkit.ZooKeeperServers;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.apache.curator.test.TestingServer;
 
 /**
- * Everything the shop's services need, on loopback: a single-node coordinator (its own process) and
- * PostgreSQL and MariaDB servers (embedded, from Maven artifacts; or the servers named by
+ * Everything the shop's services need, on loopback: a single-node coordinator (its own process), a
+ * ZooKeeper server (in this process) for {@code @Locked}, and PostgreSQL and MariaDB servers (embedded, from Maven artifacts; or the servers named by
  * {@code ENTENTE_TEST_PG_URL} / {@code ENTENTE_TEST_MARIADB_URL}).
  */
 public final class Sandbox implements AutoCloseable {
@@ -24,14 +26,17 @@ public final class Sandbox implements AutoCloseable {
     private final CoordinatorProcess coordinator;
     private final TestDatabase postgres;
     private final TestDatabase mariadb;
+    private final TestingServer zookeeper;
     private final String postgresUrl;
     private final String mariadbUrl;
 
-    private Sandbox(Path work, CoordinatorProcess coordinator, TestDatabase postgres, TestDatabase mariadb) {
+    private Sandbox(Path work, CoordinatorProcess coordinator, TestDatabase postgres, TestDatabase mariadb,
+                    TestingServer zookeeper) {
         this.work = work;
         this.coordinator = coordinator;
         this.postgres = postgres;
         this.mariadb = mariadb;
+        this.zookeeper = zookeeper;
         this.postgresUrl = postgres.createDatabase("sandbox");
         this.mariadbUrl = mariadb.createDatabase("sandbox");
     }
@@ -39,15 +44,21 @@ public final class Sandbox implements AutoCloseable {
     /** Starts the coordinator and both databases; {@code work} holds the coordinator's data and logs. */
     public static Sandbox start(Path work, PrintStream progress) throws Exception {
         Files.createDirectories(work);
-        progress.println("starting the coordinator, PostgreSQL and MariaDB (embedded databases take up to a minute the first time)...");
+        progress.println("starting the coordinator, ZooKeeper, PostgreSQL and MariaDB (embedded databases take up to a "
+                + "minute the first time)...");
         CoordinatorProcess coordinator = CoordinatorProcess.dev(work, "--cluster-id", CLUSTER).start();
+        TestingServer zookeeper = null;
         try {
+            zookeeper = ZooKeeperServers.loopback(work.resolve("zookeeper").toFile(), 500);
             TestDatabase postgres = TestDatabases.postgres();
             TestDatabase mariadb = TestDatabases.mariadb();
             coordinator.awaitServing();
-            return new Sandbox(work, coordinator, postgres, mariadb);
-        } catch (RuntimeException e) {
+            return new Sandbox(work, coordinator, postgres, mariadb, zookeeper);
+        } catch (Exception e) {
             coordinator.close();
+            if (zookeeper != null) {
+                zookeeper.close();
+            }
             throw e;
         }
     }
@@ -58,6 +69,10 @@ public final class Sandbox implements AutoCloseable {
 
     public String coordinatorAddress() {
         return coordinator.clientAddress();
+    }
+
+    public String zookeeperAddress() {
+        return zookeeper.getConnectString();
     }
 
     public TestDatabase postgres() {
@@ -76,6 +91,7 @@ public final class Sandbox implements AutoCloseable {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("ENTENTE_COORDINATOR", coordinatorAddress());
         environment.put("ENTENTE_CLUSTER", CLUSTER);
+        environment.put("ENTENTE_ZOOKEEPER", zookeeperAddress());
         environment.put("ENTENTE_PG_URL", postgresUrl);
         environment.put("ENTENTE_MARIADB_URL", mariadbUrl);
         return environment;
@@ -84,6 +100,11 @@ public final class Sandbox implements AutoCloseable {
     @Override
     public void close() {
         coordinator.close();
+        try {
+            zookeeper.close();
+        } catch (Exception e) {
+            System.err.println("sandbox: stopping ZooKeeper: " + e.getMessage());
+        }
     }
 
     /** {@code bin/entente sandbox [--work DIR]}: prints NAME=value lines and {@code ready}, runs until stopped. */

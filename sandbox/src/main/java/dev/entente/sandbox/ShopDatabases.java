@@ -68,6 +68,16 @@ final class ShopDatabases {
                 + "where r.sku = s.sku), 0) from stock s");
     }
 
+    /** Skus whose stock went below zero: sold twice, which the inventory's @Locked reservation prevents. */
+    List<String> oversoldSkus() throws SQLException {
+        return column(inventoryUrl, "select sku from stock where quantity < 0");
+    }
+
+    /** Customers whose balance went below zero: charged twice. */
+    List<String> overdrawnCustomers() throws SQLException {
+        return column(paymentsUrl, "select customer from accounts where balance < 0");
+    }
+
     /** Per customer: balance left plus amount paid. */
     Map<String, Integer> balancePlusPaid() throws SQLException {
         return sums(paymentsUrl, "select a.customer, a.balance + coalesce((select sum(p.amount) from payments p "

@@ -24,21 +24,23 @@ final class ShopServices implements AutoCloseable {
     /**
      * @param coordinator       the coordinator address the services are given (the sandbox's, unless
      *                          the demo is asked to show a misconfigured service)
+     * @param zookeeper         the ZooKeeper ensemble of the inventory service's {@code @Locked} stock
      * @param springBootPayment run the Spring Boot variant of the payment service
      */
-    ShopServices(Path work, String coordinator, ShopDatabases databases, boolean springBootPayment) {
+    ShopServices(Path work, String coordinator, String zookeeper, ShopDatabases databases, boolean springBootPayment) {
         int inventoryPort = FreePorts.next();
         int paymentPort = FreePorts.next();
         int orderPort = FreePorts.next();
-        inventory = service(work, "inventory", coordinator, "dev.entente.samples.inventory.InventoryService",
+        String settings = "coordinator=" + coordinator + ",cluster=" + Sandbox.CLUSTER + ",recovery-interval=2000";
+        inventory = service(work, "inventory", settings + ",zookeeper=" + zookeeper, "dev.entente.samples.inventory.InventoryService",
                 "--port", String.valueOf(inventoryPort), "--database", databases.inventoryUrl);
         payment = springBootPayment
-                ? service(work, "payment", coordinator, "dev.entente.samples.payment.boot.PaymentApplication",
+                ? service(work, "payment", settings, "dev.entente.samples.payment.boot.PaymentApplication",
                         "--server.address=127.0.0.1", "--server.port=" + paymentPort,
                         "--spring.datasource.url=" + databases.paymentsUrl, "--spring.main.banner-mode=off")
-                : service(work, "payment", coordinator, "dev.entente.samples.payment.PaymentService",
+                : service(work, "payment", settings, "dev.entente.samples.payment.PaymentService",
                         "--port", String.valueOf(paymentPort), "--database", databases.paymentsUrl);
-        order = service(work, "order", coordinator, "dev.entente.samples.order.OrderService",
+        order = service(work, "order", settings, "dev.entente.samples.order.OrderService",
                 "--port", String.valueOf(orderPort), "--database", databases.ordersUrl,
                 "--inventory", "http://127.0.0.1:" + inventoryPort, "--payment", "http://127.0.0.1:" + paymentPort);
         orderUrl = "http://127.0.0.1:" + orderPort;
@@ -52,11 +54,10 @@ final class ShopServices implements AutoCloseable {
         }
     }
 
-    private static JvmProcess service(Path work, String name, String coordinator, String mainClass, String... args) {
+    /** A service JVM with the agent, given {@code settings} (agent arguments) and its name as {@code app}. */
+    private static JvmProcess service(Path work, String name, String settings, String mainClass, String... args) {
         List<String> command = new ArrayList<>(List.of("-Xmx256m",
-                "-javaagent:" + jar("entente.agent.jar", "agent/target/entente-agent.jar")
-                        + "=coordinator=" + coordinator + ",cluster=" + Sandbox.CLUSTER + ",app=" + name
-                        + ",recovery-interval=2000",
+                "-javaagent:" + jar("entente.agent.jar", "agent/target/entente-agent.jar") + "=" + settings + ",app=" + name,
                 "-cp", samplesClassPath(), mainClass));
         command.addAll(List.of(args));
         return new JvmProcess(name, command, work.resolve(name + ".log"), "ready on ");

@@ -1,6 +1,7 @@
 package dev.entente.samples.inventory;
 
 import dev.entente.api.GlobalTransactional;
+import dev.entente.api.Locked;
 import dev.entente.samples.shop.Arguments;
 import dev.entente.samples.shop.Pools;
 import dev.entente.samples.shop.Refused;
@@ -24,8 +25,13 @@ public final class InventoryService {
         this.database = database;
     }
 
-    /** Joins the caller's global transaction (the XID arrives with the request). */
+    /**
+     * Joins the caller's global transaction (the XID arrives with the request). The stock row is read
+     * and written without database locking: the {@code @Locked} key on the sku, held until the
+     * transaction is finished, is what keeps two reservations of one sku from losing an update.
+     */
     @GlobalTransactional
+    @Locked(key = "sku:{1}", waitMillis = 15_000)
     public String reserve(String order, String sku, int quantity) throws SQLException {
         try (Connection connection = database.getConnection()) {
             connection.setAutoCommit(false);
@@ -46,7 +52,7 @@ public final class InventoryService {
     }
 
     private static int inStock(Connection connection, String sku) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("select quantity from stock where sku = ? for update")) {
+        try (PreparedStatement statement = connection.prepareStatement("select quantity from stock where sku = ?")) {
             statement.setString(1, sku);
             try (ResultSet row = statement.executeQuery()) {
                 if (!row.next()) {
