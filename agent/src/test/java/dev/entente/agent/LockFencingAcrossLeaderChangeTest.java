@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.entente.agent.apps.CounterService;
 import dev.entente.agent.testing.ServiceProcess;
+import dev.entente.testkit.ZooKeeperServers;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -40,7 +41,7 @@ class LockFencingAcrossLeaderChangeTest {
     @BeforeAll
     void start() throws Exception {
         Path work = Files.createTempDirectory("entente-locks-ensemble");
-        ensemble = new TestingCluster(3);
+        ensemble = ZooKeeperServers.loopbackEnsemble(3);
         ensemble.start();
         leader(); // the ensemble has formed
         String agent = "app=fenced,zookeeper=" + ensemble.getConnectString() + ",zookeeper-session-timeout=20000";
