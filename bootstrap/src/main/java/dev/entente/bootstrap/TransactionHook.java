@@ -1,7 +1,7 @@
 package dev.entente.bootstrap;
 
 /**
- * What instrumented annotated methods ({@code @GlobalTransactional}, {@code @Locked}) tell the runtime.
+ * What instrumented annotated methods ({@code @GlobalTransactional}, {@code @Locked}, {@code @Publish}) tell the runtime.
  * One hook for all of them, so that a method carrying several annotations gets them in one fixed
  * order, whatever order Byte Buddy would apply separate advice in.
  */
@@ -14,7 +14,7 @@ public interface TransactionHook {
         }
 
         @Override
-        public Throwable exit(Object scope, Throwable thrown) {
+        public Throwable exit(Object scope, Object returned, Throwable thrown) {
             return thrown;
         }
     };
@@ -26,6 +26,9 @@ public interface TransactionHook {
      */
     Object enter(Class<?> type, String method, Object[] arguments) throws Throwable;
 
-    /** Leaving it, normally ({@code thrown} null) or not; returns what the method must throw, or null. */
-    Throwable exit(Object scope, Throwable thrown);
+    /**
+     * Leaving it, normally ({@code thrown} null, {@code returned} its result, boxed, null for void) or
+     * not; returns what the method must throw, or null.
+     */
+    Throwable exit(Object scope, Object returned, Throwable thrown);
 }

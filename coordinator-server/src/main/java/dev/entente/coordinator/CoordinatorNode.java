@@ -6,6 +6,9 @@ import dev.entente.coordinator.log.DecisionRecord;
 import dev.entente.coordinator.log.LogRecord;
 import dev.entente.coordinator.log.NodeAddressRecord;
 import dev.entente.coordinator.phase2.PhaseTwoDriver;
+import dev.entente.coordinator.publish.KafkaCluster;
+import dev.entente.coordinator.publish.PublishDriver;
+import dev.entente.coordinator.publish.TopicLimits;
 import dev.entente.coordinator.raft.ReplicatedLog;
 import dev.entente.coordinator.raft.TransactionStateMachine;
 import dev.entente.coordinator.rpc.CoordinatorService;
@@ -23,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -45,9 +49,12 @@ public final class CoordinatorNode implements AutoCloseable {
     private final ReplicatedLog log;
     private final ScheduledThreadPoolExecutor timer;
     private final ScheduledExecutorService phaseTwoThread;
+    private final ExecutorService leadershipThread = Executors.newSingleThreadExecutor(daemon("entente-leadership"));
     private final RmSessions sessions;
     private final ActiveTransactions transactions;
     private final PhaseTwoDriver phaseTwo;
+    private final Optional<TopicLimits> topicLimits;
+    private final Optional<PublishDriver> publisher;
     private final Server grpc;
     private final AdminServer admin;
 
@@ -62,28 +69,38 @@ public final class CoordinatorNode implements AutoCloseable {
         this.phaseTwoThread = Executors.newSingleThreadScheduledExecutor(daemon("entente-phase2"));
         LeaderGuard guard = new LeaderGuard(log, this::clientAddressOf);
         this.sessions = new RmSessions(options.nodeId(), HEARTBEAT_MILLIS, timer, guard::leaderTrailers);
+        Optional<KafkaCluster> kafka = options.kafka().map(KafkaCluster::new);
+        this.topicLimits = kafka.map(TopicLimits::new);
         this.transactions = new ActiveTransactions(options.clusterId(), log, timer, metrics,
-                new ActiveTransactions.Limits(options.defaultTimeoutMillis(), options.maxTimeoutMillis(), VOTE_WAIT_MILLIS));
+                new ActiveTransactions.Limits(options.defaultTimeoutMillis(), options.maxTimeoutMillis(), VOTE_WAIT_MILLIS),
+                kafka.map(cluster -> new ActiveTransactions.Publishing(cluster, topicLimits.orElseThrow())));
+        this.publisher = kafka.map(cluster -> new PublishDriver(cluster, options.clusterId(), metrics, this::published));
         this.phaseTwo = new PhaseTwoDriver(table, sessions, log, phaseTwoThread, metrics,
-                new PhaseTwoDriver.Settings(Duration.ofSeconds(5), Duration.ofMillis(20)));
+                new PhaseTwoDriver.Settings(Duration.ofSeconds(5), Duration.ofMillis(20)), publisher);
         sessions.setListener(phaseTwo);
         table.setListener(decision -> {
             transactions.decided(decision);
             phaseTwo.decided(decision);
         });
+        // Ratis calls these on its own threads, some holding the Raft server's lock or applying the log:
+        // the work they start runs on a thread of ours, in the order the changes happened
         stateMachine.setLeadershipListener(new TransactionStateMachine.LeadershipListener() {
             @Override
             public void leaderReady() {
-                LOG.info("node {} leads the coordinator cluster (term {})", options.nodeId(), log.term());
-                announceAddresses();
-                phaseTwo.leadershipGained();
+                leadershipThread.execute(() -> {
+                    LOG.info("node {} leads the coordinator cluster (term {})", options.nodeId(), log.term());
+                    announceAddresses();
+                    phaseTwo.leadershipGained();
+                });
             }
 
             @Override
             public void leadershipLost() {
                 transactions.leadershipLost();
-                phaseTwo.leadershipLost();
-                sessions.closeAll("coordinator node " + options.nodeId() + " is no longer the leader");
+                leadershipThread.execute(() -> {
+                    phaseTwo.leadershipLost();
+                    sessions.closeAll("coordinator node " + options.nodeId() + " is no longer the leader");
+                });
             }
         });
         this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.clientPort()))
@@ -111,6 +128,10 @@ public final class CoordinatorNode implements AutoCloseable {
                         LOG.warn("could not record this node's addresses: {}", e.toString());
                     }
                 });
+    }
+
+    private void published(String xid) {
+        phaseTwo.published(xid);
     }
 
     private Optional<String> clientAddressOf(String nodeId) {
@@ -153,6 +174,7 @@ public final class CoordinatorNode implements AutoCloseable {
                 row.put("begunAtMillis", tx.begunAtMillis());
                 row.put("timeoutMillis", tx.timeoutMillis());
                 row.put("branches", tx.branches());
+                row.put("messages", tx.messages());
                 list.add(row);
             }
             for (DecisionRecord decision : table.pendingDecisions()) {
@@ -167,6 +189,7 @@ public final class CoordinatorNode implements AutoCloseable {
                 row.put("reason", decision.getReason());
                 row.put("branches", decision.getBranchesList().stream()
                         .map(b -> b.getBranchId() + ":" + b.getResource() + ":" + b.getInstanceId()).toList());
+                row.put("messages", decision.getMessagesCount());
                 list.add(row);
             }
             return list;
@@ -175,7 +198,8 @@ public final class CoordinatorNode implements AutoCloseable {
         @Override
         public String metrics() {
             return metrics.render(new CoordinatorMetrics.Gauges(transactions::size, () -> table.pendingDecisions().size(),
-                    sessions::size, () -> log.isLeaderReady() ? 1 : 0, log::term, log::commitIndex, log::lastAppliedIndex));
+                    sessions::size, () -> log.isLeaderReady() ? 1 : 0, log::term, log::commitIndex, log::lastAppliedIndex,
+                    () -> publisher.map(PublishDriver::backlog).orElse(0L)));
         }
     }
 
@@ -196,7 +220,10 @@ public final class CoordinatorNode implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("closing the Raft server: {}", e.toString());
         }
+        publisher.ifPresent(PublishDriver::close);
+        topicLimits.ifPresent(TopicLimits::close);
         timer.shutdownNow();
         phaseTwoThread.shutdownNow();
+        leadershipThread.shutdownNow();
     }
 }

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -19,7 +20,8 @@ import java.util.regex.Pattern;
  */
 public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<String, String> peers, String host,
                           int clientPort, int adminPort, File dataDir, long snapshotThreshold,
-                          Duration electionTimeout, long defaultTimeoutMillis, long maxTimeoutMillis) {
+                          Duration electionTimeout, long defaultTimeoutMillis, long maxTimeoutMillis,
+                          Optional<String> kafka) {
 
     public static final int CLIENT_PORT_OFFSET = 1000;
     public static final int ADMIN_PORT_OFFSET = 2000;
@@ -42,6 +44,7 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
               --election-timeout MS   Raft election timeout; default 1000
               --default-timeout MS    transaction timeout when Begin names none; default 60000
               --max-timeout MS        the longest transaction timeout a client may ask for; default 3600000
+              --kafka HOST:PORT,...   the Kafka cluster @Publish messages go to; without it, Publish is refused
             """;
 
     /** Bad command-line input; the message names the option. */
@@ -60,7 +63,7 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
             switch (option) {
                 case "--dev" -> dev = true;
                 case "--node-id", "--peers", "--port", "--admin-port", "--raft-port", "--data-dir", "--cluster-id",
-                     "--snapshot-threshold", "--election-timeout", "--default-timeout", "--max-timeout", "--host" -> {
+                     "--snapshot-threshold", "--election-timeout", "--default-timeout", "--max-timeout", "--host", "--kafka" -> {
                     if (!it.hasNext()) {
                         throw new InvalidOption(option + ": needs a value");
                     }
@@ -129,7 +132,22 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
         return new NodeOptions(dev, clusterId, nodeId, peers, host, clientPort, adminPort, dataDir,
                 number(values, "--snapshot-threshold", 10_000, 1, Long.MAX_VALUE),
                 Duration.ofMillis(number(values, "--election-timeout", 1000, 100, 60_000)),
-                defaultTimeout, maxTimeout);
+                defaultTimeout, maxTimeout, kafka(values));
+    }
+
+    private static Optional<String> kafka(Map<String, String> values) {
+        String list = values.get("--kafka");
+        if (list == null) {
+            return Optional.empty();
+        }
+        for (String server : list.split(",")) {
+            int colon = server.trim().lastIndexOf(':');
+            if (colon <= 0) {
+                throw new InvalidOption("--kafka: '" + server + "' is not host:port");
+            }
+            portValue("--kafka", server.trim().substring(colon + 1));
+        }
+        return Optional.of(list);
     }
 
     static Map<String, String> parsePeers(String list) {

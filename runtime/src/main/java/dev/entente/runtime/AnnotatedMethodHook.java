@@ -4,28 +4,33 @@ import dev.entente.bootstrap.TransactionHook;
 import dev.entente.runtime.AnnotatedMethods.AnnotatedMethod;
 import dev.entente.runtime.lock.LockManager;
 import dev.entente.runtime.lock.LockScope;
+import dev.entente.runtime.publish.PublishManager;
 import dev.entente.runtime.tm.TransactionManager;
 import dev.entente.runtime.tm.TransactionScope;
 
 /**
- * Connects instrumented annotated methods to the transaction manager and the lock manager. A method
- * carrying both {@code @GlobalTransactional} and {@code @Locked} enters its transaction first and
- * takes the lock inside it, so the lock belongs to the transaction and is held until the transaction
- * is finished; on the way out the lock scope ends first, then the transaction's.
+ * Connects instrumented annotated methods to the transaction manager, the lock manager and the
+ * publisher, in one fixed order: a method's transaction is entered first, its lock taken inside it (so
+ * the lock belongs to the transaction and is held until the transaction is finished); on the way out
+ * its message is published first (inside the transaction, so it commits or rolls back with it), then
+ * the lock scope ends, then the transaction's.
  */
 final class AnnotatedMethodHook implements TransactionHook {
 
-    /** What entering a method with both annotations did. */
-    private record Both(TransactionScope transaction, LockScope lock) {
+    /** What entering one method did; a part is null where the method does not ask for it. */
+    private record MethodScope(AnnotatedMethod method, Object[] arguments, ClassLoader loader,
+                               TransactionScope transaction, LockScope lock) {
     }
 
     private final TransactionManager transactions;
     private final LockManager locks;
+    private final PublishManager publisher;
     private final AnnotatedMethods methods = new AnnotatedMethods();
 
-    AnnotatedMethodHook(TransactionManager transactions, LockManager locks) {
+    AnnotatedMethodHook(TransactionManager transactions, LockManager locks, PublishManager publisher) {
         this.transactions = transactions;
         this.locks = locks;
+        this.publisher = publisher;
     }
 
     @Override
@@ -34,27 +39,33 @@ final class AnnotatedMethodHook implements TransactionHook {
         ClassLoader loader = type.getClassLoader();
         TransactionScope transaction = annotated.transaction() == null ? null
                 : transactions.enter(annotated.transaction(), loader);
-        if (annotated.lock() == null) {
-            return transaction;
+        LockScope lock = null;
+        if (annotated.lock() != null) {
+            try {
+                lock = locks.enter(annotated.lock(), arguments, loader);
+            } catch (RuntimeException | Error e) {
+                Throwable outcome = transaction == null ? e : transactions.exit(transaction, e);
+                throw outcome != null ? outcome : e;
+            }
         }
-        LockScope lock;
-        try {
-            lock = locks.enter(annotated.lock(), arguments, loader);
-        } catch (RuntimeException | Error e) {
-            Throwable outcome = transaction == null ? e : transactions.exit(transaction, e);
-            throw outcome != null ? outcome : e;
-        }
-        return transaction == null ? lock : new Both(transaction, lock);
+        return new MethodScope(annotated, arguments, loader, transaction, lock);
     }
 
     @Override
-    public Throwable exit(Object scope, Throwable thrown) {
-        if (scope instanceof Both both) {
-            return transactions.exit(both.transaction(), locks.exit(both.lock(), thrown));
+    public Throwable exit(Object entered, Object returned, Throwable thrown) {
+        if (!(entered instanceof MethodScope scope)) {
+            return thrown;
         }
-        if (scope instanceof LockScope lock) {
-            return locks.exit(lock, thrown);
+        Throwable outcome = thrown;
+        if (outcome == null && scope.method().publish() != null) {
+            outcome = publisher.returned(scope.method().publish(), scope.arguments(), returned, scope.loader());
         }
-        return scope instanceof TransactionScope transaction ? transactions.exit(transaction, thrown) : thrown;
+        if (scope.lock() != null) {
+            outcome = locks.exit(scope.lock(), outcome);
+        }
+        if (scope.transaction() != null) {
+            outcome = transactions.exit(scope.transaction(), outcome);
+        }
+        return outcome;
     }
 }

@@ -2,6 +2,8 @@ package dev.entente.runtime;
 
 import dev.entente.api.Propagation;
 import dev.entente.runtime.lock.LockDefinition;
+import dev.entente.runtime.publish.MessageValues;
+import dev.entente.runtime.publish.PublishDefinition;
 import dev.entente.runtime.tm.TransactionDefinition;
 import java.lang.annotation.Annotation;
 import java.lang.invoke.MethodType;
@@ -19,9 +21,11 @@ final class AnnotatedMethods {
 
     private static final String GLOBAL_TRANSACTIONAL = "dev.entente.api.GlobalTransactional";
     private static final String LOCKED = "dev.entente.api.Locked";
+    private static final String PUBLISH = "dev.entente.api.Publish";
+    private static final String MESSAGE_SERIALIZER = "dev.entente.api.MessageSerializer";
 
-    /** What one method asks for; either part may be null. */
-    record AnnotatedMethod(TransactionDefinition transaction, LockDefinition lock) {
+    /** What one method asks for; any part may be null. */
+    record AnnotatedMethod(TransactionDefinition transaction, LockDefinition lock, PublishDefinition publish) {
     }
 
     private final ClassValue<Map<String, AnnotatedMethod>> methods = new ClassValue<>() {
@@ -41,6 +45,7 @@ final class AnnotatedMethods {
         String name = type.getSimpleName() + "." + method.getName();
         TransactionDefinition transaction = null;
         LockDefinition lock = null;
+        PublishDefinition publish = null;
         for (Annotation annotation : method.getAnnotations()) {
             switch (annotation.annotationType().getName()) {
                 case GLOBAL_TRANSACTIONAL -> {
@@ -54,14 +59,30 @@ final class AnnotatedMethods {
                 case LOCKED -> lock = new LockDefinition(name,
                         new KeyTemplate((String) attribute(annotation, "key"), name, method.getParameterCount()),
                         (Long) attribute(annotation, "waitMillis"));
+                case PUBLISH -> publish = publishDefinition(method, name, annotation);
                 default -> {
                 }
             }
         }
-        if (transaction == null && lock == null) {
-            throw new IllegalStateException(name + " carries neither @GlobalTransactional nor @Locked");
+        if (transaction == null && lock == null && publish == null) {
+            throw new IllegalStateException(name + " carries none of @GlobalTransactional, @Locked, @Publish");
         }
-        return new AnnotatedMethod(transaction, lock);
+        return new AnnotatedMethod(transaction, lock, publish);
+    }
+
+    private static PublishDefinition publishDefinition(Method method, String name, Annotation annotation) {
+        if (method.getReturnType() == void.class) {
+            throw new IllegalArgumentException(name + ": @Publish publishes the return value, and the method returns void");
+        }
+        String topic = (String) attribute(annotation, "topic");
+        if (topic.isBlank()) {
+            throw new IllegalArgumentException(name + ": @Publish needs a topic");
+        }
+        String key = (String) attribute(annotation, "key");
+        Class<?> serializer = (Class<?>) attribute(annotation, "serializer");
+        return new PublishDefinition(name, topic,
+                key.isEmpty() ? null : new KeyTemplate(key, name, method.getParameterCount(), true),
+                serializer.getName().equals(MESSAGE_SERIALIZER) ? MessageValues.json() : MessageValues.of(serializer, name));
     }
 
     private static Method find(Class<?> type, String nameAndDescriptor) {

@@ -7,6 +7,7 @@ import dev.entente.runtime.http.RequestScopes;
 import dev.entente.runtime.jdbc.Recovery;
 import dev.entente.runtime.jdbc.ResourceManager;
 import dev.entente.runtime.lock.LockManager;
+import dev.entente.runtime.publish.PublishManager;
 import dev.entente.runtime.tm.TransactionDefinition;
 import dev.entente.runtime.tm.TransactionManager;
 import dev.entente.runtime.tm.TransactionScope;
@@ -35,6 +36,7 @@ public final class EntenteRuntime implements AutoCloseable {
     private final ResourceManager resources;
     private final TransactionManager transactions;
     private final LockManager locks;
+    private final PublishManager publisher;
     private final Recovery recovery;
     private final ScheduledExecutorService scheduler;
 
@@ -52,6 +54,7 @@ public final class EntenteRuntime implements AutoCloseable {
         this.session = client == null ? null : new RmSession(client, settings.app(), settings.instanceId(), Set.of(), resources);
         this.transactions = new TransactionManager(this::coordinator, resources, settings.app(), settings.waitForPhaseTwo(),
                 settings.defaultTimeoutMillis(), locks);
+        this.publisher = new PublishManager(settings.kafka(), this::coordinator, this::transactionManager);
         this.recovery = new Recovery(resources, this::coordinator, settings.clusterId());
         if (client != null) {
             long every = settings.recoveryInterval().toMillis();
@@ -66,7 +69,7 @@ public final class EntenteRuntime implements AutoCloseable {
         }
         EntenteRuntime runtime = new EntenteRuntime(settings);
         Hooks.jdbc = runtime.resources;
-        Hooks.transactions = new AnnotatedMethodHook(runtime.transactions, runtime.locks);
+        Hooks.transactions = new AnnotatedMethodHook(runtime.transactions, runtime.locks, runtime.publisher);
         Hooks.http = new RequestScopes(runtime.resources, runtime.transactions);
         current = runtime;
         if (settings.coordinator().isEmpty()) {
@@ -77,6 +80,7 @@ public final class EntenteRuntime implements AutoCloseable {
         }
         settings.zookeeper().ifPresent(zookeeper -> LOG.info("Entente: @Locked locks under {} on ZooKeeper {}",
                 settings.lockRoot(), zookeeper));
+        settings.kafka().ifPresent(kafka -> LOG.info("Entente: @Publish messages to Kafka {}", kafka));
         return runtime;
     }
 
@@ -142,6 +146,7 @@ public final class EntenteRuntime implements AutoCloseable {
         }
         resources.close();
         locks.close();
+        publisher.close();
         if (client != null) {
             client.close();
         }

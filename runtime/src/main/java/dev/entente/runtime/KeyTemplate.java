@@ -10,12 +10,14 @@ import java.util.regex.Pattern;
  * A key template of an annotation ({@code @Locked(key = "sku:{0}")}): text with placeholders over the
  * method's arguments. {@code {0}} is the first argument, {@code {1.id}} a property of the second (a
  * record component or accessor {@code id()}, else a getter {@code getId()} / {@code isId()}), and
- * properties chain ({@code {0.customer.id}}). A template that does not resolve is an error naming the
- * method and the template.
+ * properties chain ({@code {0.customer.id}}). Where the method's result is known ({@code @Publish}),
+ * {@code {result}} and {@code {result.id}} name it. A template that does not resolve is an error naming
+ * the method and the template.
  */
 public final class KeyTemplate {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\d+)((?:\\.[A-Za-z_$][A-Za-z0-9_$]*)*)}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\d+|result)((?:\\.[A-Za-z_$][A-Za-z0-9_$]*)*)}");
+    private static final int RESULT = -2;
 
     private record Part(String text, int argument, String[] properties) {
     }
@@ -29,6 +31,11 @@ public final class KeyTemplate {
      * @param parameterCount the method's number of parameters, to reject placeholders beyond them now
      */
     public KeyTemplate(String template, String method, int parameterCount) {
+        this(template, method, parameterCount, false);
+    }
+
+    /** @param resultKnown whether {@code {result}} may be used: the key is made after the method returned */
+    public KeyTemplate(String template, String method, int parameterCount, boolean resultKnown) {
         this.template = template;
         this.method = method;
         if (template.isEmpty()) {
@@ -38,7 +45,12 @@ public final class KeyTemplate {
         int end = 0;
         while (matcher.find()) {
             parts.add(new Part(template.substring(end, matcher.start()), -1, null));
-            int argument = Integer.parseInt(matcher.group(1));
+            boolean result = matcher.group(1).equals("result");
+            if (result && !resultKnown) {
+                throw new IllegalArgumentException(method + ": key template '" + template
+                        + "' names {result}, which is only known after the method returned (use it in @Publish)");
+            }
+            int argument = result ? RESULT : Integer.parseInt(matcher.group(1));
             if (argument >= parameterCount) {
                 throw new IllegalArgumentException(method + ": key template '" + template + "' names argument " + argument
                         + " but the method takes " + parameterCount);
@@ -50,21 +62,26 @@ public final class KeyTemplate {
         String rest = template.substring(end);
         if (rest.contains("{") || rest.contains("}")) {
             throw new IllegalArgumentException(method + ": key template '" + template
-                    + "' has a malformed placeholder; use {0}, {1.id}, {2.customer.id}");
+                    + "' has a malformed placeholder; use {0}, {1.id}, {2.customer.id}" + (resultKnown ? ", {result.id}" : ""));
         }
         parts.add(new Part(rest, -1, null));
     }
 
     /** The key for one call's {@code arguments}. */
     public String resolve(Object[] arguments) {
+        return resolve(arguments, null);
+    }
+
+    /** The key for one call's {@code arguments} and {@code result}. */
+    public String resolve(Object[] arguments, Object result) {
         StringBuilder key = new StringBuilder();
         for (Part part : parts) {
             if (part.text() != null) {
                 key.append(part.text());
                 continue;
             }
-            Object value = arguments[part.argument()];
-            StringBuilder path = new StringBuilder().append(part.argument());
+            Object value = part.argument() == RESULT ? result : arguments[part.argument()];
+            StringBuilder path = new StringBuilder().append(part.argument() == RESULT ? "result" : part.argument());
             for (String property : part.properties()) {
                 if (value == null) {
                     throw unresolved("{" + path + "} is null");

@@ -53,7 +53,24 @@ public final class CoordinatorCluster implements AutoCloseable {
             }
             CoordinatorProcess.sleep(200);
         }
-        throw new IllegalStateException("no coordinator node became a serving leader within 60 s");
+        throw new IllegalStateException("no coordinator node became a serving leader within 60 s:\n" + describe());
+    }
+
+    /** What each node says of itself and the last lines it logged: what a failed wait reports. */
+    private String describe() {
+        StringBuilder out = new StringBuilder();
+        for (CoordinatorProcess node : nodes) {
+            out.append("--- ").append(node.name()).append(node.isAlive() ? " (alive)" : " (dead)").append('\n');
+            if (node.isAlive()) {
+                try {
+                    out.append(node.admin("/cluster")).append('\n');
+                } catch (RuntimeException e) {
+                    out.append("admin: ").append(e.getMessage()).append('\n');
+                }
+            }
+            out.append(node.logTail(40)).append('\n');
+        }
+        return out.toString();
     }
 
     public List<CoordinatorProcess> followers(CoordinatorProcess leader) {

@@ -109,6 +109,12 @@ public final class CoordinatorProcess implements AutoCloseable {
         return process.logFile();
     }
 
+    /** The last {@code lines} lines of this node's log. */
+    public String logTail(int lines) {
+        List<String> all = process.log().lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
     /** GET on the admin port; the body, or throws if the node does not answer. */
     public String admin(String path) {
         try {

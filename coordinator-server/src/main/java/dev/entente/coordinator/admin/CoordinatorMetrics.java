@@ -18,6 +18,9 @@ public final class CoordinatorMetrics {
     public final LongAdder phaseTwoRetries = new LongAdder();
     public final LongAdder completionRecords = new LongAdder();
     public final LongAdder rejectedRequests = new LongAdder();
+    public final LongAdder publishedMessages = new LongAdder();
+    public final LongAdder publishFailures = new LongAdder();
+    public final LongAdder publishDropped = new LongAdder();
 
     private final AtomicLongArray latencyBuckets = new AtomicLongArray(LATENCY_BUCKETS_SECONDS.length + 1);
     private final LongAdder latencyCount = new LongAdder();
@@ -37,7 +40,8 @@ public final class CoordinatorMetrics {
 
     /** Values read at scrape time from the parts that own them. */
     public record Gauges(LongSupplier inFlight, LongSupplier inDoubt, LongSupplier rmSessions,
-                         LongSupplier isLeader, LongSupplier term, LongSupplier commitIndex, LongSupplier appliedIndex) {
+                         LongSupplier isLeader, LongSupplier term, LongSupplier commitIndex, LongSupplier appliedIndex,
+                         LongSupplier publishBacklog) {
     }
 
     public String render(Gauges gauges) {
@@ -50,6 +54,10 @@ public final class CoordinatorMetrics {
         counter(out, "entente_phase_two_retries_total", "Phase-2 commands sent again after no or a failed ack", phaseTwoRetries.sum());
         counter(out, "entente_completion_records_total", "Batched completion records written", completionRecords.sum());
         counter(out, "entente_rejected_requests_total", "Requests refused with an error reply", rejectedRequests.sum());
+        counter(out, "entente_published_messages_total", "@Publish messages published to Kafka", publishedMessages.sum());
+        counter(out, "entente_publish_failures_total", "Kafka transactions of published messages that failed and were retried", publishFailures.sum());
+        counter(out, "entente_publish_dropped_total", "Messages of committed transactions Kafka refused for good (logged)", publishDropped.sum());
+        gauge(out, "entente_publish_backlog", "Messages of committed transactions not yet published", gauges.publishBacklog().getAsLong());
         gauge(out, "entente_transactions_in_flight", "Begun, not yet decided (leader memory)", gauges.inFlight().getAsLong());
         gauge(out, "entente_transactions_in_doubt", "Decided, phase 2 not finished", gauges.inDoubt().getAsLong());
         gauge(out, "entente_rm_sessions", "Connected RM sessions", gauges.rmSessions().getAsLong());

@@ -5,6 +5,7 @@ import dev.entente.coordinator.log.BranchRef;
 import dev.entente.coordinator.log.CompletionRecord;
 import dev.entente.coordinator.log.DecisionRecord;
 import dev.entente.coordinator.log.LogRecord;
+import dev.entente.coordinator.publish.PublishDriver;
 import dev.entente.coordinator.raft.ReplicatedLog;
 import dev.entente.coordinator.session.RmSessions;
 import dev.entente.coordinator.session.ServerRmSession;
@@ -31,10 +32,12 @@ import org.slf4j.LoggerFactory;
  * decided transaction to an RM session serving the branch's resource, and sends again with backoff
  * until each branch is acknowledged. Finished transactions are recorded in batched completion
  * records. A new leader starts from the replicated table, so no decided transaction is left behind.
+ * The messages of a committed transaction are one more part of its phase 2, handed to the
+ * {@link PublishDriver}; the transaction is finished when they are out too.
  *
  * <p>All state is confined to one scheduler thread; other threads hand work to it.
  */
-public final class PhaseTwoDriver implements TransactionTable.DecisionListener, RmSessions.Listener {
+public final class PhaseTwoDriver implements TransactionTable.DecisionListener, RmSessions.Listener, PublishDriver.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(PhaseTwoDriver.class);
     private static final long FIRST_RETRY_MILLIS = 100;
@@ -51,18 +54,21 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
     private final ScheduledExecutorService executor;
     private final CoordinatorMetrics metrics;
     private final Settings settings;
+    private final Optional<PublishDriver> publisher;
     private final Map<String, Task> tasks = new HashMap<>();
     private final List<String> completed = new ArrayList<>();
     private volatile boolean leading;
 
     public PhaseTwoDriver(TransactionTable table, RmSessions sessions, ReplicatedLog log,
-                          ScheduledExecutorService executor, CoordinatorMetrics metrics, Settings settings) {
+                          ScheduledExecutorService executor, CoordinatorMetrics metrics, Settings settings,
+                          Optional<PublishDriver> publisher) {
         this.table = table;
         this.sessions = sessions;
         this.log = log;
         this.executor = executor;
         this.metrics = metrics;
         this.settings = settings;
+        this.publisher = publisher;
         long flush = settings.completionFlushInterval().toMillis();
         executor.scheduleWithFixedDelay(this::flushCompletions, flush, flush, TimeUnit.MILLISECONDS);
     }
@@ -70,17 +76,19 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
     /** This node became a ready leader: take over phase 2 of every decided, unfinished transaction. */
     public void leadershipGained() {
         leading = true;
+        publisher.ifPresent(PublishDriver::leadershipGained);
         executor.execute(() -> {
             List<DecisionRecord> unfinished = table.pendingDecisions();
             if (!unfinished.isEmpty()) {
                 LOG.info("resuming phase 2 of {} decided transactions", unfinished.size());
             }
-            unfinished.forEach(this::track);
+            unfinished.forEach(decision -> track(decision, true));
         });
     }
 
     public void leadershipLost() {
         leading = false;
+        publisher.ifPresent(PublishDriver::leadershipLost);
         executor.execute(() -> {
             tasks.values().forEach(Task::abandon);
             tasks.clear();
@@ -91,13 +99,23 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
     @Override
     public void decided(DecisionRecord decision) {
         if (leading) {
-            executor.execute(() -> track(decision));
+            executor.execute(() -> track(decision, false));
         }
     }
 
     @Override
     public void sessionOpened(ServerRmSession session) {
         executor.execute(() -> tasks.values().forEach(task -> task.sessionAvailable(session)));
+    }
+
+    @Override
+    public void published(String xid) {
+        executor.execute(() -> {
+            Task task = tasks.get(xid);
+            if (task != null) {
+                task.published();
+            }
+        });
     }
 
     @Override
@@ -131,13 +149,14 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
         return tasks.size();
     }
 
-    private void track(DecisionRecord decision) {
+    /** @param resumed decided before this node led: its messages may be out already */
+    private void track(DecisionRecord decision, boolean resumed) {
         if (!leading || tasks.containsKey(decision.getXid())) {
             return;
         }
         Task task = new Task(decision);
         tasks.put(decision.getXid(), task);
-        task.start();
+        task.start(resumed);
     }
 
     private void finished(Task task) {
@@ -172,6 +191,7 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
         final DecisionRecord decision;
         final Map<Long, BranchProgress> branches = new HashMap<>();
         final List<CompletableFuture<Boolean>> waiters = new ArrayList<>();
+        boolean publishing;
 
         Task(DecisionRecord decision) {
             this.decision = decision;
@@ -180,12 +200,37 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
             }
         }
 
-        void start() {
+        void start(boolean resumed) {
+            if (decision.getOutcome() == Outcome.COMMITTED && decision.getMessagesCount() > 0) {
+                if (publisher.isEmpty()) {
+                    LOG.error("{} committed {} messages to publish, but this node has no Kafka cluster (--kafka): "
+                            + "they wait until a node that has one leads", decision.getXid(), decision.getMessagesCount());
+                } else {
+                    publishing = true;
+                    if (resumed) {
+                        publisher.get().resumed(decision);
+                    } else {
+                        publisher.get().decided(decision);
+                    }
+                }
+            }
             if (branches.isEmpty()) {
-                finished(this);
+                finishIfDone();
                 return;
             }
             branches.values().forEach(this::dispatch);
+        }
+
+        void published() {
+            publishing = false;
+            finishIfDone();
+        }
+
+        void finishIfDone() {
+            if (!publishing && branches.values().stream().allMatch(b -> b.acked)
+                    && (publisher.isPresent() || decision.getMessagesCount() == 0 || decision.getOutcome() != Outcome.COMMITTED)) {
+                finished(this);
+            }
         }
 
         void dispatch(BranchProgress branch) {
@@ -232,9 +277,7 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
             }
             branch.acked = true;
             branch.cancelTimer();
-            if (branches.values().stream().allMatch(b -> b.acked)) {
-                finished(this);
-            }
+            finishIfDone();
         }
 
         void abandon() {

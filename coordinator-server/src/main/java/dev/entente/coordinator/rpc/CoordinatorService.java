@@ -15,6 +15,8 @@ import dev.entente.protocol.CoordinatorGrpc;
 import dev.entente.protocol.EndRequest;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.OutcomeReply;
+import dev.entente.protocol.PublishReply;
+import dev.entente.protocol.PublishRequest;
 import dev.entente.protocol.RegisterBranchReply;
 import dev.entente.protocol.RegisterBranchRequest;
 import dev.entente.protocol.SessionDown;
@@ -67,6 +69,14 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
         answer(reply, () -> {
             transactions.reportBranch(request.getXid(), request.getBranchId(), request.getVote(), request.getReason());
             return BranchReportReply.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void publish(PublishRequest request, StreamObserver<PublishReply> reply) {
+        answer(reply, () -> {
+            transactions.publish(request.getXid(), request.getKafka(), request.getMessagesList());
+            return PublishReply.getDefaultInstance();
         });
     }
 

@@ -5,8 +5,11 @@ import dev.entente.coordinator.log.BranchRef;
 import dev.entente.coordinator.log.DecisionRecord;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
+import dev.entente.protocol.OutgoingMessage;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
@@ -28,6 +31,8 @@ final class ActiveTransaction {
     final long begunAtMillis;
     final long timeoutMillis;
     private final List<Branch> branches = new ArrayList<>();
+    private final Map<String, OutgoingMessage> messages = new LinkedHashMap<>();
+    private long messageBytes;
     private final List<CompletableFuture<Void>> voteWaiters = new ArrayList<>();
     private CompletableFuture<ApplyReply> decision;
     private boolean sealed; // a decision was submitted: the branch list may no longer change
@@ -46,6 +51,32 @@ final class ActiveTransaction {
         long id = branches.size() + 1L;
         branches.add(new Branch(id, resource, instanceId, BranchVote.BRANCH_VOTE_UNSPECIFIED, ""));
         return id;
+    }
+
+    /**
+     * Adds messages to publish if this transaction commits; a message id seen before (a retried
+     * Publish) is not added twice. Throws if the transaction's messages would exceed the limits.
+     */
+    synchronized void publish(List<OutgoingMessage> added, int maxMessages, long maxBytes) {
+        requireUndecided("publish messages");
+        long bytes = messageBytes;
+        int count = messages.size();
+        for (OutgoingMessage message : added) {
+            if (!messages.containsKey(message.getMessageId())) {
+                bytes += message.getSerializedSize();
+                count++;
+            }
+        }
+        if (count > maxMessages || bytes > maxBytes) {
+            throw Rejection.invalid("Publish " + xid + ": a transaction may publish at most " + maxMessages
+                    + " messages of " + maxBytes + " bytes in all; this one would have " + count + " of " + bytes);
+        }
+        added.forEach(message -> messages.putIfAbsent(message.getMessageId(), message));
+        messageBytes = bytes;
+    }
+
+    synchronized int messageCount() {
+        return messages.size();
     }
 
     synchronized void vote(long branchId, BranchVote vote, String reason) {
@@ -110,6 +141,9 @@ final class ActiveTransaction {
         DecisionRecord.Builder record = DecisionRecord.newBuilder().setXid(xid).setOutcome(outcome)
                 .setReason(outcome == Outcome.COMMITTED ? "" : reason)
                 .setDecidedAtMillis(nowMillis).setBegunAtMillis(begunAtMillis).setName(name).setApp(app);
+        if (outcome == Outcome.COMMITTED) {
+            record.addAllMessages(messages.values());
+        }
         for (Branch branch : branches) {
             if (branch.vote() != BranchVote.READ_ONLY) {
                 record.addBranches(BranchRef.newBuilder().setBranchId(branch.id())

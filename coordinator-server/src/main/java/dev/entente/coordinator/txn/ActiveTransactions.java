@@ -5,19 +5,24 @@ import dev.entente.coordinator.log.ApplyReply;
 import dev.entente.coordinator.log.DecisionRecord;
 import dev.entente.coordinator.log.LogRecord;
 import dev.entente.coordinator.log.StatusAnswer;
+import dev.entente.coordinator.publish.KafkaCluster;
+import dev.entente.coordinator.publish.TopicLimits;
 import dev.entente.coordinator.raft.ReplicatedLog;
 import dev.entente.protocol.BeginReply;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.OutcomeReply;
+import dev.entente.protocol.OutgoingMessage;
 import dev.entente.protocol.Xids;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +36,15 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     private static final Logger LOG = LoggerFactory.getLogger(ActiveTransactions.class);
     private static final int MAX_NAME = 200;
     private static final int MAX_RESOURCE = 256;
+    private static final int MAX_MESSAGE_ID = 128;
+    private static final int MAX_MESSAGES = 1000;
+    /** A transaction's messages travel in its decision record: they must fit one Raft log entry comfortably. */
+    private static final long MAX_MESSAGE_BYTES = 2L << 20;
+    private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+
+    /** Where @Publish messages go, and the check each passes before its transaction is decided. */
+    public record Publishing(KafkaCluster cluster, TopicLimits limits) {
+    }
 
     /** Limits on what clients may ask for. */
     public record Limits(long defaultTimeoutMillis, long maxTimeoutMillis, long voteWaitMillis) {
@@ -41,16 +55,23 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     private final ScheduledExecutorService timer;
     private final CoordinatorMetrics metrics;
     private final Limits limits;
+    private final Optional<Publishing> publishing;
     private final ConcurrentHashMap<String, ActiveTransaction> active = new ConcurrentHashMap<>();
-    private final AtomicLong sequence = new AtomicLong();
+    /**
+     * Numbers transactions within this leader's term. It starts from the clock (microseconds) so that a
+     * cluster started again from empty data, whose terms start again at 1, never reuses an XID that a
+     * database's in-doubt list or the Kafka marker topic may still name.
+     */
+    private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() * 1000);
 
     public ActiveTransactions(String clusterId, ReplicatedLog log, ScheduledExecutorService timer,
-                              CoordinatorMetrics metrics, Limits limits) {
+                              CoordinatorMetrics metrics, Limits limits, Optional<Publishing> publishing) {
         this.clusterId = clusterId;
         this.log = log;
         this.timer = timer;
         this.metrics = metrics;
         this.limits = limits;
+        this.publishing = publishing;
     }
 
     public BeginReply begin(String name, long timeoutMillis, String app) {
@@ -85,6 +106,28 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
             throw Rejection.invalid("ReportBranch " + xid + " branch " + branchId + ": vote must be PREPARED, READ_ONLY or FAILED");
         }
         requireActive(xid, "ReportBranch").vote(branchId, vote, reason);
+    }
+
+    /** Messages {@code xid} publishes to {@code kafka} if it commits; checked now, so a commit never carries a bad one. */
+    public void publish(String xid, String kafka, List<OutgoingMessage> messages) {
+        ActiveTransaction tx = requireActive(xid, "Publish");
+        Publishing target = publishing.orElseThrow(() -> new Rejection(Rejection.Kind.NOT_ACTIVE, "Publish " + xid
+                + ": this coordinator publishes to no Kafka cluster (start it with --kafka host:port)"));
+        if (!target.cluster().isNamedBy(kafka)) {
+            throw Rejection.invalid("Publish " + xid + ": the application's Kafka cluster '" + abbreviate(kafka)
+                    + "' is not the one this coordinator publishes to (" + target.cluster() + ")");
+        }
+        for (OutgoingMessage message : messages) {
+            if (message.getMessageId().isEmpty() || message.getMessageId().length() > MAX_MESSAGE_ID) {
+                throw Rejection.invalid("Publish " + xid + ": message_id must be 1-" + MAX_MESSAGE_ID + " characters");
+            }
+            if (!TOPIC.matcher(message.getTopic()).matches()) {
+                throw Rejection.invalid("Publish " + xid + ": '" + abbreviate(message.getTopic())
+                        + "' is not a Kafka topic name (1-249 letters, digits, '.', '_' or '-')");
+            }
+            target.limits().check(xid, message);
+        }
+        tx.publish(messages, MAX_MESSAGES, MAX_MESSAGE_BYTES);
     }
 
     /** Commit ({@code wanted} COMMITTED) or roll back; the same answer on every retry. */
@@ -226,12 +269,13 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     }
 
     /** A read-only view of one undecided transaction, for the admin endpoints. */
-    public record View(String xid, String name, String app, long begunAtMillis, long timeoutMillis, List<String> branches) {
+    public record View(String xid, String name, String app, long begunAtMillis, long timeoutMillis, List<String> branches,
+                       int messages) {
     }
 
     public List<View> views() {
         Collection<ActiveTransaction> all = active.values();
         return all.stream().map(tx -> new View(tx.xid, tx.name, tx.app, tx.begunAtMillis, tx.timeoutMillis,
-                tx.branches().stream().map(b -> b.id() + ":" + b.resource() + ":" + b.vote()).toList())).toList();
+                tx.branches().stream().map(b -> b.id() + ":" + b.resource() + ":" + b.vote()).toList(), tx.messageCount())).toList();
     }
 }

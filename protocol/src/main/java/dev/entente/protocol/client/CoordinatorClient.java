@@ -8,6 +8,8 @@ import dev.entente.protocol.CoordinatorGrpc;
 import dev.entente.protocol.EndRequest;
 import dev.entente.protocol.LeaderHint;
 import dev.entente.protocol.OutcomeReply;
+import dev.entente.protocol.OutgoingMessage;
+import dev.entente.protocol.PublishRequest;
 import dev.entente.protocol.RegisterBranchRequest;
 import dev.entente.protocol.StatusRequest;
 import io.grpc.ManagedChannel;
@@ -82,6 +84,12 @@ public final class CoordinatorClient implements AutoCloseable {
         EndRequest request = EndRequest.newBuilder()
                 .setXid(xid).setReason(reason).setWaitForPhaseTwo(waitForPhaseTwo).build();
         return call("Rollback " + xid, stub -> stub.rollback(request));
+    }
+
+    /** Adds {@code messages} to {@code xid}: published to {@code kafka} if and only if it commits. */
+    public void publish(String xid, String kafka, List<OutgoingMessage> messages) {
+        PublishRequest request = PublishRequest.newBuilder().setXid(xid).setKafka(kafka).addAllMessages(messages).build();
+        call("Publish " + xid, stub -> stub.publish(request));
     }
 
     public OutcomeReply status(String xid) {

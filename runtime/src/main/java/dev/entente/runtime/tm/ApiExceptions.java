@@ -28,6 +28,11 @@ public final class ApiExceptions {
                 new Class<?>[] {String.class, String.class, Throwable.class}, new Object[] {key, message, cause}, message, cause);
     }
 
+    public static RuntimeException publishFailed(ClassLoader loader, String topic, String message, Throwable cause) {
+        return create(loader, "dev.entente.api.PublishException",
+                new Class<?>[] {String.class, String.class, Throwable.class}, new Object[] {topic, message, cause}, message, cause);
+    }
+
     /** An instance of the application's copy of {@code className}, or an IllegalStateException if it has none. */
     private static RuntimeException create(ClassLoader loader, String className, Class<?>[] types, Object[] args,
                                            String message, Throwable cause) {

@@ -12,17 +12,20 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * Methods annotated {@code @GlobalTransactional} or {@code @Locked}: the runtime begins, joins or
- * suspends a transaction and takes the lock around them. One advice for both, so a method carrying
- * both gets them in the runtime's fixed order (transaction outside, lock inside).
+ * Methods annotated {@code @GlobalTransactional}, {@code @Locked} or {@code @Publish}: the runtime
+ * begins, joins or suspends a transaction, takes the lock around them and publishes their result. One
+ * advice for all, so a method carrying several gets them in the runtime's fixed order (transaction
+ * outside, lock inside, message published before either ends).
  */
 public final class AnnotatedMethodInstrumentation implements TypeInstrumentation {
 
     private static final ElementMatcher.Junction<MethodDescription> ANNOTATED =
-            isAnnotatedWith(named("dev.entente.api.GlobalTransactional")).or(isAnnotatedWith(named("dev.entente.api.Locked")));
+            isAnnotatedWith(named("dev.entente.api.GlobalTransactional")).or(isAnnotatedWith(named("dev.entente.api.Locked")))
+                    .or(isAnnotatedWith(named("dev.entente.api.Publish")));
 
     @Override
     public ElementMatcher<? super TypeDescription> types() {
@@ -42,8 +45,10 @@ public final class AnnotatedMethodInstrumentation implements TypeInstrumentation
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class)
-        public static void exit(@Advice.Enter Object scope, @Advice.Thrown(readOnly = false) Throwable thrown) {
-            thrown = Hooks.transactions.exit(scope, thrown);
+        public static void exit(@Advice.Enter Object scope,
+                                @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object returned,
+                                @Advice.Thrown(readOnly = false) Throwable thrown) {
+            thrown = Hooks.transactions.exit(scope, returned, thrown);
         }
     }
 }

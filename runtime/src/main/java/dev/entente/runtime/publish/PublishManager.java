@@ -1,0 +1,136 @@
+package dev.entente.runtime.publish;
+
+import com.google.protobuf.ByteString;
+import dev.entente.bootstrap.TransactionContext;
+import dev.entente.protocol.OutgoingMessage;
+import dev.entente.protocol.client.CoordinatorClient;
+import dev.entente.protocol.client.CoordinatorException;
+import dev.entente.runtime.tm.ApiExceptions;
+import dev.entente.runtime.tm.TransactionManager;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The messages of {@code @Publish} methods. Inside a global transaction a message goes to the
+ * coordinator, which keeps it in the transaction's decision record and publishes it after a commit
+ * decision (never after a rollback); the coordinator checks it first, so a message Kafka would refuse
+ * fails the method and rolls the transaction back instead. Outside one, the message is sent from
+ * here, after the method returned normally, by an idempotent producer.
+ */
+public final class PublishManager implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PublishManager.class);
+    public static final String XID_HEADER = "entente-xid";
+    public static final String MESSAGE_ID_HEADER = "entente-message-id";
+
+    private final Optional<String> kafka;
+    private final Supplier<CoordinatorClient> coordinator;
+    private final Supplier<TransactionManager> transactions;
+    private KafkaProducer<byte[], byte[]> producer;
+
+    /**
+     * @param kafka        the application's Kafka cluster (bootstrap servers), if configured
+     * @param coordinator  gives the client, or throws IllegalStateException naming what is not configured
+     * @param transactions told to roll back a transaction whose message was refused
+     */
+    public PublishManager(Optional<String> kafka, Supplier<CoordinatorClient> coordinator, Supplier<TransactionManager> transactions) {
+        this.kafka = kafka;
+        this.coordinator = coordinator;
+        this.transactions = transactions;
+    }
+
+    /**
+     * A {@code @Publish} method returned {@code result}; returns the exception it must throw instead, or
+     * null. A null result publishes nothing.
+     */
+    public RuntimeException returned(PublishDefinition definition, Object[] arguments, Object result, ClassLoader loader) {
+        if (result == null) {
+            return null;
+        }
+        String xid = TransactionContext.currentXid();
+        OutgoingMessage message;
+        try {
+            message = message(definition, arguments, result);
+        } catch (Exception e) {
+            return refused(definition, xid, definition.method() + ": the message for topic '" + definition.topic()
+                    + "' could not be made: " + e.getMessage(), e, loader);
+        }
+        if (kafka.isEmpty()) {
+            return refused(definition, xid, definition.method() + " publishes to topic '" + definition.topic()
+                    + "' but no Kafka cluster is configured (agent argument kafka=host:port, ENTENTE_KAFKA or -Dentente.kafka)",
+                    null, loader);
+        }
+        if (xid == null) {
+            send(message);
+            return null;
+        }
+        try {
+            coordinator.get().publish(xid, kafka.get(), List.of(message));
+            return null;
+        } catch (CoordinatorException | IllegalStateException e) {
+            return refused(definition, xid, definition.method() + ": the message for topic '" + definition.topic()
+                    + "' in global transaction " + xid + " was refused: " + e.getMessage(), e, loader);
+        }
+    }
+
+    private RuntimeException refused(PublishDefinition definition, String xid, String why, Throwable cause, ClassLoader loader) {
+        if (xid != null) {
+            transactions.get().markRollbackOnly(xid, why);
+        }
+        return ApiExceptions.publishFailed(loader, definition.topic(), why, cause);
+    }
+
+    private static OutgoingMessage message(PublishDefinition definition, Object[] arguments, Object result) throws Exception {
+        OutgoingMessage.Builder message = OutgoingMessage.newBuilder()
+                .setMessageId(UUID.randomUUID().toString())
+                .setTopic(definition.topic())
+                .setValue(ByteString.copyFrom(definition.values().serialize(definition.topic(), result)));
+        if (definition.key() != null) {
+            message.setHasKey(true).setKey(ByteString.copyFromUtf8(definition.key().resolve(arguments, result)));
+        }
+        return message.build();
+    }
+
+    private void send(OutgoingMessage message) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(message.getTopic(),
+                message.getHasKey() ? message.getKey().toByteArray() : null, message.getValue().toByteArray());
+        record.headers().add(new RecordHeader(MESSAGE_ID_HEADER, message.getMessageId().getBytes(StandardCharsets.UTF_8)));
+        producer().send(record, (metadata, failure) -> {
+            if (failure != null) {
+                LOG.error("message {} for topic '{}' was not published to Kafka {}: {}", message.getMessageId(),
+                        message.getTopic(), kafka.get(), failure.toString());
+            }
+        });
+    }
+
+    private synchronized KafkaProducer<byte[], byte[]> producer() {
+        if (producer == null) {
+            Properties properties = new Properties();
+            properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.orElseThrow());
+            properties.put(ProducerConfig.CLIENT_ID_CONFIG, "entente-publish");
+            properties.put(ProducerConfig.ACKS_CONFIG, "all");
+            properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+        return producer;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+}

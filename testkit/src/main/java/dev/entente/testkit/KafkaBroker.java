@@ -1,0 +1,254 @@
+package dev.entente.testkit;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
+import org.apache.kafka.metadata.storage.Formatter;
+
+/**
+ * A real Kafka broker in this JVM: one KRaft node ({@code kafka.server.KafkaRaftServer}) that is both
+ * controller and broker, listening on 127.0.0.1 only, with its log in the directory the caller gives.
+ *
+ * <p>Set up for one node: every internal topic has one replica and one partition and
+ * {@code min.insync.replicas} is 1, so transactional producers and {@code read_committed} consumers work;
+ * topics are not created on first use ({@link #createTopic}).
+ *
+ * <p>Its two ports (client and controller) are chosen when it is constructed and kept for its life:
+ * {@link #stop()} shuts the broker down cleanly and keeps the data, and {@link #start()} again brings
+ * back the same broker — same cluster, topics, committed records and transactional ids — on the same
+ * ports. The data directory belongs to the caller: neither {@code stop()} nor {@link #close()} deletes it.
+ *
+ * <p>Kafka logs through SLF4J under {@code kafka}, {@code org.apache.kafka} and {@code state.change.logger};
+ * at info level it is chatty, so callers' logging configuration should set those to warn.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    private static final int NODE_ID = 1;
+    private static final String HOST = "127.0.0.1";
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    /** What the storage format, the ports and bootstrapServers() rely on. */
+    private static final Set<String> FIXED_SETTINGS = Set.of("process.roles", "node.id", "broker.id",
+            "controller.quorum.voters", "controller.quorum.bootstrap.servers", "controller.listener.names",
+            "listeners", "advertised.listeners", "listener.security.protocol.map", "inter.broker.listener.name",
+            "log.dir", "log.dirs", "metadata.log.dir");
+
+    private final Path dataDir;
+    private final int port;
+    private final int controllerPort;
+    private final Map<String, String> properties;
+    private KafkaRaftServer server;
+
+    /** A broker with its log in {@code dataDir} (empty, or a previous broker's), not yet started. */
+    public KafkaBroker(Path dataDir) {
+        this(dataDir, Map.of());
+    }
+
+    /**
+     * @param extraProperties broker settings (e.g. {@code message.max.bytes}) added to, and winning over,
+     *     the single-node ones; the node's identity, listeners and directories are not among them
+     * @throws IllegalArgumentException if {@code extraProperties} names one of those
+     */
+    public KafkaBroker(Path dataDir, Map<String, String> extraProperties) {
+        for (String setting : extraProperties.keySet()) {
+            if (FIXED_SETTINGS.contains(setting)) {
+                throw new IllegalArgumentException("Kafka broker setting " + setting + " is fixed by KafkaBroker "
+                        + "(one node on loopback ports, log in the data directory); it cannot be passed in");
+            }
+        }
+        this.dataDir = dataDir.toAbsolutePath();
+        this.port = FreePorts.next();
+        this.controllerPort = FreePorts.next();
+        this.properties = brokerProperties(this.dataDir, port, controllerPort, extraProperties);
+    }
+
+    private static Map<String, String> brokerProperties(Path dataDir, int port, int controllerPort,
+            Map<String, String> extraProperties) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", String.valueOf(NODE_ID));
+        p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+        p.put("controller.listener.names", CONTROLLER_LISTENER);
+        p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + "," + CONTROLLER_LISTENER + "://" + HOST + ":"
+                + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("log.dirs", dataDir.toString());
+        // one node: no replica can be waited for beyond the leader
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("default.replication.factor", "1");
+        p.put("min.insync.replicas", "1");
+        // fast first use: one partition per internal topic, no wait for more group members
+        p.put("offsets.topic.num.partitions", "1");
+        p.put("transaction.state.log.num.partitions", "1");
+        p.put("share.coordinator.state.topic.num.partitions", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("auto.create.topics.enable", "false");
+        p.putAll(extraProperties);
+        return Map.copyOf(p);
+    }
+
+    /** "127.0.0.1:port", known before the broker starts and the same after every restart. */
+    public String bootstrapServers() {
+        return HOST + ":" + port;
+    }
+
+    /**
+     * Formats the data directory if it has never held a broker, starts the broker and returns once it
+     * is registered with its controller and answers an Admin client.
+     *
+     * @throws IllegalStateException if it is already running, or did not start (the cause says why)
+     */
+    public synchronized void start() {
+        if (server != null) {
+            throw new IllegalStateException("Kafka broker " + bootstrapServers() + " is already running");
+        }
+        formatStorageIfNew();
+        KafkaRaftServer starting;
+        try {
+            starting = new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Kafka broker " + bootstrapServers() + " rejected its settings "
+                    + properties, e);
+        }
+        try {
+            starting.startup();
+            awaitReady();
+        } catch (RuntimeException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            IllegalStateException failure = new IllegalStateException("Kafka broker " + bootstrapServers()
+                    + " (controller port " + controllerPort + ", data in " + dataDir + ") did not start", e);
+            try {
+                shutDown(starting); // frees the ports for the next attempt
+            } catch (RuntimeException shutdownFailure) {
+                failure.addSuppressed(shutdownFailure);
+            }
+            throw failure;
+        }
+        server = starting;
+    }
+
+    /** Shuts the broker down cleanly, keeping its ports and data for {@link #start()}; no-op if stopped. */
+    public synchronized void stop() {
+        if (server != null) {
+            KafkaRaftServer stopping = server;
+            server = null;
+            shutDown(stopping);
+        }
+    }
+
+    /** Same as {@link #stop()}; the data directory stays. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /**
+     * Creates a topic with one replica per partition and returns once the controller has it.
+     *
+     * @throws IllegalStateException if the broker refused it (e.g. it exists) or did not answer in time
+     */
+    public void createTopic(String name, int partitions) {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                    .all()
+                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Kafka broker " + bootstrapServers() + " did not create topic " + name
+                    + " with " + partitions + " partitions", e.getCause() != null ? e.getCause() : e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + name + " on " + bootstrapServers(),
+                    e);
+        }
+    }
+
+    /** A fresh directory gets a new cluster id; a formatted one (this broker's, before a restart) is left alone. */
+    private void formatStorageIfNew() {
+        if (Files.exists(dataDir.resolve(MetaPropertiesEnsemble.META_PROPERTIES_NAME))) {
+            return;
+        }
+        try {
+            new Formatter()
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .setNodeId(NODE_ID)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setControllerListenerName(CONTROLLER_LISTENER)
+                    .setHasDynamicQuorum(false) // the voter is fixed by controller.quorum.voters
+                    .addDirectory(dataDir.toString())
+                    .setMetadataLogDirectory(dataDir.toString())
+                    .run();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not format Kafka storage in " + dataDir, e);
+        }
+    }
+
+    /** startup() already waited for the broker to be unfenced; this checks that a client gets through. */
+    private void awaitReady() throws InterruptedException {
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        try (Admin admin = admin()) {
+            while (true) {
+                Exception lastFailure;
+                try {
+                    long leftMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                    for (Node node : admin.describeCluster().nodes().get(leftMillis, TimeUnit.MILLISECONDS)) {
+                        if (node.id() == NODE_ID) {
+                            return;
+                        }
+                    }
+                    lastFailure = null;
+                } catch (ExecutionException | TimeoutException e) {
+                    lastFailure = e;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("node " + NODE_ID + " not in the cluster an Admin client sees after "
+                            + STARTUP_TIMEOUT.toSeconds() + " s", lastFailure);
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis()));
+    }
+
+    private void shutDown(KafkaRaftServer stopping) {
+        try {
+            stopping.shutdown();
+            stopping.awaitShutdown();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Kafka broker " + bootstrapServers() + " (data in " + dataDir
+                    + ") did not shut down cleanly", e);
+        }
+    }
+}
