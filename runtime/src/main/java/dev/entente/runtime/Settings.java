@@ -105,7 +105,16 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
         String instance = app + "@" + ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         return new Settings(coordinator, app, instance, cluster, timeout, Duration.ofMillis(recovery), Boolean.parseBoolean(wait),
                 optional(lookup.value("zookeeper")), lockRoot, lockWait, Duration.ofMillis(sessionTimeout),
-                optional(lookup.value("kafka")));
+                optional(lookup.value("kafka")).map(kafka -> hostPortList(lookup, "kafka", kafka)));
+    }
+
+    private static String hostPortList(Lookup lookup, String key, String list) {
+        for (String server : list.split(",")) {
+            if (!server.trim().matches("[^:\\s]+:\\d{1,5}")) {
+                throw new InvalidSetting(lookup.describe(key) + ": '" + server.trim() + "' is not host:port (in '" + list + "')");
+            }
+        }
+        return list;
     }
 
     /** From this process's environment and system properties. */

@@ -1,5 +1,6 @@
 package dev.entente.sandbox;
 
+import dev.entente.sandbox.OrderEvents.Event;
 import dev.entente.sandbox.OrderLoad.Outcome;
 import dev.entente.sandbox.OrderLoad.Result;
 import java.sql.SQLException;
@@ -8,13 +9,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * What the demo proves, computed from the three databases after the run: nothing was created or lost
- * (stock + reserved = opening stock, balance + paid = opening balance), nothing was sold or charged
- * twice (no stock or balance below zero), every order exists in all
- * three databases or in none, what the client saw committed is there and what it saw refused is not,
- * and no prepared branch is left behind.
+ * What the demo proves, computed from the three databases and the orders topic after the run: nothing
+ * was created or lost (stock + reserved = opening stock, balance + paid = opening balance), nothing was
+ * sold or charged twice (no stock or balance below zero), every order exists in all three databases or
+ * in none, what the client saw committed is there and what it saw refused is not, every stored order
+ * was published once and no other order at all, and no prepared branch is left behind.
  */
 final class ConsistencyChecks {
 
@@ -25,7 +27,8 @@ final class ConsistencyChecks {
     private ConsistencyChecks() {
     }
 
-    static List<Check> run(ShopDatabases databases, List<Result> results, boolean failuresExpected) throws SQLException {
+    static List<Check> run(ShopDatabases databases, List<Event> events, List<Result> results, boolean failuresExpected)
+            throws SQLException {
         List<Check> checks = new ArrayList<>();
         checks.add(conserved("stock + reserved = opening stock, for every sku", databases.stockPlusReserved(), ShopDatabases.STOCK));
         checks.add(conserved("balance + paid = opening balance, for every customer", databases.balancePlusPaid(),
@@ -56,6 +59,7 @@ final class ConsistencyChecks {
                 committed.size() + " acknowledged" + (missing.isEmpty() ? "" : ", missing: " + sample(missing))));
         checks.add(new Check("no order refused (rolled back) is stored", leaked.isEmpty(),
                 refused.size() + " refused" + (leaked.isEmpty() ? "" : ", stored anyway: " + sample(leaked))));
+        checks.add(publishedOncePerOrder(orders, ids(results), events));
 
         List<String> prepared = databases.preparedBranches();
         checks.add(new Check("no prepared transaction left in PostgreSQL or MariaDB", prepared.isEmpty(),
@@ -80,6 +84,38 @@ final class ConsistencyChecks {
                 wrong.isEmpty() ? opening.size() + " checked" : String.join("; ", wrong));
     }
 
+    /**
+     * Exactly one OrderPlaced per stored (committed) order and none for any other, as read_committed
+     * consumers see the topic; each keyed by its order id and carrying the XID it was published in.
+     */
+    private static Check publishedOncePerOrder(Set<String> orders, Set<String> placed, List<Event> events) {
+        Map<String, Long> perOrder = events.stream().filter(e -> e.orderId() != null)
+                .collect(Collectors.groupingBy(Event::orderId, Collectors.counting()));
+        List<String> twice = perOrder.entrySet().stream().filter(e -> e.getValue() > 1)
+                .map(e -> e.getKey() + " (" + e.getValue() + " times)").toList();
+        List<String> unreadable = events.stream().filter(e -> e.orderId() == null).map(Event::where).toList();
+        List<String> misKeyed = events.stream().filter(e -> e.orderId() != null && !e.orderId().equals(e.key()))
+                .map(e -> e.orderId() + " keyed '" + e.key() + "'").toList();
+        List<String> withoutXid = events.stream().filter(e -> e.xid() == null).map(Event::where).toList();
+        Set<String> notStored = new HashSet<>(placed);
+        notStored.removeAll(orders);
+        boolean passed = perOrder.keySet().equals(orders) && twice.isEmpty() && unreadable.isEmpty() && misKeyed.isEmpty()
+                && withoutXid.isEmpty();
+        return new Check("one OrderPlaced per stored order and none for the others (read_committed, with entente-xid)", passed,
+                events.size() + " events for " + orders.size() + " stored orders"
+                        + (passed ? ", none for the " + notStored.size() + " not stored (refused or failed)" : "")
+                        + difference("stored without an event", orders, perOrder.keySet())
+                        + difference("published but not stored", perOrder.keySet(), orders)
+                        + listed("published more than once", twice) + listed("not an OrderPlaced", unreadable)
+                        + listed("not keyed by order id", misKeyed) + listed("without entente-xid", withoutXid));
+    }
+
+    private static Set<String> ids(List<Result> results) {
+        Set<String> ids = new HashSet<>();
+        results.forEach(r -> ids.add(r.order()));
+        return ids;
+    }
+
     private static Set<String> ids(List<Result> results, Outcome outcome) {
         Set<String> ids = new HashSet<>();
         results.stream().filter(r -> r.outcome() == outcome).forEach(r -> ids.add(r.order()));
@@ -90,6 +126,10 @@ final class ConsistencyChecks {
         Set<String> only = new HashSet<>(left);
         only.removeAll(right);
         return only.isEmpty() ? "" : "; " + only.size() + " " + label + ": " + sample(only);
+    }
+
+    private static String listed(String label, List<String> values) {
+        return values.isEmpty() ? "" : "; " + values.size() + " " + label + ": " + sample(values);
     }
 
     private static String sample(java.util.Collection<String> values) {

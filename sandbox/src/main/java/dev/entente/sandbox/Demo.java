@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 /**
  * {@code bin/entente demo}: the sample shop on the sandbox. Places orders at the order service (some
  * meant to be refused: scarce items, customers who cannot pay), optionally crashing services meanwhile,
- * then checks from the databases that every order committed everywhere or nowhere.
+ * then checks from the databases that every order committed everywhere or nowhere, and from Kafka that
+ * each committed order, and no other, was published once.
  */
 public final class Demo {
 
@@ -40,7 +41,8 @@ public final class Demo {
             }
             out.println("starting the order, inventory and payment" + (options.springBoot() ? " (Spring Boot)" : "")
                     + " services with the Entente agent...");
-            try (ShopServices services = new ShopServices(work, coordinator, sandbox.zookeeperAddress(), databases, options.springBoot())) {
+            try (ShopServices services = new ShopServices(work, coordinator, sandbox.zookeeperAddress(), sandbox.kafkaAddress(),
+                    databases, options.springBoot())) {
                 out.println("placing orders:");
                 long start = System.nanoTime();
                 List<Result> results;
@@ -58,8 +60,9 @@ public final class Demo {
                 }
                 long elapsed = System.nanoTime() - start;
                 awaitNoPreparedBranches(databases);
+                awaitPublished(sandbox);
                 report(results, elapsed, crashes);
-                return checks(ConsistencyChecks.run(databases, results, options.chaos()));
+                return checks(ConsistencyChecks.run(databases, OrderEvents.read(sandbox.kafkaAddress()), results, options.chaos()));
             }
         }
     }
@@ -71,6 +74,19 @@ public final class Demo {
         while (!databases.preparedBranches().isEmpty() && System.nanoTime() < deadline) {
             if (!said) {
                 out.println("waiting for phase 2 and recovery to finish the prepared branches...");
+                said = true;
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** The coordinator publishes after each commit decision, in the background: wait (bounded) until it is done. */
+    private void awaitPublished(Sandbox sandbox) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        boolean said = false;
+        while (sandbox.publishBacklog() > 0 && System.nanoTime() < deadline) {
+            if (!said) {
+                out.println("waiting for the coordinator to publish the last OrderPlaced events...");
                 said = true;
             }
             Thread.sleep(250);
@@ -104,7 +120,7 @@ public final class Demo {
 
     private boolean checks(List<Check> checks) {
         out.println();
-        out.println("Consistency (read back from the databases)");
+        out.println("Consistency (read back from the databases and the " + Sandbox.ORDERS_TOPIC + " topic)");
         long failed = 0;
         for (Check check : checks) {
             out.printf("  [%s] %s: %s%n", check.passed() ? " ok " : "FAIL", check.name(), check.detail());

@@ -1,66 +1,96 @@
 package dev.entente.sandbox;
 
 import dev.entente.testkit.CoordinatorProcess;
+import dev.entente.testkit.KafkaBroker;
 import dev.entente.testkit.TestDatabase;
 import dev.entente.testkit.TestDatabases;
 import dev.entente.testkit.ZooKeeperServers;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.curator.test.TestingServer;
 
 /**
  * Everything the shop's services need, on loopback: a single-node coordinator (its own process), a
- * ZooKeeper server (in this process) for {@code @Locked}, and PostgreSQL and MariaDB servers (embedded, from Maven artifacts; or the servers named by
- * {@code ENTENTE_TEST_PG_URL} / {@code ENTENTE_TEST_MARIADB_URL}).
+ * ZooKeeper server (in this process) for {@code @Locked}, a Kafka broker (in this process, its log in
+ * the working directory) for {@code @Publish}, and PostgreSQL and MariaDB servers (embedded, from Maven
+ * artifacts; or the servers named by {@code ENTENTE_TEST_PG_URL} / {@code ENTENTE_TEST_MARIADB_URL}).
  */
 public final class Sandbox implements AutoCloseable {
 
     /** The cluster id of the sandbox's coordinator: recovery touches only this cluster's branches. */
     public static final String CLUSTER = "sandbox";
+    /** The topic the order service publishes {@code OrderPlaced} to (its {@code @Publish}), created at start. */
+    public static final String ORDERS_TOPIC = "orders.placed";
+    static final int ORDERS_PARTITIONS = 3;
+
+    private static final Pattern PUBLISH_BACKLOG = Pattern.compile("(?m)^entente_publish_backlog (\\d+)");
 
     private final Path work;
     private final CoordinatorProcess coordinator;
     private final TestDatabase postgres;
     private final TestDatabase mariadb;
     private final TestingServer zookeeper;
+    private final KafkaBroker kafka;
     private final String postgresUrl;
     private final String mariadbUrl;
 
     private Sandbox(Path work, CoordinatorProcess coordinator, TestDatabase postgres, TestDatabase mariadb,
-                    TestingServer zookeeper) {
+                    TestingServer zookeeper, KafkaBroker kafka) {
         this.work = work;
         this.coordinator = coordinator;
         this.postgres = postgres;
         this.mariadb = mariadb;
         this.zookeeper = zookeeper;
+        this.kafka = kafka;
         this.postgresUrl = postgres.createDatabase("sandbox");
         this.mariadbUrl = mariadb.createDatabase("sandbox");
     }
 
-    /** Starts the coordinator and both databases; {@code work} holds the coordinator's data and logs. */
+    /**
+     * Starts the coordinator, ZooKeeper, Kafka and both databases; {@code work} holds the coordinator's
+     * data, Kafka's log (emptied at every start, as the databases are) and the logs.
+     */
     public static Sandbox start(Path work, PrintStream progress) throws Exception {
         Files.createDirectories(work);
-        progress.println("starting the coordinator, ZooKeeper, PostgreSQL and MariaDB (embedded databases take up to a "
+        progress.println("starting the coordinator, ZooKeeper, Kafka, PostgreSQL and MariaDB (embedded databases take up to a "
                 + "minute the first time)...");
-        CoordinatorProcess coordinator = CoordinatorProcess.dev(work, "--cluster-id", CLUSTER).start();
+        KafkaBroker kafka = new KafkaBroker(emptied(work.resolve("kafka")));
+        CoordinatorProcess coordinator = CoordinatorProcess.dev(work, "--cluster-id", CLUSTER,
+                "--kafka", kafka.bootstrapServers()).start();
         TestingServer zookeeper = null;
         try {
             zookeeper = ZooKeeperServers.loopback(work.resolve("zookeeper").toFile(), 500);
+            kafka.start();
+            kafka.createTopic(ORDERS_TOPIC, ORDERS_PARTITIONS);
             TestDatabase postgres = TestDatabases.postgres();
             TestDatabase mariadb = TestDatabases.mariadb();
             coordinator.awaitServing();
-            return new Sandbox(work, coordinator, postgres, mariadb, zookeeper);
+            return new Sandbox(work, coordinator, postgres, mariadb, zookeeper, kafka);
         } catch (Exception e) {
-            coordinator.close();
-            if (zookeeper != null) {
-                zookeeper.close();
-            }
+            stop(coordinator, kafka, zookeeper);
             throw e;
         }
+    }
+
+    /** {@code dir}, deleted with what it holds and created empty. */
+    private static Path emptied(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+        return Files.createDirectories(dir);
     }
 
     public Path work() {
@@ -73,6 +103,20 @@ public final class Sandbox implements AutoCloseable {
 
     public String zookeeperAddress() {
         return zookeeper.getConnectString();
+    }
+
+    /** Kafka's bootstrap servers, {@code 127.0.0.1:port}. */
+    public String kafkaAddress() {
+        return kafka.bootstrapServers();
+    }
+
+    /** Messages of committed transactions the coordinator has not yet published to Kafka (its metric). */
+    public long publishBacklog() {
+        Matcher backlog = PUBLISH_BACKLOG.matcher(coordinator.admin("/metrics"));
+        if (!backlog.find()) {
+            throw new IllegalStateException("the coordinator's /metrics has no entente_publish_backlog; see " + coordinator.logFile());
+        }
+        return Long.parseLong(backlog.group(1));
     }
 
     public TestDatabase postgres() {
@@ -92,18 +136,32 @@ public final class Sandbox implements AutoCloseable {
         environment.put("ENTENTE_COORDINATOR", coordinatorAddress());
         environment.put("ENTENTE_CLUSTER", CLUSTER);
         environment.put("ENTENTE_ZOOKEEPER", zookeeperAddress());
+        environment.put("ENTENTE_KAFKA", kafkaAddress());
         environment.put("ENTENTE_PG_URL", postgresUrl);
         environment.put("ENTENTE_MARIADB_URL", mariadbUrl);
         return environment;
     }
 
+    /** Stops the coordinator first (a client of Kafka), then Kafka, then ZooKeeper. */
     @Override
     public void close() {
-        coordinator.close();
+        stop(coordinator, kafka, zookeeper);
+    }
+
+    private static void stop(CoordinatorProcess coordinator, KafkaBroker kafka, TestingServer zookeeper) {
+        stop("the coordinator", coordinator);
+        stop("Kafka", kafka);
+        stop("ZooKeeper", zookeeper);
+    }
+
+    private static void stop(String what, AutoCloseable part) {
+        if (part == null) {
+            return;
+        }
         try {
-            zookeeper.close();
+            part.close();
         } catch (Exception e) {
-            System.err.println("sandbox: stopping ZooKeeper: " + e.getMessage());
+            System.err.println("sandbox: stopping " + what + ": " + e.getMessage());
         }
     }
 
@@ -121,6 +179,7 @@ public final class Sandbox implements AutoCloseable {
             sandbox.close();
             stopped.countDown();
         }, "sandbox-stop"));
+        System.err.println("sandbox: logs and data in " + work + " (the coordinator's in dev.log, with its admin address)");
         sandbox.environment().forEach((name, value) -> System.out.println(name + "=" + value));
         System.out.println("ready");
         System.out.flush();

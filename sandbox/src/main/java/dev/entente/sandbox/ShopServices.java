@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * The shop's three services, each its own JVM started with the Entente agent and nothing else of
- * Entente: order (PostgreSQL), inventory (MariaDB), payment (PostgreSQL).
+ * Entente: order (PostgreSQL, publishes to Kafka), inventory (MariaDB, locks in ZooKeeper), payment
+ * (PostgreSQL).
  */
 final class ShopServices implements AutoCloseable {
 
@@ -25,9 +26,10 @@ final class ShopServices implements AutoCloseable {
      * @param coordinator       the coordinator address the services are given (the sandbox's, unless
      *                          the demo is asked to show a misconfigured service)
      * @param zookeeper         the ZooKeeper ensemble of the inventory service's {@code @Locked} stock
+     * @param kafka             the Kafka cluster of the order service's {@code @Publish} events (the coordinator's)
      * @param springBootPayment run the Spring Boot variant of the payment service
      */
-    ShopServices(Path work, String coordinator, String zookeeper, ShopDatabases databases, boolean springBootPayment) {
+    ShopServices(Path work, String coordinator, String zookeeper, String kafka, ShopDatabases databases, boolean springBootPayment) {
         int inventoryPort = FreePorts.next();
         int paymentPort = FreePorts.next();
         int orderPort = FreePorts.next();
@@ -40,7 +42,7 @@ final class ShopServices implements AutoCloseable {
                         "--spring.datasource.url=" + databases.paymentsUrl, "--spring.main.banner-mode=off")
                 : service(work, "payment", settings, "dev.entente.samples.payment.PaymentService",
                         "--port", String.valueOf(paymentPort), "--database", databases.paymentsUrl);
-        order = service(work, "order", settings, "dev.entente.samples.order.OrderService",
+        order = service(work, "order", settings + ",kafka=" + kafka, "dev.entente.samples.order.OrderService",
                 "--port", String.valueOf(orderPort), "--database", databases.ordersUrl,
                 "--inventory", "http://127.0.0.1:" + inventoryPort, "--payment", "http://127.0.0.1:" + paymentPort);
         orderUrl = "http://127.0.0.1:" + orderPort;

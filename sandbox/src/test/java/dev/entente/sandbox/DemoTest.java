@@ -21,7 +21,8 @@ class DemoTest {
         Run run = demo("--orders", "60", "--concurrency", "6", "--seed", "11");
 
         assertThat(run.passed).as(run.output).isTrue();
-        assertThat(run.output).contains("all 8 checks passed").contains("refused, rolled back")
+        assertThat(run.output).contains("all 9 checks passed").contains("refused, rolled back")
+                .contains("[ ok ] one OrderPlaced per stored order")
                 .containsPattern("committed +[1-9]").containsPattern("out of stock [1-9]|balance short [1-9]")
                 .contains("failed                   0");
     }
@@ -31,7 +32,7 @@ class DemoTest {
         Run run = demo("--orders", "40", "--concurrency", "4", "--seed", "14", "--spring-boot");
 
         assertThat(run.passed).as(run.output).isTrue();
-        assertThat(run.output).contains("payment (Spring Boot) services").contains("all 8 checks passed")
+        assertThat(run.output).contains("payment (Spring Boot) services").contains("all 9 checks passed")
                 .containsPattern("committed +[1-9]").containsPattern("balance short [1-9]");
     }
 
@@ -40,7 +41,8 @@ class DemoTest {
         Run run = demo("--orders", "200", "--concurrency", "4", "--seed", "12", "--chaos");
 
         assertThat(run.passed).as(run.output).isTrue();
-        assertThat(run.output).contains("all 7 checks passed").containsPattern("crashes injected +[1-9]")
+        assertThat(run.output).contains("all 8 checks passed").containsPattern("crashes injected +[1-9]")
+                .contains("[ ok ] one OrderPlaced per stored order")
                 .contains("chaos: kill -9 ");
     }
 
@@ -51,7 +53,7 @@ class DemoTest {
         assertThat(run.passed).as(run.output).isFalse();
         assertThat(run.output).contains("GlobalTransactionException: cannot begin a global transaction")
                 .contains("no coordinator leader answered").contains("failed                   8")
-                .contains("CHECKS FAILED: 1 of 8");
+                .contains("CHECKS FAILED: 1 of 9");
     }
 
     private record Run(boolean passed, String output) {

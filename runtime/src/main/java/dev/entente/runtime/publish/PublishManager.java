@@ -122,7 +122,18 @@ public final class PublishManager implements AutoCloseable {
             properties.put(ProducerConfig.CLIENT_ID_CONFIG, "entente-publish");
             properties.put(ProducerConfig.ACKS_CONFIG, "all");
             properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+            // with Kafka away, a send waits this long for metadata before it fails (and is logged)
+            properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
+            // kafka-clients loads the classes its settings name through the context class loader: on an
+            // application thread that is the application's, which has no (or another) kafka-clients
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(KafkaProducer.class.getClassLoader());
+            try {
+                producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
         }
         return producer;
     }

@@ -1,7 +1,7 @@
 package dev.entente.samples.order;
 
-import dev.entente.api.GlobalTransaction;
 import dev.entente.api.GlobalTransactional;
+import dev.entente.api.Publish;
 import dev.entente.samples.shop.Arguments;
 import dev.entente.samples.shop.Pools;
 import dev.entente.samples.shop.Refused;
@@ -21,13 +21,15 @@ import javax.sql.DataSource;
 
 /**
  * The order service (PostgreSQL): places an order as one global transaction — records it, reserves
- * the stock at the inventory service and takes the payment at the payment service. Any refusal or
- * failure rolls all three back.
+ * the stock at the inventory service, takes the payment at the payment service and publishes
+ * {@link OrderPlaced} to Kafka. Any refusal or failure rolls all three back, and nothing is published.
  */
 public final class OrderService {
 
     /** Every item costs the same in this shop. */
     static final int UNIT_PRICE = 5;
+    /** Where {@link OrderPlaced} goes; the topic must exist (bin/entente sandbox creates it). */
+    public static final String TOPIC = "orders.placed";
 
     private final DataSource database;
     private final String inventory;
@@ -40,8 +42,13 @@ public final class OrderService {
         this.payment = payment;
     }
 
+    /**
+     * Returns the event, which Entente publishes if and only if the transaction commits: the coordinator
+     * keeps it with the commit decision and sends it to Kafka after the decision.
+     */
     @GlobalTransactional(timeoutMillis = 20_000, rollbackFor = Exception.class)
-    public String placeOrder(String order, String customer, String sku, int quantity) throws SQLException, InterruptedException {
+    @Publish(topic = TOPIC, key = "{result.orderId}")
+    public OrderPlaced placeOrder(String order, String customer, String sku, int quantity) throws SQLException, InterruptedException {
         int amount = quantity * UNIT_PRICE;
         try (Connection connection = database.getConnection()) {
             Sql.update(connection, "insert into orders (id, customer, sku, quantity, amount) values (?, ?, ?, ?, ?)",
@@ -49,7 +56,7 @@ public final class OrderService {
         }
         call(inventory + "/reserve?order=" + encode(order) + "&sku=" + encode(sku) + "&quantity=" + quantity);
         call(payment + "/pay?order=" + encode(order) + "&customer=" + encode(customer) + "&amount=" + amount);
-        return "placed " + order + " in " + GlobalTransaction.currentXid().orElse("no global transaction");
+        return new OrderPlaced(order, customer, sku, quantity, amount);
     }
 
     /**
@@ -70,6 +77,11 @@ public final class OrderService {
         }
     }
 
+    private static String placed(OrderPlaced order) {
+        return "placed " + order.orderId() + ": " + order.quantity() + " x " + order.sku() + " for " + order.customer()
+                + ", " + order.amount() + "; OrderPlaced to " + TOPIC;
+    }
+
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
@@ -80,8 +92,8 @@ public final class OrderService {
         OrderService service = new OrderService(Pools.open("order", options.get("database")), options.get("inventory"),
                 options.get("payment"));
         new Web(options.port())
-                .route("/order", q -> service.placeOrder(Web.required(q, "id"), Web.required(q, "customer"),
-                        Web.required(q, "sku"), Web.positive(q, "quantity")))
+                .route("/order", q -> placed(service.placeOrder(Web.required(q, "id"), Web.required(q, "customer"),
+                        Web.required(q, "sku"), Web.positive(q, "quantity"))))
                 .start("order");
     }
 }
