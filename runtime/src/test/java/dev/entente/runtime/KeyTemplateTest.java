@@ -41,4 +41,14 @@ class KeyTemplateTest {
         assertThatThrownBy(() -> new KeyTemplate("sku:{zero}", "Shop.reserve", 1))
                 .hasMessageContaining("malformed placeholder");
     }
+
+    @Test
+    void theResultAndItsPropertiesFillResultPlaceholdersWhereTheResultIsKnown() {
+        KeyTemplate template = new KeyTemplate("{result.customer.id}/{0}", "Shop.place", 1, true);
+
+        assertThat(template.resolve(new Object[] {"o1"}, new Order(new Customer("c7")))).isEqualTo("c7/o1");
+        assertThatThrownBy(() -> template.resolve(new Object[] {"o1"}, null)).hasMessageContaining("{result} is null");
+        assertThatThrownBy(() -> new KeyTemplate("sku:{result.id}", "Shop.reserve", 1))
+                .hasMessageContaining("Shop.reserve: key template 'sku:{result.id}' names {result}");
+    }
 }
