@@ -7,6 +7,7 @@ import dev.entente.agent.apps.CounterService;
 import dev.entente.agent.testing.ServiceProcess;
 import dev.entente.agent.testing.Shop;
 import dev.entente.testkit.CoordinatorProcess;
+import dev.entente.testkit.FreePorts;
 import dev.entente.testkit.TcpProxy;
 import dev.entente.testkit.TestDatabases;
 import dev.entente.testkit.ZooKeeperServers;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * {@code @Locked} in real application JVMs with the agent, on a real ZooKeeper server (in this JVM,
  * on loopback), a real coordinator process and real PostgreSQL and MariaDB: issue 4's tests 1, 2, 4
- * and 5. Test 3 (leader change) is {@link LockFencingAcrossLeaderChangeTest}.
+ * and 5, and a ZooKeeper unreachable at start-up. Test 3 (leader change) is
+ * {@link LockFencingAcrossLeaderChangeTest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(300)
@@ -212,6 +214,23 @@ class LockedMethodTest {
 
         assertThat(holder.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         assertNoLockNodesLeft("busy");
+    }
+
+    /** ZooKeeper unreachable at start-up: the service starts, unlocked work commits, @Locked methods fail clearly. */
+    @Test
+    void aZooKeeperUnreachableAtStartUpFailsOnlyLockedMethods() throws Exception {
+        Shop.execute(postgresUrl, "insert into counters values ('no-zookeeper', 0)");
+        String nowhere = "127.0.0.1:" + FreePorts.next();
+        try (ServiceProcess isolated = counterService("counter-no-zookeeper", nowhere, "")) {
+            HttpResponse<String> unlocked = isolated.post("/increment-unlocked?name=no-zookeeper");
+            HttpResponse<String> locked = isolated.post("/hold-if-free?key=nowhere");
+
+            assertThat(unlocked.statusCode()).as(unlocked.body() + "\n" + isolated.log()).isEqualTo(200);
+            assertThat(unlocked.body()).isEqualTo("now 1");
+            assertThat(locked.statusCode()).isEqualTo(500);
+            assertThat(locked.body()).startsWith("LockNotAcquiredException: ").contains("key 'nowhere'")
+                    .contains("ZooKeeper at " + nowhere + " was not reachable");
+        }
     }
 
     private List<String> children(String path) throws Exception {

@@ -113,7 +113,7 @@ class HikariTwoServiceTransactionTest extends TwoServiceTransactionTest {
 
 class DriverManagerTwoServiceTransactionTest extends TwoServiceTransactionTest {
     DriverManagerTwoServiceTransactionTest() {
-        super("drivermanager");
+        super("drivermanager", "jdk", "urlconnection");
     }
 }
 

@@ -62,6 +62,18 @@ public final class CounterService {
         return "prepared at entry " + prepared;
     }
 
+    /** Test 6: a global transaction with no lock, which must work while ZooKeeper is unreachable. */
+    @GlobalTransactional(timeoutMillis = 30_000)
+    public String incrementUnlocked(String name) throws SQLException {
+        try (Connection connection = postgres.getConnection()) {
+            connection.setAutoCommit(false);
+            long value = read(connection, name) + 1;
+            update(connection, "update counters set value = ? where name = ?", value, name);
+            connection.commit();
+            return "now " + value;
+        }
+    }
+
     /** Tests 3 and 5: holds the lock on {@code key} for {@code sleepMillis}; returns its fencing token. */
     @Locked(key = "{0}")
     public long hold(String key, long sleepMillis) throws InterruptedException {
@@ -121,6 +133,7 @@ public final class CounterService {
             }
             return "incremented " + times + " times";
         });
+        app.route("/increment-unlocked", q -> service.incrementUnlocked(q.get("name")));
         app.route("/increment-everywhere", q -> service.incrementEverywhere(q.get("name")));
         app.route("/hold", q -> "token " + service.hold(q.get("key"), Long.parseLong(q.getOrDefault("sleep", "0"))));
         app.route("/hold-if-free", q -> "token " + service.holdIfFree(q.get("key")));

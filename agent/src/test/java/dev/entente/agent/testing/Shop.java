@@ -42,7 +42,7 @@ public final class Shop implements AutoCloseable {
     /**
      * @param stockServer the HTTP server the stock service runs behind: jdk, tomcat9 (javax servlet) or jetty12
      *                    (jakarta servlet)
-     * @param ordersClient the HTTP client the order service calls it with: jdk or httpclient5
+     * @param ordersClient the HTTP client the order service calls it with: jdk, urlconnection or httpclient5
      */
     public Shop(String name, String access, String stockServer, String ordersClient) throws Exception {
         Path work = Files.createTempDirectory("entente-" + name);

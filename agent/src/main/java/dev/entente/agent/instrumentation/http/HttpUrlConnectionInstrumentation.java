@@ -13,7 +13,11 @@ import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
-/** {@code HttpURLConnection}: a connection opened under a global transaction sends its XID. */
+/**
+ * {@code HttpURLConnection}: a connection opened under a global transaction sends its XID. The header
+ * is set at the outermost of these calls only: inside them the JDK marks the connection as connecting
+ * and calls {@code connect()} itself, when a request property can no longer be set.
+ */
 public final class HttpUrlConnectionInstrumentation implements TypeInstrumentation {
 
     @Override
@@ -30,9 +34,10 @@ public final class HttpUrlConnectionInstrumentation implements TypeInstrumentati
 
     public static final class ConnectAdvice {
         @Advice.OnMethodEnter
-        public static void enter(@Advice.This URLConnection connection, @Advice.FieldValue("connected") boolean connected) {
+        public static void enter(@Advice.This URLConnection connection, @Advice.FieldValue("connected") boolean connected,
+                                 @Advice.FieldValue("connecting") boolean connecting) {
             String xid = TransactionContext.currentXid();
-            if (xid != null && !connected) {
+            if (xid != null && !connected && !connecting) {
                 connection.setRequestProperty(HttpHook.XID_HEADER, xid);
             }
         }
