@@ -45,18 +45,19 @@ public final class Demo {
                     databases, options.springBoot())) {
                 out.println("placing orders:");
                 long start = System.nanoTime();
+                OrderLoad load = new OrderLoad(services.orderUrl, options.seed());
                 List<Result> results;
                 int crashes = 0;
                 if (options.chaos()) {
-                    Chaos chaos = new Chaos(List.of(services.inventory, services.payment), options.seed(), out).start();
+                    Chaos chaos = new Chaos(List.of(services.inventory, services.payment), options.seed(), load::committed, out).start();
                     try {
-                        results = new OrderLoad(services.orderUrl, options.seed()).place(options.orders(), options.concurrency(), out);
+                        results = load.place(options.orders(), options.concurrency(), out);
                     } finally {
                         chaos.close();
                     }
                     crashes = chaos.crashes();
                 } else {
-                    results = new OrderLoad(services.orderUrl, options.seed()).place(options.orders(), options.concurrency(), out);
+                    results = load.place(options.orders(), options.concurrency(), out);
                 }
                 long elapsed = System.nanoTime() - start;
                 awaitNoPreparedBranches(databases);

@@ -30,6 +30,7 @@ final class OrderLoad {
     private final String orderUrl;
     private final Random random;
     private final String run;
+    private final AtomicInteger committed = new AtomicInteger();
 
     OrderLoad(String orderUrl, long seed) {
         this.orderUrl = orderUrl;
@@ -49,6 +50,9 @@ final class OrderLoad {
         for (String request : requests) {
             clients.execute(() -> {
                 Result result = placeOne(request);
+                if (result.outcome() == Outcome.COMMITTED) {
+                    committed.incrementAndGet();
+                }
                 synchronized (results) {
                     results.add(result);
                 }
@@ -63,6 +67,11 @@ final class OrderLoad {
         }
         progress.println(progressLine(results, orders, System.nanoTime() - start));
         return results;
+    }
+
+    /** Orders committed so far (answered 200). */
+    long committed() {
+        return committed.get();
     }
 
     private String nextOrder(int number) {

@@ -41,7 +41,8 @@ class DemoTest {
         Run run = demo("--orders", "200", "--concurrency", "4", "--seed", "12", "--chaos");
 
         assertThat(run.passed).as(run.output).isTrue();
-        assertThat(run.output).contains("all 8 checks passed").containsPattern("crashes injected +[1-9]")
+        assertThat(run.output).contains("all 8 checks passed").containsPattern("committed +[1-9]")
+                .containsPattern("crashes injected +[1-9]")
                 .contains("[ ok ] one OrderPlaced per stored order")
                 .contains("chaos: kill -9 ");
     }
