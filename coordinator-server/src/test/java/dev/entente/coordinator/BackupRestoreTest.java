@@ -102,7 +102,7 @@ class BackupRestoreTest {
     }
 
     private static long number(String json, String field) {
-        Matcher matcher = Pattern.compile("\"" + field + "\" : (\\d+)").matcher(json);
+        Matcher matcher = Pattern.compile("\"" + field + "\" : (-?\\d+)").matcher(json);
         assertThat(matcher.find()).as(field + " in " + json).isTrue();
         return Long.parseLong(matcher.group(1));
     }

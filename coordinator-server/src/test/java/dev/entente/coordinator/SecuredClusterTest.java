@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.entente.coordinator.testing.FakeRm;
+import dev.entente.coordinator.testing.LeaderFailOver;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.PhaseTwoAction;
@@ -212,19 +213,9 @@ class SecuredClusterTest {
     @Test
     @Order(5)
     void aFailOverWorksUnderTls() {
-        orderRm.acknowledge(false); // phase 2 cannot finish while the first leader lives
-        String xid = preparedTransaction();
-        assertThat(order.commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !orderRm.receivedFor(xid).isEmpty());
-
-        CoordinatorProcess oldLeader = cluster.awaitLeader();
-        oldLeader.kill9();
-        orderRm.acknowledge(true);
-        CoordinatorProcess newLeader = cluster.awaitLeader();
-        assertThat(newLeader).isNotSameAs(oldLeader);
-
-        assertThat(order.commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
-        await().atMost(Duration.ofSeconds(30)).until(() -> order.status(xid).getPhaseTwoDone());
+        LeaderFailOver.Result failOver = LeaderFailOver.commitThenKillTheLeader(cluster, order, orderRm, this::preparedTransaction);
+        String xid = failOver.xid();
+        CoordinatorProcess oldLeader = failOver.killed();
         refused(() -> stranger.status(xid), Status.Code.PERMISSION_DENIED, "Status " + xid);
         String after = preparedTransaction();
         assertThat(order.commit(after, true).getOutcome()).isEqualTo(Outcome.COMMITTED);
