@@ -25,7 +25,7 @@ abstract class TwoServiceTransactionTest {
     private final String access;
     private final String stockServer;
     private final String ordersClient;
-    private Shop shop;
+    Shop shop;
 
     TwoServiceTransactionTest(String access) {
         this(access, "jdk", "jdk");
@@ -40,7 +40,12 @@ abstract class TwoServiceTransactionTest {
 
     @BeforeAll
     void start() throws Exception {
-        shop = new Shop(String.join("_", access, stockServer, ordersClient), access, stockServer, ordersClient);
+        shop = openShop(String.join("_", access, stockServer, ordersClient), access, stockServer, ordersClient);
+    }
+
+    /** The shop the behaviours run against; a subclass may set it up differently (e.g. secured). */
+    Shop openShop(String name, String access, String stockServer, String ordersClient) throws Exception {
+        return new Shop(name, access, stockServer, ordersClient);
     }
 
     @AfterAll

@@ -1,6 +1,7 @@
 package dev.entente.coordinator;
 
 import java.util.Arrays;
+import org.slf4j.LoggerFactory;
 
 /** {@code entente coordinator ...}: runs one coordinator node until the process is stopped. */
 public final class CoordinatorMain {
@@ -22,13 +23,20 @@ public final class CoordinatorMain {
             System.exit(2);
             return;
         }
+        if (options.insecure()) {
+            LoggerFactory.getLogger(CoordinatorMain.class).warn("--insecure: node {} runs plain text and does not "
+                    + "authenticate clients; anyone who reaches its ports can drive and read its transactions, and the "
+                    + "nodes' Raft traffic is unprotected. Use TLS (--tls-cert, --tls-key, --tls-ca, --app-secrets) outside "
+                    + "a trusted test network.", options.nodeId());
+        }
         try {
             CoordinatorNode node = new CoordinatorNode(options);
             node.start();
             Runtime.getRuntime().addShutdownHook(new Thread(node::close, "entente-shutdown"));
             System.out.println("entente coordinator " + options.nodeId() + " ready: client=" + options.clientAddress()
                     + " admin=http://" + options.adminAddress() + " raft=" + options.raftAddress()
-                    + " data=" + options.dataDir() + (options.dev() ? " (dev mode: one node, plain text)" : ""));
+                    + " data=" + options.dataDir() + " security=" + options.security().describe()
+                    + (options.insecure() ? " (INSECURE)" : "") + (options.dev() ? " (dev mode: one node on loopback)" : ""));
             System.out.flush();
         } catch (Exception e) {
             System.err.println("entente coordinator " + options.nodeId() + " failed to start: " + describe(e));

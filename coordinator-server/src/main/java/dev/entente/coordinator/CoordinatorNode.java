@@ -17,6 +17,7 @@ import dev.entente.coordinator.session.RmSessions;
 import dev.entente.coordinator.txn.ActiveTransactions;
 import dev.entente.coordinator.txn.TransactionTable;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -62,7 +63,8 @@ public final class CoordinatorNode implements AutoCloseable {
         this.options = options;
         TransactionStateMachine stateMachine = new TransactionStateMachine(table);
         this.log = new ReplicatedLog(new ReplicatedLog.Settings(options.clusterId(), options.nodeId(), options.peers(),
-                options.dataDir(), options.snapshotThreshold(), options.electionTimeout(), Duration.ofSeconds(5)),
+                options.dataDir(), options.snapshotThreshold(), options.electionTimeout(), Duration.ofSeconds(5),
+                options.security().tls()),
                 stateMachine);
         this.timer = new ScheduledThreadPoolExecutor(2, daemon("entente-timer"));
         timer.setRemoveOnCancelPolicy(true);
@@ -103,8 +105,12 @@ public final class CoordinatorNode implements AutoCloseable {
                 });
             }
         });
-        this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.clientPort()))
-                .addService(new CoordinatorService(guard, transactions, phaseTwo, sessions, metrics))
+        CoordinatorService service = new CoordinatorService(guard, transactions, phaseTwo, sessions, metrics);
+        this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.clientPort()),
+                        options.security().clientPortCredentials())
+                .addService(options.security().authenticator()
+                        .map(authenticator -> ServerInterceptors.intercept(service, authenticator))
+                        .orElseGet(service::bindService))
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .handshakeTimeout(10, TimeUnit.SECONDS)

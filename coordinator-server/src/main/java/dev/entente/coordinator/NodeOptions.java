@@ -1,11 +1,16 @@
 package dev.entente.coordinator;
 
+import dev.entente.coordinator.security.NodeSecurity;
 import dev.entente.protocol.Xids;
 import java.io.File;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -17,11 +22,15 @@ import java.util.regex.Pattern;
  * Raft port to 7072. In a cluster each node's Raft address comes from {@code --peers}; its client
  * port defaults to the Raft port + 1000 and its admin port to the Raft port + 2000, so three nodes
  * on one host never collide.
+ *
+ * <p>Security: a cluster node needs TLS material and an application secrets file
+ * ({@code --tls-cert --tls-key --tls-ca --app-secrets}), or an explicit {@code --insecure}; {@code --dev}
+ * runs plain text on loopback unless given TLS material.
  */
 public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<String, String> peers, String host,
                           int clientPort, int adminPort, File dataDir, long snapshotThreshold,
                           Duration electionTimeout, long defaultTimeoutMillis, long maxTimeoutMillis,
-                          Optional<String> kafka) {
+                          Optional<String> kafka, boolean insecure, NodeSecurity security) {
 
     public static final int CLIENT_PORT_OFFSET = 1000;
     public static final int ADMIN_PORT_OFFSET = 2000;
@@ -31,8 +40,14 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
     public static final String USAGE = """
             usage: entente coordinator --dev [--port P] [--admin-port Q] [--raft-port R] [--data-dir D]
                    entente coordinator --node-id ID --peers ID=host:raftPort,... [--port P] [--admin-port Q] [--data-dir D]
+                                       (--tls-cert F --tls-key F --tls-ca F --app-secrets F | --insecure)
             options:
               --dev                   one node on loopback, the embedded default (plain text, for development)
+              --tls-cert FILE         this node's certificate chain (PEM), for the client port and between nodes
+              --tls-key FILE          its private key (PEM, unencrypted PKCS#8)
+              --tls-ca FILE           the authority (PEM) that signed every node's certificate
+              --app-secrets FILE      applications and the SHA-256 of their secrets; every client authenticates
+              --insecure              plain text without authentication (warns on every start)
               --node-id ID            this node's id, one of those named in --peers
               --peers LIST            every node's Raft address: n1=host:port,n2=host:port,n3=host:port
               --port P                client (gRPC) port; default 7070 (--dev) or the Raft port + 1000
@@ -57,13 +72,16 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
     public static NodeOptions parse(String... args) {
         Map<String, String> values = new LinkedHashMap<>();
         boolean dev = false;
+        boolean insecure = false;
         Iterator<String> it = Arrays.asList(args).iterator();
         while (it.hasNext()) {
             String option = it.next();
             switch (option) {
                 case "--dev" -> dev = true;
+                case "--insecure" -> insecure = true;
                 case "--node-id", "--peers", "--port", "--admin-port", "--raft-port", "--data-dir", "--cluster-id",
-                     "--snapshot-threshold", "--election-timeout", "--default-timeout", "--max-timeout", "--host", "--kafka" -> {
+                     "--snapshot-threshold", "--election-timeout", "--default-timeout", "--max-timeout", "--host", "--kafka",
+                     "--tls-cert", "--tls-key", "--tls-ca", "--app-secrets" -> {
                     if (!it.hasNext()) {
                         throw new InvalidOption(option + ": needs a value");
                     }
@@ -77,10 +95,54 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
         for (String portOption : new String[] {"--port", "--admin-port", "--raft-port"}) {
             port(values, portOption, 0);
         }
-        return dev ? parseDev(values) : parseCluster(values);
+        return dev ? parseDev(values, insecure) : parseCluster(values, insecure);
     }
 
-    private static NodeOptions parseDev(Map<String, String> values) {
+    private static final List<String> SECURITY_OPTIONS = List.of("--tls-cert", "--tls-key", "--tls-ca", "--app-secrets");
+
+    /** TLS and client authentication, or plain text where --dev or --insecure allows it. */
+    private static NodeSecurity security(Map<String, String> values, boolean dev, boolean insecure, String host) {
+        List<String> given = SECURITY_OPTIONS.stream().filter(values::containsKey).toList();
+        if (!given.isEmpty()) {
+            if (insecure) {
+                throw new InvalidOption("--insecure: not allowed with " + given.get(0) + " (a node with TLS material is not plain text)");
+            }
+            for (String option : SECURITY_OPTIONS) {
+                if (!values.containsKey(option)) {
+                    throw new InvalidOption(option + ": needed with " + given.get(0) + " (TLS and client authentication go "
+                            + "together: --tls-cert, --tls-key, --tls-ca and --app-secrets)");
+                }
+            }
+            try {
+                return NodeSecurity.load(Path.of(values.get("--tls-cert")), Path.of(values.get("--tls-key")),
+                        Path.of(values.get("--tls-ca")), Path.of(values.get("--app-secrets")));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidOption(e.getMessage());
+            }
+        }
+        if (insecure) {
+            return NodeSecurity.plainText();
+        }
+        if (!dev) {
+            throw new InvalidOption("a cluster node needs TLS: give --tls-cert, --tls-key, --tls-ca and --app-secrets "
+                    + "(see docs/operations.md), or --insecure to run plain text without authentication");
+        }
+        if (!isLoopback(host)) {
+            throw new InvalidOption("--host: --dev runs plain text, on loopback only; to listen on " + host
+                    + " give --tls-cert, --tls-key, --tls-ca and --app-secrets, or --insecure");
+        }
+        return NodeSecurity.plainText();
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new InvalidOption("--host: unknown host '" + host + "'");
+        }
+    }
+
+    private static NodeOptions parseDev(Map<String, String> values, boolean insecure) {
         for (String clusterOnly : new String[] {"--peers", "--node-id"}) {
             if (values.containsKey(clusterOnly)) {
                 throw new InvalidOption(clusterOnly + ": not allowed with --dev (one node on loopback)");
@@ -90,10 +152,10 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
         int raftPort = port(values, "--raft-port", 7072);
         String nodeId = "dev";
         return build(values, true, nodeId, Map.of(nodeId, host + ":" + raftPort), host,
-                port(values, "--port", 7070), port(values, "--admin-port", 7071));
+                port(values, "--port", 7070), port(values, "--admin-port", 7071), insecure);
     }
 
-    private static NodeOptions parseCluster(Map<String, String> values) {
+    private static NodeOptions parseCluster(Map<String, String> values, boolean insecure) {
         if (!values.containsKey("--peers") || !values.containsKey("--node-id")) {
             throw new InvalidOption("--node-id and --peers are required unless --dev is given");
         }
@@ -111,11 +173,11 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
         int raftPort = Integer.parseInt(own.substring(own.lastIndexOf(':') + 1));
         int clientPort = port(values, "--port", derivedPort("--port", raftPort, CLIENT_PORT_OFFSET));
         int adminPort = port(values, "--admin-port", derivedPort("--admin-port", raftPort, ADMIN_PORT_OFFSET));
-        return build(values, false, nodeId, peers, host, clientPort, adminPort);
+        return build(values, false, nodeId, peers, host, clientPort, adminPort, insecure);
     }
 
     private static NodeOptions build(Map<String, String> values, boolean dev, String nodeId, Map<String, String> peers,
-                                     String host, int clientPort, int adminPort) {
+                                     String host, int clientPort, int adminPort, boolean insecure) {
         String clusterId = values.getOrDefault("--cluster-id", "entente");
         if (!Xids.CLUSTER_ID.matcher(clusterId).matches()) {
             throw new InvalidOption("--cluster-id: '" + clusterId + "' must be 1-32 letters, digits, '.', '_' or '-'");
@@ -132,7 +194,7 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
         return new NodeOptions(dev, clusterId, nodeId, peers, host, clientPort, adminPort, dataDir,
                 number(values, "--snapshot-threshold", 10_000, 1, Long.MAX_VALUE),
                 Duration.ofMillis(number(values, "--election-timeout", 1000, 100, 60_000)),
-                defaultTimeout, maxTimeout, kafka(values));
+                defaultTimeout, maxTimeout, kafka(values), insecure, security(values, dev, insecure, host));
     }
 
     private static Optional<String> kafka(Map<String, String> values) {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.entente.testkit.CoordinatorCluster;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.coordinator.testing.FakeRm;
+import dev.entente.coordinator.testing.LeaderFailOver;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.PhaseTwoAction;
@@ -74,20 +75,7 @@ class ClusterFailoverTest {
 
     @Test
     void aNewLeaderFinishesPhaseTwoOfADecisionCommittedBeforeTheOldLeaderDied() {
-        orders.acknowledge(false); // phase 2 cannot finish while the first leader lives
-        String xid = preparedTransaction();
-        assertThat(client.commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !orders.receivedFor(xid).isEmpty());
-
-        CoordinatorProcess oldLeader = cluster.awaitLeader();
-        oldLeader.kill9();
-        orders.acknowledge(true);
-
-        CoordinatorProcess newLeader = cluster.awaitLeader();
-        assertThat(newLeader).isNotSameAs(oldLeader);
-        // the TM, unsure whether its Commit went through, retries it against whichever node answers
-        assertThat(client.commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.status(xid).getPhaseTwoDone());
+        String xid = LeaderFailOver.commitThenKillTheLeader(cluster, client, orders, this::preparedTransaction).xid();
         assertThat(orders.receivedFor(xid)).last().extracting(FakeRm.Received::action).isEqualTo(PhaseTwoAction.COMMIT);
     }
 

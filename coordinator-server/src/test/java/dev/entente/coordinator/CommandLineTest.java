@@ -3,12 +3,19 @@ package dev.entente.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.entente.testkit.CoordinatorCluster;
+import dev.entente.testkit.CoordinatorProcess;
+import dev.entente.testkit.CoordinatorSecurity;
+import dev.entente.testkit.FreePorts;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Bad command-line input gets a message naming the option; good input gives the documented defaults. */
 class CommandLineTest {
@@ -27,7 +34,7 @@ class CommandLineTest {
         String peers = "n1=127.0.0.1:9001,n2=127.0.0.1:9002,n3=127.0.0.1:9003";
         List<Integer> ports = new ArrayList<>();
         for (String node : List.of("n1", "n2", "n3")) {
-            NodeOptions options = NodeOptions.parse("--node-id", node, "--peers", peers);
+            NodeOptions options = NodeOptions.parse("--node-id", node, "--peers", peers, "--insecure");
             ports.add(options.clientPort());
             ports.add(options.adminPort());
         }
@@ -50,6 +57,68 @@ class CommandLineTest {
                 .hasMessageStartingWith("--port:");
         assertThatThrownBy(() -> NodeOptions.parse("--dev", "--peers", "n1=h:1")).hasMessageStartingWith("--peers:");
         assertThatThrownBy(() -> NodeOptions.parse("--dev", "--port")).hasMessage("--port: needs a value");
+    }
+
+    @Test
+    void aClusterNodeNeedsTlsAndClientAuthenticationOrAnExplicitInsecure(@TempDir Path work) throws Exception {
+        String[] node = {"--node-id", "n1", "--peers", "n1=127.0.0.1:9001,n2=127.0.0.1:9002"};
+        assertThatThrownBy(() -> NodeOptions.parse(node)).hasMessageContaining("a cluster node needs TLS")
+                .hasMessageContaining("--tls-cert").hasMessageContaining("--tls-key").hasMessageContaining("--tls-ca")
+                .hasMessageContaining("--app-secrets").hasMessageContaining("--insecure");
+        assertThat(NodeOptions.parse(append(node, "--insecure")).security().isTls()).isFalse();
+        assertThat(NodeOptions.parse("--dev").security().isTls()).isFalse();
+        assertThatThrownBy(() -> NodeOptions.parse("--dev", "--host", "0.0.0.0")).hasMessageStartingWith("--host:")
+                .hasMessageContaining("loopback");
+
+        CoordinatorSecurity security = CoordinatorSecurity.create(work).app("order");
+        assertThat(NodeOptions.parse(append(node, security.coordinatorArgs().toArray(String[]::new))).security().isTls()).isTrue();
+        assertThatThrownBy(() -> NodeOptions.parse(append(node, "--tls-cert", security.nodeCertificate().toString())))
+                .hasMessageStartingWith("--tls-key: needed with --tls-cert");
+        assertThatThrownBy(() -> NodeOptions.parse(append(node, append(security.coordinatorArgs().toArray(String[]::new), "--insecure"))))
+                .hasMessageStartingWith("--insecure: not allowed with --tls-cert");
+        assertThatThrownBy(() -> NodeOptions.parse(append(node, "--tls-cert", work.resolve("missing.pem").toString(),
+                "--tls-key", security.nodeKey().toString(), "--tls-ca", security.authority().toString(),
+                "--app-secrets", security.appSecrets().toString())))
+                .hasMessageStartingWith("--tls-cert: " + work.resolve("missing.pem")).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> NodeOptions.parse(append(node, "--tls-cert", security.nodeCertificate().toString(),
+                "--tls-key", security.nodeCertificate().toString(), "--tls-ca", security.authority().toString(),
+                "--app-secrets", security.appSecrets().toString())))
+                .hasMessageStartingWith("--tls-key: ").hasMessageContaining("PKCS#8");
+        Path badSecrets = Files.writeString(work.resolve("bad-secrets"), "order not-a-hash\n");
+        assertThatThrownBy(() -> NodeOptions.parse(append(node, "--tls-cert", security.nodeCertificate().toString(),
+                "--tls-key", security.nodeKey().toString(), "--tls-ca", security.authority().toString(),
+                "--app-secrets", badSecrets.toString())))
+                .hasMessageStartingWith("--app-secrets: " + badSecrets + " line 1:");
+    }
+
+    @Test
+    void aClusterNodeWithoutTlsOrInsecureRefusesToStart(@TempDir Path work) {
+        CoordinatorProcess node = new CoordinatorProcess("n1", work, FreePorts.next(), FreePorts.next(),
+                List.of("--node-id", "n1", "--peers", "n1=127.0.0.1:" + FreePorts.next(), "--data-dir", work.resolve("n1").toString()));
+        assertThat(node.runToExit()).isEqualTo(2);
+        assertThat(node.logTail(40)).contains("entente coordinator: a cluster node needs TLS: give --tls-cert, --tls-key, "
+                + "--tls-ca and --app-secrets (see docs/operations.md), or --insecure to run plain text without authentication");
+        assertThat(work.resolve("n1")).doesNotExist();
+    }
+
+    @Test
+    void insecureWarnsOnEveryStartAndDevSaysItIsPlainText(@TempDir Path work) {
+        try (CoordinatorCluster cluster = new CoordinatorCluster(work.resolve("cluster"), 1)) {
+            cluster.start();
+            CoordinatorProcess node = cluster.nodes().get(0);
+            assertThat(node.logTail(200)).contains("--insecure: node n1 runs plain text and does not authenticate clients")
+                    .contains("security=plain text, no authentication (INSECURE)");
+        }
+        try (CoordinatorProcess dev = CoordinatorProcess.dev(work.resolve("dev")).start()) {
+            assertThat(dev.logTail(200)).contains("security=plain text, no authentication (dev mode: one node on loopback)")
+                    .doesNotContain("--insecure");
+        }
+    }
+
+    private static String[] append(String[] first, String... more) {
+        String[] all = Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
     }
 
     @Test

@@ -43,7 +43,8 @@ public final class EntenteRuntime implements AutoCloseable {
     private EntenteRuntime(Settings settings) {
         this.settings = settings;
         this.client = settings.coordinator().isEmpty() ? null
-                : new CoordinatorClient(settings.coordinator(), Duration.ofSeconds(10), Duration.ofSeconds(10));
+                : new CoordinatorClient(settings.coordinator(), Duration.ofSeconds(10), Duration.ofSeconds(10),
+                        settings.coordinatorSecurity());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "entente-recovery");
             thread.setDaemon(true);
@@ -76,7 +77,8 @@ public final class EntenteRuntime implements AutoCloseable {
             LOG.warn("Entente: no coordinator configured (agent argument coordinator=host:port, ENTENTE_COORDINATOR or "
                     + "-Dentente.coordinator): @GlobalTransactional methods will fail; other code runs as usual");
         } else {
-            LOG.info("Entente: app {} (instance {}), coordinator {}", settings.app(), settings.instanceId(), settings.coordinator());
+            LOG.info("Entente: app {} (instance {}), coordinator {} ({})", settings.app(), settings.instanceId(),
+                    settings.coordinator(), settings.coordinatorSecurity());
         }
         settings.zookeeper().ifPresent(zookeeper -> LOG.info("Entente: @Locked locks under {} on ZooKeeper {}",
                 settings.lockRoot(), zookeeper));

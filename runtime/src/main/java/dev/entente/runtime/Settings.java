@@ -1,8 +1,10 @@
 package dev.entente.runtime;
 
 import dev.entente.protocol.Xids;
+import dev.entente.protocol.client.ClientSecurity;
 import dev.entente.protocol.client.CoordinatorAddresses;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +23,7 @@ import java.util.UUID;
 public record Settings(List<String> coordinator, String app, String instanceId, String clusterId,
                        long defaultTimeoutMillis, Duration recoveryInterval, boolean waitForPhaseTwo,
                        Optional<String> zookeeper, String lockRoot, long lockWaitMillis, Duration zookeeperSessionTimeout,
-                       Optional<String> kafka) {
+                       Optional<String> kafka, ClientSecurity coordinatorSecurity) {
 
     /** Every setting's name, default and meaning; docs/configuration.md lists the same. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -39,6 +41,8 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
         defaults.put("lock-wait", "10000");
         defaults.put("zookeeper-session-timeout", "15000");
         defaults.put("kafka", "");
+        defaults.put("tls-ca", "");
+        defaults.put("secret-file", "");
         return defaults;
     }
 
@@ -105,7 +109,24 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
         String instance = app + "@" + ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         return new Settings(coordinator, app, instance, cluster, timeout, Duration.ofMillis(recovery), Boolean.parseBoolean(wait),
                 optional(lookup.value("zookeeper")), lockRoot, lockWait, Duration.ofMillis(sessionTimeout),
-                optional(lookup.value("kafka")).map(kafka -> hostPortList(lookup, "kafka", kafka)));
+                optional(lookup.value("kafka")).map(kafka -> hostPortList(lookup, "kafka", kafka)),
+                coordinatorSecurity(lookup, app));
+    }
+
+    /** TLS to the coordinator when tls-ca names its authority, with the application's secret when secret-file names it. */
+    private static ClientSecurity coordinatorSecurity(Lookup lookup, String app) {
+        String authority = lookup.value("tls-ca");
+        String secretFile = lookup.value("secret-file");
+        if (authority.isBlank()) {
+            if (!secretFile.isBlank()) {
+                throw new InvalidSetting(lookup.describe("secret-file") + ": needs tls-ca as well: the application secret "
+                        + "is only ever sent over TLS");
+            }
+            return ClientSecurity.plainText();
+        }
+        ClientSecurity tls = lookup.parse("tls-ca", file -> ClientSecurity.tls(lookup.describe("tls-ca"), Path.of(file.trim())));
+        return secretFile.isBlank() ? tls
+                : lookup.parse("secret-file", file -> tls.withSecret(app, lookup.describe("secret-file"), Path.of(file.trim())));
     }
 
     private static String hostPortList(Lookup lookup, String key, String list) {

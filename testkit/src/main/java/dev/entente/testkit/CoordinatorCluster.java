@@ -6,7 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** A coordinator cluster of separate JVM processes on loopback. */
+/**
+ * A coordinator cluster of separate JVM processes on loopback. Its nodes run {@code --insecure} (plain
+ * text, no client authentication) unless the extra arguments carry TLS material
+ * ({@link CoordinatorSecurity#coordinatorArgs()}): tests of something other than security need neither
+ * certificates nor credentials.
+ */
 public final class CoordinatorCluster implements AutoCloseable {
 
     private final List<CoordinatorProcess> nodes = new ArrayList<>();
@@ -23,6 +28,9 @@ public final class CoordinatorCluster implements AutoCloseable {
                     "--port", String.valueOf(client), "--admin-port", String.valueOf(admin),
                     "--data-dir", workDir.resolve("n" + i).toString()));
             args.addAll(List.of(extraArgs));
+            if (!args.contains("--tls-cert")) {
+                args.add("--insecure");
+            }
             nodes.add(new CoordinatorProcess("n" + i, workDir, client, admin, args));
         }
     }

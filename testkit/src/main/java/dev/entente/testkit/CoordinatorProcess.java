@@ -10,7 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A coordinator node running as its own JVM process, as in production; killed with SIGKILL in fault tests. */
+/**
+ * A coordinator node running as its own JVM process, as in production; killed with SIGKILL in fault tests.
+ * {@link #dev} nodes run plain text on loopback (as {@code --dev} does); pass {@link CoordinatorSecurity#coordinatorArgs()}
+ * as extra arguments for TLS and client authentication.
+ */
 public final class CoordinatorProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -56,6 +60,11 @@ public final class CoordinatorProcess implements AutoCloseable {
     public CoordinatorProcess start() {
         process.start(Duration.ofSeconds(60));
         return this;
+    }
+
+    /** Runs the node expecting it to refuse to start (bad options); its exit code. Its output is in {@link #logTail}. */
+    public int runToExit() {
+        return process.runToExit(Duration.ofSeconds(60));
     }
 
     /** Waits until this node serves transactions as the leader. */

@@ -59,6 +59,25 @@ public final class JvmProcess implements AutoCloseable {
         }
     }
 
+    /** Runs the process to its end, for programs expected to stop by themselves; returns the exit code. */
+    public int runToExit(Duration timeout) {
+        try {
+            Files.createDirectories(logFile.toAbsolutePath().getParent());
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(name + " still ran after " + timeout + "; see " + logFile);
+            }
+            return process.exitValue();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private String output(long from) throws IOException {
         byte[] bytes = Files.readAllBytes(logFile);
         return new String(bytes, (int) Math.min(from, bytes.length), (int) Math.max(0, bytes.length - from),

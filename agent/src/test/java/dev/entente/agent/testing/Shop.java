@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.entente.agent.apps.OrderService;
 import dev.entente.agent.apps.StockService;
 import dev.entente.testkit.CoordinatorProcess;
+import dev.entente.testkit.CoordinatorSecurity;
 import dev.entente.testkit.TestDatabase;
 import dev.entente.testkit.TestDatabases;
 import java.nio.file.Files;
@@ -16,6 +17,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The two-service shop the agent tests run: a dev coordinator, the order service (A, PostgreSQL) and
@@ -45,19 +49,35 @@ public final class Shop implements AutoCloseable {
      * @param ordersClient the HTTP client the order service calls it with: jdk, urlconnection or httpclient5
      */
     public Shop(String name, String access, String stockServer, String ordersClient) throws Exception {
+        this(name, access, stockServer, ordersClient, Optional.empty());
+    }
+
+    /**
+     * A shop whose coordinator speaks TLS and authenticates applications with {@code security}'s material;
+     * the services, applications "orders" and "stock", are configured with its CA and their secrets.
+     */
+    public Shop(String name, String access, CoordinatorSecurity security) throws Exception {
+        this(name, access, "jdk", "jdk", Optional.of(security));
+    }
+
+    private Shop(String name, String access, String stockServer, String ordersClient, Optional<CoordinatorSecurity> security)
+            throws Exception {
         Path work = Files.createTempDirectory("entente-" + name);
         ordersUrl = postgres.createDatabase("orders_" + name);
         stockUrl = mariadb.createDatabase("stock_" + name);
         execute(ordersUrl, "create table orders (id varchar(40) primary key, sku varchar(40) not null, quantity int not null)");
         execute(stockUrl, "create table stock (sku varchar(40) primary key, quantity int not null)");
         execute(stockUrl, "insert into stock values ('apple', 1000), ('pear', 1000)");
-        coordinator = CoordinatorProcess.dev(work, "--cluster-id", CLUSTER).start().awaitServing();
+        List<String> coordinatorArgs = new ArrayList<>(List.of("--cluster-id", CLUSTER));
+        security.ifPresent(s -> coordinatorArgs.addAll(s.coordinatorArgs()));
+        coordinator = CoordinatorProcess.dev(work, coordinatorArgs.toArray(String[]::new)).start().awaitServing();
         String agent = "coordinator=" + coordinator.clientAddress() + ",cluster=" + CLUSTER;
         ServiceProcess stockService = null;
         try {
-            stockService = ServiceProcess.start(work, "stock-" + name, agent + ",app=stock", StockService.class, stockUrl, access,
-                    stockServer);
-            orders = ServiceProcess.start(work, "orders-" + name, agent + ",app=orders", OrderService.class, ordersUrl, access,
+            stockService = ServiceProcess.start(work, "stock-" + name, agent + credentials(security, "stock"), StockService.class,
+                    stockUrl, access, stockServer);
+            orders = ServiceProcess.start(work, "orders-" + name, agent + credentials(security, "orders"), OrderService.class,
+                    ordersUrl, access,
                     stockService.baseUrl(), ordersClient);
         } catch (RuntimeException e) {
             coordinator.close();
@@ -68,6 +88,11 @@ public final class Shop implements AutoCloseable {
         }
         stock = stockService;
         warmUp();
+    }
+
+    /** The agent arguments naming {@code app}, and its CA and secret when the coordinator is secured. */
+    private static String credentials(Optional<CoordinatorSecurity> security, String app) {
+        return ",app=" + app + security.map(s -> ",tls-ca=" + s.authority() + ",secret-file=" + s.secretFile(app)).orElse("");
     }
 
     /**

@@ -123,7 +123,7 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
         executor.execute(() -> {
             Task task = tasks.get(ack.getXid());
             if (task != null) {
-                task.acknowledged(ack);
+                task.acknowledged(session, ack);
             }
         });
     }
@@ -238,7 +238,7 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
                 return;
             }
             branch.cancelTimer();
-            Optional<ServerRmSession> session = sessions.pick(branch.ref.getResource(), branch.ref.getInstanceId());
+            Optional<ServerRmSession> session = sessions.pick(branch.ref.getResource(), branch.ref.getInstanceId(), decision.getApp());
             BranchCommand command = BranchCommand.newBuilder().setXid(decision.getXid())
                     .setBranchId(branch.ref.getBranchId()).setResource(branch.ref.getResource())
                     .setAction(decision.getOutcome() == Outcome.COMMITTED ? PhaseTwoAction.COMMIT : PhaseTwoAction.ROLLBACK)
@@ -258,15 +258,20 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
 
         void sessionAvailable(ServerRmSession session) {
             for (BranchProgress branch : branches.values()) {
-                if (!branch.acked && branch.waitingForSession && session.serves(branch.ref.getResource())) {
+                if (!branch.acked && branch.waitingForSession && session.serves(branch.ref.getResource(), decision.getApp())) {
                     dispatch(branch);
                 }
             }
         }
 
-        void acknowledged(BranchAck ack) {
+        void acknowledged(ServerRmSession session, BranchAck ack) {
             BranchProgress branch = branches.get(ack.getBranchId());
             if (branch == null || branch.acked) {
+                return;
+            }
+            if (!session.serves(branch.ref.getResource(), decision.getApp())) {
+                LOG.warn("ack for {} branch {} from RM session {}, which does not serve {} for its application; ignored",
+                        decision.getXid(), ack.getBranchId(), session.instanceId(), branch.ref.getResource());
                 return;
             }
             if (!ack.getDone()) {

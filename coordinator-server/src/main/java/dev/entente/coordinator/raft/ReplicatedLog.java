@@ -4,6 +4,7 @@ import dev.entente.coordinator.log.ApplyReply;
 import dev.entente.coordinator.log.LogRecord;
 import dev.entente.coordinator.log.StatusAnswer;
 import dev.entente.coordinator.log.StatusQuery;
+import dev.entente.coordinator.security.NodeSecurity;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,13 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
@@ -44,7 +48,8 @@ public final class ReplicatedLog implements AutoCloseable {
 
     /** The settings of one node's Raft member. */
     public record Settings(String clusterId, String nodeId, Map<String, String> peers, File dataDir,
-                           long snapshotThreshold, Duration electionTimeout, Duration writeTimeout) {
+                           long snapshotThreshold, Duration electionTimeout, Duration writeTimeout,
+                           Optional<NodeSecurity.TlsMaterial> tls) {
     }
 
     /** A write or read that failed because this node is not (or no longer) the leader. */
@@ -81,8 +86,13 @@ public final class ReplicatedLog implements AutoCloseable {
         long election = settings.electionTimeout().toMillis();
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(election * 2, TimeUnit.MILLISECONDS));
+        Parameters parameters = new Parameters();
+        // nodes speak mutual TLS: each presents its certificate, and accepts only peers signed by the CA
+        settings.tls().ifPresent(tls -> GrpcConfigKeys.TLS.setConf(parameters,
+                new GrpcTlsConfig(tls.keyManager(), tls.trustManager(), true)));
         this.server = RaftServer.newBuilder()
                 .setServerId(self)
+                .setParameters(parameters)
                 .setGroup(RaftGroup.valueOf(groupId, peers))
                 .setProperties(properties)
                 .setStateMachine(stateMachine)

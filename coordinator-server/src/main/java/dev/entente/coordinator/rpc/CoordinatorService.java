@@ -3,9 +3,11 @@ package dev.entente.coordinator.rpc;
 import dev.entente.coordinator.admin.CoordinatorMetrics;
 import dev.entente.coordinator.phase2.PhaseTwoDriver;
 import dev.entente.coordinator.raft.ReplicatedLog;
+import dev.entente.coordinator.security.ClientAuthenticator;
 import dev.entente.coordinator.session.RmSessions;
 import dev.entente.coordinator.session.ServerRmSession;
 import dev.entente.coordinator.txn.ActiveTransactions;
+import dev.entente.coordinator.txn.Caller;
 import dev.entente.coordinator.txn.Rejection;
 import dev.entente.protocol.BeginReply;
 import dev.entente.protocol.BeginRequest;
@@ -55,19 +57,19 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
 
     @Override
     public void begin(BeginRequest request, StreamObserver<BeginReply> reply) {
-        answer(reply, () -> transactions.begin(request.getName(), request.getTimeoutMillis(), request.getApp()));
+        answer(reply, () -> transactions.begin(request.getName(), request.getTimeoutMillis(), beginner(request.getApp())));
     }
 
     @Override
     public void registerBranch(RegisterBranchRequest request, StreamObserver<RegisterBranchReply> reply) {
         answer(reply, () -> RegisterBranchReply.newBuilder().setBranchId(
-                transactions.registerBranch(request.getXid(), request.getResource(), request.getInstanceId())).build());
+                transactions.registerBranch(ClientAuthenticator.caller(), request.getXid(), request.getResource(), request.getInstanceId())).build());
     }
 
     @Override
     public void reportBranch(BranchReport request, StreamObserver<BranchReportReply> reply) {
         answer(reply, () -> {
-            transactions.reportBranch(request.getXid(), request.getBranchId(), request.getVote(), request.getReason());
+            transactions.reportBranch(ClientAuthenticator.caller(), request.getXid(), request.getBranchId(), request.getVote(), request.getReason());
             return BranchReportReply.getDefaultInstance();
         });
     }
@@ -75,7 +77,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     @Override
     public void publish(PublishRequest request, StreamObserver<PublishReply> reply) {
         answer(reply, () -> {
-            transactions.publish(request.getXid(), request.getKafka(), request.getMessagesList());
+            transactions.publish(ClientAuthenticator.caller(), request.getXid(), request.getKafka(), request.getMessagesList());
             return PublishReply.getDefaultInstance();
         });
     }
@@ -91,8 +93,9 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     }
 
     private void end(EndRequest request, Outcome wanted, StreamObserver<OutcomeReply> reply) {
+        Caller caller = ClientAuthenticator.caller();
         answerLater(reply, () -> {
-            CompletableFuture<OutcomeReply> outcome = transactions.end(request.getXid(), wanted, request.getReason());
+            CompletableFuture<OutcomeReply> outcome = transactions.end(caller, request.getXid(), wanted, request.getReason());
             if (!request.getWaitForPhaseTwo()) {
                 return outcome;
             }
@@ -105,7 +108,22 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
 
     @Override
     public void status(StatusRequest request, StreamObserver<OutcomeReply> reply) {
-        answerLater(reply, () -> transactions.status(request.getXid()));
+        Caller caller = ClientAuthenticator.caller();
+        answerLater(reply, () -> transactions.status(caller, request.getXid()));
+    }
+
+    /** The application a Begin is for: the authenticated one, which the request may name but not contradict. */
+    private static String beginner(String requested) {
+        Caller caller = ClientAuthenticator.caller();
+        if (caller.app().isEmpty()) {
+            return requested;
+        }
+        if (!requested.isEmpty() && !requested.equals(caller.app().get())) {
+            throw new Rejection(Rejection.Kind.PERMISSION_DENIED, "Begin refused: it names application '"
+                    + (requested.length() > 64 ? requested.substring(0, 64) + "..." : requested)
+                    + "' but the credentials are " + caller);
+        }
+        return caller.app().get();
     }
 
     @Override
@@ -117,7 +135,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
             down.onError(notLeader);
             return new DiscardingObserver();
         }
-        ServerRmSession session = sessions.accept(down);
+        ServerRmSession session = sessions.accept(down, ClientAuthenticator.caller());
         return session;
     }
 
@@ -157,6 +175,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
                 case INVALID -> Status.INVALID_ARGUMENT;
                 case UNKNOWN -> Status.NOT_FOUND;
                 case NOT_ACTIVE -> Status.FAILED_PRECONDITION;
+                case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
                 case UNAVAILABLE -> Status.UNAVAILABLE;
             };
             return status.withDescription(rejection.getMessage()).asRuntimeException(guard.leaderTrailers());

@@ -1,5 +1,6 @@
 package dev.entente.coordinator.session;
 
+import dev.entente.coordinator.txn.Caller;
 import dev.entente.protocol.BranchAck;
 import dev.entente.protocol.SessionDown;
 import io.grpc.Metadata;
@@ -47,8 +48,8 @@ public final class RmSessions {
     }
 
     /** The coordinator's end of a new session stream. */
-    public ServerRmSession accept(StreamObserver<SessionDown> down) {
-        return new ServerRmSession(down, this, nodeId);
+    public ServerRmSession accept(StreamObserver<SessionDown> down, Caller caller) {
+        return new ServerRmSession(down, this, nodeId, caller);
     }
 
     long heartbeatMillis() {
@@ -78,13 +79,16 @@ public final class RmSessions {
         listener.acknowledged(session, ack);
     }
 
-    /** A live session for {@code resource}: the preferred instance's if it serves it, else any. */
-    public Optional<ServerRmSession> pick(String resource, String preferredInstance) {
+    /**
+     * A live session for {@code resource} of an application that may take part in {@code owner}'s
+     * transactions: the preferred instance's if it qualifies, else any.
+     */
+    public Optional<ServerRmSession> pick(String resource, String preferredInstance, String owner) {
         ServerRmSession preferred = byInstance.get(preferredInstance);
-        if (preferred != null && preferred.serves(resource)) {
+        if (preferred != null && preferred.serves(resource, owner)) {
             return Optional.of(preferred);
         }
-        return byInstance.values().stream().filter(s -> s.serves(resource)).findFirst();
+        return byInstance.values().stream().filter(s -> s.serves(resource, owner)).findFirst();
     }
 
     public int size() {

@@ -1,5 +1,6 @@
 package dev.entente.coordinator.session;
 
+import dev.entente.coordinator.txn.Caller;
 import dev.entente.protocol.BranchAck;
 import dev.entente.protocol.BranchCommand;
 import dev.entente.protocol.Heartbeat;
@@ -26,14 +27,16 @@ public final class ServerRmSession implements StreamObserver<SessionUp> {
     private final StreamObserver<SessionDown> down;
     private final RmSessions registry;
     private final String nodeId;
+    private final Caller caller;
     private volatile SessionHello hello;
     private volatile long lastSeenNanos = System.nanoTime();
     private boolean ended;
 
-    ServerRmSession(StreamObserver<SessionDown> down, RmSessions registry, String nodeId) {
+    ServerRmSession(StreamObserver<SessionDown> down, RmSessions registry, String nodeId, Caller caller) {
         this.down = down;
         this.registry = registry;
         this.nodeId = nodeId;
+        this.caller = caller;
     }
 
     public String instanceId() {
@@ -44,8 +47,9 @@ public final class ServerRmSession implements StreamObserver<SessionUp> {
         return hello == null ? "" : hello.getApp();
     }
 
-    public boolean serves(String resource) {
-        return hello != null && hello.getResourcesList().contains(resource);
+    /** True if this session finishes branches on {@code resource} of transactions {@code owner} began. */
+    public boolean serves(String resource, String owner) {
+        return hello != null && hello.getResourcesList().contains(resource) && caller.mayTakePart(owner);
     }
 
     public Set<String> resources() {
@@ -68,6 +72,11 @@ public final class ServerRmSession implements StreamObserver<SessionUp> {
             String invalid = invalidHello(message.getHello());
             if (invalid != null) {
                 close(Status.INVALID_ARGUMENT.withDescription("RM session hello: " + invalid));
+                return;
+            }
+            if (caller.app().isPresent() && !caller.app().get().equals(message.getHello().getApp())) {
+                close(Status.PERMISSION_DENIED.withDescription("RM session hello names application '"
+                        + message.getHello().getApp() + "' but the credentials are " + caller));
                 return;
             }
             hello = message.getHello();

@@ -91,26 +91,26 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         return BeginReply.newBuilder().setXid(xid).setTimeoutMillis(timeout).build();
     }
 
-    public long registerBranch(String xid, String resource, String instanceId) {
+    public long registerBranch(Caller caller, String xid, String resource, String instanceId) {
         if (resource.isBlank() || resource.length() > MAX_RESOURCE) {
             throw Rejection.invalid("RegisterBranch " + xid + ": resource must be 1-" + MAX_RESOURCE + " characters");
         }
         if (instanceId.length() > MAX_RESOURCE) {
             throw Rejection.invalid("RegisterBranch " + xid + ": instance_id may have at most " + MAX_RESOURCE + " characters");
         }
-        return requireActive(xid, "RegisterBranch").register(resource, instanceId);
+        return requireActive(caller, xid, "RegisterBranch").register(resource, instanceId);
     }
 
-    public void reportBranch(String xid, long branchId, BranchVote vote, String reason) {
+    public void reportBranch(Caller caller, String xid, long branchId, BranchVote vote, String reason) {
         if (vote != BranchVote.PREPARED && vote != BranchVote.READ_ONLY && vote != BranchVote.FAILED) {
             throw Rejection.invalid("ReportBranch " + xid + " branch " + branchId + ": vote must be PREPARED, READ_ONLY or FAILED");
         }
-        requireActive(xid, "ReportBranch").vote(branchId, vote, reason);
+        requireActive(caller, xid, "ReportBranch").vote(branchId, vote, reason);
     }
 
     /** Messages {@code xid} publishes to {@code kafka} if it commits; checked now, so a commit never carries a bad one. */
-    public void publish(String xid, String kafka, List<OutgoingMessage> messages) {
-        ActiveTransaction tx = requireActive(xid, "Publish");
+    public void publish(Caller caller, String xid, String kafka, List<OutgoingMessage> messages) {
+        ActiveTransaction tx = requireActive(caller, xid, "Publish");
         Publishing target = publishing.orElseThrow(() -> new Rejection(Rejection.Kind.NOT_ACTIVE, "Publish " + xid
                 + ": this coordinator publishes to no Kafka cluster (start it with --kafka host:port)"));
         if (!target.cluster().isNamedBy(kafka)) {
@@ -131,17 +131,22 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     }
 
     /** Commit ({@code wanted} COMMITTED) or roll back; the same answer on every retry. */
-    public CompletableFuture<OutcomeReply> end(String xid, Outcome wanted, String reason) {
-        requireWellFormed(xid, wanted == Outcome.COMMITTED ? "Commit" : "Rollback");
+    public CompletableFuture<OutcomeReply> end(Caller caller, String xid, Outcome wanted, String reason) {
+        String operation = wanted == Outcome.COMMITTED ? "Commit" : "Rollback";
+        requireWellFormed(xid, operation);
         ActiveTransaction tx = active.get(xid);
         if (tx == null) {
             return log.status(xid).thenApply(answer -> {
+                if (answer.getOutcome() != Outcome.UNKNOWN) {
+                    caller.requireOwner(answer.getApp(), xid, operation);
+                }
                 if (answer.getOutcome() == Outcome.UNKNOWN) {
                     throw new Rejection(Rejection.Kind.UNKNOWN, "transaction " + xid + " is unknown: " + answer.getReason());
                 }
                 return reply(xid, answer);
             });
         }
+        caller.requireOwner(tx.app, xid, operation);
         String why = wanted == Outcome.ROLLED_BACK ? "rolled back by the application" + (reason.isEmpty() ? "" : ": " + reason) : "";
         // a participant may report its vote a moment after the TM asks to commit (its response overtook
         // its report): give missing votes a short grace before a missing one means rollback
@@ -153,12 +158,19 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     }
 
     /** The outcome as known now: ACTIVE for a transaction in this leader's memory, else the replicated state. */
-    public CompletableFuture<OutcomeReply> status(String xid) {
+    public CompletableFuture<OutcomeReply> status(Caller caller, String xid) {
         requireWellFormed(xid, "Status");
-        if (active.containsKey(xid)) {
+        ActiveTransaction tx = active.get(xid);
+        if (tx != null) {
+            caller.requireParticipant(tx.app, xid, "Status");
             return CompletableFuture.completedFuture(OutcomeReply.newBuilder().setXid(xid).setOutcome(Outcome.ACTIVE).build());
         }
-        return log.status(xid).thenApply(answer -> reply(xid, answer));
+        return log.status(xid).thenApply(answer -> {
+            if (answer.getOutcome() != Outcome.UNKNOWN) {
+                caller.requireParticipant(answer.getApp(), xid, "Status");
+            }
+            return reply(xid, answer);
+        });
     }
 
     private static OutcomeReply reply(String xid, StatusAnswer answer) {
@@ -232,13 +244,14 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         active.clear();
     }
 
-    private ActiveTransaction requireActive(String xid, String operation) {
+    private ActiveTransaction requireActive(Caller caller, String xid, String operation) {
         requireWellFormed(xid, operation);
         ActiveTransaction tx = active.get(xid);
         if (tx == null) {
             throw new Rejection(Rejection.Kind.UNKNOWN, operation + ": transaction " + xid + " is not active on this "
                     + "coordinator: it was already decided, or never begun here, or lost in a leader change (presumed aborted)");
         }
+        caller.requireParticipant(tx.app, xid, operation);
         return tx;
     }
 

@@ -11,6 +11,8 @@ public final class Rejection extends RuntimeException {
         UNKNOWN,
         /** The transaction is no longer active. */
         NOT_ACTIVE,
+        /** The calling application may not do this to the transaction: it belongs to another. */
+        PERMISSION_DENIED,
         /** This node cannot serve now (not the leader, or the decision could not be replicated). */
         UNAVAILABLE
     }

@@ -76,7 +76,8 @@ public final class TransactionTable {
             DecisionRecord decision = pending.remove(xid);
             if (decision != null) {
                 finished.put(xid, FinishedOutcome.newBuilder().setXid(xid).setOutcome(decision.getOutcome())
-                        .setReason(decision.getReason()).setCompletedAtMillis(completion.getCompletedAtMillis()).build());
+                        .setReason(decision.getReason()).setCompletedAtMillis(completion.getCompletedAtMillis())
+                        .setApp(decision.getApp()).build());
             }
         }
         long horizon = completion.getCompletedAtMillis() - retentionMillis;
@@ -93,12 +94,13 @@ public final class TransactionTable {
     public synchronized StatusAnswer status(String xid) {
         DecisionRecord decision = pending.get(xid);
         if (decision != null) {
-            return StatusAnswer.newBuilder().setOutcome(decision.getOutcome()).setReason(decision.getReason()).build();
+            return StatusAnswer.newBuilder().setOutcome(decision.getOutcome()).setReason(decision.getReason())
+                    .setApp(decision.getApp()).build();
         }
         FinishedOutcome done = finished.get(xid);
         if (done != null) {
             return StatusAnswer.newBuilder().setOutcome(done.getOutcome()).setReason(done.getReason())
-                    .setPhaseTwoDone(true).build();
+                    .setPhaseTwoDone(true).setApp(done.getApp()).build();
         }
         return StatusAnswer.newBuilder().setOutcome(Outcome.UNKNOWN)
                 .setReason("no decision names " + xid + ": it was never decided (presumed aborted), "

@@ -38,23 +38,34 @@ public final class CoordinatorClient implements AutoCloseable {
     private final List<String> addresses;
     private final Duration retryBudget;
     private final Duration callTimeout;
+    private final ClientSecurity security;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private volatile String leader;
 
     public CoordinatorClient(List<String> addresses, Duration retryBudget, Duration callTimeout) {
+        this(addresses, retryBudget, callTimeout, ClientSecurity.plainText());
+    }
+
+    public CoordinatorClient(List<String> addresses, Duration retryBudget, Duration callTimeout, ClientSecurity security) {
         if (addresses.isEmpty()) {
             throw new IllegalArgumentException("a coordinator client needs at least one address");
         }
         this.addresses = List.copyOf(addresses);
         this.retryBudget = retryBudget;
         this.callTimeout = callTimeout;
+        this.security = security;
         this.leader = addresses.get(0);
     }
 
     /** A client with the defaults: 15 s to find a leader, 10 s for one call. */
     public static CoordinatorClient connect(String addressList) {
+        return connect(addressList, ClientSecurity.plainText());
+    }
+
+    /** The same over TLS and with credentials, as {@code security} says. */
+    public static CoordinatorClient connect(String addressList, ClientSecurity security) {
         return new CoordinatorClient(CoordinatorAddresses.parse("coordinator", addressList),
-                Duration.ofSeconds(15), Duration.ofSeconds(10));
+                Duration.ofSeconds(15), Duration.ofSeconds(10), security);
     }
 
     public BeginReply begin(String name, long timeoutMillis, String app) {
@@ -155,8 +166,7 @@ public final class CoordinatorClient implements AutoCloseable {
     }
 
     private ManagedChannel channel(String address) {
-        return channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a)
-                .usePlaintext()
+        return channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a, security.channelCredentials())
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .build());
     }

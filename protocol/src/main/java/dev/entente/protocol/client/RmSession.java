@@ -116,6 +116,10 @@ public final class RmSession implements AutoCloseable {
         }
         if (failure != null) {
             client.redirect(failure);
+            io.grpc.Status status = io.grpc.Status.fromThrowable(failure);
+            if (status.getCode() == io.grpc.Status.Code.UNAUTHENTICATED || status.getCode() == io.grpc.Status.Code.PERMISSION_DENIED) {
+                LOG.warn("RM session {} refused by the coordinator: {}", hello.getInstanceId(), status.getDescription());
+            }
             LOG.debug("RM session {} lost: {}; reconnecting to {}", hello.getInstanceId(), failure.toString(), client.leaderAddress());
         }
         timer.schedule(this::connect, reconnectDelayMillis, TimeUnit.MILLISECONDS);

@@ -1,0 +1,60 @@
+package dev.entente.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.entente.agent.apps.OrderService;
+import dev.entente.agent.testing.ServiceProcess;
+import dev.entente.agent.testing.Shop;
+import dev.entente.testkit.CoordinatorSecurity;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The two-service behaviours against a coordinator that speaks TLS and authenticates applications:
+ * the agent-attached services ("orders", and "stock", which joins orders' transactions) are given the
+ * CA and their secrets as agent arguments.
+ */
+class SecuredTwoServiceTransactionTest extends TwoServiceTransactionTest {
+
+    private Path work;
+    private CoordinatorSecurity security;
+
+    SecuredTwoServiceTransactionTest() {
+        super("hikari");
+    }
+
+    @Override
+    Shop openShop(String name, String access, String stockServer, String ordersClient) throws Exception {
+        work = Files.createTempDirectory("entente-secured-shop");
+        security = CoordinatorSecurity.create(work.resolve("tls")).app("orders").app("stock", "orders");
+        return new Shop(name + "_tls", access, security);
+    }
+
+    @Test
+    void theServicesConnectOverTlsAndNoSecretIsLogged() throws Exception {
+        assertThat(shop.orders.post("/order?id=t1&sku=apple&quantity=1").statusCode()).isEqualTo(200);
+        assertThat(shop.orders.log()).contains("TLS, authenticated as application 'orders'");
+        assertThat(shop.stock.log()).contains("TLS, authenticated as application 'stock'");
+        assertThat(Files.readString(shop.coordinator.logFile())).contains("security=TLS, 2 applications may connect");
+        for (String log : new String[] {shop.orders.log(), shop.stock.log(), Files.readString(shop.coordinator.logFile())}) {
+            assertThat(log).doesNotContain(Files.readString(security.secretFile("orders")).trim())
+                    .doesNotContain(Files.readString(security.secretFile("stock")).trim());
+        }
+    }
+
+    @Test
+    void aMissingSecretFileOrASecretWithoutTlsStopsStartUpNamingTheSetting() {
+        Path missing = work.resolve("no-such.secret");
+        String agent = "coordinator=" + shop.coordinator.clientAddress() + ",cluster=" + Shop.CLUSTER + ",app=orders,tls-ca="
+                + security.authority() + ",secret-file=" + missing;
+        assertThatThrownBy(() -> ServiceProcess.start(work, "orders-without-secret", agent, OrderService.class,
+                shop.ordersUrl, "hikari", shop.stock.baseUrl(), "jdk"))
+                .hasMessageContaining("agent argument secret-file: " + missing + " cannot be read");
+        String plainText = "coordinator=" + shop.coordinator.clientAddress() + ",app=orders,secret-file=" + security.secretFile("orders");
+        assertThatThrownBy(() -> ServiceProcess.start(work, "orders-secret-without-tls", plainText, OrderService.class,
+                shop.ordersUrl, "hikari", shop.stock.baseUrl(), "jdk"))
+                .hasMessageContaining("agent argument secret-file: needs tls-ca as well");
+    }
+}

@@ -1,0 +1,238 @@
+package dev.entente.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.entente.coordinator.testing.FakeRm;
+import dev.entente.coordinator.testing.LeaderFailOver;
+import dev.entente.protocol.BranchVote;
+import dev.entente.protocol.Outcome;
+import dev.entente.protocol.PhaseTwoAction;
+import dev.entente.protocol.client.ClientSecurity;
+import dev.entente.protocol.client.CoordinatorClient;
+import dev.entente.protocol.client.CoordinatorException;
+import dev.entente.protocol.tls.PemFiles;
+import dev.entente.testkit.CoordinatorCluster;
+import dev.entente.testkit.CoordinatorProcess;
+import dev.entente.testkit.CoordinatorSecurity;
+import io.grpc.Status;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A three-node cluster of real coordinator processes with TLS on the client port, mutual TLS between
+ * nodes, and applications authenticated by secret: who may do what to whose transaction.
+ */
+@Timeout(300)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SecuredClusterTest {
+
+    private static final String ORDERS = "postgresql://127.0.0.1:5432/orders";
+    private static final String STOCK = "mariadb://127.0.0.1:3306/stock";
+
+    @TempDir
+    static Path work;
+    CoordinatorSecurity security;
+    CoordinatorCluster cluster;
+    CoordinatorClient order;
+    CoordinatorClient inventory;
+    CoordinatorClient stranger;
+    FakeRm orderRm;
+    FakeRm inventoryRm;
+    FakeRm strangerRm;
+
+    @BeforeAll
+    void start() {
+        security = CoordinatorSecurity.create(work.resolve("tls")).app("order").app("inventory", "order").app("stranger");
+        cluster = new CoordinatorCluster(work, 3, security.coordinatorArgs().toArray(String[]::new)).start();
+        order = client("order");
+        inventory = client("inventory");
+        stranger = client("stranger");
+        orderRm = new FakeRm(order, "order", "order-1", Set.of(ORDERS)).connect();
+        inventoryRm = new FakeRm(inventory, "inventory", "inventory-1", Set.of(STOCK)).connect();
+        // serves the same database as inventory, but may not take part in order's transactions
+        strangerRm = new FakeRm(stranger, "stranger", "stranger-1", Set.of(STOCK)).connect();
+    }
+
+    @AfterAll
+    void stop() {
+        for (AutoCloseable closeable : new AutoCloseable[] {orderRm, inventoryRm, strangerRm, order, inventory, stranger, cluster}) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Exception e) {
+                // best effort
+            }
+        }
+    }
+
+    private ClientSecurity tls() {
+        return ClientSecurity.tls("tls-ca", security.authority());
+    }
+
+    private CoordinatorClient client(String app) {
+        return CoordinatorClient.connect(cluster.addresses(), tls().withSecret(app, "secret-file", security.secretFile(app)));
+    }
+
+    private CoordinatorClient client(ClientSecurity clientSecurity) {
+        return new CoordinatorClient(List.of(cluster.addresses().split(",")), Duration.ofSeconds(3), Duration.ofSeconds(3),
+                clientSecurity);
+    }
+
+    /** A transaction of order's with a prepared branch on each database. */
+    private String preparedTransaction() {
+        String xid = order.begin("sale", 60_000, "order").getXid();
+        order.reportBranch(xid, order.registerBranch(xid, ORDERS, orderRm.instanceId()), BranchVote.PREPARED, "");
+        inventory.reportBranch(xid, inventory.registerBranch(xid, STOCK, inventoryRm.instanceId()), BranchVote.PREPARED, "");
+        return xid;
+    }
+
+    private void refused(ThrowingCallable call, Status.Code code, String... mentions) {
+        assertThatThrownBy(call).isInstanceOf(CoordinatorException.class)
+                .satisfies(e -> assertThat(((CoordinatorException) e).code()).isEqualTo(code))
+                .hasMessageContainingAll(mentions)
+                .satisfies(noSecretIn());
+    }
+
+    private Consumer<Throwable> noSecretIn() {
+        return e -> {
+            for (String app : List.of("order", "inventory", "stranger")) {
+                assertThat(e.getMessage()).doesNotContain(secretOf(app));
+            }
+        };
+    }
+
+    private String secretOf(String app) {
+        try {
+            return Files.readString(security.secretFile(app)).trim();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void withoutCredentialsBeginCommitRollbackAndStatusAreRefused() {
+        String xid = order.begin("sale", 60_000, "order").getXid();
+        try (CoordinatorClient anonymous = client(tls())) {
+            refused(() -> anonymous.begin("sale", 60_000, "order"), Status.Code.UNAUTHENTICATED, "no application credentials");
+            refused(() -> anonymous.commit(xid, false), Status.Code.UNAUTHENTICATED, "Commit");
+            refused(() -> anonymous.rollback(xid, "", false), Status.Code.UNAUTHENTICATED, "Rollback");
+            refused(() -> anonymous.status(xid), Status.Code.UNAUTHENTICATED, "Status");
+        }
+        try (CoordinatorClient plainText = client(ClientSecurity.plainText())) {
+            assertThatThrownBy(() -> plainText.begin("sale", 60_000, "order")).isInstanceOf(CoordinatorException.class);
+        }
+        assertThat(order.status(xid).getOutcome()).isEqualTo(Outcome.ACTIVE);
+        assertThat(order.rollback(xid, "test over", false).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+    }
+
+    @Test
+    @Order(2)
+    void withAnotherApplicationsCredentialsTheyAreRefused() {
+        String xid = preparedTransaction();
+        // order's name with stranger's secret
+        try (CoordinatorClient impostor = client(tls().withSecret("order", "secret-file", security.secretFile("stranger")))) {
+            refused(() -> impostor.begin("sale", 60_000, "order"), Status.Code.UNAUTHENTICATED, "application 'order' did not authenticate");
+            refused(() -> impostor.commit(xid, false), Status.Code.UNAUTHENTICATED, "Commit");
+        }
+        // stranger, authenticated as itself, on order's transaction
+        refused(() -> stranger.begin("sale", 60_000, "order"), Status.Code.PERMISSION_DENIED, "names application 'order'");
+        refused(() -> stranger.commit(xid, false), Status.Code.PERMISSION_DENIED, "Commit " + xid);
+        refused(() -> stranger.rollback(xid, "", false), Status.Code.PERMISSION_DENIED, "Rollback " + xid);
+        refused(() -> stranger.status(xid), Status.Code.PERMISSION_DENIED, "Status " + xid);
+        refused(() -> stranger.registerBranch(xid, STOCK, strangerRm.instanceId()), Status.Code.PERMISSION_DENIED, "RegisterBranch " + xid);
+        refused(() -> stranger.reportBranch(xid, 1, BranchVote.FAILED, ""), Status.Code.PERMISSION_DENIED, "ReportBranch " + xid);
+        // inventory takes part in order's transactions, but does not end them
+        refused(() -> inventory.commit(xid, false), Status.Code.PERMISSION_DENIED, "Commit " + xid);
+        refused(() -> inventory.rollback(xid, "", false), Status.Code.PERMISSION_DENIED, "Rollback " + xid);
+
+        assertThat(order.commit(xid, true).getOutcome()).isEqualTo(Outcome.COMMITTED);
+        // decided: still only order's to ask about (and inventory's, whose branch it has)
+        refused(() -> stranger.status(xid), Status.Code.PERMISSION_DENIED, "Status " + xid);
+        refused(() -> stranger.commit(xid, false), Status.Code.PERMISSION_DENIED, "Commit " + xid);
+        assertThat(inventory.status(xid).getOutcome()).isEqualTo(Outcome.COMMITTED);
+    }
+
+    @Test
+    @Order(3)
+    void withTheRightCredentialsTransactionsCommitOverTlsAndPhaseTwoGoesOnlyToParticipants() {
+        String committed = preparedTransaction();
+        assertThat(inventory.status(committed).getOutcome()).isEqualTo(Outcome.ACTIVE);
+        assertThat(order.commit(committed, true)).satisfies(reply -> {
+            assertThat(reply.getOutcome()).isEqualTo(Outcome.COMMITTED);
+            assertThat(reply.getPhaseTwoDone()).isTrue();
+        });
+        assertThat(inventoryRm.receivedFor(committed)).extracting(FakeRm.Received::action).containsExactly(PhaseTwoAction.COMMIT);
+        assertThat(orderRm.receivedFor(committed)).extracting(FakeRm.Received::action).containsExactly(PhaseTwoAction.COMMIT);
+
+        String rolledBack = preparedTransaction();
+        assertThat(order.rollback(rolledBack, "changed its mind", true).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(order.status(rolledBack).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(inventoryRm.receivedFor(rolledBack)).extracting(FakeRm.Received::action).containsExactly(PhaseTwoAction.ROLLBACK);
+        assertThat(strangerRm.received()).isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void theRaftPortSpeaksTlsWithTheNodesCertificate() throws Exception {
+        Matcher raft = Pattern.compile("\"raftAddress\" : \"127\\.0\\.0\\.1:(\\d+)\"").matcher(cluster.nodes().get(0).admin("/cluster"));
+        assertThat(raft.find()).isTrue();
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {PemFiles.trustManager("tls-ca", security.authority())}, null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", Integer.parseInt(raft.group(1)))) {
+            socket.startHandshake();
+            X509Certificate presented = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+            assertThat(presented.getSubjectX500Principal().getName()).isEqualTo("CN=entente-node");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aFailOverWorksUnderTls() {
+        LeaderFailOver.Result failOver = LeaderFailOver.commitThenKillTheLeader(cluster, order, orderRm, this::preparedTransaction);
+        String xid = failOver.xid();
+        CoordinatorProcess oldLeader = failOver.killed();
+        refused(() -> stranger.status(xid), Status.Code.PERMISSION_DENIED, "Status " + xid);
+        String after = preparedTransaction();
+        assertThat(order.commit(after, true).getOutcome()).isEqualTo(Outcome.COMMITTED);
+
+        oldLeader.start(); // rejoins over mutual TLS and catches up
+        await().atMost(Duration.ofSeconds(60)).until(() -> oldLeader.admin("/cluster").contains("\"role\" : \"FOLLOWER\""));
+    }
+
+    @Test
+    @Order(6)
+    void noSecretAppearsInAnyNodesLogOrAdminViews() {
+        assertThat(cluster.nodes()).anySatisfy(node -> assertThat(node.logTail(100_000)).contains("refused: unknown application or wrong secret"));
+        for (CoordinatorProcess node : cluster.nodes()) {
+            String seen = node.logTail(100_000) + node.admin("/metrics") + node.admin("/transactions") + node.admin("/cluster");
+            for (String app : List.of("order", "inventory", "stranger")) {
+                assertThat(seen).doesNotContain(secretOf(app));
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.entente.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * TLS material and application secrets for a secured coordinator, made at test time in a folder: a
+ * certificate authority, one node certificate (for 127.0.0.1 and localhost, good for server and client
+ * use, so every node of a test cluster presents it) signed with the JDK's {@code keytool}, its private
+ * key as PKCS#8 PEM, and an {@code --app-secrets} file with a fresh random secret per application.
+ * Nothing here is committed: every run makes new keys.
+ */
+public final class CoordinatorSecurity {
+
+    private static final String STORE_PASSWORD = "entente-test";
+
+    private final Path dir;
+    private final Map<String, String> joins = new LinkedHashMap<>();
+    private final Map<String, String> secrets = new LinkedHashMap<>();
+
+    private CoordinatorSecurity(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Makes a CA and a node certificate in {@code dir}. */
+    public static CoordinatorSecurity create(Path dir) {
+        CoordinatorSecurity security = new CoordinatorSecurity(dir);
+        security.makeCertificates();
+        return security;
+    }
+
+    /** Adds {@code app} with a new secret; it may join the transactions of {@code joins} (app names, or "*"). */
+    public CoordinatorSecurity app(String app, String... joins) {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        secrets.put(app, HexFormat.of().formatHex(random));
+        this.joins.put(app, String.join(",", joins));
+        writeSecretsFile();
+        write(secretFile(app), secrets.get(app) + "\n");
+        return this;
+    }
+
+    /** The arguments that make a coordinator node use this material: TLS and client authentication. */
+    public List<String> coordinatorArgs() {
+        return List.of("--tls-cert", nodeCertificate().toString(), "--tls-key", nodeKey().toString(),
+                "--tls-ca", authority().toString(), "--app-secrets", appSecrets().toString());
+    }
+
+    public Path authority() {
+        return dir.resolve("ca.pem");
+    }
+
+    public Path nodeCertificate() {
+        return dir.resolve("node.pem");
+    }
+
+    public Path nodeKey() {
+        return dir.resolve("node.key");
+    }
+
+    public Path appSecrets() {
+        return dir.resolve("app-secrets");
+    }
+
+    /** The file holding {@code app}'s secret, as the application's {@code secret-file} setting names it. */
+    public Path secretFile(String app) {
+        return dir.resolve(app + ".secret");
+    }
+
+    private void writeSecretsFile() {
+        StringBuilder file = new StringBuilder("# application  sha-256 of its secret  [joins=...]\n");
+        secrets.forEach((app, secret) -> file.append(app).append(' ').append(sha256(secret))
+                .append(joins.get(app).isEmpty() ? "" : " joins=" + joins.get(app)).append('\n'));
+        write(appSecrets(), file.toString());
+    }
+
+    private void makeCertificates() {
+        try {
+            Files.createDirectories(dir);
+            Path caStore = dir.resolve("ca.p12");
+            Path nodeStore = dir.resolve("node.p12");
+            keytool("-genkeypair", "-keystore", caStore, "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
+                    "-dname", "CN=Entente test CA", "-ext", "bc:c", "-validity", "2");
+            keytool("-exportcert", "-keystore", caStore, "-alias", "ca", "-rfc", "-file", authority());
+            keytool("-genkeypair", "-keystore", nodeStore, "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1",
+                    "-dname", "CN=entente-node", "-validity", "2");
+            keytool("-certreq", "-keystore", nodeStore, "-alias", "node", "-file", dir.resolve("node.csr"));
+            keytool("-gencert", "-keystore", caStore, "-alias", "ca", "-infile", dir.resolve("node.csr"),
+                    "-outfile", nodeCertificate(), "-rfc", "-validity", "2",
+                    "-ext", "san=ip:127.0.0.1,dns:localhost", "-ext", "eku=serverAuth,clientAuth");
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(nodeStore)) {
+                store.load(in, STORE_PASSWORD.toCharArray());
+            }
+            byte[] pkcs8 = store.getKey("node", STORE_PASSWORD.toCharArray()).getEncoded();
+            write(nodeKey(), "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                    .encodeToString(pkcs8) + "\n-----END PRIVATE KEY-----\n");
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make test certificates in " + dir + ": " + e, e);
+        }
+    }
+
+    private static void keytool(Object... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-noprompt", "-storetype", "PKCS12", "-storepass", STORE_PASSWORD));
+        for (Object arg : args) {
+            command.add(arg.toString());
+        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IOException("keytool " + args[0] + " failed: " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted running keytool", e);
+        }
+    }
+
+    private static String sha256(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void write(Path file, String content) {
+        try {
+            Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + file + ": " + e, e);
+        }
+    }
+}
