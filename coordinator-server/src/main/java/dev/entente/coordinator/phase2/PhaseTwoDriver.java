@@ -149,6 +149,40 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
         return tasks.size();
     }
 
+    /** Where phase 2 of one branch stands on this node, for the admin views. */
+    public record BranchProgressView(long branchId, boolean acknowledged, int attempts, boolean waitingForSession) {
+    }
+
+    /** Phase-2 progress of every transaction this node drives, by XID (empty on a node that does not lead). */
+    public CompletableFuture<Map<String, List<BranchProgressView>>> progress() {
+        CompletableFuture<Map<String, List<BranchProgressView>>> view = new CompletableFuture<>();
+        executor.execute(() -> {
+            Map<String, List<BranchProgressView>> all = new HashMap<>();
+            tasks.forEach((xid, task) -> all.put(xid, task.branches.values().stream()
+                    .map(b -> new BranchProgressView(b.ref.getBranchId(), b.acked, b.attempts, b.waitingForSession))
+                    .toList()));
+            view.complete(all);
+        });
+        return view;
+    }
+
+    /**
+     * An operator asked to finish {@code xid} now: every unacknowledged branch is sent its command again
+     * at once, its backoff started afresh. False if this node does not drive {@code xid}'s phase 2.
+     */
+    public CompletableFuture<Boolean> retryNow(String xid) {
+        CompletableFuture<Boolean> retried = new CompletableFuture<>();
+        executor.execute(() -> {
+            Task task = tasks.get(xid);
+            if (task != null) {
+                LOG.info("phase 2 of {} retried now at an operator's request", xid);
+                task.retryNow();
+            }
+            retried.complete(task != null);
+        });
+        return retried;
+    }
+
     /** @param resumed decided before this node led: its messages may be out already */
     private void track(DecisionRecord decision, boolean resumed) {
         if (!leading || tasks.containsKey(decision.getXid())) {
@@ -253,6 +287,15 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
             } else {
                 branch.waitingForSession = true;
                 branch.schedule(() -> dispatch(branch), branch.backoff());
+            }
+        }
+
+        void retryNow() {
+            for (BranchProgress branch : branches.values()) {
+                if (!branch.acked) {
+                    branch.nextBackoffMillis = FIRST_RETRY_MILLIS;
+                    dispatch(branch);
+                }
             }
         }
 

@@ -156,7 +156,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
             Status status = switch (rejection.kind()) {
                 case INVALID -> Status.INVALID_ARGUMENT;
                 case UNKNOWN -> Status.NOT_FOUND;
-                case NOT_ACTIVE -> Status.FAILED_PRECONDITION;
+                case NOT_ACTIVE, CONFLICT -> Status.FAILED_PRECONDITION;
                 case UNAVAILABLE -> Status.UNAVAILABLE;
             };
             return status.withDescription(rejection.getMessage()).asRuntimeException(guard.leaderTrailers());

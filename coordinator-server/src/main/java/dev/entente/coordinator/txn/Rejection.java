@@ -11,6 +11,8 @@ public final class Rejection extends RuntimeException {
         UNKNOWN,
         /** The transaction is no longer active. */
         NOT_ACTIVE,
+        /** The request contradicts an outcome that stands (a resolve against the decision). */
+        CONFLICT,
         /** This node cannot serve now (not the leader, or the decision could not be replicated). */
         UNAVAILABLE
     }
