@@ -15,6 +15,7 @@ import dev.entente.coordinator.raft.ReplicatedLog;
 import dev.entente.coordinator.raft.TransactionStateMachine;
 import dev.entente.coordinator.rpc.CoordinatorService;
 import dev.entente.coordinator.rpc.LeaderGuard;
+import dev.entente.coordinator.rpc.MalformedRequests;
 import dev.entente.coordinator.session.RmSessions;
 import dev.entente.coordinator.txn.ActiveTransactions;
 import dev.entente.coordinator.txn.TransactionTable;
@@ -39,7 +40,9 @@ public final class CoordinatorNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CoordinatorNode.class);
     private static final long OUTCOME_RETENTION_MILLIS = TimeUnit.MINUTES.toMillis(10);
     private static final long HEARTBEAT_MILLIS = 1000;
+    /** The largest request the client port decodes; a larger one is refused unread (RESOURCE_EXHAUSTED). */
     private static final int MAX_MESSAGE_BYTES = 1 << 20;
+    private static final int MAX_METADATA_BYTES = 8 << 10;
     private static final long VOTE_WAIT_MILLIS = 2000;
 
     private final NodeOptions options;
@@ -104,8 +107,9 @@ public final class CoordinatorNode implements AutoCloseable {
             }
         });
         this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.clientPort()))
-                .addService(new CoordinatorService(guard, transactions, phaseTwo, sessions, metrics))
+                .addService(MalformedRequests.guard(new CoordinatorService(guard, transactions, phaseTwo, sessions, metrics).bindService()))
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .maxInboundMetadataSize(MAX_METADATA_BYTES)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .handshakeTimeout(10, TimeUnit.SECONDS)
                 .build();

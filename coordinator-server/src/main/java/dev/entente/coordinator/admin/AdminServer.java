@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.entente.coordinator.txn.Rejection;
 import dev.entente.protocol.Outcome;
+import dev.entente.protocol.Xids;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The coordinator's admin HTTP port. Read-only views are open to whoever reaches the port (it binds
@@ -134,6 +136,12 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private Answer resolve(HttpExchange exchange, String xid) throws IOException {
+        try (MDC.MDCCloseable logContext = MDC.putCloseable(Xids.LOG_KEY, xid.length() <= 80 ? xid : xid.substring(0, 80))) {
+            return resolveLogged(exchange, xid);
+        }
+    }
+
+    private Answer resolveLogged(HttpExchange exchange, String xid) throws IOException {
         Optional<String> refusal = credential.refusal(exchange.getRequestHeaders().getFirst("Authorization"));
         if (refusal.isPresent()) {
             LOG.warn("admin: resolve {} refused from {}: {}", xid, exchange.getRemoteAddress(), refusal.get());

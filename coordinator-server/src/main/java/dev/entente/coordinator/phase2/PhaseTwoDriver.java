@@ -14,6 +14,7 @@ import dev.entente.protocol.BranchAck;
 import dev.entente.protocol.BranchCommand;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.PhaseTwoAction;
+import dev.entente.protocol.Xids;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +27,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Phase 2, driven by the leader alone: pushes BranchCommit / BranchRollback for every branch of every
@@ -103,6 +105,15 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
         }
     }
 
+    /** Runs {@code work} on the phase-2 thread with {@code xid} in the log context (the MDC). */
+    private void forTransaction(String xid, Runnable work) {
+        executor.execute(() -> {
+            try (MDC.MDCCloseable logContext = MDC.putCloseable(Xids.LOG_KEY, xid)) {
+                work.run();
+            }
+        });
+    }
+
     @Override
     public void sessionOpened(ServerRmSession session) {
         executor.execute(() -> tasks.values().forEach(task -> task.sessionAvailable(session)));
@@ -120,7 +131,7 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
 
     @Override
     public void acknowledged(ServerRmSession session, BranchAck ack) {
-        executor.execute(() -> {
+        forTransaction(ack.getXid(), () -> {
             Task task = tasks.get(ack.getXid());
             if (task != null) {
                 task.acknowledged(ack);
@@ -172,7 +183,7 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
      */
     public CompletableFuture<Boolean> retryNow(String xid) {
         CompletableFuture<Boolean> retried = new CompletableFuture<>();
-        executor.execute(() -> {
+        forTransaction(xid, () -> {
             Task task = tasks.get(xid);
             if (task != null) {
                 LOG.info("phase 2 of {} retried now at an operator's request", xid);
@@ -190,7 +201,9 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
         }
         Task task = new Task(decision);
         tasks.put(decision.getXid(), task);
-        task.start(resumed);
+        try (MDC.MDCCloseable logContext = MDC.putCloseable(Xids.LOG_KEY, decision.getXid())) {
+            task.start(resumed);
+        }
     }
 
     private void finished(Task task) {

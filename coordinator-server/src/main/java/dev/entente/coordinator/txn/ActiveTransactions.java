@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The leader's table of undecided transactions: Begin, branch registration and votes, the
@@ -172,7 +173,9 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
                 }
             }
         }
-        LOG.info("transaction {} ({}) resolved by an operator: {}", xid, tx.name, wanted);
+        try (MDC.MDCCloseable logContext = MDC.putCloseable(Xids.LOG_KEY, xid)) {
+            LOG.info("transaction {} ({}) resolved by an operator: {}", xid, tx.name, wanted);
+        }
         return Optional.of(decide(tx, wanted, "resolved by an operator").thenApply(applied -> reply(xid, applied)));
     }
 
@@ -207,7 +210,9 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
             decision.whenComplete((applied, failure) -> {
                 if (failure != null) {
                     tx.decisionFailed(decision);
-                    LOG.warn("decision for {} not replicated: {}", tx.xid, failure.toString());
+                    try (MDC.MDCCloseable logContext = MDC.putCloseable(Xids.LOG_KEY, tx.xid)) {
+                        LOG.warn("decision for {} not replicated: {}", tx.xid, failure.toString());
+                    }
                     return;
                 }
                 metrics.decisionLatency(System.nanoTime() - started);
@@ -229,7 +234,9 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         if (active.get(tx.xid) != tx) {
             return;
         }
-        LOG.info("transaction {} ({}) timed out after {} ms: rolling back", tx.xid, tx.name, tx.timeoutMillis);
+        try (MDC.MDCCloseable logContext = MDC.putCloseable(Xids.LOG_KEY, tx.xid)) {
+            LOG.info("transaction {} ({}) timed out after {} ms: rolling back", tx.xid, tx.name, tx.timeoutMillis);
+        }
         metrics.timedOut.increment();
         decide(tx, Outcome.ROLLED_BACK, "timed out after " + tx.timeoutMillis + " ms").exceptionally(failure -> {
             if (active.get(tx.xid) == tx) {

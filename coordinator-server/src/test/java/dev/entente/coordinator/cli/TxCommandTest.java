@@ -95,6 +95,9 @@ class TxCommandTest {
         // the TM that comes back later is told the outcome that stands
         assertThat(client.commit(xid, false).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
         assertThat(client.commit(xid, false).getReason()).contains("resolved by an operator");
+        // the coordinator's log line carries the XID from the MDC, in the pattern's [XID] field
+        assertThat(coordinator.logTail(500)).containsPattern("INFO\\s+ActiveTransactions \\[" + xid.replace(".", "\\.")
+                + "\\] - transaction .* resolved by an operator");
     }
 
     @Test
