@@ -9,6 +9,18 @@ public final class TransactionContext {
 
     private static final ThreadLocal<String> XID = new ThreadLocal<>();
 
+    /** Told of every change of a thread's binding, on that thread (the runtime keeps log contexts in step). */
+    public interface BindingListener {
+        /** @param xid the XID now bound, or null when none is */
+        void bound(String xid);
+    }
+
+    private static volatile BindingListener listener = xid -> { };
+
+    public static void setBindingListener(BindingListener newListener) {
+        listener = newListener == null ? xid -> { } : newListener;
+    }
+
     private TransactionContext() {
     }
 
@@ -24,6 +36,9 @@ public final class TransactionContext {
             XID.remove();
         } else {
             XID.set(xid);
+        }
+        if (xid == null ? previous != null : !xid.equals(previous)) {
+            listener.bound(xid);
         }
         return previous;
     }

@@ -33,6 +33,8 @@ public final class CoordinatorMain {
             CoordinatorNode node = new CoordinatorNode(options);
             node.start();
             Runtime.getRuntime().addShutdownHook(new Thread(node::close, "entente-shutdown"));
+            System.out.println("entente coordinator " + options.nodeId() + " admin operations: "
+                    + (node.adminCredential().enabled() ? "need the token in " : "disabled: ") + node.adminCredential().source());
             System.out.println("entente coordinator " + options.nodeId() + " ready: client=" + options.clientAddress()
                     + " admin=http://" + options.adminAddress() + " raft=" + options.raftAddress()
                     + " data=" + options.dataDir() + " security=" + options.security().describe()

@@ -1,8 +1,10 @@
 package dev.entente.coordinator;
 
+import dev.entente.coordinator.admin.AdminCredential;
 import dev.entente.coordinator.admin.AdminServer;
+import dev.entente.coordinator.admin.AdminViews;
+import dev.entente.coordinator.admin.TransactionResolver;
 import dev.entente.coordinator.admin.CoordinatorMetrics;
-import dev.entente.coordinator.log.DecisionRecord;
 import dev.entente.coordinator.log.LogRecord;
 import dev.entente.coordinator.log.NodeAddressRecord;
 import dev.entente.coordinator.phase2.PhaseTwoDriver;
@@ -13,18 +15,17 @@ import dev.entente.coordinator.raft.ReplicatedLog;
 import dev.entente.coordinator.raft.TransactionStateMachine;
 import dev.entente.coordinator.rpc.CoordinatorService;
 import dev.entente.coordinator.rpc.LeaderGuard;
+import dev.entente.coordinator.rpc.MalformedRequests;
 import dev.entente.coordinator.session.RmSessions;
 import dev.entente.coordinator.txn.ActiveTransactions;
 import dev.entente.coordinator.txn.TransactionTable;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -41,7 +42,9 @@ public final class CoordinatorNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CoordinatorNode.class);
     private static final long OUTCOME_RETENTION_MILLIS = TimeUnit.MINUTES.toMillis(10);
     private static final long HEARTBEAT_MILLIS = 1000;
+    /** The largest request the client port decodes; a larger one is refused unread (RESOURCE_EXHAUSTED). */
     private static final int MAX_MESSAGE_BYTES = 1 << 20;
+    private static final int MAX_METADATA_BYTES = 8 << 10;
     private static final long VOTE_WAIT_MILLIS = 2000;
 
     private final NodeOptions options;
@@ -58,6 +61,7 @@ public final class CoordinatorNode implements AutoCloseable {
     private final Optional<PublishDriver> publisher;
     private final Server grpc;
     private final AdminServer admin;
+    private final AdminCredential credential;
 
     public CoordinatorNode(NodeOptions options) throws IOException {
         this.options = options;
@@ -105,17 +109,33 @@ public final class CoordinatorNode implements AutoCloseable {
                 });
             }
         });
-        CoordinatorService service = new CoordinatorService(guard, transactions, phaseTwo, sessions, metrics);
+        ServerServiceDefinition service = MalformedRequests.guard(
+                new CoordinatorService(guard, transactions, phaseTwo, sessions, metrics).bindService());
         this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.clientPort()),
                         options.security().clientPortCredentials())
                 .addService(options.security().authenticator()
                         .map(authenticator -> ServerInterceptors.intercept(service, authenticator))
-                        .orElseGet(service::bindService))
+                        .orElse(service))
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .maxInboundMetadataSize(MAX_METADATA_BYTES)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .handshakeTimeout(10, TimeUnit.SECONDS)
                 .build();
-        this.admin = new AdminServer(options.host(), options.adminPort(), new AdminViews());
+        TransactionResolver resolver = new TransactionResolver(transactions, log, phaseTwo, guard, metrics);
+        AdminViews views = new AdminViews(options.clusterId(), options.peers(), log, table, transactions, sessions, phaseTwo,
+                resolver, metrics, () -> publisher.map(PublishDriver::backlog).orElse(0L), new AdminViews.Directory() {
+                    @Override
+                    public Optional<String> clientAddress(String nodeId) {
+                        return clientAddressOf(nodeId);
+                    }
+
+                    @Override
+                    public Optional<String> adminAddress(String nodeId) {
+                        return adminAddressOf(nodeId);
+                    }
+                });
+        this.credential = adminCredential(options);
+        this.admin = new AdminServer(options.adminHost(), options.adminPort(), views, credential);
     }
 
     public void start() throws IOException {
@@ -140,73 +160,39 @@ public final class CoordinatorNode implements AutoCloseable {
         phaseTwo.published(xid);
     }
 
+    /**
+     * The admin token: from {@code --admin-token-file}; in {@code --dev} without one, a new token in the
+     * data directory (its path is printed, never the token); otherwise none, and admin operations are refused.
+     */
+    private static AdminCredential adminCredential(NodeOptions options) {
+        if (options.adminTokenFile().isPresent()) {
+            return AdminCredential.fromFile(options.adminTokenFile().get());
+        }
+        if (options.dev()) {
+            return AdminCredential.generate(options.dataDir().toPath().resolve("admin-token"));
+        }
+        return AdminCredential.none("it was started without --admin-token-file");
+    }
+
+    /** The admin token's file, or why admin operations are refused; for the start-up line. Never the token. */
+    public AdminCredential adminCredential() {
+        return credential;
+    }
+
+    private Optional<String> adminAddressOf(String nodeId) {
+        if (nodeId.equals(options.nodeId())) {
+            return Optional.of(options.adminAddress());
+        }
+        return table.nodeAddress(nodeId).map(NodeAddressRecord::getAdminAddress)
+                .or(() -> Optional.ofNullable(options.peers().get(nodeId)).map(NodeOptions::defaultAdminAddress));
+    }
+
     private Optional<String> clientAddressOf(String nodeId) {
         if (nodeId.equals(options.nodeId())) {
             return Optional.of(options.clientAddress());
         }
         return table.nodeAddress(nodeId).map(NodeAddressRecord::getClientAddress)
                 .or(() -> Optional.ofNullable(options.peers().get(nodeId)).map(NodeOptions::defaultClientAddress));
-    }
-
-    /** What the admin endpoints show. */
-    private final class AdminViews implements AdminServer.Views {
-        @Override
-        public Map<String, Object> cluster() {
-            Map<String, Object> view = new LinkedHashMap<>();
-            view.put("clusterId", options.clusterId());
-            view.put("nodeId", options.nodeId());
-            view.put("role", log.role().name());
-            view.put("leaderId", log.leaderId());
-            view.put("term", log.term());
-            view.put("serving", log.isLeaderReady());
-            view.put("commitIndex", log.commitIndex());
-            view.put("appliedIndex", log.lastAppliedIndex());
-            List<Map<String, String>> peers = new ArrayList<>();
-            options.peers().forEach((id, raft) -> peers.add(Map.of("id", id, "raftAddress", raft,
-                    "clientAddress", clientAddressOf(id).orElse(""))));
-            view.put("peers", peers);
-            return view;
-        }
-
-        @Override
-        public Object transactions() {
-            List<Map<String, Object>> list = new ArrayList<>();
-            for (ActiveTransactions.View tx : transactions.views()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("xid", tx.xid());
-                row.put("state", "ACTIVE");
-                row.put("name", tx.name());
-                row.put("app", tx.app());
-                row.put("begunAtMillis", tx.begunAtMillis());
-                row.put("timeoutMillis", tx.timeoutMillis());
-                row.put("branches", tx.branches());
-                row.put("messages", tx.messages());
-                list.add(row);
-            }
-            for (DecisionRecord decision : table.pendingDecisions()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("xid", decision.getXid());
-                row.put("state", decision.getOutcome().name());
-                row.put("phaseTwoDone", false);
-                row.put("name", decision.getName());
-                row.put("app", decision.getApp());
-                row.put("begunAtMillis", decision.getBegunAtMillis());
-                row.put("decidedAtMillis", decision.getDecidedAtMillis());
-                row.put("reason", decision.getReason());
-                row.put("branches", decision.getBranchesList().stream()
-                        .map(b -> b.getBranchId() + ":" + b.getResource() + ":" + b.getInstanceId()).toList());
-                row.put("messages", decision.getMessagesCount());
-                list.add(row);
-            }
-            return list;
-        }
-
-        @Override
-        public String metrics() {
-            return metrics.render(new CoordinatorMetrics.Gauges(transactions::size, () -> table.pendingDecisions().size(),
-                    sessions::size, () -> log.isLeaderReady() ? 1 : 0, log::term, log::commitIndex, log::lastAppliedIndex,
-                    () -> publisher.map(PublishDriver::backlog).orElse(0L)));
-        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

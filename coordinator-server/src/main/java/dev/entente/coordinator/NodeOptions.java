@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
 public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<String, String> peers, String host,
                           int clientPort, int adminPort, File dataDir, long snapshotThreshold,
                           Duration electionTimeout, long defaultTimeoutMillis, long maxTimeoutMillis,
-                          Optional<String> kafka, boolean insecure, NodeSecurity security) {
+                          Optional<String> kafka, boolean insecure, NodeSecurity security, String adminHost,
+                          Optional<File> adminTokenFile) {
 
     public static final int CLIENT_PORT_OFFSET = 1000;
     public static final int ADMIN_PORT_OFFSET = 2000;
@@ -60,6 +61,10 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
               --default-timeout MS    transaction timeout when Begin names none; default 60000
               --max-timeout MS        the longest transaction timeout a client may ask for; default 3600000
               --kafka HOST:PORT,...   the Kafka cluster @Publish messages go to; without it, Publish is refused
+              --admin-host H          the address the admin port binds; default 127.0.0.1 (loopback only)
+              --admin-token-file F    a file holding the admin token that admin operations (tx resolve) need;
+                                      without it, --dev writes a new one to D/admin-token and a cluster node
+                                      refuses admin operations
             """;
 
     /** Bad command-line input; the message names the option. */
@@ -81,7 +86,7 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
                 case "--insecure" -> insecure = true;
                 case "--node-id", "--peers", "--port", "--admin-port", "--raft-port", "--data-dir", "--cluster-id",
                      "--snapshot-threshold", "--election-timeout", "--default-timeout", "--max-timeout", "--host", "--kafka",
-                     "--tls-cert", "--tls-key", "--tls-ca", "--app-secrets" -> {
+                     "--tls-cert", "--tls-key", "--tls-ca", "--app-secrets", "--admin-host", "--admin-token-file" -> {
                     if (!it.hasNext()) {
                         throw new InvalidOption(option + ": needs a value");
                     }
@@ -194,7 +199,20 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
         return new NodeOptions(dev, clusterId, nodeId, peers, host, clientPort, adminPort, dataDir,
                 number(values, "--snapshot-threshold", 10_000, 1, Long.MAX_VALUE),
                 Duration.ofMillis(number(values, "--election-timeout", 1000, 100, 60_000)),
-                defaultTimeout, maxTimeout, kafka(values), insecure, security(values, dev, insecure, host));
+                defaultTimeout, maxTimeout, kafka(values), insecure, security(values, dev, insecure, host),
+                values.getOrDefault("--admin-host", "127.0.0.1"), adminTokenFile(values));
+    }
+
+    private static Optional<File> adminTokenFile(Map<String, String> values) {
+        String path = values.get("--admin-token-file");
+        if (path == null) {
+            return Optional.empty();
+        }
+        File file = new File(path).getAbsoluteFile();
+        if (!file.isFile() || !file.canRead()) {
+            throw new InvalidOption("--admin-token-file: " + file + " is not a readable file");
+        }
+        return Optional.of(file);
     }
 
     private static Optional<String> kafka(Map<String, String> values) {
@@ -236,6 +254,12 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
     public static String defaultClientAddress(String raftAddress) {
         int colon = raftAddress.lastIndexOf(':');
         return raftAddress.substring(0, colon) + ":" + (Integer.parseInt(raftAddress.substring(colon + 1)) + CLIENT_PORT_OFFSET);
+    }
+
+    /** The admin address other nodes assume for a peer until it announces its own. */
+    public static String defaultAdminAddress(String raftAddress) {
+        int colon = raftAddress.lastIndexOf(':');
+        return raftAddress.substring(0, colon) + ":" + (Integer.parseInt(raftAddress.substring(colon + 1)) + ADMIN_PORT_OFFSET);
     }
 
     private static int derivedPort(String option, int raftPort, int offset) {
@@ -288,6 +312,6 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
     }
 
     public String adminAddress() {
-        return host + ":" + adminPort;
+        return adminHost + ":" + adminPort;
     }
 }

@@ -9,6 +9,12 @@ import java.util.regex.Pattern;
 public final class Xids {
 
     /** Cluster ids are short names; an XID must fit an XA gtrid (64 bytes). */
+    /**
+     * The SLF4J MDC key under which the coordinator and instrumented applications put the XID a log line
+     * belongs to: {@code %X{entente.xid}} in a Logback or Log4j pattern.
+     */
+    public static final String LOG_KEY = "entente.xid";
+
     public static final Pattern CLUSTER_ID = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
 
     private static final Pattern XID = Pattern.compile("([A-Za-z0-9_.-]{1,32}):([0-9]{1,12}):([0-9]{1,18})");

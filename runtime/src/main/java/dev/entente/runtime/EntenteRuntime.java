@@ -1,6 +1,7 @@
 package dev.entente.runtime;
 
 import dev.entente.bootstrap.Hooks;
+import dev.entente.bootstrap.TransactionContext;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.RmSession;
 import dev.entente.runtime.http.RequestScopes;
@@ -72,6 +73,7 @@ public final class EntenteRuntime implements AutoCloseable {
         Hooks.jdbc = runtime.resources;
         Hooks.transactions = new AnnotatedMethodHook(runtime.transactions, runtime.locks, runtime.publisher);
         Hooks.http = new RequestScopes(runtime.resources, runtime.transactions);
+        TransactionContext.setBindingListener(new LogContext());
         current = runtime;
         if (settings.coordinator().isEmpty()) {
             LOG.warn("Entente: no coordinator configured (agent argument coordinator=host:port, ENTENTE_COORDINATOR or "
@@ -142,6 +144,7 @@ public final class EntenteRuntime implements AutoCloseable {
         Hooks.jdbc = dev.entente.bootstrap.JdbcHook.NONE;
         Hooks.transactions = dev.entente.bootstrap.TransactionHook.NONE;
         Hooks.http = dev.entente.bootstrap.HttpHook.NONE;
+        TransactionContext.setBindingListener(null);
         scheduler.shutdownNow();
         if (session != null) {
             session.close();

@@ -114,6 +114,10 @@ public final class CoordinatorProcess implements AutoCloseable {
         return "127.0.0.1:" + clientPort;
     }
 
+    public String adminAddress() {
+        return "127.0.0.1:" + adminPort;
+    }
+
     public Path logFile() {
         return process.logFile();
     }

@@ -1,50 +1,88 @@
 package dev.entente.coordinator.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.entente.coordinator.txn.Rejection;
+import dev.entente.protocol.Outcome;
+import dev.entente.protocol.Xids;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
- * The coordinator's admin HTTP endpoint: {@code GET /cluster} and {@code GET /transactions} (JSON) and
- * {@code GET /metrics} (Prometheus text). Read-only.
+ * The coordinator's admin HTTP port. Read-only views are open to whoever reaches the port (it binds
+ * loopback unless {@code --admin-host} says otherwise): the console ({@code GET /}),
+ * {@code GET /cluster}, {@code GET /transactions}, {@code GET /transactions/XID} (JSON) and
+ * {@code GET /metrics} (Prometheus text). {@code POST /transactions/XID/resolve} changes a transaction's
+ * fate and needs the admin token ({@link AdminCredential}).
  */
 public final class AdminServer implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TRANSACTIONS = "/transactions/";
+    private static final String RESOLVE = "/resolve";
+    private static final int MAX_BODY_BYTES = 1024;
+    private static final long ANSWER_SECONDS = 15;
+    private static final Map<String, String> CONSOLE = Map.of(
+            "/", "index.html", "/console.js", "console.js", "/console.css", "console.css");
 
-    /** What the endpoints show, read at request time. */
+    /** What the endpoints show and do, read at request time. */
     public interface Views {
         Map<String, Object> cluster();
 
-        Object transactions();
+        CompletableFuture<List<Map<String, Object>>> transactions();
+
+        /** One transaction: undecided, in doubt, or recently finished; empty if unknown. */
+        CompletableFuture<Optional<Map<String, Object>>> transaction(String xid);
+
+        CompletableFuture<Map<String, Object>> resolve(String xid, Outcome outcome);
 
         String metrics();
+
+        Optional<String> leaderAdminAddress();
+    }
+
+    /** An answer: status, content type, body. */
+    private record Answer(int status, String type, byte[] body) {
+        static Answer json(int status, Object value) {
+            return new Answer(status, "application/json", AdminServer.json(value).getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+    private final Views views;
+    private final AdminCredential credential;
+    private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
         Thread thread = new Thread(r, "entente-admin-http");
         thread.setDaemon(true);
         return thread;
     });
 
-    public AdminServer(String host, int port, Views views) throws IOException {
+    public AdminServer(String host, int port, Views views, AdminCredential credential) throws IOException {
+        this.views = views;
+        this.credential = credential;
         server = HttpServer.create(new InetSocketAddress(host, port), 50);
         server.setExecutor(executor);
-        server.createContext("/cluster", exchange -> serve(exchange, "/cluster", () -> json(views.cluster())));
-        server.createContext("/transactions", exchange -> serve(exchange, "/transactions", () -> json(views.transactions())));
-        server.createContext("/metrics", exchange -> serve(exchange, "/metrics", views::metrics));
-        server.createContext("/", exchange -> respond(exchange, 404, "application/json",
-                json(Map.of("error", "no such endpoint: " + exchange.getRequestURI().getPath()
-                        + " (try /cluster, /transactions, /metrics)"))));
+        server.createContext("/", this::handle);
     }
 
     public void start() {
@@ -55,18 +93,154 @@ public final class AdminServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void serve(HttpExchange exchange, String path, Supplier<String> body) throws IOException {
-        if (!exchange.getRequestURI().getPath().equals(path)) {
-            respond(exchange, 404, "application/json", json(Map.of("error", "no such endpoint: " + exchange.getRequestURI().getPath())));
-        } else if (!exchange.getRequestMethod().equals("GET")) {
-            respond(exchange, 405, "application/json", json(Map.of("error", path + " answers GET only")));
-        } else {
-            String type = path.equals("/metrics") ? "text/plain; version=0.0.4; charset=utf-8" : "application/json";
+    private void handle(HttpExchange exchange) throws IOException {
+        Answer answer;
+        try {
+            answer = route(exchange);
+        } catch (Rejection rejection) {
+            answer = refused(rejection);
+        } catch (MethodNotAllowed e) {
+            answer = Answer.json(405, Map.of("error", e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.warn("admin {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
+            answer = Answer.json(500, Map.of("error", String.valueOf(e)));
+        }
+        respond(exchange, answer);
+    }
+
+    private Answer route(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getRawPath();
+        String method = exchange.getRequestMethod();
+        if (path.startsWith(TRANSACTIONS) && path.endsWith(RESOLVE)) {
+            requireMethod(method, "POST", path);
+            return resolve(exchange, decode(path.substring(TRANSACTIONS.length(), path.length() - RESOLVE.length())));
+        }
+        requireMethod(method, "GET", path);
+        if (CONSOLE.containsKey(path)) {
+            return console(CONSOLE.get(path));
+        }
+        if (path.startsWith(TRANSACTIONS)) {
+            String xid = decode(path.substring(TRANSACTIONS.length()));
+            return await(views.transaction(xid)).map(tx -> Answer.json(200, tx))
+                    .orElseGet(() -> Answer.json(404, Map.of("error", "transaction " + xid + " is unknown: never begun, "
+                            + "presumed aborted, or finished long enough ago to be forgotten")));
+        }
+        return switch (path) {
+            case "/cluster" -> Answer.json(200, views.cluster());
+            case "/transactions" -> Answer.json(200, await(views.transactions()));
+            case "/metrics" -> new Answer(200, "text/plain; version=0.0.4; charset=utf-8",
+                    views.metrics().getBytes(StandardCharsets.UTF_8));
+            default -> Answer.json(404, Map.of("error", "no such endpoint: " + path
+                    + " (try /, /cluster, /transactions, /transactions/XID, /metrics)"));
+        };
+    }
+
+    private Answer resolve(HttpExchange exchange, String xid) throws IOException {
+        try (MDC.MDCCloseable logContext = MDC.putCloseable(Xids.LOG_KEY, xid.length() <= 80 ? xid : xid.substring(0, 80))) {
+            return resolveLogged(exchange, xid);
+        }
+    }
+
+    private Answer resolveLogged(HttpExchange exchange, String xid) throws IOException {
+        Optional<String> refusal = credential.refusal(exchange.getRequestHeaders().getFirst("Authorization"));
+        if (refusal.isPresent()) {
+            LOG.warn("admin: resolve {} refused from {}: {}", xid, exchange.getRemoteAddress(), refusal.get());
+            return Answer.json(credential.enabled() ? 401 : 403, Map.of("error", "resolve " + xid + ": " + refusal.get()));
+        }
+        Outcome outcome = requestedOutcome(exchange, xid);
+        LOG.info("admin: resolve {} {} requested from {}", xid, outcome, exchange.getRemoteAddress());
+        return Answer.json(200, await(views.resolve(xid, outcome)));
+    }
+
+    private static Outcome requestedOutcome(HttpExchange exchange, String xid) throws IOException {
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readNBytes(MAX_BODY_BYTES + 1);
+        }
+        String outcome = "";
+        if (body.length <= MAX_BODY_BYTES) {
             try {
-                respond(exchange, 200, type, body.get());
-            } catch (RuntimeException e) {
-                respond(exchange, 500, "application/json", json(Map.of("error", String.valueOf(e))));
+                JsonNode request = JSON.readTree(body);
+                outcome = request == null ? "" : request.path("outcome").asText("");
+            } catch (IOException e) {
+                outcome = "";
             }
+        }
+        return switch (outcome) {
+            case "commit" -> Outcome.COMMITTED;
+            case "rollback" -> Outcome.ROLLED_BACK;
+            default -> throw Rejection.invalid("resolve " + xid + ": the body must be {\"outcome\": \"commit\"} "
+                    + "or {\"outcome\": \"rollback\"} (at most " + MAX_BODY_BYTES + " bytes)");
+        };
+    }
+
+    private Answer refused(Rejection rejection) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", rejection.getMessage());
+        int status = switch (rejection.kind()) {
+            case INVALID -> 400;
+            case UNKNOWN -> 404;
+            case PERMISSION_DENIED -> 403;
+            case NOT_ACTIVE, CONFLICT -> 409;
+            case UNAVAILABLE -> 503;
+        };
+        if (status == 503) {
+            views.leaderAdminAddress().ifPresent(leader -> body.put("leaderAdmin", leader));
+        }
+        return Answer.json(status, body);
+    }
+
+    private static void requireMethod(String method, String expected, String path) {
+        if (!method.equals(expected)) {
+            throw new MethodNotAllowed(path + " answers " + expected + " only");
+        }
+    }
+
+    /** A request with the wrong method; answered 405. */
+    private static final class MethodNotAllowed extends RuntimeException {
+        MethodNotAllowed(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static String decode(String text) {
+        return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    }
+
+    private static <T> T await(CompletableFuture<T> answer) {
+        try {
+            return answer.get(ANSWER_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw unwrap(failure);
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new Rejection(Rejection.Kind.UNAVAILABLE, "no answer within " + ANSWER_SECONDS + " s; retry");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static RuntimeException unwrap(RuntimeException failure) {
+        if (failure instanceof java.util.concurrent.CompletionException && failure.getCause() instanceof RuntimeException cause) {
+            return unwrap(cause);
+        }
+        if (failure instanceof dev.entente.coordinator.raft.ReplicatedLog.NotLeaderException notLeader) {
+            return new Rejection(Rejection.Kind.UNAVAILABLE, notLeader.getMessage());
+        }
+        return failure;
+    }
+
+    private static Answer console(String file) throws IOException {
+        try (InputStream in = AdminServer.class.getResourceAsStream("console/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException("the console's " + file + " is missing from the coordinator jar");
+            }
+            String type = file.endsWith(".html") ? "text/html; charset=utf-8"
+                    : file.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
+            return new Answer(200, type, in.readAllBytes());
         }
     }
 
@@ -78,12 +252,16 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, bytes.length);
+    private static void respond(HttpExchange exchange, Answer answer) throws IOException {
+        var headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", answer.type());
+        headers.set("Cache-Control", "no-store");
+        headers.set("X-Content-Type-Options", "nosniff");
+        headers.set("X-Frame-Options", "DENY");
+        headers.set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+        exchange.sendResponseHeaders(answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
         try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+            out.write(answer.body());
         }
     }
 

@@ -1,8 +1,13 @@
 package dev.entente.coordinator.admin;
 
+import dev.entente.protocol.Outcome;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /** The coordinator's counters and the decision-latency histogram, rendered as Prometheus text. */
 public final class CoordinatorMetrics {
@@ -22,6 +27,21 @@ public final class CoordinatorMetrics {
     public final LongAdder publishFailures = new LongAdder();
     public final LongAdder publishDropped = new LongAdder();
 
+    /** Applications counted by name; beyond this many, the rest share one series (labels come from clients). */
+    static final int MAX_APPS = 100;
+    static final String OTHER_APPS = "_other";
+
+    private final LongAdder resolvedCommit = new LongAdder();
+    private final LongAdder resolvedRollback = new LongAdder();
+    private final ConcurrentHashMap<String, AppCounts> byApp = new ConcurrentHashMap<>();
+
+    /** One application's transactions, as counted on this node. */
+    private static final class AppCounts {
+        final LongAdder begun = new LongAdder();
+        final LongAdder committed = new LongAdder();
+        final LongAdder rolledBack = new LongAdder();
+    }
+
     private final AtomicLongArray latencyBuckets = new AtomicLongArray(LATENCY_BUCKETS_SECONDS.length + 1);
     private final LongAdder latencyCount = new LongAdder();
     private final LongAdder latencySumMicros = new LongAdder();
@@ -38,10 +58,33 @@ public final class CoordinatorMetrics {
         latencySumMicros.add(nanos / 1000);
     }
 
+    public void appBegun(String app) {
+        app(app).begun.increment();
+    }
+
+    public void appDecided(String app, Outcome outcome) {
+        AppCounts counts = app(app);
+        (outcome == Outcome.COMMITTED ? counts.committed : counts.rolledBack).increment();
+    }
+
+    private AppCounts app(String app) {
+        AppCounts counts = byApp.get(app);
+        if (counts != null) {
+            return counts;
+        }
+        String key = byApp.size() < MAX_APPS ? app : OTHER_APPS;
+        return byApp.computeIfAbsent(key, k -> new AppCounts());
+    }
+
+    /** An operator settled a transaction with {@code tx resolve}. */
+    public void resolved(Outcome outcome) {
+        (outcome == Outcome.COMMITTED ? resolvedCommit : resolvedRollback).increment();
+    }
+
     /** Values read at scrape time from the parts that own them. */
     public record Gauges(LongSupplier inFlight, LongSupplier inDoubt, LongSupplier rmSessions,
-                         LongSupplier isLeader, LongSupplier term, LongSupplier commitIndex, LongSupplier appliedIndex,
-                         LongSupplier publishBacklog) {
+                         LongSupplier isLeader, Supplier<String> role, LongSupplier term, LongSupplier commitIndex,
+                         LongSupplier appliedIndex, LongSupplier publishBacklog) {
     }
 
     public String render(Gauges gauges) {
@@ -62,9 +105,23 @@ public final class CoordinatorMetrics {
         gauge(out, "entente_transactions_in_doubt", "Decided, phase 2 not finished", gauges.inDoubt().getAsLong());
         gauge(out, "entente_rm_sessions", "Connected RM sessions", gauges.rmSessions().getAsLong());
         gauge(out, "entente_raft_is_leader", "1 if this node is the Raft leader", gauges.isLeader().getAsLong());
+        out.append("# HELP entente_raft_role This node's Raft role (the series with value 1)\n");
+        out.append("# TYPE entente_raft_role gauge\n");
+        String role = gauges.role().get();
+        for (String each : new String[] {"LEADER", "FOLLOWER", "CANDIDATE", "LISTENER"}) {
+            out.append("entente_raft_role{role=\"").append(each).append("\"} ").append(each.equals(role) ? 1 : 0).append('\n');
+        }
         gauge(out, "entente_raft_term", "Current Raft term", gauges.term().getAsLong());
         gauge(out, "entente_raft_commit_index", "Raft commit index", gauges.commitIndex().getAsLong());
         gauge(out, "entente_raft_applied_index", "Last log index applied to the transaction table", gauges.appliedIndex().getAsLong());
+        out.append("# HELP entente_transactions_resolved_total Transactions an operator settled with tx resolve\n");
+        out.append("# TYPE entente_transactions_resolved_total counter\n");
+        out.append("entente_transactions_resolved_total{outcome=\"COMMITTED\"} ").append(resolvedCommit.sum()).append('\n');
+        out.append("entente_transactions_resolved_total{outcome=\"ROLLED_BACK\"} ").append(resolvedRollback.sum()).append('\n');
+        Map<String, AppCounts> apps = new TreeMap<>(byApp);
+        perApp(out, "entente_app_transactions_begun_total", "Transactions begun, by the application that began them", apps, c -> c.begun.sum());
+        perApp(out, "entente_app_transactions_committed_total", "Commit decisions, by application", apps, c -> c.committed.sum());
+        perApp(out, "entente_app_transactions_rolled_back_total", "Rollback decisions, by application", apps, c -> c.rolledBack.sum());
         out.append("# HELP entente_decision_latency_seconds From Commit/Rollback request to the decision's quorum commit\n");
         out.append("# TYPE entente_decision_latency_seconds histogram\n");
         long cumulative = 0;
@@ -78,6 +135,19 @@ public final class CoordinatorMetrics {
         out.append("entente_decision_latency_seconds_sum ").append(latencySumMicros.sum() / 1e6).append('\n');
         out.append("entente_decision_latency_seconds_count ").append(latencyCount.sum()).append('\n');
         return out.toString();
+    }
+
+    private static void perApp(StringBuilder out, String name, String help, Map<String, AppCounts> apps,
+                               java.util.function.ToLongFunction<AppCounts> value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" counter\n");
+        apps.forEach((app, counts) -> out.append(name).append("{app=\"").append(labelValue(app)).append("\"} ")
+                .append(value.applyAsLong(counts)).append('\n'));
+    }
+
+    /** A Prometheus label value: backslash, double quote and line feed escaped. */
+    static String labelValue(String text) {
+        return text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 
     private static void counter(StringBuilder out, String name, String help, long value) {

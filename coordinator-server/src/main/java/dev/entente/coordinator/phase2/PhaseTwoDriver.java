@@ -14,6 +14,7 @@ import dev.entente.protocol.BranchAck;
 import dev.entente.protocol.BranchCommand;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.PhaseTwoAction;
+import dev.entente.protocol.Xids;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +27,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Phase 2, driven by the leader alone: pushes BranchCommit / BranchRollback for every branch of every
@@ -103,6 +105,15 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
         }
     }
 
+    /** Runs {@code work} on the phase-2 thread with {@code xid} in the log context (the MDC). */
+    private void forTransaction(String xid, Runnable work) {
+        executor.execute(() -> {
+            try (MDC.MDCCloseable logContext = MDC.putCloseable(Xids.LOG_KEY, xid)) {
+                work.run();
+            }
+        });
+    }
+
     @Override
     public void sessionOpened(ServerRmSession session) {
         executor.execute(() -> tasks.values().forEach(task -> task.sessionAvailable(session)));
@@ -120,7 +131,7 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
 
     @Override
     public void acknowledged(ServerRmSession session, BranchAck ack) {
-        executor.execute(() -> {
+        forTransaction(ack.getXid(), () -> {
             Task task = tasks.get(ack.getXid());
             if (task != null) {
                 task.acknowledged(session, ack);
@@ -149,6 +160,40 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
         return tasks.size();
     }
 
+    /** Where phase 2 of one branch stands on this node, for the admin views. */
+    public record BranchProgressView(long branchId, boolean acknowledged, int attempts, boolean waitingForSession) {
+    }
+
+    /** Phase-2 progress of every transaction this node drives, by XID (empty on a node that does not lead). */
+    public CompletableFuture<Map<String, List<BranchProgressView>>> progress() {
+        CompletableFuture<Map<String, List<BranchProgressView>>> view = new CompletableFuture<>();
+        executor.execute(() -> {
+            Map<String, List<BranchProgressView>> all = new HashMap<>();
+            tasks.forEach((xid, task) -> all.put(xid, task.branches.values().stream()
+                    .map(b -> new BranchProgressView(b.ref.getBranchId(), b.acked, b.attempts, b.waitingForSession))
+                    .toList()));
+            view.complete(all);
+        });
+        return view;
+    }
+
+    /**
+     * An operator asked to finish {@code xid} now: every unacknowledged branch is sent its command again
+     * at once, its backoff started afresh. False if this node does not drive {@code xid}'s phase 2.
+     */
+    public CompletableFuture<Boolean> retryNow(String xid) {
+        CompletableFuture<Boolean> retried = new CompletableFuture<>();
+        forTransaction(xid, () -> {
+            Task task = tasks.get(xid);
+            if (task != null) {
+                LOG.info("phase 2 of {} retried now at an operator's request", xid);
+                task.retryNow();
+            }
+            retried.complete(task != null);
+        });
+        return retried;
+    }
+
     /** @param resumed decided before this node led: its messages may be out already */
     private void track(DecisionRecord decision, boolean resumed) {
         if (!leading || tasks.containsKey(decision.getXid())) {
@@ -156,7 +201,9 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
         }
         Task task = new Task(decision);
         tasks.put(decision.getXid(), task);
-        task.start(resumed);
+        try (MDC.MDCCloseable logContext = MDC.putCloseable(Xids.LOG_KEY, decision.getXid())) {
+            task.start(resumed);
+        }
     }
 
     private void finished(Task task) {
@@ -253,6 +300,15 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
             } else {
                 branch.waitingForSession = true;
                 branch.schedule(() -> dispatch(branch), branch.backoff());
+            }
+        }
+
+        void retryNow() {
+            for (BranchProgress branch : branches.values()) {
+                if (!branch.acked) {
+                    branch.nextBackoffMillis = FIRST_RETRY_MILLIS;
+                    dispatch(branch);
+                }
             }
         }
 

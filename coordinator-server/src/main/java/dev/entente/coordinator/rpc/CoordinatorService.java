@@ -24,6 +24,7 @@ import dev.entente.protocol.RegisterBranchRequest;
 import dev.entente.protocol.SessionDown;
 import dev.entente.protocol.SessionUp;
 import dev.entente.protocol.StatusRequest;
+import dev.entente.protocol.Xids;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -33,6 +34,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /** The coordinator's gRPC endpoint: validates, checks leadership, and hands each call to its owner. */
 public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBase {
@@ -57,18 +59,18 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
 
     @Override
     public void begin(BeginRequest request, StreamObserver<BeginReply> reply) {
-        answer(reply, () -> transactions.begin(request.getName(), request.getTimeoutMillis(), beginner(request.getApp())));
+        answer("", reply, () -> transactions.begin(request.getName(), request.getTimeoutMillis(), beginner(request.getApp())));
     }
 
     @Override
     public void registerBranch(RegisterBranchRequest request, StreamObserver<RegisterBranchReply> reply) {
-        answer(reply, () -> RegisterBranchReply.newBuilder().setBranchId(
+        answer(request.getXid(), reply, () -> RegisterBranchReply.newBuilder().setBranchId(
                 transactions.registerBranch(ClientAuthenticator.caller(), request.getXid(), request.getResource(), request.getInstanceId())).build());
     }
 
     @Override
     public void reportBranch(BranchReport request, StreamObserver<BranchReportReply> reply) {
-        answer(reply, () -> {
+        answer(request.getXid(), reply, () -> {
             transactions.reportBranch(ClientAuthenticator.caller(), request.getXid(), request.getBranchId(), request.getVote(), request.getReason());
             return BranchReportReply.getDefaultInstance();
         });
@@ -76,7 +78,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
 
     @Override
     public void publish(PublishRequest request, StreamObserver<PublishReply> reply) {
-        answer(reply, () -> {
+        answer(request.getXid(), reply, () -> {
             transactions.publish(ClientAuthenticator.caller(), request.getXid(), request.getKafka(), request.getMessagesList());
             return PublishReply.getDefaultInstance();
         });
@@ -94,7 +96,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
 
     private void end(EndRequest request, Outcome wanted, StreamObserver<OutcomeReply> reply) {
         Caller caller = ClientAuthenticator.caller();
-        answerLater(reply, () -> {
+        answerLater(request.getXid(), reply, () -> {
             CompletableFuture<OutcomeReply> outcome = transactions.end(caller, request.getXid(), wanted, request.getReason());
             if (!request.getWaitForPhaseTwo()) {
                 return outcome;
@@ -109,7 +111,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     @Override
     public void status(StatusRequest request, StreamObserver<OutcomeReply> reply) {
         Caller caller = ClientAuthenticator.caller();
-        answerLater(reply, () -> transactions.status(caller, request.getXid()));
+        answerLater(request.getXid(), reply, () -> transactions.status(caller, request.getXid()));
     }
 
     /** The application a Begin is for: the authenticated one, which the request may name but not contradict. */
@@ -139,13 +141,14 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
         return session;
     }
 
-    private <T> void answer(StreamObserver<T> reply, Supplier<T> call) {
-        answerLater(reply, () -> CompletableFuture.completedFuture(call.get()));
+    private <T> void answer(String xid, StreamObserver<T> reply, Supplier<T> call) {
+        answerLater(xid, reply, () -> CompletableFuture.completedFuture(call.get()));
     }
 
-    private <T> void answerLater(StreamObserver<T> reply, Supplier<CompletableFuture<T>> call) {
+    /** Runs {@code call} with {@code xid} in the log context (the MDC), and answers with its result or error. */
+    private <T> void answerLater(String xid, StreamObserver<T> reply, Supplier<CompletableFuture<T>> call) {
         CompletableFuture<T> result;
-        try {
+        try (MDC.MDCCloseable logContext = MDC.putCloseable(Xids.LOG_KEY, xid.isEmpty() ? null : abbreviate(xid))) {
             guard.requireLeader();
             result = call.get();
         } catch (RuntimeException e) {
@@ -157,9 +160,16 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
                 reply.onCompleted();
             } else {
                 metrics.rejectedRequests.increment();
-                reply.onError(toStatus(failure));
+                try (MDC.MDCCloseable logContext = MDC.putCloseable(Xids.LOG_KEY, xid.isEmpty() ? null : abbreviate(xid))) {
+                    reply.onError(toStatus(failure));
+                }
             }
         });
+    }
+
+    /** A client's XID field as a log line may show it: malformed ones can be long. */
+    private static String abbreviate(String xid) {
+        return xid.length() <= 80 ? xid : xid.substring(0, 80) + "...";
     }
 
     private StatusRuntimeException toStatus(Throwable failure) {
@@ -174,7 +184,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
             Status status = switch (rejection.kind()) {
                 case INVALID -> Status.INVALID_ARGUMENT;
                 case UNKNOWN -> Status.NOT_FOUND;
-                case NOT_ACTIVE -> Status.FAILED_PRECONDITION;
+                case NOT_ACTIVE, CONFLICT -> Status.FAILED_PRECONDITION;
                 case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
                 case UNAVAILABLE -> Status.UNAVAILABLE;
             };

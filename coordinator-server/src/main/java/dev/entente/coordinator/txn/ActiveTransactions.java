@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The leader's table of undecided transactions: Begin, branch registration and votes, the
@@ -88,6 +89,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         active.put(xid, tx);
         tx.timeout = timer.schedule(() -> timedOut(tx), timeout, TimeUnit.MILLISECONDS);
         metrics.begun.increment();
+        metrics.appBegun(app);
         return BeginReply.newBuilder().setXid(xid).setTimeoutMillis(timeout).build();
     }
 
@@ -153,8 +155,37 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         CompletableFuture<Void> votes = wanted == Outcome.COMMITTED
                 ? tx.votesIn().completeOnTimeout(null, limits.voteWaitMillis(), TimeUnit.MILLISECONDS)
                 : CompletableFuture.completedFuture(null);
-        return votes.thenCompose(ignored -> decide(tx, wanted, why)).thenApply(applied -> OutcomeReply.newBuilder().setXid(xid)
-                .setOutcome(applied.getOutcome()).setReason(applied.getReason()).build());
+        return votes.thenCompose(ignored -> decide(tx, wanted, why)).thenApply(applied -> reply(xid, applied));
+    }
+
+    /**
+     * An operator settles an undecided transaction (its TM is gone or stuck): its decision is written as
+     * {@code wanted}, and phase 2 follows as for any decision. A commit is refused while a branch has not
+     * prepared: such a branch could never be committed. Empty if {@code xid} is not undecided on this node.
+     */
+    public Optional<CompletableFuture<OutcomeReply>> resolve(String xid, Outcome wanted) {
+        requireWellFormed(xid, "Resolve");
+        ActiveTransaction tx = active.get(xid);
+        if (tx == null) {
+            return Optional.empty();
+        }
+        if (wanted == Outcome.COMMITTED) {
+            for (ActiveTransaction.Branch branch : tx.branches()) {
+                if (branch.vote() != BranchVote.PREPARED && branch.vote() != BranchVote.READ_ONLY) {
+                    throw new Rejection(Rejection.Kind.CONFLICT, "cannot commit " + xid + ": branch " + branch.id()
+                            + " on " + branch.resource() + (branch.vote() == BranchVote.FAILED ? " failed to prepare"
+                            : " has not prepared") + "; only a rollback can settle it");
+                }
+            }
+        }
+        try (MDC.MDCCloseable logContext = MDC.putCloseable(Xids.LOG_KEY, xid)) {
+            LOG.info("transaction {} ({}) resolved by an operator: {}", xid, tx.name, wanted);
+        }
+        return Optional.of(decide(tx, wanted, "resolved by an operator").thenApply(applied -> reply(xid, applied)));
+    }
+
+    private static OutcomeReply reply(String xid, ApplyReply applied) {
+        return OutcomeReply.newBuilder().setXid(xid).setOutcome(applied.getOutcome()).setReason(applied.getReason()).build();
     }
 
     /** The outcome as known now: ACTIVE for a transaction in this leader's memory, else the replicated state. */
@@ -191,11 +222,14 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
             decision.whenComplete((applied, failure) -> {
                 if (failure != null) {
                     tx.decisionFailed(decision);
-                    LOG.warn("decision for {} not replicated: {}", tx.xid, failure.toString());
+                    try (MDC.MDCCloseable logContext = MDC.putCloseable(Xids.LOG_KEY, tx.xid)) {
+                        LOG.warn("decision for {} not replicated: {}", tx.xid, failure.toString());
+                    }
                     return;
                 }
                 metrics.decisionLatency(System.nanoTime() - started);
                 (applied.getOutcome() == Outcome.COMMITTED ? metrics.committed : metrics.rolledBack).increment();
+                metrics.appDecided(tx.app, applied.getOutcome());
             });
         }
         return decision.handle((applied, failure) -> {
@@ -212,7 +246,9 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         if (active.get(tx.xid) != tx) {
             return;
         }
-        LOG.info("transaction {} ({}) timed out after {} ms: rolling back", tx.xid, tx.name, tx.timeoutMillis);
+        try (MDC.MDCCloseable logContext = MDC.putCloseable(Xids.LOG_KEY, tx.xid)) {
+            LOG.info("transaction {} ({}) timed out after {} ms: rolling back", tx.xid, tx.name, tx.timeoutMillis);
+        }
         metrics.timedOut.increment();
         decide(tx, Outcome.ROLLED_BACK, "timed out after " + tx.timeoutMillis + " ms").exceptionally(failure -> {
             if (active.get(tx.xid) == tx) {
@@ -282,13 +318,25 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     }
 
     /** A read-only view of one undecided transaction, for the admin endpoints. */
-    public record View(String xid, String name, String app, long begunAtMillis, long timeoutMillis, List<String> branches,
+    public record View(String xid, String name, String app, long begunAtMillis, long timeoutMillis, List<BranchView> branches,
                        int messages) {
+    }
+
+    /** One branch of an undecided transaction and its vote so far. */
+    public record BranchView(long id, String resource, String instanceId, BranchVote vote) {
     }
 
     public List<View> views() {
         Collection<ActiveTransaction> all = active.values();
-        return all.stream().map(tx -> new View(tx.xid, tx.name, tx.app, tx.begunAtMillis, tx.timeoutMillis,
-                tx.branches().stream().map(b -> b.id() + ":" + b.resource() + ":" + b.vote()).toList(), tx.messageCount())).toList();
+        return all.stream().map(ActiveTransactions::view).toList();
+    }
+
+    public Optional<View> view(String xid) {
+        return Optional.ofNullable(active.get(xid)).map(ActiveTransactions::view);
+    }
+
+    private static View view(ActiveTransaction tx) {
+        return new View(tx.xid, tx.name, tx.app, tx.begunAtMillis, tx.timeoutMillis, tx.branches().stream()
+                .map(b -> new BranchView(b.id(), b.resource(), b.instanceId(), b.vote())).toList(), tx.messageCount());
     }
 }

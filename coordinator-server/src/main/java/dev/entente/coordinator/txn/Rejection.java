@@ -13,6 +13,8 @@ public final class Rejection extends RuntimeException {
         NOT_ACTIVE,
         /** The calling application may not do this to the transaction: it belongs to another. */
         PERMISSION_DENIED,
+        /** The request contradicts an outcome that stands (a resolve against the decision). */
+        CONFLICT,
         /** This node cannot serve now (not the leader, or the decision could not be replicated). */
         UNAVAILABLE
     }

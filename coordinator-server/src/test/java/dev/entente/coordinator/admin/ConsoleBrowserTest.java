@@ -1,0 +1,118 @@
+package dev.entente.coordinator.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.entente.coordinator.testing.FakeRm;
+import dev.entente.coordinator.testing.StuckTransactions;
+import dev.entente.protocol.Outcome;
+import dev.entente.protocol.PhaseTwoAction;
+import dev.entente.protocol.client.CoordinatorClient;
+import dev.entente.testkit.CoordinatorProcess;
+import dev.entente.testkit.HeadlessChromium;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The console in headless Chromium against a real coordinator process: it lists the transactions an
+ * application left behind, finds one by XID, and resolves them with the admin token. Screenshots go to
+ * {@code target/console-screenshots/}.
+ */
+@Timeout(240)
+class ConsoleBrowserTest {
+
+    private static final Duration PAGE_WAIT = Duration.ofSeconds(30);
+    private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+
+    @TempDir
+    static Path work;
+    static CoordinatorProcess coordinator;
+    static CoordinatorClient client;
+    static FakeRm inventory;
+    static HeadlessChromium browser;
+    static String token;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path tokenFile = work.resolve("admin-token");
+        token = "console-test-token-" + System.nanoTime();
+        Files.writeString(tokenFile, token);
+        coordinator = CoordinatorProcess.dev(work, "--admin-token-file", tokenFile.toString()).start().awaitServing();
+        client = CoordinatorClient.connect(coordinator.clientAddress());
+        inventory = new FakeRm(client, "inventory", "inventory-1", Set.of("inventory-db")).connect();
+        browser = HeadlessChromium.start(work);
+    }
+
+    @AfterAll
+    static void stop() {
+        browser.close();
+        inventory.close();
+        client.close();
+        coordinator.close();
+    }
+
+    private static String row(String table, String xid) {
+        return "[...document.querySelectorAll('#" + table + " tbody tr')].some(r => r.innerText.includes('" + xid + "'))";
+    }
+
+    @Test
+    void listsTransactionsFindsOneByXidAndResolvesThemWithTheAdminToken() {
+        StuckTransactions stuck = new StuckTransactions(client);
+        // an order whose TM prepared its inventory branch and went silent, and a commit whose branch's RM is gone
+        String live = stuck.undecided("reserve-stock", "orders", inventory.instanceId(), "inventory-db");
+        String inDoubt = stuck.committedInDoubt("charge-card", "orders", "payment-db");
+
+        browser.open("http://" + coordinator.adminAddress() + "/");
+        browser.waitUntil(row("live", live) + " && " + row("indoubt", inDoubt), PAGE_WAIT);
+        assertThat(browser.text("#node")).contains("node dev").contains("LEADER");
+        assertThat(browser.text("#members")).contains("dev").contains("leader");
+        assertThat(browser.text("#live")).contains("reserve-stock").contains("orders").contains("inventory-db (PREPARED)");
+        assertThat(browser.text("#indoubt")).contains("COMMITTED").contains("charge-card")
+                .contains("waiting for an RM session serving payment-db");
+        browser.screenshot(SCREENSHOTS.resolve("1-transactions.png"));
+
+        // search by XID
+        browser.type("#xid", inDoubt);
+        browser.click("#search button[type=submit]");
+        browser.waitUntil("document.querySelector('#found').innerText.includes('COMMITTED') && !" + row("live", live), PAGE_WAIT);
+        assertThat(browser.text("#indoubt")).contains(inDoubt);
+        assertThat(browser.text("#found")).contains(inDoubt + ": COMMITTED");
+
+        // resolving needs the token
+        browser.click("#indoubt button[data-outcome=rollback]");
+        browser.waitUntil("document.querySelector('#result').innerText.includes('needs the admin token')", PAGE_WAIT);
+
+        // a decided transaction cannot be turned the other way
+        browser.type("#token", token);
+        browser.click("#indoubt button[data-outcome=rollback]");
+        browser.waitUntil("document.querySelector('#result').innerText.includes('the outcome that stands is COMMITTED')", PAGE_WAIT);
+        assertThat(client.status(inDoubt).getOutcome()).isEqualTo(Outcome.COMMITTED);
+        browser.screenshot(SCREENSHOTS.resolve("2-rollback-refused.png"));
+
+        // the undecided one is rolled back from the console, and phase 2 reaches its RM
+        browser.click("#clear");
+        browser.waitUntil(row("live", live), PAGE_WAIT);
+        browser.click("#live button[data-xid='" + live + "'][data-outcome=rollback]");
+        browser.waitUntil("document.querySelector('#result').innerText.includes('ROLLED_BACK')", PAGE_WAIT);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !inventory.receivedFor(live).isEmpty());
+        assertThat(inventory.receivedFor(live)).extracting(FakeRm.Received::action).containsOnly(PhaseTwoAction.ROLLBACK);
+        browser.waitUntil("!" + row("live", live), PAGE_WAIT);
+
+        // the in-doubt commit is driven again, and finishes once an RM for its resource is back
+        browser.click("#indoubt button[data-xid='" + inDoubt + "'][data-outcome=commit]");
+        browser.waitUntil("document.querySelector('#result').innerText.includes('phase 2 sent again')", PAGE_WAIT);
+        try (FakeRm payment = new FakeRm(client, "payment", "payment-1", Set.of("payment-db")).connect()) {
+            browser.waitUntil("!" + row("indoubt", inDoubt), PAGE_WAIT);
+            assertThat(payment.receivedFor(inDoubt)).extracting(FakeRm.Received::action).contains(PhaseTwoAction.COMMIT);
+        }
+        browser.screenshot(SCREENSHOTS.resolve("3-resolved.png"));
+        assertThat(client.status(live).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+    }
+}

@@ -1,0 +1,202 @@
+package dev.entente.coordinator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.entente.coordinator.testing.FakeRm;
+import dev.entente.coordinator.testing.StuckTransactions;
+import dev.entente.protocol.Outcome;
+import dev.entente.protocol.PhaseTwoAction;
+import dev.entente.protocol.client.CoordinatorClient;
+import dev.entente.testkit.CoordinatorProcess;
+import dev.entente.testkit.FreePorts;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code entente tx list|show|resolve} against a real coordinator process, with a real admin token. */
+@Timeout(180)
+class TxCommandTest {
+
+    @TempDir
+    static Path work;
+    static Path tokenFile;
+    static CoordinatorProcess coordinator;
+    static CoordinatorClient client;
+    static FakeRm rm;
+    static StuckTransactions stuck;
+
+    /** What one run of the command printed, and its exit status. */
+    record Run(int status, String out, String err) {
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        tokenFile = work.resolve("admin-token");
+        Files.writeString(tokenFile, "cli-test-token-0123456789\n");
+        coordinator = CoordinatorProcess.dev(work, "--admin-token-file", tokenFile.toString()).start().awaitServing();
+        client = CoordinatorClient.connect(coordinator.clientAddress());
+        rm = new FakeRm(client, "cli-test", "cli-rm-1", Set.of("cli-db")).connect();
+        stuck = new StuckTransactions(client);
+    }
+
+    @AfterAll
+    static void stop() {
+        rm.close();
+        client.close();
+        coordinator.close();
+    }
+
+    static Run tx(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = new TxCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), env).run(args);
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Run tx(String... args) {
+        return tx(Map.of("ENTENTE_ADMIN", coordinator.adminAddress(), "ENTENTE_ADMIN_TOKEN_FILE", tokenFile.toString()), args);
+    }
+
+    @Test
+    void listAndShowAnUndecidedTransactionWithItsBranches() {
+        String xid = stuck.undecided("place-order", "shop", rm.instanceId(), "cli-db");
+        Run list = tx("list");
+        assertThat(list.status()).as(list.err()).isZero();
+        assertThat(list.out()).contains("XID").contains("BRANCHES")
+                .containsPattern(xid.replace(".", "\\.") + "\\s+ACTIVE\\s+shop\\s+place-order\\s+\\d+ s\\s+1:cli-db PREPARED");
+        Run show = tx("show", xid);
+        assertThat(show.status()).as(show.err()).isZero();
+        assertThat(show.out()).contains("xid:        " + xid).contains("state:      ACTIVE").contains("app:        shop")
+                .containsPattern("1\\s+cli-db\\s+cli-rm-1\\s+PREPARED");
+        assertThat(tx("resolve", xid, "--rollback").status()).isZero();
+    }
+
+    @Test
+    void resolveRollbackSettlesAnUndecidedTransactionAndDrivesPhaseTwo() {
+        String xid = stuck.undecided("stuck-rollback", "shop", rm.instanceId(), "cli-db");
+        Run resolve = tx("resolve", xid, "--rollback");
+        assertThat(resolve.status()).as(resolve.err()).isZero();
+        assertThat(resolve.out()).contains(xid + ": ROLLED_BACK").contains("by an operator");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !rm.receivedFor(xid).isEmpty());
+        assertThat(rm.receivedFor(xid)).extracting(FakeRm.Received::action).containsOnly(PhaseTwoAction.ROLLBACK);
+        // the TM that comes back later is told the outcome that stands
+        assertThat(client.commit(xid, false).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(client.commit(xid, false).getReason()).contains("resolved by an operator");
+        // the coordinator's log line carries the XID from the MDC, in the pattern's [XID] field
+        assertThat(coordinator.logTail(500)).containsPattern("INFO\\s+ActiveTransactions \\[" + xid.replace(".", "\\.")
+                + "\\] - transaction .* resolved by an operator");
+    }
+
+    @Test
+    void resolveCommitNeedsEveryBranchPrepared() {
+        String prepared = stuck.undecided("stuck-commit", "shop", rm.instanceId(), "cli-db");
+        Run commit = tx("resolve", prepared, "--commit");
+        assertThat(commit.status()).as(commit.err()).isZero();
+        assertThat(commit.out()).contains(prepared + ": COMMITTED");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !rm.receivedFor(prepared).isEmpty());
+        assertThat(rm.receivedFor(prepared)).extracting(FakeRm.Received::action).containsOnly(PhaseTwoAction.COMMIT);
+
+        String unprepared = stuck.undecidedUnprepared("half-done", "shop", "cli-db");
+        Run refused = tx("resolve", unprepared, "--commit");
+        assertThat(refused.status()).isEqualTo(1);
+        assertThat(refused.err()).contains("cannot commit " + unprepared).contains("branch 1 on cli-db has not prepared")
+                .contains("only a rollback");
+        assertThat(client.status(unprepared).getOutcome()).isEqualTo(Outcome.ACTIVE);
+        assertThat(tx("resolve", unprepared, "--rollback").status()).isZero();
+    }
+
+    @Test
+    void anInDoubtCommitCannotBeRolledBackButItsPhaseTwoCanBeDrivenAgain() {
+        String xid = stuck.committedInDoubt("orphaned", "shop", "cli-orphan-db");
+        Run list = tx("list");
+        assertThat(list.out()).containsPattern(xid.replace(".", "\\.") + "\\s+COMMITTED, in doubt");
+        Run show = tx("show", xid);
+        assertThat(show.out()).contains("COMMITTED, in doubt").contains("waiting for an RM session serving cli-orphan-db");
+
+        Run rollback = tx("resolve", xid, "--rollback");
+        assertThat(rollback.status()).isEqualTo(1);
+        assertThat(rollback.err()).contains("cannot roll back " + xid).contains("the outcome that stands is COMMITTED");
+
+        Run commit = tx("resolve", xid, "--commit");
+        assertThat(commit.status()).as(commit.err()).isZero();
+        assertThat(commit.out()).contains(xid + ": COMMITTED").contains("phase 2 sent again");
+
+        try (FakeRm late = new FakeRm(client, "cli-test", "cli-rm-2", Set.of("cli-orphan-db")).connect()) {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> client.status(xid).getPhaseTwoDone());
+            assertThat(late.receivedFor(xid)).extracting(FakeRm.Received::action).contains(PhaseTwoAction.COMMIT);
+        }
+        Run done = tx("show", xid);
+        assertThat(done.out()).contains("COMMITTED, finished");
+        assertThat(tx("resolve", xid, "--commit").out()).contains("nothing to do");
+    }
+
+    @Test
+    void anUnknownXidIsNamed() {
+        Run show = tx("show", "entente:1:424242");
+        assertThat(show.status()).isEqualTo(1);
+        assertThat(show.err()).contains("entente:1:424242").contains("unknown");
+        Run resolve = tx("resolve", "entente:1:424242", "--rollback");
+        assertThat(resolve.status()).isEqualTo(1);
+        assertThat(resolve.err()).contains("entente:1:424242").contains("unknown").contains("nothing to resolve");
+        Run malformed = tx("show", "not-an-xid");
+        assertThat(malformed.status()).isEqualTo(1);
+        assertThat(malformed.err()).contains("'not-an-xid' is not an XID");
+    }
+
+    @Test
+    void badCommandLinesAreRefusedWithTheOptionNamed() {
+        assertThat(tx("resolve", "entente:1:1")).satisfies(run -> {
+            assertThat(run.status()).isEqualTo(2);
+            assertThat(run.err()).contains("say --commit or --rollback").contains("usage: entente tx");
+        });
+        assertThat(tx("resolve", "entente:1:1", "--commit", "--rollback").err()).contains("give one of --commit and --rollback");
+        assertThat(tx("list", "--verbose").err()).contains("--verbose: unknown option");
+        assertThat(tx("list", "entente:1:1").err()).contains("list takes no XID");
+        assertThat(tx("show").err()).contains("show needs exactly one XID");
+        assertThat(tx("list", "--commit").err()).contains("only resolve takes an outcome");
+        assertThat(tx("frobnicate").err()).contains("unknown command 'frobnicate'");
+        assertThat(tx("list", "--admin").err()).contains("--admin: needs a value");
+    }
+
+    @Test
+    void resolveWithoutOrWithAWrongTokenIsRefused() throws Exception {
+        String xid = stuck.undecided("guarded", "shop", rm.instanceId(), "cli-db");
+        Run missing = tx(Map.of("ENTENTE_ADMIN", coordinator.adminAddress()), "resolve", xid, "--rollback");
+        assertThat(missing.status()).isEqualTo(2);
+        assertThat(missing.err()).contains("resolve needs the admin token").contains("--admin-token-file");
+
+        Path wrong = work.resolve("wrong-token");
+        Files.writeString(wrong, "not-the-right-token-at-all");
+        Run refused = tx(Map.of("ENTENTE_ADMIN", coordinator.adminAddress()), "resolve", xid, "--rollback",
+                "--admin-token-file", wrong.toString());
+        assertThat(refused.status()).isEqualTo(1);
+        assertThat(refused.err()).contains("resolve " + xid).contains("does not match");
+        assertThat(client.status(xid).getOutcome()).isEqualTo(Outcome.ACTIVE);
+        assertThat(tx("resolve", xid, "--rollback").status()).isZero();
+    }
+
+    @Test
+    void anUnreachableCoordinatorIsNamed() {
+        String nobody = "127.0.0.1:" + FreePorts.next();
+        Map<String, String> env = new HashMap<>(Map.of("ENTENTE_ADMIN", nobody));
+        Run run = tx(env, "list");
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).contains("cannot reach the coordinator admin port at " + nobody);
+        // any reachable address of the list will do
+        Run second = tx(Map.of(), "list", "--admin", nobody + "," + coordinator.adminAddress());
+        assertThat(second.status()).as(second.err()).isZero();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.entente.coordinator.testing;
+
+import dev.entente.protocol.BranchVote;
+import dev.entente.protocol.Outcome;
+import dev.entente.protocol.client.CoordinatorClient;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Transactions left where an operator has to step in, made over the real protocol: a TM that prepared
+ * its branches and went silent, or a commit whose branch no live RM serves.
+ */
+public final class StuckTransactions {
+
+    private static final long LONG_TIMEOUT_MILLIS = TimeUnit.MINUTES.toMillis(30);
+
+    private final CoordinatorClient client;
+
+    public StuckTransactions(CoordinatorClient client) {
+        this.client = client;
+    }
+
+    /** Begun with a long timeout; one branch per resource, each prepared; the TM never ends it. */
+    public String undecided(String name, String app, String instanceId, String... preparedResources) {
+        String xid = client.begin(name, LONG_TIMEOUT_MILLIS, app).getXid();
+        for (String resource : preparedResources) {
+            long branch = client.registerBranch(xid, resource, instanceId);
+            client.reportBranch(xid, branch, BranchVote.PREPARED, "");
+        }
+        return xid;
+    }
+
+    /** Begun, a branch on {@code resource} registered that never votes. */
+    public String undecidedUnprepared(String name, String app, String resource) {
+        String xid = client.begin(name, LONG_TIMEOUT_MILLIS, app).getXid();
+        client.registerBranch(xid, resource, "instance-that-never-prepares");
+        return xid;
+    }
+
+    /** Committed, with a prepared branch on {@code resource}: in doubt until an RM serving it connects. */
+    public String committedInDoubt(String name, String app, String resource) {
+        String xid = undecided(name, app, "instance-gone", resource);
+        Outcome outcome = client.commit(xid, false).getOutcome();
+        if (outcome != Outcome.COMMITTED) {
+            throw new IllegalStateException(xid + " was meant to commit, got " + outcome);
+        }
+        return xid;
+    }
+}
