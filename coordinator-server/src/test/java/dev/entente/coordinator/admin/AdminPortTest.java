@@ -100,7 +100,7 @@ class AdminPortTest {
         int raft = FreePorts.next();
         int clientPort = FreePorts.next();
         int adminPort = FreePorts.next();
-        try (CoordinatorProcess node = new CoordinatorProcess("n1", work, clientPort, adminPort, List.of("--node-id", "n1",
+        try (CoordinatorProcess node = new CoordinatorProcess("n1", work, clientPort, adminPort, List.of("--insecure", "--node-id", "n1",
                 "--peers", "n1=127.0.0.1:" + raft, "--port", String.valueOf(clientPort), "--admin-port", String.valueOf(adminPort),
                 "--data-dir", work.resolve("n1-data").toString())).start().awaitServing();
              CoordinatorClient nodeClient = CoordinatorClient.connect(node.clientAddress())) {
