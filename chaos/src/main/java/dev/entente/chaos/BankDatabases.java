@@ -23,6 +23,14 @@ final class BankDatabases {
 
     /** One side: its name in transfers, its server, its database's URL. */
     record Side(String name, TestDatabase server, String url) {
+        /** Whether the server takes a connection (a restart by the nemesis may have left it down). */
+        boolean answers() {
+            try (Connection connection = DriverManager.getConnection(url)) {
+                return connection.isValid(5);
+            } catch (SQLException e) {
+                return false;
+            }
+        }
     }
 
     /** A ledger row: one transfer's movement on one side. */

