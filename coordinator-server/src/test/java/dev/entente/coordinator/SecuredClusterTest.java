@@ -226,11 +226,23 @@ class SecuredClusterTest {
 
     @Test
     @Order(6)
+    void anApplicationAddedToTheSecretsFileIsAcceptedWithoutARestart() {
+        security.app("latecomer");
+        try (CoordinatorClient latecomer = client("latecomer")) {
+            String xid = await().atMost(Duration.ofSeconds(30)).ignoreException(CoordinatorException.class)
+                    .until(() -> latecomer.begin("late", 60_000, "latecomer").getXid(), x -> true);
+            assertThat(latecomer.commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
+            refused(() -> order.status(xid), Status.Code.PERMISSION_DENIED, "Status " + xid);
+        }
+    }
+
+    @Test
+    @Order(7)
     void noSecretAppearsInAnyNodesLogOrAdminViews() {
         assertThat(cluster.nodes()).anySatisfy(node -> assertThat(node.logTail(100_000)).contains("refused: unknown application or wrong secret"));
         for (CoordinatorProcess node : cluster.nodes()) {
             String seen = node.logTail(100_000) + node.admin("/metrics") + node.admin("/transactions") + node.admin("/cluster");
-            for (String app : List.of("order", "inventory", "stranger")) {
+            for (String app : List.of("order", "inventory", "stranger", "latecomer")) {
                 assertThat(seen).doesNotContain(secretOf(app));
             }
         }
