@@ -35,10 +35,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -314,6 +319,28 @@ class RequestFuzzTest {
             }
         } finally {
             for (Socket socket : trickling) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void slowRequestsOnTheAdminPortDoNotBlockIt() throws Exception {
+        String[] hostPort = coordinator.adminAddress().split(":");
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) { // more than the admin port's threads
+                Socket socket = new Socket(hostPort[0], Integer.parseInt(hostPort[1]));
+                socket.getOutputStream().write("GET /clu".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                stalled.add(socket);
+            }
+            HttpResponse<String> cluster = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://" + coordinator.adminAddress() + "/cluster")).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(cluster.statusCode()).isEqualTo(200);
+        } finally {
+            for (Socket socket : stalled) {
                 socket.close();
             }
         }
