@@ -2,6 +2,7 @@ package dev.entente.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.entente.coordinator.rpc.MalformedRequests;
 import dev.entente.coordinator.testing.MessageMutator;
 import dev.entente.protocol.BeginRequest;
 import dev.entente.protocol.BranchAck;
@@ -30,9 +31,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -113,25 +112,7 @@ class RequestFuzzTest {
     private static MethodDescriptor<byte[], byte[]> raw(MethodDescriptor<?, ?> method) {
         return MethodDescriptor.<byte[], byte[]>newBuilder().setType(method.getType())
                 .setFullMethodName(method.getFullMethodName())
-                .setRequestMarshaller(BytesMarshaller.INSTANCE).setResponseMarshaller(BytesMarshaller.INSTANCE).build();
-    }
-
-    private enum BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-        INSTANCE;
-
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
+                .setRequestMarshaller(MalformedRequests.BYTES).setResponseMarshaller(MalformedRequests.BYTES).build();
     }
 
     /** Valid requests of each method, around a transaction that exists. */
