@@ -2,6 +2,7 @@ package dev.entente.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.entente.coordinator.rpc.MalformedRequests;
 import dev.entente.coordinator.testing.MessageMutator;
 import dev.entente.protocol.BeginRequest;
 import dev.entente.protocol.BranchAck;
@@ -30,15 +31,18 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -108,25 +112,7 @@ class RequestFuzzTest {
     private static MethodDescriptor<byte[], byte[]> raw(MethodDescriptor<?, ?> method) {
         return MethodDescriptor.<byte[], byte[]>newBuilder().setType(method.getType())
                 .setFullMethodName(method.getFullMethodName())
-                .setRequestMarshaller(BytesMarshaller.INSTANCE).setResponseMarshaller(BytesMarshaller.INSTANCE).build();
-    }
-
-    private enum BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-        INSTANCE;
-
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
+                .setRequestMarshaller(MalformedRequests.BYTES).setResponseMarshaller(MalformedRequests.BYTES).build();
     }
 
     /** Valid requests of each method, around a transaction that exists. */
@@ -314,6 +300,28 @@ class RequestFuzzTest {
             }
         } finally {
             for (Socket socket : trickling) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void slowRequestsOnTheAdminPortDoNotBlockIt() throws Exception {
+        String[] hostPort = coordinator.adminAddress().split(":");
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) { // more than the admin port's threads
+                Socket socket = new Socket(hostPort[0], Integer.parseInt(hostPort[1]));
+                socket.getOutputStream().write("GET /clu".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                stalled.add(socket);
+            }
+            HttpResponse<String> cluster = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://" + coordinator.adminAddress() + "/cluster")).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(cluster.statusCode()).isEqualTo(200);
+        } finally {
+            for (Socket socket : stalled) {
                 socket.close();
             }
         }

@@ -243,14 +243,7 @@ public final class HeadlessChromium implements AutoCloseable {
     public void close() {
         socket.abort();
         List<ProcessHandle> family = new ArrayList<>(process.descendants().toList());
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        JvmProcess.stop(process);
         family.forEach(ProcessHandle::destroyForcibly);
     }
 }

@@ -42,6 +42,17 @@ public final class AdminServer implements AutoCloseable {
     private static final String RESOLVE = "/resolve";
     private static final int MAX_BODY_BYTES = 1024;
     private static final long ANSWER_SECONDS = 15;
+    /**
+     * The JDK's HTTP server reads a request on one of the port's few threads and, by default, waits for
+     * it forever: a handful of clients that send half a request would block the port. This bounds the
+     * time a request may take to arrive (seconds); it must be set before the first server is created.
+     */
+    private static final String MAX_REQUEST_SECONDS = "sun.net.httpserver.maxReqTime";
+
+    static {
+        System.getProperties().putIfAbsent(MAX_REQUEST_SECONDS, "10");
+    }
+
     private static final Map<String, String> CONSOLE = Map.of(
             "/", "index.html", "/console.js", "console.js", "/console.css", "console.css");
 

@@ -61,9 +61,8 @@ public final class TransactionResolver {
             if (status.getOutcome() == Outcome.ACTIVE) {
                 throw new Rejection(Rejection.Kind.UNAVAILABLE, "transaction " + xid + " is being decided right now; retry");
             }
-            requireOutcome(xid, wanted, status, "is already decided " + status.getOutcome()
-                    + (status.getReason().isEmpty() ? "" : " (" + status.getReason() + ")")
-                    + " and a decision is final" + (status.getPhaseTwoDone() ? "" : "; phase 2 finishes it " + status.getOutcome()));
+            requireOutcome(xid, wanted, status, "was decided " + status.getOutcome()
+                    + (status.getReason().isEmpty() ? "" : " (" + status.getReason() + ")") + " and a decision is final");
             if (status.getPhaseTwoDone()) {
                 return CompletableFuture.completedFuture(status.toBuilder()
                         .setReason("already " + status.getOutcome() + " and finished; nothing to do").build());

@@ -20,6 +20,9 @@ import java.io.InputStream;
  */
 public final class MalformedRequests {
 
+    /** Messages as their bytes, undecoded. */
+    public static final MethodDescriptor.Marshaller<byte[]> BYTES = new Bytes();
+
     private MalformedRequests() {
     }
 
@@ -31,7 +34,7 @@ public final class MalformedRequests {
 
     private static <Q, R> ServerMethodDefinition<byte[], R> guard(ServerMethodDefinition<Q, R> definition) {
         MethodDescriptor<Q, R> method = definition.getMethodDescriptor();
-        MethodDescriptor<byte[], R> raw = method.toBuilder(Bytes.MARSHALLER, method.getResponseMarshaller()).build();
+        MethodDescriptor<byte[], R> raw = method.toBuilder(BYTES, method.getResponseMarshaller()).build();
         ServerCallHandler<Q, R> handler = definition.getServerCallHandler();
         return ServerMethodDefinition.create(raw, (call, headers) -> {
             TypedCall<Q, R> typed = new TypedCall<>(call, method);
@@ -39,10 +42,7 @@ public final class MalformedRequests {
         });
     }
 
-    /** Requests arrive as their bytes. */
     private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
-        static final Bytes MARSHALLER = new Bytes();
-
         @Override
         public InputStream stream(byte[] value) {
             return new ByteArrayInputStream(value);

@@ -2,6 +2,7 @@ package dev.entente.coordinator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.entente.coordinator.cli.TxRunner.Run;
 import dev.entente.coordinator.testing.FakeRm;
 import dev.entente.coordinator.testing.StuckTransactions;
 import dev.entente.protocol.Outcome;
@@ -9,9 +10,6 @@ import dev.entente.protocol.PhaseTwoAction;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.FreePorts;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,10 +35,6 @@ class TxCommandTest {
     static FakeRm rm;
     static StuckTransactions stuck;
 
-    /** What one run of the command printed, and its exit status. */
-    record Run(int status, String out, String err) {
-    }
-
     @BeforeAll
     static void start() throws Exception {
         tokenFile = work.resolve("admin-token");
@@ -59,11 +53,7 @@ class TxCommandTest {
     }
 
     static Run tx(Map<String, String> env, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = new TxCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), env).run(args);
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return TxRunner.run(env, args);
     }
 
     static Run tx(String... args) {
