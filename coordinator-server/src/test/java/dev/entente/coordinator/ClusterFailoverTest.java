@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.entente.testkit.CoordinatorCluster;
 import dev.entente.testkit.CoordinatorProcess;
+import dev.entente.testkit.TcpProxy;
 import dev.entente.coordinator.testing.FakeRm;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
@@ -70,6 +71,31 @@ class ClusterFailoverTest {
             assertThat(viaFollower.leaderAddress()).isNotEqualTo(follower.clientAddress());
         }
         assertThat(follower.admin("/cluster")).contains("\"role\" : \"FOLLOWER\"").contains("\"serving\" : false");
+    }
+
+    @Test
+    void aClientGivenProxiesReachesTheLeaderOnlyThroughThem() throws Exception {
+        List<TcpProxy> proxies = new ArrayList<>();
+        for (CoordinatorProcess node : cluster.nodes()) {
+            String address = node.clientAddress();
+            proxies.add(new TcpProxy("127.0.0.1", Integer.parseInt(address.substring(address.lastIndexOf(':') + 1))));
+        }
+        // the first address is a follower's: its hint names the leader's own address, which this client must not use
+        CoordinatorProcess follower = cluster.followers(cluster.awaitLeader()).get(0);
+        proxies.add(0, proxies.remove(cluster.nodes().indexOf(follower)));
+        List<String> addresses = proxies.stream().map(TcpProxy::address).toList();
+        try (CoordinatorClient viaProxies = new CoordinatorClient(addresses, Duration.ofSeconds(3), Duration.ofSeconds(2))) {
+            String xid = viaProxies.begin("via proxies", 10_000, "bank").getXid();
+            assertThat(viaProxies.rollback(xid, "", false).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+            assertThat(addresses).contains(viaProxies.leaderAddress());
+
+            proxies.forEach(TcpProxy::cut);
+            // the leader still serves at its own address, which this client must not fall back to
+            assertThatThrownBy(() -> viaProxies.begin("cut off", 10_000, "bank")).isInstanceOf(CoordinatorException.class);
+            assertThat(addresses).contains(viaProxies.leaderAddress());
+        } finally {
+            proxies.forEach(TcpProxy::close);
+        }
     }
 
     @Test

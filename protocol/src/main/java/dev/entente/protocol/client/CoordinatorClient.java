@@ -107,11 +107,17 @@ public final class CoordinatorClient implements AutoCloseable {
         return channel(leader);
     }
 
-    /** Follows a leader hint from a failed call, or moves on to the next known address. */
+    /**
+     * Follows a leader hint from a failed call, or moves on to the next known address. A client given
+     * several addresses follows only hints among them: the hint is the address the leader knows itself
+     * by, which a client reaching the cluster through proxies or port mappings may not be able to reach
+     * (or must not: it would slip past the route it was given); trying its own addresses in turn finds
+     * the leader just the same.
+     */
     void redirect(Throwable failure) {
         String hint = leaderHint(failure);
         String current = leader;
-        if (hint != null) {
+        if (followable(hint)) {
             leader = hint;
         } else {
             leader = addresses.get((addresses.indexOf(current) + 1) % addresses.size());
@@ -134,7 +140,7 @@ public final class CoordinatorClient implements AutoCloseable {
                             what + " refused by the coordinator at " + target + ": " + e.getStatus().getDescription(), e);
                 }
                 LOG.debug("{} at {}: {}", what, target, e.getStatus());
-                boolean hinted = leaderHint(e) != null && !leaderHint(e).equals(target);
+                boolean hinted = followable(leaderHint(e)) && !leaderHint(e).equals(target);
                 redirect(e);
                 if (!hinted) {
                     sleep(backoffMillis);
@@ -147,6 +153,10 @@ public final class CoordinatorClient implements AutoCloseable {
                         + last.getStatus().getCode() + " " + last.getStatus().getDescription() + ")", last);
             }
         }
+    }
+
+    private boolean followable(String hint) {
+        return hint != null && (addresses.size() == 1 || addresses.contains(hint));
     }
 
     private static String leaderHint(Throwable failure) {
