@@ -287,8 +287,14 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         Hooks.internal(true);
         try {
             branch.xa.end(branch.xid, XAResource.TMSUCCESS);
-            vote = branch.xa.prepare(branch.xid) == XAResource.XA_RDONLY ? BranchVote.READ_ONLY : BranchVote.PREPARED;
-            if (vote == BranchVote.PREPARED && branch.preparedBindsSession) {
+            if (PlantedBug.commitsWithoutAsking()) {
+                branch.xa.commit(branch.xid, true); // the planted bug: commits, then votes as if prepared
+                vote = BranchVote.PREPARED;
+                LOG.warn("{} committed without asking the coordinator ({} is on)", branch, PlantedBug.PROPERTY);
+            } else {
+                vote = branch.xa.prepare(branch.xid) == XAResource.XA_RDONLY ? BranchVote.READ_ONLY : BranchVote.PREPARED;
+            }
+            if (vote == BranchVote.PREPARED && branch.preparedBindsSession && !PlantedBug.commitsWithoutAsking()) {
                 held.hold(branch); // before the vote is reported: phase 2 may follow at once
             } else {
                 restoreApplicationAutoCommit(branch);
