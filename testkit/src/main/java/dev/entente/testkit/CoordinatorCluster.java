@@ -3,23 +3,47 @@ package dev.entente.testkit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** A coordinator cluster of separate JVM processes on loopback. */
 public final class CoordinatorCluster implements AutoCloseable {
 
+    /**
+     * The Raft address one node is given for another: the other's own, or (for a test that cuts links
+     * between nodes) a proxy in front of it. A node's own entry is always its real address (it listens there).
+     */
+    @FunctionalInterface
+    public interface RaftRoutes {
+        /** Nodes are named n1, n2, ...; {@code raftAddress} is where node {@code to} listens. */
+        String address(String from, String to, String raftAddress);
+
+        RaftRoutes DIRECT = (from, to, raftAddress) -> raftAddress;
+    }
+
     private final List<CoordinatorProcess> nodes = new ArrayList<>();
+    private final Map<String, String> raftAddresses = new LinkedHashMap<>();
 
     public CoordinatorCluster(Path workDir, int size, String... extraArgs) {
-        List<String> peers = new ArrayList<>();
+        this(workDir, size, RaftRoutes.DIRECT, extraArgs);
+    }
+
+    /** A cluster whose nodes reach each other's Raft ports at the addresses {@code routes} gives. */
+    public CoordinatorCluster(Path workDir, int size, RaftRoutes routes, String... extraArgs) {
         for (int i = 1; i <= size; i++) {
-            peers.add("n" + i + "=127.0.0.1:" + FreePorts.next());
+            raftAddresses.put("n" + i, "127.0.0.1:" + FreePorts.next());
         }
         for (int i = 1; i <= size; i++) {
+            String self = "n" + i;
+            String peers = raftAddresses.entrySet().stream()
+                    .map(p -> p.getKey() + "=" + (p.getKey().equals(self) ? p.getValue()
+                            : routes.address(self, p.getKey(), p.getValue())))
+                    .collect(Collectors.joining(","));
             int client = FreePorts.next();
             int admin = FreePorts.next();
-            List<String> args = new ArrayList<>(List.of("--node-id", "n" + i, "--peers", String.join(",", peers),
+            List<String> args = new ArrayList<>(List.of("--node-id", self, "--peers", peers,
                     "--port", String.valueOf(client), "--admin-port", String.valueOf(admin),
                     "--data-dir", workDir.resolve("n" + i).toString()));
             args.addAll(List.of(extraArgs));
@@ -36,6 +60,11 @@ public final class CoordinatorCluster implements AutoCloseable {
     /** Every node's client address: clients may be given any of them. */
     public String addresses() {
         return nodes.stream().map(CoordinatorProcess::clientAddress).collect(Collectors.joining(","));
+    }
+
+    /** Where each node (n1, n2, ...) listens for Raft traffic. */
+    public Map<String, String> raftAddresses() {
+        return Map.copyOf(raftAddresses);
     }
 
     public List<CoordinatorProcess> nodes() {

@@ -38,6 +38,25 @@ public final class TestDatabases {
         return MARIADB.get();
     }
 
+    /**
+     * A PostgreSQL server of the caller's own, started embedded whatever {@value #POSTGRES_URL} says: for
+     * tests that {@linkplain TestDatabase#restart() restart} their database and so must never touch the
+     * machine's shared server. Each call starts another server (a few seconds).
+     */
+    public static TestDatabase embeddedPostgres() {
+        EmbeddedServer server = EmbeddedPostgresServer.start();
+        return new PostgresTestDatabase(server.url(), server, "embedded");
+    }
+
+    /**
+     * A MariaDB server of the caller's own, started embedded whatever {@value #MARIADB_URL} says (see
+     * {@link #embeddedPostgres()}); about 20 s.
+     */
+    public static TestDatabase embeddedMariaDb() {
+        EmbeddedServer server = EmbeddedMariaDbServer.start();
+        return new MariaDbTestDatabase(server.url(), server, "embedded");
+    }
+
     private interface Vendor {
         TestDatabase create(JdbcServerUrl server, EmbeddedServer embedded, String origin);
     }
