@@ -1,0 +1,84 @@
+package dev.entente.chaos;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The command line of {@code bin/entente chaos}; a bad option stops it with a message naming the option. */
+record ChaosOptions(int runs, long seed, Duration duration, int concurrency, boolean plantedBug, Path work) {
+
+    static final String USAGE = """
+            usage: entente chaos [--runs N] [--seed S] [--duration D] [--concurrency C] [--planted-bug] [--work DIR]
+              --runs N         runs, each on a fresh cluster and bank; default 1
+              --seed S         seed of the first run (run i uses S + i - 1); default: the clock
+              --duration D     workload time per run: 90s, 2m or seconds; default 60s
+              --concurrency C  clients sending transfers at once; default 4
+              --planted-bug    start the account services with a deliberate atomicity bug (branches commit
+                               without asking the coordinator): the checker must report violations
+              --work DIR       where logs go; default a new temporary directory""";
+
+    /** Thrown for a bad option; the message names it. */
+    static final class InvalidOption extends RuntimeException {
+        InvalidOption(String message) {
+            super(message);
+        }
+    }
+
+    static ChaosOptions parse(String... args) throws java.io.IOException {
+        int runs = 1;
+        long seed = System.currentTimeMillis();
+        Duration duration = Duration.ofSeconds(60);
+        int concurrency = 4;
+        boolean plantedBug = false;
+        Path work = null;
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            if (option.equals("--planted-bug")) {
+                plantedBug = true;
+                continue;
+            }
+            if (i + 1 == args.length) {
+                throw new InvalidOption(option + ": needs a value, or is not an option\n" + USAGE);
+            }
+            String value = args[++i];
+            switch (option) {
+                case "--runs" -> runs = (int) number(option, value, 1, 100_000);
+                case "--seed" -> seed = number(option, value, Long.MIN_VALUE, Long.MAX_VALUE);
+                case "--duration" -> duration = duration(value);
+                case "--concurrency" -> concurrency = (int) number(option, value, 1, 64);
+                case "--work" -> work = Path.of(value);
+                default -> throw new InvalidOption(option + ": unknown option\n" + USAGE);
+            }
+        }
+        return new ChaosOptions(runs, seed, duration, concurrency, plantedBug,
+                work != null ? Files.createDirectories(work) : Files.createTempDirectory("entente-chaos"));
+    }
+
+    private static Duration duration(String value) {
+        String digits = value.replaceAll("[sm]$", "");
+        long amount = number("--duration", digits, 1, 86_400);
+        Duration duration = value.endsWith("m") ? Duration.ofMinutes(amount) : Duration.ofSeconds(amount);
+        if (duration.toSeconds() < 10) {
+            throw new InvalidOption("--duration: at least 10s, got '" + value + "'");
+        }
+        return duration;
+    }
+
+    private static long number(String option, String value, long min, long max) {
+        try {
+            long number = Long.parseLong(value);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidOption(option + ": expected a whole number from " + min + " to " + max + ", got '" + value + "'");
+    }
+
+    void print(PrintStream out) {
+        out.printf("Entente chaos: %d run(s) of %ds, first seed %d, %d clients%s; logs in %s%n", runs, duration.toSeconds(),
+                seed, concurrency, plantedBug ? ", with the planted bug" : "", work);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.entente.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The suite as {@code bin/entente chaos} runs it, short: one run with faults finds no violation, and
+ * the same run with the planted atomicity bug on is reported as broken, so the checker is known to fail.
+ */
+@Timeout(900)
+class ChaosSuiteTest {
+
+    @Test
+    void aShortRunUnderFaultsKeepsEveryInvariant() throws Exception {
+        Result result = chaos("--runs", "1", "--seed", "7", "--duration", "45s");
+
+        assertThat(result.violations).as(result.output).isZero();
+        assertThat(result.output).contains("runs=1 violations=0").containsPattern("committed [1-9]")
+                .containsPattern("\\+ *[0-9.]+s [A-Z_]+ ").contains("violations 0");
+    }
+
+    @Test
+    void thePlantedBugIsReportedAsViolations() throws Exception {
+        Result result = chaos("--runs", "1", "--seed", "7", "--duration", "30s", "--planted-bug");
+
+        assertThat(result.violations).as(result.output).isPositive();
+        assertThat(result.output).contains("PLANTED BUG ON").containsPattern("runs=1 violations=[1-9]")
+                .containsPattern("VIOLATION (all or nothing|acknowledged rollback visible on neither side): t-")
+                .contains("reproduce: bin/entente chaos --runs 1 --seed 7");
+    }
+
+    @Test
+    void aSeedDrawsTheSameFaultScheduleEveryTime() {
+        assertThat(FaultSchedule.draw(42, java.time.Duration.ofMinutes(2)))
+                .isEqualTo(FaultSchedule.draw(42, java.time.Duration.ofMinutes(2)))
+                .isNotEqualTo(FaultSchedule.draw(43, java.time.Duration.ofMinutes(2)));
+        assertThat(FaultSchedule.draw(42, java.time.Duration.ofMinutes(2)).faults()).hasSizeGreaterThan(10);
+    }
+
+    private record Result(int violations, String output) {
+    }
+
+    private static Result chaos(String... args) throws Exception {
+        String[] withWork = java.util.Arrays.copyOf(args, args.length + 2);
+        withWork[args.length] = "--work";
+        withWork[args.length + 1] = Files.createTempDirectory("entente-chaos-test").toString();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int violations;
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            violations = ChaosMain.run(ChaosOptions.parse(withWork), out);
+        }
+        String output = bytes.toString(StandardCharsets.UTF_8);
+        System.out.println(output);
+        return new Result(violations, output);
+    }
+}
