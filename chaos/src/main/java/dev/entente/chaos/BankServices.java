@@ -22,34 +22,68 @@ final class BankServices implements AutoCloseable {
     static final String MARIA_ACCOUNTS = "maria-accounts";
     static final String TRANSFERS = "transfers";
     static final List<String> NAMES = List.of(PG_ACCOUNTS, MARIA_ACCOUNTS, TRANSFERS);
+    /** The account services' ZooKeeper session timeout: a cut longer than this expires the session. */
+    static final long ZOOKEEPER_SESSION_TIMEOUT_MILLIS = 3_000;
 
     final JvmProcess pgAccounts;
     final JvmProcess mariaAccounts;
     final JvmProcess transfers;
     final String transferUrl;
+    private final List<String> startCrashes = new ArrayList<>();
 
     /**
      * @param coordinatorFor the coordinator address list a service (by name) is given
+     * @param zookeeperFor   the ZooKeeper address an account service (by name) is given
      * @param plantedBug     start the account services with the planted atomicity bug on
      */
-    BankServices(Path work, String cluster, Function<String, String> coordinatorFor, BankDatabases databases,
-                 boolean plantedBug) {
+    BankServices(Path work, String cluster, Function<String, String> coordinatorFor, Function<String, String> zookeeperFor,
+                 BankDatabases databases, boolean plantedBug) {
         int pgPort = FreePorts.next();
         int mariaPort = FreePorts.next();
         int transferPort = FreePorts.next();
-        pgAccounts = service(work, PG_ACCOUNTS, cluster, coordinatorFor, plantedBug, "dev.entente.chaos.bank.AccountService",
+        pgAccounts = service(work, PG_ACCOUNTS, cluster, coordinatorFor, locks(PG_ACCOUNTS, zookeeperFor), plantedBug, "dev.entente.chaos.bank.AccountService",
                 "--name", PG_ACCOUNTS, "--port", String.valueOf(pgPort), "--database", databases.pg.url());
-        mariaAccounts = service(work, MARIA_ACCOUNTS, cluster, coordinatorFor, plantedBug, "dev.entente.chaos.bank.AccountService",
+        mariaAccounts = service(work, MARIA_ACCOUNTS, cluster, coordinatorFor, locks(MARIA_ACCOUNTS, zookeeperFor), plantedBug, "dev.entente.chaos.bank.AccountService",
                 "--name", MARIA_ACCOUNTS, "--port", String.valueOf(mariaPort), "--database", databases.maria.url());
-        transfers = service(work, TRANSFERS, cluster, coordinatorFor, false, "dev.entente.chaos.bank.TransferService",
+        transfers = service(work, TRANSFERS, cluster, coordinatorFor, "", false, "dev.entente.chaos.bank.TransferService",
                 "--port", String.valueOf(transferPort), "--pg", "http://127.0.0.1:" + pgPort,
                 "--maria", "http://127.0.0.1:" + mariaPort);
         transferUrl = "http://127.0.0.1:" + transferPort;
         try {
-            all().parallelStream().forEach(service -> service.start(Duration.ofSeconds(90)));
+            all().parallelStream().forEach(this::start);
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * Starts {@code service} (again), up to three times: a JVM that dies while starting is a bug of its
+     * own (the agent's, say), not an atomicity violation, so it is recorded in {@link #startCrashes()}
+     * for the report and the service is started again.
+     */
+    void start(JvmProcess service) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                service.start(Duration.ofSeconds(90));
+                return;
+            } catch (IllegalStateException e) {
+                String cause = e.getMessage().lines().filter(l -> l.contains("Exception") || l.contains("Error"))
+                        .findFirst().orElse(e.getMessage().lines().findFirst().orElse(""));
+                synchronized (startCrashes) {
+                    startCrashes.add(service.name() + " died while starting: " + cause + " (see " + service.logFile() + ")");
+                }
+                if (attempt == 3 || service.isAlive()) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Every service start that failed and was tried again. */
+    List<String> startCrashes() {
+        synchronized (startCrashes) {
+            return List.copyOf(startCrashes);
         }
     }
 
@@ -57,10 +91,16 @@ final class BankServices implements AutoCloseable {
         return List.of(pgAccounts, mariaAccounts, transfers);
     }
 
+    /** Lock settings of an account service: its own lock root, so both sides' accounts of one name are different locks. */
+    private static String locks(String service, Function<String, String> zookeeperFor) {
+        return ",zookeeper=" + zookeeperFor.apply(service) + ",lock-root=/chaos/" + service
+                + ",zookeeper-session-timeout=" + ZOOKEEPER_SESSION_TIMEOUT_MILLIS;
+    }
+
     private static JvmProcess service(Path work, String name, String cluster, Function<String, String> coordinatorFor,
-                                      boolean plantedBug, String mainClass, String... args) {
+                                      String lockSettings, boolean plantedBug, String mainClass, String... args) {
         String settings = "coordinator=" + coordinatorFor.apply(name) + ",cluster=" + cluster + ",app=" + name
-                + ",recovery-interval=2000";
+                + ",recovery-interval=2000" + lockSettings;
         List<String> command = new ArrayList<>(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1",
                 "-javaagent:" + file("entente.agent.jar", "agent/target/entente-agent.jar") + "=" + settings));
         if (plantedBug) {

@@ -22,7 +22,9 @@ enum Fault {
     /** Every Raft connection to and from one follower cut. */
     ISOLATE_FOLLOWER("a minority of coordinator nodes is cut off"),
     /** Restart of the suite's own embedded PostgreSQL or MariaDB server. */
-    RESTART_DATABASE("a database restarts between prepare and commit");
+    RESTART_DATABASE("a database restarts between prepare and commit"),
+    /** An account service cut off from ZooKeeper past its session timeout: its session expires, its locks are lost. */
+    ZOOKEEPER_SESSION_LOSS("the ZooKeeper session holding a @Locked lock is lost");
 
     private final String failureRow;
 

@@ -6,7 +6,6 @@ import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.JvmProcess;
 import dev.entente.testkit.TestDatabase;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -95,6 +94,14 @@ final class Nemesis implements AutoCloseable {
             }
             case ISOLATE_LEADER -> isolate(leader(), "the leader", hold);
             case ISOLATE_FOLLOWER -> isolate(follower(target), "the follower", hold);
+            case ZOOKEEPER_SESSION_LOSS -> {
+                String service = target % 2 == 0 ? BankServices.PG_ACCOUNTS : BankServices.MARIA_ACCOUNTS;
+                network.isolateFromZooKeeper(service);
+                long held = hold(BankServices.ZOOKEEPER_SESSION_TIMEOUT_MILLIS + hold);
+                network.heal();
+                yield service + " cut off from ZooKeeper for " + seconds(held) + " (session timeout "
+                        + seconds(BankServices.ZOOKEEPER_SESSION_TIMEOUT_MILLIS) + ")";
+            }
             case RESTART_DATABASE -> {
                 BankDatabases.Side side = target % 2 == 0 ? databases.pg : databases.maria;
                 long started = System.nanoTime();
@@ -107,7 +114,7 @@ final class Nemesis implements AutoCloseable {
     private String killAndRestart(JvmProcess service, long hold) {
         service.kill9();
         long held = hold(hold);
-        service.start(Duration.ofSeconds(90));
+        services.start(service);
         return "kill -9 " + service.name() + ", restarted after " + seconds(held);
     }
 
@@ -155,7 +162,7 @@ final class Nemesis implements AutoCloseable {
         }
         for (JvmProcess service : services.all()) {
             if (!service.isAlive()) {
-                service.start(Duration.ofSeconds(90));
+                services.start(service);
                 done.add("restarted " + service.name());
             }
         }

@@ -12,12 +12,30 @@ import java.util.stream.Collectors;
 /**
  * Every connection of a run that the nemesis can cut, as a {@link TcpProxy} put in the addresses the
  * processes are given: each service's route to each coordinator node's client port, and each
- * coordinator node's route to each other node's Raft port (one proxy per direction).
+ * coordinator node's route to each other node's Raft port (one proxy per direction), and each
+ * account service's route to ZooKeeper.
  */
 final class Network implements AutoCloseable {
 
     private final Map<String, List<TcpProxy>> serviceRoutes = new LinkedHashMap<>();
     private final Map<String, TcpProxy> raftLinks = new LinkedHashMap<>();
+    private final Map<String, TcpProxy> zookeeperRoutes = new LinkedHashMap<>();
+
+    /** The ZooKeeper address {@code service} is given: a proxy of its own to {@code zookeeper}. */
+    synchronized String zookeeperFor(String service, String zookeeper) {
+        TcpProxy route = proxy(zookeeper);
+        zookeeperRoutes.put(service, route);
+        return route.address();
+    }
+
+    /** Cuts {@code service}'s connection to ZooKeeper (its session expires if this lasts past its timeout). */
+    synchronized void isolateFromZooKeeper(String service) {
+        TcpProxy route = zookeeperRoutes.get(service);
+        if (route == null) {
+            throw new IllegalArgumentException("no ZooKeeper route for service '" + service + "'; known: " + zookeeperRoutes.keySet());
+        }
+        route.cut();
+    }
 
     /** The coordinator address list {@code service} is given: one proxy per node. */
     synchronized String coordinatorFor(String service, List<String> nodeClientAddresses) {
@@ -54,6 +72,7 @@ final class Network implements AutoCloseable {
     synchronized void heal() {
         serviceRoutes.values().forEach(routes -> routes.forEach(TcpProxy::restore));
         raftLinks.values().forEach(TcpProxy::restore);
+        zookeeperRoutes.values().forEach(TcpProxy::restore);
     }
 
     private List<TcpProxy> routes(String service) {
@@ -77,5 +96,6 @@ final class Network implements AutoCloseable {
     public synchronized void close() {
         serviceRoutes.values().forEach(routes -> routes.forEach(TcpProxy::close));
         raftLinks.values().forEach(TcpProxy::close);
+        zookeeperRoutes.values().forEach(TcpProxy::close);
     }
 }

@@ -2,6 +2,7 @@ package dev.entente.chaos.bank;
 
 import dev.entente.api.GlobalTransaction;
 import dev.entente.api.GlobalTransactional;
+import dev.entente.api.Locked;
 import dev.entente.samples.shop.Arguments;
 import dev.entente.samples.shop.Pools;
 import dev.entente.samples.shop.Refused;
@@ -17,7 +18,8 @@ import javax.sql.DataSource;
  * One side of the bank: the accounts kept in one database (PostgreSQL or MariaDB, the same code).
  * Credits and debits join the caller's global transaction (its XID arrives with the request) and
  * record each movement in a ledger row keyed by the transfer, with the XID it ran in, so the
- * checker can tell afterwards which transfers took effect here. No Entente code but annotations.
+ * checker can tell afterwards which transfers took effect here. Each movement holds a ZooKeeper lock
+ * on its account ({@code @Locked}) until the transfer is finished. No Entente code but annotations.
  *
  * <p>Tables: {@code accounts(account, balance)}, {@code ledger(transfer_id, xid, account, delta)}.
  */
@@ -30,12 +32,14 @@ public final class AccountService {
     }
 
     @GlobalTransactional
+    @Locked(key = "account:{1}")
     public String credit(String transfer, String account, int amount) throws SQLException {
         return move(transfer, account, amount);
     }
 
     /** Refused (409, rolling the transfer back) when the balance is short. */
     @GlobalTransactional
+    @Locked(key = "account:{1}")
     public String debit(String transfer, String account, int amount) throws SQLException {
         return move(transfer, account, -amount);
     }
