@@ -51,7 +51,23 @@ public final class Instrumentations {
     private Instrumentations() {
     }
 
+    /**
+     * Classes the JVM loads lazily while it links an invokedynamic call site. If one of them were first
+     * loaded while the agent transforms it, the transformer's own call-site linking would need it again
+     * on the same thread: a ClassCircularityError that the JVM then remembers for good (seen once under
+     * load: {@code MethodHandle$1}, loaded when a method handle is first customized). Loaded up front,
+     * they never reach the transformer.
+     */
+    private static final List<String> LINKAGE_CLASSES = List.of("java.lang.invoke.MethodHandle$1");
+
     public static void install(Instrumentation instrumentation) {
+        for (String linkage : LINKAGE_CLASSES) {
+            try {
+                Class.forName(linkage, false, null);
+            } catch (ClassNotFoundException notInThisJdk) {
+                LOG.debug("{} is not in this JDK", linkage);
+            }
+        }
         AgentBuilder builder = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
@@ -59,6 +75,8 @@ public final class Instrumentations {
                 .with(new ErrorLogger())
                 .assureReadEdgeTo(instrumentation, Hooks.class)
                 .ignore(nameStartsWith("net.bytebuddy.")
+                        .or(nameStartsWith("java.lang.invoke."))
+                        .or(nameStartsWith("sun.invoke."))
                         .or(nameStartsWith("dev.entente.bootstrap."))
                         .or(nameStartsWith("jdk.internal.reflect."))
                         .or(nameStartsWith("sun.reflect."))
