@@ -199,7 +199,7 @@ public final class CoordinatorNode implements AutoCloseable {
         public String metrics() {
             return metrics.render(new CoordinatorMetrics.Gauges(transactions::size, () -> table.pendingDecisions().size(),
                     sessions::size, () -> log.isLeaderReady() ? 1 : 0, log::term, log::commitIndex, log::lastAppliedIndex,
-                    () -> publisher.map(PublishDriver::backlog).orElse(0L)));
+                    () -> publisher.map(PublishDriver::backlog).orElse(0L), log::logFlushes));
         }
     }
 
