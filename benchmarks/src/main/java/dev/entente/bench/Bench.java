@@ -18,6 +18,7 @@ public final class Bench {
               two-databases   row 2: one row in PostgreSQL and one in MariaDB per operation: no global transaction,
                               Entente (agent), Atomikos and Narayana (in-process JTA)
                               [--clients N] [--warmup S] [--seconds S] [--runs N] [--work DIR]
+                              [--variants all | no-global-transaction,entente,atomikos,narayana]
               agent-overhead  row 4: JDBC statements on PostgreSQL outside transactions, and JVM start-up,
                               each with and without -javaagent
                               [--clients N] [--warmup S] [--seconds S] [--runs N] [--starts N] [--work DIR]

@@ -31,6 +31,16 @@ class BenchDriversTest {
     }
 
     @Test
+    void theTwoDatabasesDriverRunsEveryVariant() throws Exception {
+        String output = bench("two-databases", "--clients", "2", "--warmup", "1", "--seconds", "3", "--runs", "1");
+
+        for (String variant : new String[] {"no global transaction", "Entente (agent)", "Atomikos (JTA)", "Narayana (JTA)"}) {
+            assertThat(output).containsPattern("run 1 " + Pattern.quote(variant) + " +[1-9]\\d* ops/s .* 0 errors");
+        }
+        assertThat(output).contains("| variant               | ops/s");
+    }
+
+    @Test
     void theAgentOverheadDriverRunsTheWorkloadAndTheSmallAppWithAndWithoutTheAgent() throws Exception {
         String output = bench("agent-overhead", "--clients", "2", "--warmup", "0.5", "--seconds", "1", "--runs", "1", "--starts", "1");
 

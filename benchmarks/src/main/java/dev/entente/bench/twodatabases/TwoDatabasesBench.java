@@ -26,7 +26,7 @@ import java.util.Set;
  */
 public final class TwoDatabasesBench {
 
-    public static final Set<String> OPTIONS = Set.of("clients", "warmup", "seconds", "runs", "work");
+    public static final Set<String> OPTIONS = Set.of("clients", "warmup", "seconds", "runs", "work", "variants");
 
     private final Options options;
     private final PrintStream out;
@@ -41,6 +41,7 @@ public final class TwoDatabasesBench {
         Duration warmup = options.seconds("warmup", 5);
         Duration window = options.seconds("seconds", 10);
         int runCount = options.number("runs", 3);
+        List<Variant> variants = variants(options.text("variants", "all"));
         Path work = Files.createDirectories(Path.of(options.text("work", Files.createTempDirectory("entente-bench-").toString())));
         String agentJar = WorkloadJvm.agentJar();
         String postgresUrl = TestDatabases.postgres().createDatabase("entente_bench_two_pg");
@@ -52,7 +53,7 @@ public final class TwoDatabasesBench {
         try (CoordinatorProcess coordinator = CoordinatorProcess.dev(work.resolve("coordinator")).start().awaitServing()) {
             String agent = "-javaagent:" + agentJar + "=coordinator=" + coordinator.clientAddress() + ",app=bench-two-databases";
             for (int run = 1; run <= runCount; run++) {
-                for (Variant variant : rotated(run)) {
+                for (Variant variant : rotated(variants, run)) {
                     List<String> jvmOptions = variant == Variant.ENTENTE ? List.of(agent) : List.of();
                     Measurement measured = WorkloadJvm.measure("the two-databases workload (" + variant.label + ")", jvmOptions,
                             TwoDatabasesWorkload.class, warmup.plus(window).plusSeconds(120), variant.name(), postgresUrl, mariadbUrl,
@@ -67,8 +68,24 @@ public final class TwoDatabasesBench {
         report(runs);
     }
 
-    private static List<Variant> rotated(int run) {
-        List<Variant> order = new ArrayList<>(List.of(Variant.values()));
+    private static List<Variant> variants(String names) {
+        if (names.equals("all")) {
+            return List.of(Variant.values());
+        }
+        List<Variant> chosen = new ArrayList<>();
+        for (String name : names.split(",")) {
+            try {
+                chosen.add(Variant.valueOf(name.trim().toUpperCase().replace('-', '_')));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("bench two-databases: --variants takes 'all' or a list of "
+                        + "no-global-transaction, entente, atomikos, narayana; got '" + name + "'");
+            }
+        }
+        return chosen;
+    }
+
+    private static List<Variant> rotated(List<Variant> variants, int run) {
+        List<Variant> order = new ArrayList<>(variants);
         Collections.rotate(order, -(run - 1));
         return order;
     }
@@ -77,7 +94,8 @@ public final class TwoDatabasesBench {
         out.println();
         out.println("medians over the runs; spread = slowest-fastest run; ratio = ops/s against no global transaction");
         Table table = new Table("variant", "ops/s", "spread", "p50 ms", "p99 ms", "ratio", "errors");
-        double baseline = runs.get(Variant.NO_GLOBAL_TRANSACTION).medianPerSecond();
+        double baseline = runs.containsKey(Variant.NO_GLOBAL_TRANSACTION)
+                ? runs.get(Variant.NO_GLOBAL_TRANSACTION).medianPerSecond() : Double.NaN;
         runs.forEach((variant, measured) -> table.row(variant.label, Table.whole(measured.medianPerSecond()), measured.spread(),
                 String.format("%.2f", measured.medianP50Micros() / 1000), String.format("%.2f", measured.medianP99Micros() / 1000),
                 Table.ratio(measured.medianPerSecond(), baseline), measured.errors()));
