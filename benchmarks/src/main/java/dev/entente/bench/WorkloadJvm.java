@@ -1,6 +1,7 @@
 package dev.entente.bench;
 
 import dev.entente.testkit.JvmProcess;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A workload run in a fresh JVM of its own (so a variant with {@code -javaagent} and one without
@@ -20,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 public final class WorkloadJvm {
 
     static final String RESULT = "result ";
+    private static final Pattern BUILD_ORDER_ONLY = Pattern.compile("entente-(agent|coordinator-server)-.*\\.jar");
 
     private WorkloadJvm() {
     }
@@ -64,9 +68,30 @@ public final class WorkloadJvm {
     private static List<String> command(List<String> jvmOptions, Class<?> main, String... args) {
         List<String> command = new ArrayList<>(List.of(JvmProcess.javaBinary(), "-Xmx256m"));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of("-cp", applicationClassPath(), main.getName()));
         command.addAll(Arrays.asList(args));
         return command;
+    }
+
+    /**
+     * This JVM's class path without the agent's and the coordinator's own jars: the build puts them on
+     * a test's class path (they are built first), but an application must not see them, or the
+     * system class loader would load the agent from the wrong jar.
+     */
+    private static String applicationClassPath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !BUILD_ORDER_ONLY.matcher(Path.of(entry).getFileName().toString()).matches())
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    /** What a failure says of a command: everything but the class path. */
+    private static String describe(List<String> command) {
+        List<String> shown = new ArrayList<>(command);
+        int classPath = shown.indexOf("-cp");
+        if (classPath >= 0 && classPath + 1 < shown.size()) {
+            shown.set(classPath + 1, "<class path>");
+        }
+        return String.join(" ", shown);
     }
 
     /** Runs a JVM to its end and returns what it printed; a non-zero exit is an error carrying that output. */
@@ -75,11 +100,11 @@ public final class WorkloadJvm {
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
-            throw new IllegalStateException("a benchmark JVM ran longer than " + timeout + ": " + command);
+            throw new IllegalStateException("a benchmark JVM ran longer than " + timeout + ": " + describe(command));
         }
         String text = new String(output, StandardCharsets.UTF_8);
         if (process.exitValue() != 0) {
-            throw new IllegalStateException("a benchmark JVM exited with " + process.exitValue() + ": " + command + "\n" + text);
+            throw new IllegalStateException("a benchmark JVM exited with " + process.exitValue() + ": " + describe(command) + "\n" + text);
         }
         return text;
     }
