@@ -29,6 +29,8 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        // a driver stopped by Ctrl-C leaves no coordinator or workload JVM of its own behind
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
         int status = run(args, System.out);
         System.exit(status);
     }

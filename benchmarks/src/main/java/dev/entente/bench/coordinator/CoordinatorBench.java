@@ -85,7 +85,7 @@ public final class CoordinatorBench {
             clients.forEach(CoordinatorClient::close);
             deployments.forEach(Deployment::close);
         }
-        report(nodeCounts.get(0));
+        report(nodeCounts.get(0), branchCounts.get(0));
     }
 
     private void measure(int run, Point point, Deployment deployment, CoordinatorClient client, Duration warmup, Duration window)
@@ -122,13 +122,13 @@ public final class CoordinatorBench {
         }
     }
 
-    private void report(int baselineNodes) {
+    private void report(int baselineNodes, int baselineBranches) {
         out.println();
-        out.printf("medians over the runs; spread = slowest-fastest run; ratio = tx/s against %d node(s), 0 branches, same clients%n",
-                baselineNodes);
+        out.printf("medians over the runs; spread = slowest-fastest run; ratio = tx/s against %d node(s), %d branches, same clients%n",
+                baselineNodes, baselineBranches);
         Table table = new Table("nodes", "branches", "clients", "tx/s", "spread", "p50 ms", "p99 ms", "decisions/flush", "ratio", "errors");
         runs.forEach((point, measured) -> {
-            Runs baseline = runs.get(new Point(baselineNodes, 0, point.concurrency()));
+            Runs baseline = runs.get(new Point(baselineNodes, baselineBranches, point.concurrency()));
             table.row(point.nodes(), point.branches(), point.concurrency(), Table.whole(measured.medianPerSecond()), measured.spread(),
                     String.format("%.2f", measured.medianP50Micros() / 1000), String.format("%.2f", measured.medianP99Micros() / 1000),
                     String.format("%.1f", median(decisionsPerFlush.get(point))),
