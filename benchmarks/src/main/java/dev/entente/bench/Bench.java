@@ -5,6 +5,7 @@ import dev.entente.bench.coordinator.CoordinatorBench;
 import dev.entente.bench.twodatabases.TwoDatabasesBench;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.Set;
 
 /** {@code bin/entente bench <name> [options]}: runs one driver and prints its figures and ratios. */
 public final class Bench {
@@ -42,15 +43,15 @@ public final class Bench {
         }
         String name = args[0];
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (!Set.of("coordinator", "two-databases", "agent-overhead").contains(name)) {
+            System.err.println("entente bench: unknown benchmark '" + name + "'\n" + USAGE);
+            return 2;
+        }
         Environment.describe(out);
         switch (name) {
             case "coordinator" -> new CoordinatorBench(new Options(name, rest, CoordinatorBench.OPTIONS), out).run();
             case "two-databases" -> new TwoDatabasesBench(new Options(name, rest, TwoDatabasesBench.OPTIONS), out).run();
-            case "agent-overhead" -> new AgentOverheadBench(new Options(name, rest, AgentOverheadBench.OPTIONS), out).run();
-            default -> {
-                System.err.println("entente bench: unknown benchmark '" + name + "'\n" + USAGE);
-                return 2;
-            }
+            default -> new AgentOverheadBench(new Options(name, rest, AgentOverheadBench.OPTIONS), out).run();
         }
         return 0;
     }
