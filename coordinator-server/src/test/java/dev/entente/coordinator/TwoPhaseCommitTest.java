@@ -76,6 +76,7 @@ class TwoPhaseCommitTest {
         assertThat(orders.receivedFor(xid)).allMatch(r -> r.action() == PhaseTwoAction.COMMIT && r.resource().equals(ORDERS));
         assertThat(client.status(xid).getOutcome()).isEqualTo(Outcome.COMMITTED);
         await().atMost(Duration.ofSeconds(10)).until(() -> client.status(xid).getPhaseTwoDone());
+        assertThat(coordinator.admin("/metrics")).containsPattern("entente_raft_log_flushes_total [1-9]");
     }
 
     @Test

@@ -84,7 +84,7 @@ public final class CoordinatorMetrics {
     /** Values read at scrape time from the parts that own them. */
     public record Gauges(LongSupplier inFlight, LongSupplier inDoubt, LongSupplier rmSessions,
                          LongSupplier isLeader, Supplier<String> role, LongSupplier term, LongSupplier commitIndex,
-                         LongSupplier appliedIndex, LongSupplier publishBacklog) {
+                         LongSupplier appliedIndex, LongSupplier publishBacklog, LongSupplier logFlushes) {
     }
 
     public String render(Gauges gauges) {
@@ -100,6 +100,8 @@ public final class CoordinatorMetrics {
         counter(out, "entente_published_messages_total", "@Publish messages published to Kafka", publishedMessages.sum());
         counter(out, "entente_publish_failures_total", "Kafka transactions of published messages that failed and were retried", publishFailures.sum());
         counter(out, "entente_publish_dropped_total", "Messages of committed transactions Kafka refused for good (logged)", publishDropped.sum());
+        counter(out, "entente_raft_log_flushes_total", "Flushes of this node's Raft log to disk (decisions committed per flush: the group commit)",
+                gauges.logFlushes().getAsLong());
         gauge(out, "entente_publish_backlog", "Messages of committed transactions not yet published", gauges.publishBacklog().getAsLong());
         gauge(out, "entente_transactions_in_flight", "Begun, not yet decided (leader memory)", gauges.inFlight().getAsLong());
         gauge(out, "entente_transactions_in_doubt", "Decided, phase 2 not finished", gauges.inDoubt().getAsLong());

@@ -22,6 +22,7 @@ import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
+import org.apache.ratis.metrics.RatisMetrics;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
@@ -34,6 +35,8 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.metrics.RaftLogMetrics;
+import org.apache.ratis.server.metrics.SegmentedRaftLogMetrics;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
@@ -199,6 +202,20 @@ public final class ReplicatedLog implements AutoCloseable {
     public long commitIndex() {
         try {
             return server.getDivision(groupId).getRaftLog().getLastCommittedIndex();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * How many times this node's Raft log was flushed to disk (Ratis' own count). Concurrent decisions
+     * share a flush: decisions committed per flush is the group commit.
+     */
+    public long logFlushes() {
+        try {
+            RaftLogMetrics metrics = server.getDivision(groupId).getRaftLog().getRaftLogMetrics();
+            return metrics instanceof RatisMetrics ratis
+                    ? ratis.getRegistry().counter(SegmentedRaftLogMetrics.RAFT_LOG_FLUSH_COUNT).getCount() : 0;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,48 @@
+package dev.entente.bench;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** The table the JDBC workloads update: {@value #ROWS} accounts, each credited by one row update. SQL both PostgreSQL and MariaDB run. */
+public final class AccountTable {
+
+    public static final int ROWS = 1000;
+
+    private AccountTable() {
+    }
+
+    /** Creates the table (again) with every account at 0. */
+    public static void prepare(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("drop table if exists bench_account");
+            statement.execute("create table bench_account (id int primary key, balance bigint not null)");
+        }
+        try (PreparedStatement insert = connection.prepareStatement("insert into bench_account (id, balance) values (?, 0)")) {
+            for (int id = 1; id <= ROWS; id++) {
+                insert.setInt(1, id);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        if (!connection.getAutoCommit()) {
+            connection.commit();
+        }
+    }
+
+    public static int anyAccount() {
+        return 1 + ThreadLocalRandom.current().nextInt(ROWS);
+    }
+
+    /** Adds 1 to account {@code id}'s balance, on whatever transaction {@code connection} is in. */
+    public static void credit(Connection connection, int id) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("update bench_account set balance = balance + 1 where id = ?")) {
+            update.setInt(1, id);
+            if (update.executeUpdate() != 1) {
+                throw new SQLException("account " + id + " of bench_account was not updated (is the table prepared?)");
+            }
+        }
+    }
+}

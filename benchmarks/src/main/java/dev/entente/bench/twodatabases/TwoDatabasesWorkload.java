@@ -1,0 +1,88 @@
+package dev.entente.bench.twodatabases;
+
+import com.arjuna.ats.arjuna.common.ObjectStoreEnvironmentBean;
+import com.arjuna.ats.arjuna.common.arjPropertyManager;
+import com.arjuna.common.internal.util.propertyservice.BeanPopulator;
+import com.atomikos.icatch.jta.UserTransactionManager;
+import dev.entente.bench.AccountTable;
+import dev.entente.bench.ClosedLoop;
+import dev.entente.bench.Measurement;
+import dev.entente.bench.WorkloadJvm;
+import jakarta.transaction.TransactionManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import javax.sql.XADataSource;
+
+/**
+ * One service, two databases: each operation credits one account in PostgreSQL and one in MariaDB,
+ * made atomic (or not) as its {@link Variant} says. Runs in its own JVM (the Entente variant with the
+ * agent attached) and prints one result line.
+ *
+ * <p>Arguments: variant, PostgreSQL URL, MariaDB URL, clients, warm-up seconds, measured seconds, work directory.
+ */
+public final class TwoDatabasesWorkload {
+
+    private TwoDatabasesWorkload() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Variant variant = Variant.valueOf(args[0]);
+        String postgresUrl = args[1];
+        String mariadbUrl = args[2];
+        int clients = Integer.parseInt(args[3]);
+        Duration warmup = WorkloadJvm.seconds(args[4]);
+        Duration window = WorkloadJvm.seconds(args[5]);
+        Path work = Files.createDirectories(Path.of(args[6]).resolve(variant.name().toLowerCase()));
+        for (String url : new String[] {postgresUrl, mariadbUrl}) {
+            try (Connection connection = DriverManager.getConnection(url)) {
+                AccountTable.prepare(connection);
+            }
+        }
+        Measurement measured = switch (variant) {
+            case NO_GLOBAL_TRANSACTION -> measureLocal(new LocalCredits(postgresUrl, mariadbUrl, clients), clients, warmup, window);
+            case ENTENTE -> measureLocal(new GlobalCredits(postgresUrl, mariadbUrl, clients), clients, warmup, window);
+            case ATOMIKOS, NARAYANA -> measureJta(variant, work, postgresUrl, mariadbUrl, clients, warmup, window);
+        };
+        WorkloadJvm.printResult(measured);
+        System.exit(0); // the transaction managers leave non-daemon threads behind
+    }
+
+    private static Measurement measureLocal(LocalCredits credits, int clients, Duration warmup, Duration window) throws Exception {
+        try (credits) {
+            return ClosedLoop.run(clients, warmup, window, credits::creditBoth);
+        }
+    }
+
+    private static Measurement measureJta(Variant variant, Path work, String postgresUrl, String mariadbUrl, int clients,
+                                          Duration warmup, Duration window) throws Exception {
+        XADataSource postgres = JtaCredits.postgres(postgresUrl);
+        XADataSource mariadb = JtaCredits.mariadb(mariadbUrl);
+        JtaCredits credits = variant == Variant.ATOMIKOS
+                ? new JtaCredits(atomikos(work), new AtomikosPools(postgres, mariadb, clients))
+                : new JtaCredits(narayana(work), new EnlistedXaConnections(postgres, mariadb));
+        try (credits) {
+            return ClosedLoop.run(clients, warmup, window, credits::creditBoth);
+        }
+    }
+
+    /** Atomikos with its transaction log in {@code work}. */
+    private static TransactionManager atomikos(Path work) throws Exception {
+        System.setProperty("com.atomikos.icatch.log_base_dir", work.toString());
+        System.setProperty("com.atomikos.icatch.output_dir", work.toString());
+        System.setProperty("com.atomikos.icatch.max_actives", "-1");
+        UserTransactionManager manager = new UserTransactionManager();
+        manager.init();
+        return manager;
+    }
+
+    /** Narayana with its object store (the transaction log) in {@code work}. */
+    private static TransactionManager narayana(Path work) throws Exception {
+        arjPropertyManager.getObjectStoreEnvironmentBean().setObjectStoreDir(work.toString());
+        BeanPopulator.getNamedInstance(ObjectStoreEnvironmentBean.class, "communicationStore").setObjectStoreDir(work.toString());
+        arjPropertyManager.getCoreEnvironmentBean().setNodeIdentifier("entente-bench");
+        return com.arjuna.ats.jta.TransactionManager.transactionManager();
+    }
+}

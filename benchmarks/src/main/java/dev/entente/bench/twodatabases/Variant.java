@@ -1,0 +1,15 @@
+package dev.entente.bench.twodatabases;
+
+/** How the two row updates of one operation are made atomic, if at all. */
+enum Variant {
+    NO_GLOBAL_TRANSACTION("no global transaction"),
+    ENTENTE("Entente (agent)"),
+    ATOMIKOS("Atomikos (JTA)"),
+    NARAYANA("Narayana (JTA)");
+
+    final String label;
+
+    Variant(String label) {
+        this.label = label;
+    }
+}

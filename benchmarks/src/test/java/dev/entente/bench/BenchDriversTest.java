@@ -1,0 +1,69 @@
+package dev.entente.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Each driver run as {@code bin/entente bench} runs it, at a tiny size, so the drivers keep working.
+ * Speed is not asserted (it belongs to docs/benchmarks.md): only that every point ran without errors
+ * and its figures were printed.
+ */
+@Timeout(600)
+class BenchDriversTest {
+
+    @Test
+    void theCoordinatorDriverMeasuresOneNodeAndAClusterWithAndWithoutBranches() throws Exception {
+        String output = bench("coordinator", "--nodes", "1,3", "--branches", "0,2", "--concurrency", "2",
+                "--warmup", "0.5", "--seconds", "1", "--runs", "1");
+
+        assertThat(output).contains("machine: ").contains("| nodes | branches | clients | tx/s");
+        for (String point : new String[] {"1 node(s), 0 branches", "1 node(s), 2 branches", "3 node(s), 0 branches", "3 node(s), 2 branches"}) {
+            assertThat(output).containsPattern("run 1: " + Pattern.quote(point)
+                    + ", +2 clients: +[1-9]\\d* tx/s .* decisions/flush  0 errors");
+        }
+    }
+
+    @Test
+    void theTwoDatabasesDriverRunsEveryVariant() throws Exception {
+        String output = bench("two-databases", "--clients", "2", "--warmup", "1", "--seconds", "3", "--runs", "1");
+
+        for (String variant : new String[] {"no global transaction", "Entente (agent)", "Atomikos (JTA)", "Narayana (JTA)"}) {
+            assertThat(output).containsPattern("run 1 " + Pattern.quote(variant) + " +[1-9]\\d* ops/s .* 0 errors");
+        }
+        assertThat(output).contains("| variant               | ops/s");
+    }
+
+    @Test
+    void theAgentOverheadDriverRunsTheWorkloadAndTheSmallAppWithAndWithoutTheAgent() throws Exception {
+        String output = bench("agent-overhead", "--clients", "2", "--warmup", "0.5", "--seconds", "1", "--runs", "1", "--starts", "1");
+
+        assertThat(output).containsPattern("run 1 without agent +[1-9]\\d* ops/s .* 0 errors")
+                .containsPattern("run 1 with agent +[1-9]\\d* ops/s .* 0 errors")
+                .containsPattern("start 1 without agent +\\d+ ms").containsPattern("start 1 with agent +\\d+ ms")
+                .contains("| variant       | ops/s").contains("| variant       | median ms");
+    }
+
+    @Test
+    void anUnknownOptionIsRefusedNamingIt() {
+        assertThatThrownBy(() -> bench("coordinator", "--clients", "4"))
+                .hasMessageContaining("bench coordinator: unknown option '--clients'");
+    }
+
+    private static String bench(String... args) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int status;
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            status = Bench.run(args, out);
+        }
+        String output = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(status).as(output).isZero();
+        return output;
+    }
+}
