@@ -27,8 +27,9 @@ class PropagationTest {
         String url = TestDatabases.postgres().createDatabase("propagation");
         String output;
         try (CoordinatorProcess coordinator = CoordinatorProcess.dev(work).start().awaitServing()) {
-            output = ServiceProcess.run(work, "propagation", "coordinator=" + coordinator.clientAddress(),
-                    PropagationApp.class, url);
+            // each case reads the table right after its call: the call must return after phase 2
+            output = ServiceProcess.run(work, "propagation", "coordinator=" + coordinator.clientAddress()
+                    + ",wait-for-phase-two=true", PropagationApp.class, url);
         }
         Map<String, String> cases = output.lines().filter(line -> line.contains(" | "))
                 .collect(Collectors.toMap(line -> line.substring(0, line.indexOf(" | ")),
