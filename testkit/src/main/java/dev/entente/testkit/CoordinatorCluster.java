@@ -59,9 +59,22 @@ public final class CoordinatorCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts every node and returns once a leader serves and every node follows it. Waiting for the
+     * last is what makes the cluster whole: a node that came up after the others is at first unknown
+     * to the leader's connection to it (gRPC backs off reconnecting for up to a minute or two), and a
+     * test that killed the leader before would leave a minority that can elect no one.
+     */
     public CoordinatorCluster start() {
         nodes.parallelStream().forEach(CoordinatorProcess::start);
         awaitLeader();
+        long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+        while (nodes.stream().anyMatch(node -> node.admin("/cluster").contains("\"leaderId\" : null"))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not every coordinator node follows the leader within 150 s:\n" + describe());
+            }
+            CoordinatorProcess.sleep(200);
+        }
         return this;
     }
 
