@@ -8,8 +8,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The bank's two sides, each a fresh database on the suite's own server: {@value #ACCOUNTS} accounts
@@ -76,6 +78,13 @@ final class BankDatabases {
         query(side.url, "select transfer_id, xid, account, delta from ledger", rows -> ledger.put(rows.getString(1),
                 new Movement(rows.getString(1), rows.getString(2), rows.getString(3), rows.getInt(4))));
         return ledger;
+    }
+
+    /** The transfers that took effect on both sides (what should each have published one event). */
+    Set<String> bothSides() throws SQLException {
+        Set<String> both = new HashSet<>(ledger(pg).keySet());
+        both.retainAll(ledger(maria).keySet());
+        return both;
     }
 
     /** Prepared XA branches of {@code cluster} still in either server. */

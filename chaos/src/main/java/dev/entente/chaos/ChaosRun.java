@@ -4,7 +4,7 @@ import dev.entente.chaos.InvariantChecker.Verdict;
 import dev.entente.chaos.InvariantChecker.Violation;
 import dev.entente.chaos.Nemesis.Event;
 import dev.entente.testkit.CoordinatorCluster;
-import dev.entente.testkit.TestDatabase;
+import dev.entente.testkit.CommittedRecords.Message;
 import dev.entente.testkit.ZooKeeperServers;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -18,31 +18,31 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One run of the suite: a fresh bank (two databases, three service JVMs) on a fresh three-node
- * coordinator cluster and a ZooKeeper server for the accounts' locks, every connection to the
- * coordinator, between its nodes and to ZooKeeper through a proxy;
+ * coordinator cluster publishing to the suite's Kafka broker, and a ZooKeeper server for the accounts'
+ * locks, every connection to the coordinator, between its nodes and to ZooKeeper through a proxy;
  * the transfer workload for the run's duration while the nemesis plays the seed's fault schedule;
- * then everything healed, recovery awaited, the invariants checked and a report printed.
+ * then everything healed, recovery and publishing awaited, the invariants checked and a report printed.
  */
 final class ChaosRun {
 
     /** How long recovery may take to finish every prepared branch once everything is healed. */
     private static final Duration RECOVERY = Duration.ofSeconds(120);
+    /** How long publishing may take, once everything is healed, to have every committed transfer's event out. */
+    private static final Duration PUBLISHING = Duration.ofSeconds(60);
     /** ZooKeeper's tick: sessions may last 2 to 20 ticks, so the services' 3 s timeout is granted as asked. */
     private static final int ZOOKEEPER_TICK_MILLIS = 500;
 
     private final int number;
     private final long seed;
     private final ChaosOptions options;
-    private final TestDatabase postgres;
-    private final TestDatabase mariadb;
+    private final SuiteServers servers;
     private final PrintStream out;
 
-    ChaosRun(int number, long seed, ChaosOptions options, TestDatabase postgres, TestDatabase mariadb, PrintStream out) {
+    ChaosRun(int number, long seed, ChaosOptions options, SuiteServers servers, PrintStream out) {
         this.number = number;
         this.seed = seed;
         this.options = options;
-        this.postgres = postgres;
-        this.mariadb = mariadb;
+        this.servers = servers;
         this.out = out;
     }
 
@@ -54,19 +54,21 @@ final class ChaosRun {
         out.printf("%nrun %d/%d seed=%d duration=%ds cluster=%s planned faults=%d%s (logs in %s)%n", number, options.runs(), seed,
                 options.duration().toSeconds(), cluster, schedule.faults().size(),
                 options.plantedBug() ? " PLANTED BUG ON" : "", work);
-        BankDatabases databases = new BankDatabases(postgres, mariadb, "chaos_run_" + number);
+        BankDatabases databases = new BankDatabases(servers.postgres(), servers.mariadb(), "chaos_run_" + number);
+        String kafka = servers.kafka().bootstrapServers();
+        TransferEvents events = new TransferEvents(kafka, TransferLoad.idPrefix(runTag()));
         try (Network network = new Network();
              TestingServer zookeeper = ZooKeeperServers.loopback(work.resolve("zookeeper").toFile(), ZOOKEEPER_TICK_MILLIS);
-             CoordinatorCluster coordinators = new CoordinatorCluster(work, 3, network::raftRoute, "--cluster-id", cluster)) {
+             CoordinatorCluster coordinators = new CoordinatorCluster(work, 3, network::raftRoute, "--cluster-id", cluster, "--kafka", kafka)) {
             coordinators.start();
             List<String> nodeAddresses = coordinators.nodes().stream().map(n -> n.clientAddress()).toList();
             try (BankServices services = new BankServices(work, cluster, s -> network.coordinatorFor(s, nodeAddresses),
-                    s -> network.zookeeperFor(s, zookeeper.getConnectString()), databases, options.plantedBug())) {
-                Nemesis nemesis = new Nemesis(schedule, coordinators, services, databases, network, out);
+                    s -> network.zookeeperFor(s, zookeeper.getConnectString()), kafka, databases, options.plantedBug())) {
+                Nemesis nemesis = new Nemesis(schedule, coordinators, services, databases, servers.kafka(), network, out);
                 List<Transfer> transfers;
                 nemesis.start();
                 try {
-                    transfers = new TransferLoad(services.transferUrl, Long.toString(seed, 36) + "-" + number, seed)
+                    transfers = new TransferLoad(services.transferUrl, runTag(), seed)
                             .run(options.concurrency(), options.duration());
                 } finally {
                     nemesis.close();
@@ -75,12 +77,19 @@ final class ChaosRun {
                 out.println("  healed" + (healed.isEmpty() ? "" : ": " + String.join(", ", healed))
                         + "; waiting for recovery to finish every prepared branch...");
                 List<String> prepared = awaitRecovery(databases, cluster);
-                Verdict verdict = new InvariantChecker(databases).check(transfers, prepared);
+                out.println("  waiting for the events of committed transfers to be published...");
+                List<Message> published = events.await(databases.bothSides().size(), PUBLISHING);
+                Verdict verdict = new InvariantChecker(databases).check(transfers, prepared, published);
                 report(seed, nemesis.events(), verdict, transfers);
                 services.startCrashes().forEach(crash -> out.println("  NOTE (not an atomicity violation) " + crash));
                 return verdict.violations();
             }
         }
+    }
+
+    /** What tells this run's transfers from other runs' (in ids, and so in the shared topic's keys). */
+    private String runTag() {
+        return Long.toString(seed, 36) + "-" + number;
     }
 
     private static List<String> awaitRecovery(BankDatabases databases, String cluster) throws InterruptedException {
@@ -116,9 +125,9 @@ final class ChaosRun {
         if (events.isEmpty()) {
             out.println("    none (the duration left no room for one)");
         }
-        out.printf("  transfers %d: committed %d, rolled back %d, unknown %d (settled: %d committed, %d rolled back)%n",
+        out.printf("  transfers %d: committed %d, rolled back %d, unknown %d (settled: %d committed, %d rolled back); events published %d%n",
                 verdict.transfers(), verdict.committed(), verdict.rolledBack(), verdict.unknown(), verdict.unknownCommitted(),
-                verdict.unknownRolledBack());
+                verdict.unknownRolledBack(), verdict.events());
         reasons(transfers, Transfer.Outcome.ROLLED_BACK);
         reasons(transfers, Transfer.Outcome.UNKNOWN);
         out.printf("  violations %d%n", verdict.violations().size());

@@ -24,7 +24,9 @@ enum Fault {
     /** Restart of the suite's own embedded PostgreSQL or MariaDB server. */
     RESTART_DATABASE("a database restarts between prepare and commit"),
     /** An account service cut off from ZooKeeper past its session timeout: its session expires, its locks are lost. */
-    ZOOKEEPER_SESSION_LOSS("the ZooKeeper session holding a @Locked lock is lost");
+    ZOOKEEPER_SESSION_LOSS("the ZooKeeper session holding a @Locked lock is lost"),
+    /** The Kafka broker the transfer events go to stopped, and started again after the hold. */
+    RESTART_KAFKA("Kafka is down at commit time");
 
     private final String failureRow;
 

@@ -2,6 +2,7 @@ package dev.entente.chaos;
 
 import dev.entente.chaos.BankDatabases.Movement;
 import dev.entente.chaos.BankDatabases.Side;
+import dev.entente.testkit.CommittedRecords.Message;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,13 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * What must hold once faults are healed and recovery is done, read from both databases and compared
  * with what the clients were told: money is neither created nor destroyed; every transfer took effect
  * on both sides or on neither, with the amounts and the one XID it ran in; what was acknowledged as
  * committed is on both sides, what was acknowledged as rolled back on neither; no prepared branch is
- * left behind.
+ * left behind; a transfer that took effect published exactly one event (with its XID), one that did
+ * not, none.
  */
 final class InvariantChecker {
 
@@ -29,7 +32,7 @@ final class InvariantChecker {
 
     /** The counts of a run and its violations. */
     record Verdict(int transfers, int committed, int rolledBack, int unknown, int unknownCommitted,
-                   int unknownRolledBack, List<Violation> violations) {
+                   int unknownRolledBack, int events, List<Violation> violations) {
     }
 
     private final BankDatabases databases;
@@ -39,7 +42,11 @@ final class InvariantChecker {
         this.databases = databases;
     }
 
-    Verdict check(List<Transfer> transfers, List<String> preparedLeft) throws SQLException {
+    /**
+     * @param preparedLeft the prepared branches of the run still in the databases
+     * @param events       the run's transfer events, as a {@code read_committed} consumer reads them
+     */
+    Verdict check(List<Transfer> transfers, List<String> preparedLeft, List<Message> events) throws SQLException {
         Map<String, Map<String, Movement>> ledgers = new HashMap<>();
         long total = 0;
         for (Side side : databases.sides()) {
@@ -62,6 +69,13 @@ final class InvariantChecker {
             violations.add(new Violation("ledger rows only for transfers sent", unsent.size() + " unknown: " + sample(unsent)));
         }
 
+        Map<String, List<Message>> eventsByTransfer = events.stream().collect(Collectors.groupingBy(Message::key));
+        TreeSet<String> unsentEvents = new TreeSet<>(eventsByTransfer.keySet());
+        unsentEvents.removeAll(sent.keySet());
+        if (!unsentEvents.isEmpty()) {
+            violations.add(new Violation("events only for transfers sent", unsentEvents.size() + " unknown: " + sample(unsentEvents)));
+        }
+
         int committed = 0;
         int rolledBack = 0;
         int unknown = 0;
@@ -80,6 +94,7 @@ final class InvariantChecker {
             if (both) {
                 movementsMatch(transfer, pg, maria, evidence);
             }
+            publishedOnceIfTookEffect(both, eventsByTransfer.getOrDefault(transfer.id(), List.of()), pg, evidence);
             switch (transfer.outcome()) {
                 case COMMITTED -> {
                     committed++;
@@ -105,7 +120,7 @@ final class InvariantChecker {
                     preparedLeft.size() + " left: " + sample(preparedLeft)));
         }
         return new Verdict(transfers.size(), committed, rolledBack, unknown, unknownCommitted, unknownRolledBack,
-                List.copyOf(violations));
+                events.size(), List.copyOf(violations));
     }
 
     private void balancesMatchLedger(String side, Map<String, Integer> balances, Map<String, Movement> ledger) {
@@ -133,6 +148,24 @@ final class InvariantChecker {
         if (!pg.xid().equals(maria.xid()) || (transfer.xid() != null && !transfer.xid().equals(pg.xid()))) {
             violations.add(new Violation("one XID per transfer", evidence));
         }
+    }
+
+    /** One event, with the transfer's XID, for a transfer that took effect on both sides; none for one that did not. */
+    private void publishedOnceIfTookEffect(boolean tookEffect, List<Message> events, Movement pg, String evidence) {
+        if (tookEffect && events.size() != 1) {
+            violations.add(new Violation("one event per committed transfer (read_committed)", events.size()
+                    + " events at " + offsets(events) + " for " + evidence));
+        } else if (tookEffect && !pg.xid().equals(events.get(0).header("entente-xid"))) {
+            violations.add(new Violation("the event carries its transaction's XID", "event xid "
+                    + events.get(0).header("entente-xid") + " for " + evidence));
+        } else if (!tookEffect && !events.isEmpty()) {
+            violations.add(new Violation("no event for a transfer that did not take effect", events.size()
+                    + " events at " + offsets(events) + " for " + evidence));
+        }
+    }
+
+    private static String offsets(List<Message> events) {
+        return events.stream().map(e -> e.partition() + "@" + e.offset()).toList().toString();
     }
 
     private static String evidence(Transfer transfer, Movement pg, Movement maria) {

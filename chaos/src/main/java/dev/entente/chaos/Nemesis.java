@@ -4,6 +4,7 @@ import dev.entente.chaos.FaultSchedule.Planned;
 import dev.entente.testkit.CoordinatorCluster;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.JvmProcess;
+import dev.entente.testkit.KafkaBroker;
 import dev.entente.testkit.TestDatabase;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ final class Nemesis implements AutoCloseable {
     private final CoordinatorCluster cluster;
     private final BankServices services;
     private final BankDatabases databases;
+    private final KafkaBroker kafka;
     private final Network network;
     private final PrintStream progress;
     private final List<Event> events = new ArrayList<>();
@@ -32,11 +34,12 @@ final class Nemesis implements AutoCloseable {
     private long startNanos;
 
     Nemesis(FaultSchedule schedule, CoordinatorCluster cluster, BankServices services, BankDatabases databases,
-            Network network, PrintStream progress) {
+            KafkaBroker kafka, Network network, PrintStream progress) {
         this.schedule = schedule;
         this.cluster = cluster;
         this.services = services;
         this.databases = databases;
+        this.kafka = kafka;
         this.network = network;
         this.progress = progress;
         this.thread = new Thread(this::play, "nemesis");
@@ -108,6 +111,12 @@ final class Nemesis implements AutoCloseable {
                 side.server().restart();
                 yield side.server() + " restarted (" + seconds((System.nanoTime() - started) / 1_000_000) + ")";
             }
+            case RESTART_KAFKA -> {
+                kafka.stop();
+                long held = hold(hold);
+                kafka.start();
+                yield "Kafka broker " + kafka.bootstrapServers() + " stopped, started again after " + seconds(held);
+            }
         };
     }
 
@@ -177,6 +186,10 @@ final class Nemesis implements AutoCloseable {
                     }
                 }
             }
+        }
+        if (!kafka.isRunning()) {
+            kafka.start();
+            done.add("started the Kafka broker");
         }
         cluster.awaitLeader();
         return done;

@@ -34,6 +34,11 @@ final class TransferLoad {
         this.random = new Random(seed);
     }
 
+    /** The start of the id of every transfer sent for {@code run}. */
+    static String idPrefix(String run) {
+        return "t-" + run + "-";
+    }
+
     /** Runs the clients for {@code duration}; returns every transfer sent. */
     List<Transfer> run(int concurrency, Duration duration) throws InterruptedException {
         long end = System.nanoTime() + duration.toNanos();
@@ -63,7 +68,7 @@ final class TransferLoad {
             int fromSide = random.nextInt(2);
             String from = SIDES.get(fromSide) + ":" + BankDatabases.account(random.nextInt(BankDatabases.ACCOUNTS));
             String to = SIDES.get(1 - fromSide) + ":" + BankDatabases.account(random.nextInt(BankDatabases.ACCOUNTS));
-            return new Transfer("t-" + run + "-" + numbers.incrementAndGet(), from, to, 1 + random.nextInt(40),
+            return new Transfer(idPrefix(run) + numbers.incrementAndGet(), from, to, 1 + random.nextInt(40),
                     random.nextBoolean(), null, null, null);
         }
     }

@@ -163,6 +163,11 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /** Whether the broker has been started and not stopped since. */
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
     /** Same as {@link #stop()}; the data directory stays. */
     @Override
     public void close() {

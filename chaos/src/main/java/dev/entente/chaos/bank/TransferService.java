@@ -3,6 +3,7 @@ package dev.entente.chaos.bank;
 import dev.entente.api.GlobalTransaction;
 import dev.entente.api.GlobalTransactionException;
 import dev.entente.api.GlobalTransactional;
+import dev.entente.api.Publish;
 import dev.entente.samples.shop.Arguments;
 import dev.entente.samples.shop.Refused;
 import dev.entente.samples.shop.Web;
@@ -23,9 +24,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * order asked (credit first or debit first). Answers what it knows of the outcome, with the XID:
  * {@code 200 committed XID}, {@code 409 rolled back XID: reason} (the transaction was never asked to
  * commit, or the coordinator answered that it rolled back), or {@code 503 unknown XID: reason} (the
- * commit was asked and no outcome came back).
+ * commit was asked and no outcome came back). Every transfer publishes a {@link TransferEvent} to
+ * {@link #EVENTS_TOPIC} ({@code @Publish}): once if it commits, never if it rolls back.
  */
 public final class TransferService {
+
+    /** The Kafka topic of the transfer events, keyed by transfer id. */
+    public static final String EVENTS_TOPIC = "bank.transfers";
 
     private final Map<String, String> sides;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
@@ -37,6 +42,10 @@ public final class TransferService {
 
     /** One transfer request as the client sent it; {@code from}/{@code to} are {@code side:account}. */
     record Request(String id, String from, String to, int amount, boolean creditFirst) {
+    }
+
+    /** What a committed transfer tells the rest of the bank. */
+    public record TransferEvent(String id, String xid, String from, String to, int amount) {
     }
 
     String transfer(Request request) {
@@ -56,7 +65,8 @@ public final class TransferService {
     }
 
     @GlobalTransactional(name = "transfer", timeoutMillis = 10_000, rollbackFor = Exception.class)
-    public void move(Request request, AtomicReference<String> xid) {
+    @Publish(topic = EVENTS_TOPIC, key = "{result.id}")
+    public TransferEvent move(Request request, AtomicReference<String> xid) {
         xid.set(GlobalTransaction.currentXid().orElseThrow());
         if (request.creditFirst()) {
             call(request.to(), "/credit", request);
@@ -65,6 +75,7 @@ public final class TransferService {
             call(request.from(), "/debit", request);
             call(request.to(), "/credit", request);
         }
+        return new TransferEvent(request.id(), xid.get(), request.from(), request.to(), request.amount());
     }
 
     private void call(String sideAndAccount, String path, Request request) {
