@@ -11,6 +11,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +71,7 @@ public final class RmSession implements AutoCloseable {
 
     /** Breaks the current stream (as a network fault would); the session reconnects by itself. */
     public void dropConnection() {
-        timer.execute(() -> {
+        unlessClosed(timer, () -> {
             StreamObserver<SessionUp> current = up;
             if (current != null) {
                 // the cancelled call reports back through Downstream.onError, which reconnects
@@ -155,26 +156,42 @@ public final class RmSession implements AutoCloseable {
         public void onNext(SessionDown message) {
             lastHeardNanos = System.nanoTime();
             switch (message.getKindCase()) {
-                case WELCOME -> timer.execute(() -> {
+                case WELCOME -> unlessClosed(timer, () -> {
                     connected = true;
                     reconnectDelayMillis = 50;
                     long every = message.getWelcome().getHeartbeatIntervalMillis() > 0
                             ? message.getWelcome().getHeartbeatIntervalMillis() : HEARTBEAT_MILLIS;
                     heartbeats = timer.scheduleAtFixedRate(() -> heartbeat(every), every, every, TimeUnit.MILLISECONDS);
                 });
-                case COMMAND -> workers.execute(() -> execute(message.getCommand()));
+                case COMMAND -> unlessClosed(workers, () -> execute(message.getCommand()));
                 default -> { }
             }
         }
 
         @Override
         public void onError(Throwable failure) {
-            timer.execute(() -> disconnected(stream, failure));
+            unlessClosed(timer, () -> disconnected(stream, failure));
         }
 
         @Override
         public void onCompleted() {
-            timer.execute(() -> disconnected(stream, null));
+            unlessClosed(timer, () -> disconnected(stream, null));
+        }
+    }
+
+    /**
+     * Hands {@code task} to {@code executor} unless the session is closed: gRPC still calls back after
+     * {@link #close()} stopped the executors (the stream's end, a command in flight, which the
+     * coordinator sends again to whoever serves the resource next).
+     */
+    private void unlessClosed(ExecutorService executor, Runnable task) {
+        if (closed) {
+            return;
+        }
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException closedMeanwhile) {
+            // close() ran between the check and the hand-off
         }
     }
 
