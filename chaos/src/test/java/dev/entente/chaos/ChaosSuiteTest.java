@@ -10,21 +10,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The suite as {@code bin/entente chaos} runs it, short: one run with faults finds no violation, and
- * the same run with the planted atomicity bug on is reported as broken, so the checker is known to fail.
- * Seed 7's schedule begins with a Kafka restart while transfers publish their events.
+ * The suite as {@code bin/entente chaos} runs it, short: one run with faults finds no violation, and a
+ * run with the planted atomicity bug on is reported as broken, so the checker is known to fail.
+ * Seed 255's 45 s schedule holds seven of the eleven faults, the first two a Kafka broker restart while
+ * transfers publish and a database restart (the build's other tests use the machine's servers, which
+ * they never restart).
  */
 @Timeout(900)
 class ChaosSuiteTest {
 
     @Test
     void aShortRunUnderFaultsKeepsEveryInvariant() throws Exception {
-        Result result = chaos("--runs", "1", "--seed", "7", "--duration", "45s");
+        Result result = chaos("--runs", "1", "--seed", "255", "--duration", "45s");
 
         assertThat(result.violations).as(result.output).isZero();
         assertThat(result.output).contains("runs=1 violations=0").containsPattern("committed [1-9]")
                 .containsPattern("\\+ *[0-9.]+s [A-Z_]+ ").contains("violations 0")
                 .containsPattern("RESTART_KAFKA +Kafka broker .* stopped, started again")
+                .containsPattern("RESTART_DATABASE +.* restarted")
                 .containsPattern("events published [1-9]");
     }
 
