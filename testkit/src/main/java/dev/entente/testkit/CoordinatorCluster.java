@@ -60,10 +60,9 @@ public final class CoordinatorCluster implements AutoCloseable {
     }
 
     /**
-     * Starts every node and returns once a leader serves and every node follows it. Waiting for the
-     * last is what makes the cluster whole: a node that came up after the others is at first unknown
-     * to the leader's connection to it (gRPC backs off reconnecting for up to a minute or two), and a
-     * test that killed the leader before would leave a minority that can elect no one.
+     * Starts every node and returns once a leader serves and every node follows it, so a test that
+     * kills nodes starts from a whole cluster (a node still catching up when the leader dies cannot
+     * win an election).
      */
     public CoordinatorCluster start() {
         nodes.parallelStream().forEach(CoordinatorProcess::start);

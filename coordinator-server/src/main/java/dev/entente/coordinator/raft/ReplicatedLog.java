@@ -68,6 +68,7 @@ public final class ReplicatedLog implements AutoCloseable {
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
     private final Duration writeTimeout;
+    private final PeerReconnects reconnects;
 
     public ReplicatedLog(Settings settings, TransactionStateMachine stateMachine) throws IOException {
         this.groupId = RaftGroupId.valueOf(UUID.nameUUIDFromBytes(
@@ -102,10 +103,12 @@ public final class ReplicatedLog implements AutoCloseable {
                 .setOption(new File(settings.dataDir(), groupId.getUuid().toString()).exists()
                         ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
+        this.reconnects = new PeerReconnects(server, peers.stream().map(RaftPeer::getId).filter(id -> !id.equals(self)).toList());
     }
 
     public void start() throws IOException {
         server.start();
+        reconnects.start();
     }
 
     /** Appends {@code record}; completes with the state machine's reply once a quorum committed it. */
@@ -223,6 +226,7 @@ public final class ReplicatedLog implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        reconnects.close();
         server.close();
     }
 }
