@@ -51,6 +51,43 @@ class BenchDriversTest {
     }
 
     @Test
+    void theTwoServicesDriverRunsBothVariantsOverHttp() throws Exception {
+        String output = bench("two-services", "--clients", "2", "--warmup", "1", "--seconds", "2", "--runs", "1");
+
+        assertThat(output).containsPattern("run 1 no global transaction +[1-9]\\d* ops/s .* 0 errors")
+                .containsPattern("run 1 Entente \\(agent in both\\) +[1-9]\\d* ops/s .* 0 errors")
+                .contains("| variant                 | ops/s");
+    }
+
+    @Test
+    void theLockedDriverRunsCuratorsMutexAndTheLockedMethod() throws Exception {
+        String output = bench("locked", "--clients", "2", "--warmup", "0.5", "--seconds", "1", "--runs", "1");
+
+        assertThat(output).containsPattern("run 1 InterProcessMutex +[1-9]\\d* ops/s .* 0 errors")
+                .containsPattern("run 1 @Locked \\(agent\\) +[1-9]\\d* ops/s .* 0 errors")
+                .contains("| variant           | ops/s");
+    }
+
+    @Test
+    void thePublishDriverRunsBothVariantsAndCountsWhatReachedTheTopic() throws Exception {
+        String output = bench("publish", "--clients", "2", "--warmup", "0.5", "--seconds", "1", "--runs", "1");
+
+        assertThat(output).containsPattern("run 1 transactional KafkaProducer +[1-9]\\d* ops/s .* 0 errors")
+                .containsPattern("run 1 @Publish \\(agent\\) +[1-9]\\d* ops/s .* 0 errors")
+                .containsPattern("@Publish \\(agent\\): [1-9]\\d* of the run's [1-9]\\d* sent messages")
+                .contains("| variant                     | ops/s");
+    }
+
+    @Test
+    void theCoordinatorMemoryDriverReadsTheHeapPerTransactionInFlight() throws Exception {
+        String output = bench("coordinator-memory", "--transactions", "50,100", "--runs", "1");
+
+        assertThat(output).containsPattern("run 1: idle node: heap after GC +\\d+\\.\\d MiB")
+                .containsPattern("run 1: +100 in flight \\(node's gauge: 100\\): heap after GC +\\d+\\.\\d MiB")
+                .contains("| in flight | heap after GC MiB");
+    }
+
+    @Test
     void anUnknownOptionIsRefusedNamingIt() {
         assertThatThrownBy(() -> bench("coordinator", "--clients", "4"))
                 .hasMessageContaining("bench coordinator: unknown option '--clients'");

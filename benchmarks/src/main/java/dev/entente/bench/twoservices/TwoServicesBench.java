@@ -1,0 +1,123 @@
+package dev.entente.bench.twoservices;
+
+import dev.entente.bench.AccountTable;
+import dev.entente.bench.ClosedLoop;
+import dev.entente.bench.Comparison;
+import dev.entente.bench.Measurement;
+import dev.entente.bench.Options;
+import dev.entente.bench.WorkloadJvm;
+import dev.entente.testkit.CoordinatorProcess;
+import dev.entente.testkit.FreePorts;
+import dev.entente.testkit.JvmProcess;
+import dev.entente.testkit.TestDatabases;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Row 3: two services, two databases, over HTTP (the sample shop's shape). Clients call the front
+ * service ({@link CreditService} on PostgreSQL), which credits a row and calls the second service
+ * (MariaDB), which credits one too. Both services run in fresh JVMs for every run of every variant:
+ * without the agent (no global transaction), and with the agent in both (the front's
+ * {@code @GlobalTransactional} begins a global transaction on a --dev coordinator node, the second
+ * joins it). The clients are threads of this JVM, timing each request from send to answer.
+ */
+public final class TwoServicesBench {
+
+    public static final Set<String> OPTIONS = Set.of("clients", "warmup", "seconds", "runs", "work");
+
+    private enum Variant {
+        NO_GLOBAL_TRANSACTION("no global transaction"),
+        ENTENTE("Entente (agent in both)");
+
+        final String label;
+
+        Variant(String label) {
+            this.label = label;
+        }
+    }
+
+    /**
+     * The JDK's HTTP server writes a reply's headers and body apart; without TCP_NODELAY, Nagle's
+     * algorithm holds the body back until the client's delayed ACK (about 40 ms) on every call.
+     */
+    private static final String NO_DELAY = "-Dsun.net.httpserver.nodelay=true";
+
+    private final Options options;
+    private final PrintStream out;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3)).build();
+
+    public TwoServicesBench(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public void run() throws Exception {
+        int clients = options.number("clients", 8);
+        Duration warmup = options.seconds("warmup", 5);
+        Duration window = options.seconds("seconds", 10);
+        int runCount = options.number("runs", 3);
+        Path work = Files.createDirectories(Path.of(options.text("work", Files.createTempDirectory("entente-bench-").toString())));
+        String agentJar = WorkloadJvm.agentJar();
+        String postgresUrl = TestDatabases.postgres().createDatabase("entente_bench_front_pg");
+        String mariadbUrl = TestDatabases.mariadb().createDatabase("entente_bench_back_maria");
+        for (String url : new String[] {postgresUrl, mariadbUrl}) {
+            try (Connection connection = DriverManager.getConnection(url)) {
+                AccountTable.prepare(connection);
+            }
+        }
+        out.printf("two services, two databases over HTTP: client -> front (%s) -> second service (%s), one row credited in each, "
+                        + "%d clients, %d run(s) of %.1f s after %.1f s warm-up per variant%n", TestDatabases.postgres(),
+                TestDatabases.mariadb(), clients, runCount, window.toMillis() / 1000.0, warmup.toMillis() / 1000.0);
+        Comparison<Variant> comparison = new Comparison<>(out, List.of(Variant.values()), variant -> variant.label);
+        try (CoordinatorProcess coordinator = CoordinatorProcess.dev(work.resolve("coordinator")).start().awaitServing()) {
+            String agent = "-javaagent:" + agentJar + "=coordinator=" + coordinator.clientAddress() + ",app=";
+            comparison.run(runCount, variant -> measure(work, name -> variant == Variant.ENTENTE ? List.of(agent + name) : List.of(),
+                    postgresUrl, mariadbUrl, clients, warmup, window));
+        }
+        comparison.report("two services, two databases");
+    }
+
+    /** Starts the two services (each with the JVM options {@code jvmOptions} gives its name), loads the front, stops both. */
+    private Measurement measure(Path work, Function<String, List<String>> jvmOptions, String postgresUrl, String mariadbUrl, int clients,
+                                Duration warmup, Duration window) throws InterruptedException {
+        int secondPort = FreePorts.next();
+        int frontPort = FreePorts.next();
+        try (JvmProcess second = service(work, "bench-second", jvmOptions, secondPort, mariadbUrl, "");
+             JvmProcess front = service(work, "bench-front", jvmOptions, frontPort, postgresUrl, "http://127.0.0.1:" + secondPort)) {
+            second.start(Duration.ofSeconds(120));
+            front.start(Duration.ofSeconds(120));
+            URI credit = URI.create("http://127.0.0.1:" + frontPort + "/credit");
+            return ClosedLoop.run(clients, warmup, window, () -> call(credit));
+        }
+    }
+
+    private static JvmProcess service(Path work, String name, Function<String, List<String>> jvmOptions, int port, String database,
+                                      String next) {
+        List<String> options = new ArrayList<>(jvmOptions.apply(name));
+        options.add(NO_DELAY);
+        return WorkloadJvm.service(name, options, CreditService.class, work.resolve(name + ".log"), CreditService.READY,
+                "--name", name, "--port", String.valueOf(port), "--database", database, "--next", next);
+    }
+
+    private void call(URI credit) throws IOException, InterruptedException {
+        HttpResponse<String> reply = http.send(HttpRequest.newBuilder(credit).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (reply.statusCode() != 200) {
+            throw new IllegalStateException("the front service answered " + reply.statusCode() + ": " + reply.body().strip());
+        }
+    }
+}
