@@ -1,6 +1,7 @@
 package dev.entente.bench.agent;
 
 import dev.entente.bench.Comparison;
+import dev.entente.bench.LoadOptions;
 import dev.entente.bench.Measurement;
 import dev.entente.bench.Options;
 import dev.entente.bench.Table;
@@ -9,9 +10,6 @@ import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.TestDatabases;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,7 +22,7 @@ import java.util.Set;
  */
 public final class AgentOverheadBench {
 
-    public static final Set<String> OPTIONS = Set.of("clients", "warmup", "seconds", "runs", "starts", "work");
+    public static final Set<String> OPTIONS = LoadOptions.names("starts");
 
     private enum Variant { WITHOUT_AGENT, WITH_AGENT }
 
@@ -37,21 +35,15 @@ public final class AgentOverheadBench {
     }
 
     public void run() throws Exception {
-        int clients = options.number("clients", 4);
-        Duration warmup = options.seconds("warmup", 5);
-        Duration window = options.seconds("seconds", 10);
-        int runCount = options.number("runs", 3);
+        LoadOptions load = LoadOptions.of(options, 4);
         int starts = options.number("starts", 10);
-        Path work = Files.createDirectories(Path.of(options.text("work", Files.createTempDirectory("entente-bench-").toString())));
         String agentJar = WorkloadJvm.agentJar();
         String url = TestDatabases.postgres().createDatabase("entente_bench_overhead");
-        out.printf("agent overhead: JDBC workload on %s, %d clients, %d run(s) of %.1f s after %.1f s warm-up per variant; "
-                        + "%d start-ups per variant%n", TestDatabases.postgres(), clients, runCount, window.toMillis() / 1000.0,
-                warmup.toMillis() / 1000.0, starts);
-        try (CoordinatorProcess coordinator = CoordinatorProcess.dev(work.resolve("coordinator")).start().awaitServing()) {
+        out.printf("agent overhead: JDBC workload on %s, %s; %d start-ups per variant%n", TestDatabases.postgres(), load.describe(), starts);
+        try (CoordinatorProcess coordinator = CoordinatorProcess.dev(load.work().resolve("coordinator")).start().awaitServing()) {
             String agent = "-javaagent:" + agentJar + "=coordinator=" + coordinator.clientAddress() + ",app=bench-overhead";
             Comparison<Variant> comparison = new Comparison<>(out, List.of(Variant.values()), AgentOverheadBench::label);
-            comparison.run(runCount, variant -> workload(variant, agent, url, clients, warmup, window));
+            comparison.run(load.runs(), variant -> workload(variant, agent, url, load));
             List<Long> startWithout = new ArrayList<>();
             List<Long> startWith = new ArrayList<>();
             for (int start = 1; start <= starts; start++) {
@@ -70,10 +62,9 @@ public final class AgentOverheadBench {
         return variant == Variant.WITH_AGENT ? "with agent" : "without agent";
     }
 
-    private Measurement workload(Variant variant, String agent, String url, int clients, Duration warmup, Duration window)
-            throws IOException, InterruptedException {
+    private Measurement workload(Variant variant, String agent, String url, LoadOptions load) throws IOException, InterruptedException {
         return WorkloadJvm.measure("the JDBC workload (" + label(variant) + ")", options(variant, agent), JdbcWorkload.class,
-                warmup.plus(window).plusSeconds(120), url, String.valueOf(clients), WorkloadJvm.seconds(warmup), WorkloadJvm.seconds(window));
+                load.workloadTimeout(), load.workloadArguments(url));
     }
 
     private long startUp(Variant variant, String agent) throws IOException, InterruptedException {

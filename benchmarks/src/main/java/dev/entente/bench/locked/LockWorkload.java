@@ -7,10 +7,10 @@ import java.time.Duration;
 
 /**
  * Clients entering a critical section under a ZooKeeper lock on a key picked at random, in their own
- * JVM: through Curator's {@code InterProcessMutex} ({@code curator}) or a {@code @Locked} method
- * ({@code locked}, run with the agent). Prints one result line.
+ * JVM: through Curator's {@code InterProcessMutex} ({@code CURATOR}) or a {@code @Locked} method
+ * ({@code LOCKED}, run with the agent). Prints one result line.
  *
- * <p>Arguments: curator|locked, ZooKeeper connect string, clients, keys, warm-up seconds, measured seconds.
+ * <p>Arguments: CURATOR|LOCKED, ZooKeeper connect string, keys, clients, warm-up seconds, measured seconds.
  */
 public final class LockWorkload {
 
@@ -20,12 +20,12 @@ public final class LockWorkload {
     public static void main(String[] args) throws Exception {
         String way = args[0];
         String zookeeper = args[1];
-        int clients = Integer.parseInt(args[2]);
-        CriticalSection section = new CriticalSection(Integer.parseInt(args[3]));
+        CriticalSection section = new CriticalSection(Integer.parseInt(args[2]));
+        int clients = Integer.parseInt(args[3]);
         Duration warmup = WorkloadJvm.seconds(args[4]);
         Duration window = WorkloadJvm.seconds(args[5]);
         Measurement measured;
-        if (way.equals("curator")) {
+        if (way.equals("CURATOR")) {
             try (CuratorSections curator = new CuratorSections(zookeeper, section)) {
                 measured = ClosedLoop.run(clients, warmup, window, () -> curator.enter(section.anyKey()));
             }

@@ -1,13 +1,11 @@
 package dev.entente.bench.locked;
 
 import dev.entente.bench.Comparison;
+import dev.entente.bench.LoadOptions;
 import dev.entente.bench.Options;
 import dev.entente.bench.WorkloadJvm;
 import dev.entente.testkit.ZooKeeperServers;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.apache.curator.test.TestingServer;
@@ -20,17 +18,15 @@ import org.apache.curator.test.TestingServer;
  */
 public final class LockedBench {
 
-    public static final Set<String> OPTIONS = Set.of("clients", "keys", "warmup", "seconds", "runs", "work");
+    public static final Set<String> OPTIONS = LoadOptions.names("keys");
 
     private enum Variant {
-        CURATOR("curator", "InterProcessMutex"),
-        LOCKED("locked", "@Locked (agent)");
+        CURATOR("InterProcessMutex"),
+        LOCKED("@Locked (agent)");
 
-        final String argument;
         final String label;
 
-        Variant(String argument, String label) {
-            this.argument = argument;
+        Variant(String label) {
             this.label = label;
         }
     }
@@ -44,25 +40,18 @@ public final class LockedBench {
     }
 
     public void run() throws Exception {
-        int clients = options.number("clients", 4);
+        LoadOptions load = LoadOptions.of(options, 4);
         int keys = options.number("keys", 64);
-        Duration warmup = options.seconds("warmup", 5);
-        Duration window = options.seconds("seconds", 10);
-        int runCount = options.number("runs", 3);
-        Path work = Files.createDirectories(Path.of(options.text("work", Files.createTempDirectory("entente-bench-").toString())));
         String agentJar = WorkloadJvm.agentJar();
-        out.printf("locks: a critical section under a ZooKeeper lock on one of %d keys (picked at random), %d clients, "
-                        + "%d run(s) of %.1f s after %.1f s warm-up per variant%n", keys, clients, runCount, window.toMillis() / 1000.0,
-                warmup.toMillis() / 1000.0);
-        try (TestingServer zookeeper = ZooKeeperServers.loopback(work.resolve("zookeeper").toFile(), 500)) {
+        out.printf("locks: a critical section under a ZooKeeper lock on one of %d keys (picked at random), %s%n", keys, load.describe());
+        try (TestingServer zookeeper = ZooKeeperServers.loopback(load.work().resolve("zookeeper").toFile(), 500)) {
             String agent = "-javaagent:" + agentJar + "=app=bench-locked,zookeeper=" + zookeeper.getConnectString()
                     + ",lock-root=/bench/locked";
             out.printf("ZooKeeper (in this JVM) at %s%n", zookeeper.getConnectString());
             Comparison<Variant> comparison = new Comparison<>(out, List.of(Variant.values()), variant -> variant.label);
-            comparison.run(runCount, variant -> WorkloadJvm.measure("the lock workload (" + variant.label + ")",
-                    variant == Variant.LOCKED ? List.of(agent) : List.of(), LockWorkload.class, warmup.plus(window).plusSeconds(120),
-                    variant.argument, zookeeper.getConnectString(), String.valueOf(clients), String.valueOf(keys),
-                    WorkloadJvm.seconds(warmup), WorkloadJvm.seconds(window)));
+            comparison.run(load.runs(), variant -> WorkloadJvm.measure("the lock workload (" + variant.label + ")",
+                    variant == Variant.LOCKED ? List.of(agent) : List.of(), LockWorkload.class, load.workloadTimeout(),
+                    load.workloadArguments(variant.name(), zookeeper.getConnectString(), String.valueOf(keys))));
             comparison.report("locks");
         }
     }

@@ -1,6 +1,7 @@
 package dev.entente.bench.publish;
 
 import dev.entente.bench.Comparison;
+import dev.entente.bench.LoadOptions;
 import dev.entente.bench.Measurement;
 import dev.entente.bench.Options;
 import dev.entente.bench.PrometheusText;
@@ -9,8 +10,6 @@ import dev.entente.testkit.CommittedRecords;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.KafkaBroker;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -25,17 +24,15 @@ import java.util.Set;
  */
 public final class PublishBench {
 
-    public static final Set<String> OPTIONS = Set.of("clients", "warmup", "seconds", "runs", "work");
+    public static final Set<String> OPTIONS = LoadOptions.names();
 
     private enum Variant {
-        PRODUCER("producer", "transactional KafkaProducer"),
-        PUBLISH("publish", "@Publish (agent)");
+        PRODUCER("transactional KafkaProducer"),
+        PUBLISH("@Publish (agent)");
 
-        final String argument;
         final String label;
 
-        Variant(String argument, String label) {
-            this.argument = argument;
+        Variant(String label) {
             this.label = label;
         }
     }
@@ -50,29 +47,22 @@ public final class PublishBench {
     }
 
     public void run() throws Exception {
-        int clients = options.number("clients", 8);
-        Duration warmup = options.seconds("warmup", 5);
-        Duration window = options.seconds("seconds", 10);
-        int runCount = options.number("runs", 3);
-        Path work = Files.createDirectories(Path.of(options.text("work", Files.createTempDirectory("entente-bench-").toString())));
+        LoadOptions load = LoadOptions.of(options, 8);
         String agentJar = WorkloadJvm.agentJar();
-        out.printf("publish: one order message (JSON, about 80 bytes) per operation to a 1-partition topic, %d clients, "
-                        + "%d run(s) of %.1f s after %.1f s warm-up per variant%n", clients, runCount, window.toMillis() / 1000.0,
-                warmup.toMillis() / 1000.0);
-        try (KafkaBroker kafka = new KafkaBroker(work.resolve("kafka"))) {
+        out.printf("publish: one order message (JSON, about 80 bytes) per operation to a 1-partition topic, %s%n", load.describe());
+        try (KafkaBroker kafka = new KafkaBroker(load.work().resolve("kafka"))) {
             kafka.start();
             kafka.createTopic(Order.TOPIC, 1);
             out.printf("Kafka (in this JVM) at %s%n", kafka.bootstrapServers());
-            try (CoordinatorProcess coordinator = CoordinatorProcess.dev(work.resolve("coordinator"), "--kafka", kafka.bootstrapServers())
+            try (CoordinatorProcess coordinator = CoordinatorProcess.dev(load.work().resolve("coordinator"), "--kafka", kafka.bootstrapServers())
                     .start().awaitServing()) {
                 String agent = "-javaagent:" + agentJar + "=coordinator=" + coordinator.clientAddress() + ",app=bench-publish,kafka="
                         + kafka.bootstrapServers();
                 Comparison<Variant> comparison = new Comparison<>(out, List.of(Variant.values()), variant -> variant.label);
-                comparison.run(runCount, variant -> {
+                comparison.run(load.runs(), variant -> {
                     Measurement measured = WorkloadJvm.measure("the publish workload (" + variant.label + ")",
-                            variant == Variant.PUBLISH ? List.of(agent) : List.of(), PublishWorkload.class,
-                            warmup.plus(window).plusSeconds(120), variant.argument, kafka.bootstrapServers(), String.valueOf(clients),
-                            WorkloadJvm.seconds(warmup), WorkloadJvm.seconds(window));
+                            variant == Variant.PUBLISH ? List.of(agent) : List.of(), PublishWorkload.class, load.workloadTimeout(),
+                            load.workloadArguments(variant.name(), kafka.bootstrapServers()));
                     countCommitted(variant, measured.completed(), coordinator, kafka);
                     return measured;
                 });

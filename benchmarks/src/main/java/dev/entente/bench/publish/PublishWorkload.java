@@ -7,10 +7,10 @@ import java.time.Duration;
 
 /**
  * Clients publishing one order message per operation, in their own JVM: through a plain transactional
- * {@code KafkaProducer} ({@code producer}) or a {@code @Publish} method inside a global transaction
- * ({@code publish}, run with the agent). Prints one result line.
+ * {@code KafkaProducer} ({@code PRODUCER}) or a {@code @Publish} method inside a global transaction
+ * ({@code PUBLISH}, run with the agent). Prints one result line.
  *
- * <p>Arguments: producer|publish, Kafka bootstrap servers, clients, warm-up seconds, measured seconds.
+ * <p>Arguments: PRODUCER|PUBLISH, Kafka bootstrap servers, clients, warm-up seconds, measured seconds.
  */
 public final class PublishWorkload {
 
@@ -24,7 +24,7 @@ public final class PublishWorkload {
         Duration warmup = WorkloadJvm.seconds(args[3]);
         Duration window = WorkloadJvm.seconds(args[4]);
         Measurement measured;
-        if (way.equals("producer")) {
+        if (way.equals("PRODUCER")) {
             try (TransactionalProducers producers = new TransactionalProducers(kafka)) {
                 measured = ClosedLoop.run(clients, warmup, window, () -> producers.place(1));
             }

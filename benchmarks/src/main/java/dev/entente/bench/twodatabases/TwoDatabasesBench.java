@@ -1,14 +1,12 @@
 package dev.entente.bench.twodatabases;
 
 import dev.entente.bench.Comparison;
+import dev.entente.bench.LoadOptions;
 import dev.entente.bench.Options;
 import dev.entente.bench.WorkloadJvm;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.TestDatabases;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,7 +19,7 @@ import java.util.Set;
  */
 public final class TwoDatabasesBench {
 
-    public static final Set<String> OPTIONS = Set.of("clients", "warmup", "seconds", "runs", "work", "variants");
+    public static final Set<String> OPTIONS = LoadOptions.names("variants");
 
     private final Options options;
     private final PrintStream out;
@@ -32,25 +30,19 @@ public final class TwoDatabasesBench {
     }
 
     public void run() throws Exception {
-        int clients = options.number("clients", 8);
-        Duration warmup = options.seconds("warmup", 5);
-        Duration window = options.seconds("seconds", 10);
-        int runCount = options.number("runs", 3);
+        LoadOptions load = LoadOptions.of(options, 8);
         List<Variant> variants = variants(options.text("variants", "all"));
-        Path work = Files.createDirectories(Path.of(options.text("work", Files.createTempDirectory("entente-bench-").toString())));
         String agentJar = WorkloadJvm.agentJar();
         String postgresUrl = TestDatabases.postgres().createDatabase("entente_bench_two_pg");
         String mariadbUrl = TestDatabases.mariadb().createDatabase("entente_bench_two_maria");
-        out.printf("two databases, one service: credit one row in %s and one in %s per operation, %d clients, "
-                        + "%d run(s) of %.1f s after %.1f s warm-up per variant%n", TestDatabases.postgres(), TestDatabases.mariadb(),
-                clients, runCount, window.toMillis() / 1000.0, warmup.toMillis() / 1000.0);
+        out.printf("two databases, one service: credit one row in %s and one in %s per operation, %s%n",
+                TestDatabases.postgres(), TestDatabases.mariadb(), load.describe());
         Comparison<Variant> comparison = new Comparison<>(out, variants, variant -> variant.label);
-        try (CoordinatorProcess coordinator = CoordinatorProcess.dev(work.resolve("coordinator")).start().awaitServing()) {
+        try (CoordinatorProcess coordinator = CoordinatorProcess.dev(load.work().resolve("coordinator")).start().awaitServing()) {
             String agent = "-javaagent:" + agentJar + "=coordinator=" + coordinator.clientAddress() + ",app=bench-two-databases";
-            comparison.run(runCount, variant -> WorkloadJvm.measure("the two-databases workload (" + variant.label + ")",
-                    variant == Variant.ENTENTE ? List.of(agent) : List.of(), TwoDatabasesWorkload.class,
-                    warmup.plus(window).plusSeconds(120), variant.name(), postgresUrl, mariadbUrl, String.valueOf(clients),
-                    WorkloadJvm.seconds(warmup), WorkloadJvm.seconds(window), work.toString()));
+            comparison.run(load.runs(), variant -> WorkloadJvm.measure("the two-databases workload (" + variant.label + ")",
+                    variant == Variant.ENTENTE ? List.of(agent) : List.of(), TwoDatabasesWorkload.class, load.workloadTimeout(),
+                    load.workloadArguments(variant.name(), postgresUrl, mariadbUrl, load.work().toString())));
         }
         comparison.report("two databases, one service");
     }

@@ -3,6 +3,7 @@ package dev.entente.bench.twoservices;
 import dev.entente.bench.AccountTable;
 import dev.entente.bench.ClosedLoop;
 import dev.entente.bench.Comparison;
+import dev.entente.bench.LoadOptions;
 import dev.entente.bench.Measurement;
 import dev.entente.bench.Options;
 import dev.entente.bench.WorkloadJvm;
@@ -16,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -36,7 +36,7 @@ import java.util.function.Function;
  */
 public final class TwoServicesBench {
 
-    public static final Set<String> OPTIONS = Set.of("clients", "warmup", "seconds", "runs", "work");
+    public static final Set<String> OPTIONS = LoadOptions.names();
 
     private enum Variant {
         NO_GLOBAL_TRANSACTION("no global transaction"),
@@ -66,11 +66,7 @@ public final class TwoServicesBench {
     }
 
     public void run() throws Exception {
-        int clients = options.number("clients", 8);
-        Duration warmup = options.seconds("warmup", 5);
-        Duration window = options.seconds("seconds", 10);
-        int runCount = options.number("runs", 3);
-        Path work = Files.createDirectories(Path.of(options.text("work", Files.createTempDirectory("entente-bench-").toString())));
+        LoadOptions load = LoadOptions.of(options, 8);
         String agentJar = WorkloadJvm.agentJar();
         String postgresUrl = TestDatabases.postgres().createDatabase("entente_bench_front_pg");
         String mariadbUrl = TestDatabases.mariadb().createDatabase("entente_bench_back_maria");
@@ -80,28 +76,27 @@ public final class TwoServicesBench {
             }
         }
         out.printf("two services, two databases over HTTP: client -> front (%s) -> second service (%s), one row credited in each, "
-                        + "%d clients, %d run(s) of %.1f s after %.1f s warm-up per variant%n", TestDatabases.postgres(),
-                TestDatabases.mariadb(), clients, runCount, window.toMillis() / 1000.0, warmup.toMillis() / 1000.0);
+                + "%s%n", TestDatabases.postgres(), TestDatabases.mariadb(), load.describe());
         Comparison<Variant> comparison = new Comparison<>(out, List.of(Variant.values()), variant -> variant.label);
-        try (CoordinatorProcess coordinator = CoordinatorProcess.dev(work.resolve("coordinator")).start().awaitServing()) {
+        try (CoordinatorProcess coordinator = CoordinatorProcess.dev(load.work().resolve("coordinator")).start().awaitServing()) {
             String agent = "-javaagent:" + agentJar + "=coordinator=" + coordinator.clientAddress() + ",app=";
-            comparison.run(runCount, variant -> measure(work, name -> variant == Variant.ENTENTE ? List.of(agent + name) : List.of(),
-                    postgresUrl, mariadbUrl, clients, warmup, window));
+            comparison.run(load.runs(), variant -> measure(load, name -> variant == Variant.ENTENTE ? List.of(agent + name) : List.of(),
+                    postgresUrl, mariadbUrl));
         }
         comparison.report("two services, two databases");
     }
 
     /** Starts the two services (each with the JVM options {@code jvmOptions} gives its name), loads the front, stops both. */
-    private Measurement measure(Path work, Function<String, List<String>> jvmOptions, String postgresUrl, String mariadbUrl, int clients,
-                                Duration warmup, Duration window) throws InterruptedException {
+    private Measurement measure(LoadOptions load, Function<String, List<String>> jvmOptions, String postgresUrl, String mariadbUrl)
+            throws InterruptedException {
         int secondPort = FreePorts.next();
         int frontPort = FreePorts.next();
-        try (JvmProcess second = service(work, "bench-second", jvmOptions, secondPort, mariadbUrl, "");
-             JvmProcess front = service(work, "bench-front", jvmOptions, frontPort, postgresUrl, "http://127.0.0.1:" + secondPort)) {
+        try (JvmProcess second = service(load.work(), "bench-second", jvmOptions, secondPort, mariadbUrl, "");
+             JvmProcess front = service(load.work(), "bench-front", jvmOptions, frontPort, postgresUrl, "http://127.0.0.1:" + secondPort)) {
             second.start(Duration.ofSeconds(120));
             front.start(Duration.ofSeconds(120));
             URI credit = URI.create("http://127.0.0.1:" + frontPort + "/credit");
-            return ClosedLoop.run(clients, warmup, window, () -> call(credit));
+            return ClosedLoop.run(load.clients(), load.warmup(), load.window(), () -> call(credit));
         }
     }
 
