@@ -6,6 +6,7 @@ import dev.entente.bench.Comparison;
 import dev.entente.bench.LoadOptions;
 import dev.entente.bench.Measurement;
 import dev.entente.bench.Options;
+import dev.entente.bench.PrometheusText;
 import dev.entente.bench.WorkloadJvm;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.FreePorts;
@@ -81,14 +82,18 @@ public final class TwoServicesBench {
         try (CoordinatorProcess coordinator = CoordinatorProcess.dev(load.work().resolve("coordinator")).start().awaitServing()) {
             String agent = "-javaagent:" + agentJar + "=coordinator=" + coordinator.clientAddress() + ",app=";
             comparison.run(load.runs(), variant -> measure(load, name -> variant == Variant.ENTENTE ? List.of(agent + name) : List.of(),
-                    postgresUrl, mariadbUrl));
+                    postgresUrl, mariadbUrl, coordinator));
         }
         comparison.report("two services, two databases");
     }
 
-    /** Starts the two services (each with the JVM options {@code jvmOptions} gives its name), loads the front, stops both. */
-    private Measurement measure(LoadOptions load, Function<String, List<String>> jvmOptions, String postgresUrl, String mariadbUrl)
-            throws InterruptedException {
+    /**
+     * Starts the two services (each with the JVM options {@code jvmOptions} gives its name), loads the
+     * front, and stops both once the coordinator has finished every transaction: a service stopped
+     * before its phase 2 would leave prepared branches holding row locks into the next run.
+     */
+    private Measurement measure(LoadOptions load, Function<String, List<String>> jvmOptions, String postgresUrl, String mariadbUrl,
+                                CoordinatorProcess coordinator) throws InterruptedException {
         int secondPort = FreePorts.next();
         int frontPort = FreePorts.next();
         try (JvmProcess second = service(load.work(), "bench-second", jvmOptions, secondPort, mariadbUrl, "");
@@ -96,7 +101,26 @@ public final class TwoServicesBench {
             second.start(Duration.ofSeconds(120));
             front.start(Duration.ofSeconds(120));
             URI credit = URI.create("http://127.0.0.1:" + frontPort + "/credit");
-            return ClosedLoop.run(load.clients(), load.warmup(), load.window(), () -> call(credit));
+            Measurement measured = ClosedLoop.run(load.clients(), load.warmup(), load.window(), () -> call(credit));
+            awaitAllFinished(coordinator);
+            return measured;
+        }
+    }
+
+    private void awaitAllFinished(CoordinatorProcess coordinator) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (true) {
+            String metrics = coordinator.admin("/metrics");
+            long unfinished = PrometheusText.value(metrics, "entente_transactions_in_flight")
+                    + PrometheusText.value(metrics, "entente_transactions_in_doubt");
+            if (unfinished == 0) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                out.printf("  %d transactions still unfinished 120 s after the run; the services stop anyway%n", unfinished);
+                return;
+            }
+            Thread.sleep(100);
         }
     }
 
