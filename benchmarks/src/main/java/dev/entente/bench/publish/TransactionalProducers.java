@@ -41,6 +41,11 @@ final class TransactionalProducers implements AutoCloseable {
         return producer;
     }
 
+    /** Opens this thread's producer: the first transactional producer a broker sees makes it create its transaction log. */
+    void prepare() {
+        producers.get();
+    }
+
     void place(int quantity) throws Exception {
         Order order = new Order(UUID.randomUUID().toString(), "bench", quantity);
         KafkaProducer<String, byte[]> producer = producers.get();
