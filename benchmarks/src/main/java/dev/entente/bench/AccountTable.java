@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
 
 /** The table the JDBC workloads update: {@value #ROWS} accounts, each credited by one row update. SQL both PostgreSQL and MariaDB run. */
 public final class AccountTable {
@@ -34,6 +35,20 @@ public final class AccountTable {
 
     public static int anyAccount() {
         return 1 + ThreadLocalRandom.current().nextInt(ROWS);
+    }
+
+    /**
+     * Adds 1 to account {@code id}'s balance in a local transaction of its own, on a connection from
+     * {@code pool}: what a service does with no global transaction (under the agent, inside a global
+     * transaction, the local commit prepares the branch instead).
+     */
+    public static void creditAlone(DataSource pool, int id) throws SQLException {
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(false);
+            credit(connection, id);
+            connection.commit();
+            connection.setAutoCommit(true);
+        }
     }
 
     /** Adds 1 to account {@code id}'s balance, on whatever transaction {@code connection} is in. */

@@ -2,7 +2,11 @@ package dev.entente.bench;
 
 import dev.entente.bench.agent.AgentOverheadBench;
 import dev.entente.bench.coordinator.CoordinatorBench;
+import dev.entente.bench.coordinator.CoordinatorMemoryBench;
+import dev.entente.bench.locked.LockedBench;
+import dev.entente.bench.publish.PublishBench;
 import dev.entente.bench.twodatabases.TwoDatabasesBench;
+import dev.entente.bench.twoservices.TwoServicesBench;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Set;
@@ -20,9 +24,21 @@ public final class Bench {
                               Entente (agent), Atomikos and Narayana (in-process JTA)
                               [--clients N] [--warmup S] [--seconds S] [--runs N] [--work DIR]
                               [--variants all | no-global-transaction,entente,atomikos,narayana]
+              two-services    row 3: a front service (PostgreSQL) calling a second service (MariaDB) over HTTP,
+                              one row credited in each: no global transaction, and Entente (agent in both)
+                              [--clients N] [--warmup S] [--seconds S] [--runs N] [--work DIR]
               agent-overhead  row 4: JDBC statements on PostgreSQL outside transactions, and JVM start-up,
                               each with and without -javaagent
                               [--clients N] [--warmup S] [--seconds S] [--runs N] [--starts N] [--work DIR]
+              locked          row 5: a critical section under a ZooKeeper lock: Curator's InterProcessMutex,
+                              and a @Locked method (agent)
+                              [--clients N] [--keys N] [--warmup S] [--seconds S] [--runs N] [--work DIR]
+              publish         row 6: one Kafka message per operation: a transactional KafkaProducer, and
+                              @Publish inside a global transaction (agent, coordinator with --kafka)
+                              [--clients N] [--warmup S] [--seconds S] [--runs N] [--work DIR]
+              coordinator-memory
+                              row 7: coordinator heap per transaction left in flight
+                              [--transactions 1000,5000,20000] [--branches N] [--clients N] [--runs N] [--work DIR]
 
             Figures go to standard output; docs/benchmarks.md says how to read them.""";
 
@@ -43,7 +59,8 @@ public final class Bench {
         }
         String name = args[0];
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        if (!Set.of("coordinator", "two-databases", "agent-overhead").contains(name)) {
+        if (!Set.of("coordinator", "two-databases", "two-services", "agent-overhead", "locked", "publish", "coordinator-memory")
+                .contains(name)) {
             System.err.println("entente bench: unknown benchmark '" + name + "'\n" + USAGE);
             return 2;
         }
@@ -51,7 +68,11 @@ public final class Bench {
         switch (name) {
             case "coordinator" -> new CoordinatorBench(new Options(name, rest, CoordinatorBench.OPTIONS), out).run();
             case "two-databases" -> new TwoDatabasesBench(new Options(name, rest, TwoDatabasesBench.OPTIONS), out).run();
-            default -> new AgentOverheadBench(new Options(name, rest, AgentOverheadBench.OPTIONS), out).run();
+            case "two-services" -> new TwoServicesBench(new Options(name, rest, TwoServicesBench.OPTIONS), out).run();
+            case "agent-overhead" -> new AgentOverheadBench(new Options(name, rest, AgentOverheadBench.OPTIONS), out).run();
+            case "locked" -> new LockedBench(new Options(name, rest, LockedBench.OPTIONS), out).run();
+            case "publish" -> new PublishBench(new Options(name, rest, PublishBench.OPTIONS), out).run();
+            default -> new CoordinatorMemoryBench(new Options(name, rest, CoordinatorMemoryBench.OPTIONS), out).run();
         }
         return 0;
     }

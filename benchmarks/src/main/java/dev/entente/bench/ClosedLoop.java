@@ -27,6 +27,7 @@ public final class ClosedLoop {
         long measureFrom = System.nanoTime() + warmup.toNanos();
         long measureUntil = measureFrom + window.toNanos();
         AtomicLong errors = new AtomicLong();
+        AtomicLong completed = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
         List<long[]> perThread = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
@@ -37,6 +38,7 @@ public final class ClosedLoop {
                 while ((start = System.nanoTime()) < measureUntil) {
                     try {
                         operation.run();
+                        completed.incrementAndGet();
                         if (start >= measureFrom) {
                             log.add(System.nanoTime() - start);
                         }
@@ -59,7 +61,7 @@ public final class ClosedLoop {
             thread.join();
         }
         long[] all = perThread.stream().flatMapToLong(Arrays::stream).toArray();
-        return Measurement.of(all, errors.get(), window.toNanos() / 1e9, firstError.get());
+        return Measurement.of(all, errors.get(), window.toNanos() / 1e9, firstError.get(), completed.get());
     }
 
     /** A growable array of latencies, one per thread, so recording allocates almost nothing. */

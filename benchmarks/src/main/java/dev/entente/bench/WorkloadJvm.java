@@ -33,8 +33,8 @@ public final class WorkloadJvm {
         if (measured.errors() > 0) {
             System.out.println("errors " + measured.errors() + ", first: " + measured.firstError());
         }
-        System.out.printf("%sops=%d seconds=%.3f p50us=%.1f p99us=%.1f errors=%d%n", RESULT,
-                measured.operations(), measured.seconds(), measured.p50Micros(), measured.p99Micros(), measured.errors());
+        System.out.printf("%sops=%d seconds=%.3f p50us=%.1f p99us=%.1f errors=%d completed=%d%n", RESULT,
+                measured.operations(), measured.seconds(), measured.p50Micros(), measured.p99Micros(), measured.errors(), measured.completed());
     }
 
     /** Runs {@code main} with {@code jvmOptions} and returns the measurement it printed. */
@@ -50,7 +50,7 @@ public final class WorkloadJvm {
         String firstError = output.lines().filter(l -> l.startsWith("errors ")).findFirst().orElse(null);
         return new Measurement(Long.parseLong(values.get("ops")), Long.parseLong(values.get("errors")),
                 Double.parseDouble(values.get("seconds")), Double.parseDouble(values.get("p50us")),
-                Double.parseDouble(values.get("p99us")), firstError);
+                Double.parseDouble(values.get("p99us")), firstError, Long.parseLong(values.get("completed")));
     }
 
     /** Runs {@code main} to its end and returns how long that took, launch to exit, in milliseconds. */
@@ -63,6 +63,16 @@ public final class WorkloadJvm {
             throw new IllegalStateException(what + " did not print '" + expectedOutput + "':\n" + output);
         }
         return millis;
+    }
+
+    /**
+     * A long-running program ({@code main}, a service) on this JVM's class path, not yet started: ready
+     * when it prints {@code readyMarker}, its output in {@code logFile}.
+     */
+    public static JvmProcess service(String name, List<String> jvmOptions, Class<?> main, Path logFile, String readyMarker,
+                                     String... args) {
+        List<String> command = command(jvmOptions, main, args);
+        return new JvmProcess(name, command.subList(1, command.size()), logFile, readyMarker);
     }
 
     private static List<String> command(List<String> jvmOptions, Class<?> main, String... args) {

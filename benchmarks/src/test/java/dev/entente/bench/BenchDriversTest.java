@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Each driver run as {@code bin/entente bench} runs it, at a tiny size, so the drivers keep working.
  * Speed is not asserted (it belongs to docs/benchmarks.md): only that every point ran without errors
- * and its figures were printed.
+ * and its figures were printed. The warm-ups of the drivers with agent-attached JVMs are long enough
+ * for their first, slow operations (class loading, first connections) to end before the measured
+ * window on a loaded machine, so the window sees at least one operation.
  */
 @Timeout(600)
 class BenchDriversTest {
@@ -48,6 +50,43 @@ class BenchDriversTest {
                 .containsPattern("run 1 with agent +[1-9]\\d* ops/s .* 0 errors")
                 .containsPattern("start 1 without agent +\\d+ ms").containsPattern("start 1 with agent +\\d+ ms")
                 .contains("| variant       | ops/s").contains("| variant       | median ms");
+    }
+
+    @Test
+    void theTwoServicesDriverRunsBothVariantsOverHttp() throws Exception {
+        String output = bench("two-services", "--clients", "2", "--warmup", "8", "--seconds", "2", "--runs", "1");
+
+        assertThat(output).containsPattern("run 1 no global transaction +[1-9]\\d* ops/s .* 0 errors")
+                .containsPattern("run 1 Entente \\(agent in both\\) +[1-9]\\d* ops/s .* 0 errors")
+                .contains("| variant                 | ops/s");
+    }
+
+    @Test
+    void theLockedDriverRunsCuratorsMutexAndTheLockedMethod() throws Exception {
+        String output = bench("locked", "--clients", "2", "--warmup", "3", "--seconds", "1", "--runs", "1");
+
+        assertThat(output).containsPattern("run 1 InterProcessMutex +[1-9]\\d* ops/s .* 0 errors")
+                .containsPattern("run 1 @Locked \\(agent\\) +[1-9]\\d* ops/s .* 0 errors")
+                .contains("| variant           | ops/s");
+    }
+
+    @Test
+    void thePublishDriverRunsBothVariantsAndCountsWhatReachedTheTopic() throws Exception {
+        String output = bench("publish", "--clients", "2", "--warmup", "10", "--seconds", "1", "--runs", "1");
+
+        assertThat(output).containsPattern("run 1 transactional KafkaProducer +[1-9]\\d* ops/s .* 0 errors")
+                .containsPattern("run 1 @Publish \\(agent\\) +[1-9]\\d* ops/s .* 0 errors")
+                .containsPattern("@Publish \\(agent\\): [1-9]\\d* of the run's [1-9]\\d* sent messages")
+                .contains("| variant                     | ops/s");
+    }
+
+    @Test
+    void theCoordinatorMemoryDriverReadsTheHeapPerTransactionInFlight() throws Exception {
+        String output = bench("coordinator-memory", "--transactions", "50,100", "--runs", "1");
+
+        assertThat(output).containsPattern("run 1: idle node: heap after GC +\\d+\\.\\d MiB")
+                .containsPattern("run 1: +100 in flight \\(node's gauge: 100\\): heap after GC +\\d+\\.\\d MiB")
+                .contains("| in flight | heap after GC MiB");
     }
 
     @Test

@@ -106,6 +106,11 @@ public final class CoordinatorProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The operating system's id of the node's JVM. */
+    public long pid() {
+        return process.pid();
+    }
+
     public String name() {
         return process.name();
     }

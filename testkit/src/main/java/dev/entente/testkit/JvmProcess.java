@@ -109,6 +109,14 @@ public final class JvmProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** The operating system's id of the running process (for jcmd, say). */
+    public long pid() {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        return process.pid();
+    }
+
     public String name() {
         return name;
     }

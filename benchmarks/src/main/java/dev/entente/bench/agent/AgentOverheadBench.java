@@ -1,17 +1,15 @@
 package dev.entente.bench.agent;
 
+import dev.entente.bench.Comparison;
+import dev.entente.bench.LoadOptions;
 import dev.entente.bench.Measurement;
 import dev.entente.bench.Options;
-import dev.entente.bench.Runs;
 import dev.entente.bench.Table;
 import dev.entente.bench.WorkloadJvm;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.TestDatabases;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,12 +17,12 @@ import java.util.Set;
 /**
  * Row 4: what attaching the agent costs code that runs outside global transactions. The same JDBC
  * workload ({@link JdbcWorkload}) and the same small app ({@link SmallApp}) run in fresh JVMs with and
- * without {@code -javaagent}, alternately, so both variants meet the same background load. The agent
+ * without {@code -javaagent}, alternately ({@link Comparison}), so both variants meet the same background load. The agent
  * is configured as in production: a coordinator (a real --dev node) and an app name.
  */
 public final class AgentOverheadBench {
 
-    public static final Set<String> OPTIONS = Set.of("clients", "warmup", "seconds", "runs", "starts", "work");
+    public static final Set<String> OPTIONS = LoadOptions.names("starts");
 
     private enum Variant { WITHOUT_AGENT, WITH_AGENT }
 
@@ -37,55 +35,36 @@ public final class AgentOverheadBench {
     }
 
     public void run() throws Exception {
-        int clients = options.number("clients", 4);
-        Duration warmup = options.seconds("warmup", 5);
-        Duration window = options.seconds("seconds", 10);
-        int runCount = options.number("runs", 3);
+        LoadOptions load = LoadOptions.of(options, 4);
         int starts = options.number("starts", 10);
-        Path work = Files.createDirectories(Path.of(options.text("work", Files.createTempDirectory("entente-bench-").toString())));
         String agentJar = WorkloadJvm.agentJar();
         String url = TestDatabases.postgres().createDatabase("entente_bench_overhead");
-        out.printf("agent overhead: JDBC workload on %s, %d clients, %d run(s) of %.1f s after %.1f s warm-up per variant; "
-                        + "%d start-ups per variant%n", TestDatabases.postgres(), clients, runCount, window.toMillis() / 1000.0,
-                warmup.toMillis() / 1000.0, starts);
-        try (CoordinatorProcess coordinator = CoordinatorProcess.dev(work.resolve("coordinator")).start().awaitServing()) {
+        out.printf("agent overhead: JDBC workload on %s, %s; %d start-ups per variant%n", TestDatabases.postgres(), load.describe(), starts);
+        try (CoordinatorProcess coordinator = CoordinatorProcess.dev(load.work().resolve("coordinator")).start().awaitServing()) {
             String agent = "-javaagent:" + agentJar + "=coordinator=" + coordinator.clientAddress() + ",app=bench-overhead";
-            Runs without = new Runs();
-            Runs with = new Runs();
-            for (int run = 1; run <= runCount; run++) {
-                for (Variant variant : order(run)) {
-                    Measurement measured = workload(variant, agent, url, clients, warmup, window);
-                    (variant == Variant.WITH_AGENT ? with : without).add(measured);
-                    out.printf("run %d %-13s %8.0f ops/s  p50 %6.2f ms  p99 %6.2f ms  %d errors%n", run, label(variant),
-                            measured.perSecond(), measured.p50Micros() / 1000, measured.p99Micros() / 1000, measured.errors());
-                }
-            }
+            Comparison<Variant> comparison = new Comparison<>(out, List.of(Variant.values()), AgentOverheadBench::label);
+            comparison.run(load.runs(), variant -> workload(variant, agent, url, load));
             List<Long> startWithout = new ArrayList<>();
             List<Long> startWith = new ArrayList<>();
             for (int start = 1; start <= starts; start++) {
-                for (Variant variant : order(start)) {
+                for (Variant variant : Comparison.rotated(List.of(Variant.values()), start)) {
                     long millis = startUp(variant, agent);
                     (variant == Variant.WITH_AGENT ? startWith : startWithout).add(millis);
                     out.printf("start %d %-13s %5d ms%n", start, label(variant), millis);
                 }
             }
-            report(without, with, startWithout, startWith);
+            comparison.report("JDBC workload outside transactions");
+            report(startWithout, startWith);
         }
-    }
-
-    /** Alternates which variant goes first, so a drift in background load does not favour one. */
-    private static List<Variant> order(int round) {
-        return round % 2 == 1 ? List.of(Variant.WITHOUT_AGENT, Variant.WITH_AGENT) : List.of(Variant.WITH_AGENT, Variant.WITHOUT_AGENT);
     }
 
     private static String label(Variant variant) {
         return variant == Variant.WITH_AGENT ? "with agent" : "without agent";
     }
 
-    private Measurement workload(Variant variant, String agent, String url, int clients, Duration warmup, Duration window)
-            throws IOException, InterruptedException {
+    private Measurement workload(Variant variant, String agent, String url, LoadOptions load) throws IOException, InterruptedException {
         return WorkloadJvm.measure("the JDBC workload (" + label(variant) + ")", options(variant, agent), JdbcWorkload.class,
-                warmup.plus(window).plusSeconds(120), url, String.valueOf(clients), WorkloadJvm.seconds(warmup), WorkloadJvm.seconds(window));
+                load.workloadTimeout(), load.workloadArguments(url));
     }
 
     private long startUp(Variant variant, String agent) throws IOException, InterruptedException {
@@ -96,17 +75,7 @@ public final class AgentOverheadBench {
         return variant == Variant.WITH_AGENT ? List.of(agent) : List.of();
     }
 
-    private void report(Runs without, Runs with, List<Long> startWithout, List<Long> startWith) {
-        out.println();
-        out.println("JDBC workload outside transactions: medians over the runs; spread = slowest-fastest run; ratio = against no agent");
-        Table jdbc = new Table("variant", "ops/s", "spread", "p50 ms", "p99 ms", "ratio", "errors");
-        for (Variant variant : Variant.values()) {
-            Runs runs = variant == Variant.WITH_AGENT ? with : without;
-            jdbc.row(label(variant), Table.whole(runs.medianPerSecond()), runs.spread(),
-                    String.format("%.2f", runs.medianP50Micros() / 1000), String.format("%.2f", runs.medianP99Micros() / 1000),
-                    Table.ratio(runs.medianPerSecond(), without.medianPerSecond()), runs.errors());
-        }
-        jdbc.print(out);
+    private void report(List<Long> startWithout, List<Long> startWith) {
         out.println();
         out.println("JVM start-up of a small app (launch to exit): median and slowest-fastest over the start-ups");
         Table startUp = new Table("variant", "median ms", "spread ms", "added ms");

@@ -3,7 +3,6 @@ package dev.entente.bench.twodatabases;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.entente.bench.AccountTable;
-import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
@@ -31,17 +30,8 @@ class LocalCredits implements AutoCloseable {
 
     void creditBoth() throws SQLException {
         int id = AccountTable.anyAccount();
-        credit(postgres, id);
-        credit(mariadb, id);
-    }
-
-    private static void credit(HikariDataSource pool, int id) throws SQLException {
-        try (Connection connection = pool.getConnection()) {
-            connection.setAutoCommit(false);
-            AccountTable.credit(connection, id);
-            connection.commit();
-            connection.setAutoCommit(true);
-        }
+        AccountTable.creditAlone(postgres, id);
+        AccountTable.creditAlone(mariadb, id);
     }
 
     @Override

@@ -21,7 +21,7 @@ import javax.sql.XADataSource;
  * made atomic (or not) as its {@link Variant} says. Runs in its own JVM (the Entente variant with the
  * agent attached) and prints one result line.
  *
- * <p>Arguments: variant, PostgreSQL URL, MariaDB URL, clients, warm-up seconds, measured seconds, work directory.
+ * <p>Arguments: variant, PostgreSQL URL, MariaDB URL, work directory, clients, warm-up seconds, measured seconds.
  */
 public final class TwoDatabasesWorkload {
 
@@ -32,10 +32,10 @@ public final class TwoDatabasesWorkload {
         Variant variant = Variant.valueOf(args[0]);
         String postgresUrl = args[1];
         String mariadbUrl = args[2];
-        int clients = Integer.parseInt(args[3]);
-        Duration warmup = WorkloadJvm.seconds(args[4]);
-        Duration window = WorkloadJvm.seconds(args[5]);
-        Path work = Files.createDirectories(Path.of(args[6]).resolve(variant.name().toLowerCase()));
+        Path work = Files.createDirectories(Path.of(args[3]).resolve(variant.name().toLowerCase()));
+        int clients = Integer.parseInt(args[4]);
+        Duration warmup = WorkloadJvm.seconds(args[5]);
+        Duration window = WorkloadJvm.seconds(args[6]);
         for (String url : new String[] {postgresUrl, mariadbUrl}) {
             try (Connection connection = DriverManager.getConnection(url)) {
                 AccountTable.prepare(connection);
