@@ -1,9 +1,7 @@
 package dev.entente.chaos;
 
-import dev.entente.chaos.InvariantChecker.Violation;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.List;
 
 /**
  * {@code bin/entente chaos}: runs the fault-injection suite {@code --runs} times and prints a report per
@@ -19,17 +17,16 @@ public final class ChaosMain {
     /** Runs the suite; returns the number of violations (a run that fails to run counts as one). */
     static int run(ChaosOptions options, PrintStream out) {
         options.print(out);
-        int violations = 0;
+        CampaignTally tally = new CampaignTally();
         try (SuiteServers servers = SuiteServers.start(options.work(), out)) {
             for (int i = 1; i <= options.runs(); i++) {
                 long seed = options.seed() + i - 1;
                 try {
-                    List<Violation> found = new ChaosRun(i, seed, options, servers, out).run();
-                    violations += found.size();
+                    new ChaosRun(i, seed, options, servers, out).run(tally);
                 } catch (Exception e) {
                     out.println("run " + i + " (seed " + seed + ") could not run: " + e);
                     e.printStackTrace(out);
-                    violations++;
+                    tally.addFailedRun();
                 }
                 out.flush();
             }
@@ -38,8 +35,9 @@ public final class ChaosMain {
             return 1;
         }
         out.println();
-        out.println("runs=" + options.runs() + " violations=" + violations);
-        return violations;
+        tally.print(out);
+        out.println("runs=" + options.runs() + " violations=" + tally.violations());
+        return (int) Math.min(Integer.MAX_VALUE, tally.violations());
     }
 
     public static void main(String[] args) throws Exception {

@@ -1,7 +1,6 @@
 package dev.entente.chaos;
 
 import dev.entente.chaos.InvariantChecker.Verdict;
-import dev.entente.chaos.InvariantChecker.Violation;
 import dev.entente.chaos.Nemesis.Event;
 import dev.entente.testkit.CoordinatorCluster;
 import dev.entente.testkit.CommittedRecords.Message;
@@ -46,8 +45,8 @@ final class ChaosRun {
         this.out = out;
     }
 
-    /** Runs and reports; returns the violations found. */
-    List<Violation> run() throws Exception {
+    /** Runs and reports; adds its counts, faults and violations to {@code tally}. */
+    void run(CampaignTally tally) throws Exception {
         String cluster = "chaos-" + Long.toString(seed, 36).replace('-', 'm');
         Path work = Files.createDirectories(options.work().resolve("run-" + number + "-" + Long.toString(seed, 36)));
         FaultSchedule schedule = FaultSchedule.draw(seed, options.duration());
@@ -82,7 +81,7 @@ final class ChaosRun {
                 Verdict verdict = new InvariantChecker(databases).check(transfers, prepared, published);
                 report(seed, nemesis.events(), verdict, transfers);
                 services.startCrashes().forEach(crash -> out.println("  NOTE (not an atomicity violation) " + crash));
-                return verdict.violations();
+                tally.add(verdict, nemesis.events());
             }
         }
     }

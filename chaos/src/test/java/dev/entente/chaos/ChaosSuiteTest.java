@@ -28,7 +28,9 @@ class ChaosSuiteTest {
                 .containsPattern("\\+ *[0-9.]+s [A-Z_]+ ").contains("violations 0")
                 .containsPattern("RESTART_KAFKA +Kafka broker .* stopped, started again")
                 .containsPattern("RESTART_DATABASE +.* restarted")
-                .containsPattern("events published [1-9]");
+                .containsPattern("events published [1-9]")
+                .containsPattern("campaign: 1 runs \\(0 could not run\\); transfers [1-9]")
+                .containsPattern("faults applied [1-9]\\d*: [A-Z_]+ [1-9]");
     }
 
     @Test
