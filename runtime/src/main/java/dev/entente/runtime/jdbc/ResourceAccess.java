@@ -22,7 +22,7 @@ import javax.transaction.xa.XAResource;
  */
 final class ResourceAccess {
 
-    /** At most this many connections per database: as many as phase-2 commands run at once, plus recovery. */
+    /** At most this many connections per database: more than the RM session's phase-2 workers (4) and recovery use at once. */
     static final int MAX_CONNECTIONS = 8;
 
     /** Work on an XAResource over one of this resource's own connections. */
