@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -23,6 +24,7 @@ import java.util.stream.Collectors;
 public final class WorkloadJvm {
 
     static final String RESULT = "result ";
+    private static final Pattern RESULT_FIELD = Pattern.compile("\\b(ops|seconds|p50us|p99us|errors)=([0-9.]+)");
     private static final Pattern BUILD_ORDER_ONLY = Pattern.compile("entente-(agent|coordinator-server)-.*\\.jar");
 
     private WorkloadJvm() {
@@ -33,19 +35,28 @@ public final class WorkloadJvm {
         if (measured.errors() > 0) {
             System.out.println("errors " + measured.errors() + ", first: " + measured.firstError());
         }
-        System.out.printf("%sops=%d seconds=%.3f p50us=%.1f p99us=%.1f errors=%d completed=%d%n", RESULT,
-                measured.operations(), measured.seconds(), measured.p50Micros(), measured.p99Micros(), measured.errors(), measured.completed());
+        // one write: printf writes each piece on its own, and a log line of another thread could land between them
+        System.out.print(String.format("%sops=%d seconds=%.3f p50us=%.1f p99us=%.1f errors=%d completed=%d%n", RESULT,
+                measured.operations(), measured.seconds(), measured.p50Micros(), measured.p99Micros(), measured.errors(),
+                measured.completed()));
     }
 
     /** Runs {@code main} with {@code jvmOptions} and returns the measurement it printed. */
     public static Measurement measure(String what, List<String> jvmOptions, Class<?> main, Duration timeout, String... args)
             throws IOException, InterruptedException {
         String output = runToEnd(command(jvmOptions, main, args), timeout);
-        String line = output.lines().filter(l -> l.startsWith(RESULT)).findFirst()
-                .orElseThrow(() -> new IllegalStateException(what + " printed no result:\n" + output));
+        int at = output.indexOf(RESULT + "ops=");
+        if (at < 0) {
+            throw new IllegalStateException(what + " printed no result:\n" + output);
+        }
+        // a log line from another of the workload's threads may land inside the result line: read fields, not columns
         Map<String, String> values = new HashMap<>();
-        for (String field : line.substring(RESULT.length()).trim().split(" ")) {
-            values.put(field.substring(0, field.indexOf('=')), field.substring(field.indexOf('=') + 1));
+        Matcher field = RESULT_FIELD.matcher(output.substring(at));
+        while (field.find()) {
+            values.putIfAbsent(field.group(1), field.group(2));
+        }
+        if (!values.keySet().containsAll(List.of("ops", "seconds", "p50us", "p99us", "errors", "completed"))) {
+            throw new IllegalStateException(what + " printed an unreadable result:\n" + output);
         }
         String firstError = output.lines().filter(l -> l.startsWith("errors ")).findFirst().orElse(null);
         return new Measurement(Long.parseLong(values.get("ops")), Long.parseLong(values.get("errors")),

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.coordinator.testing.FakeRm;
+import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.OutcomeReply;
@@ -15,6 +16,7 @@ import dev.entente.protocol.client.CoordinatorException;
 import io.grpc.Status;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,6 +107,54 @@ class TwoPhaseCommitTest {
         assertThat(reply.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
         assertThat(reply.getReason()).contains("branch 2").contains(STOCK).contains("deadlock detected");
         assertThat(orders.receivedFor(xid)).extracting(FakeRm.Received::action).containsExactly(PhaseTwoAction.ROLLBACK);
+    }
+
+    @Test
+    void votesCarriedByCommitCountAsReportedOnes() {
+        String xid = client.begin("place-order", 30_000, "orders").getXid();
+        long reported = client.registerBranch(xid, ORDERS, orders.instanceId());
+        long carried = client.registerBranch(xid, STOCK, stock.instanceId());
+        client.reportBranch(xid, reported, BranchVote.PREPARED, "");
+
+        OutcomeReply reply = client.commit(xid, true, List.of(vote(xid, carried, BranchVote.PREPARED)));
+
+        assertThat(reply.getOutcome()).isEqualTo(Outcome.COMMITTED);
+        assertThat(reply.getPhaseTwoDone()).isTrue();
+        assertThat(stock.receivedFor(xid)).extracting(FakeRm.Received::action).containsExactly(PhaseTwoAction.COMMIT);
+        assertThat(client.commit(xid, false, List.of(vote(xid, carried, BranchVote.PREPARED))).getOutcome())
+                .as("a retried Commit with its votes").isEqualTo(Outcome.COMMITTED);
+    }
+
+    @Test
+    void aFailedVoteCarriedByCommitTurnsItIntoRollback() {
+        String xid = client.begin("place-order", 30_000, "orders").getXid();
+        long ok = client.registerBranch(xid, ORDERS, orders.instanceId());
+        long bad = client.registerBranch(xid, STOCK, stock.instanceId());
+
+        OutcomeReply reply = client.commit(xid, false, List.of(vote(xid, ok, BranchVote.PREPARED),
+                vote(xid, bad, BranchVote.FAILED).toBuilder().setReason("deadlock detected").build()));
+
+        assertThat(reply.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(reply.getReason()).contains("branch 2").contains("deadlock detected");
+    }
+
+    @Test
+    void aCommitCarryingAVoteOfAnotherTransactionIsRefused() {
+        String xid = client.begin("place-order", 30_000, "orders").getXid();
+        String other = client.begin("place-order", 30_000, "orders").getXid();
+        long branch = client.registerBranch(xid, ORDERS, orders.instanceId());
+
+        assertThatThrownBy(() -> client.commit(xid, false, List.of(vote(other, branch, BranchVote.PREPARED))))
+                .isInstanceOfSatisfying(CoordinatorException.class, e -> {
+                    assertThat(e.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getMessage()).contains(other);
+                });
+        client.rollback(xid, "", false);
+        client.rollback(other, "", false);
+    }
+
+    private static BranchReport vote(String xid, long branchId, BranchVote vote) {
+        return BranchReport.newBuilder().setXid(xid).setBranchId(branchId).setVote(vote).build();
     }
 
     @Test

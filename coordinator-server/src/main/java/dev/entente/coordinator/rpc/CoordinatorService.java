@@ -97,7 +97,8 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     private void end(EndRequest request, Outcome wanted, StreamObserver<OutcomeReply> reply) {
         Caller caller = ClientAuthenticator.caller();
         answerLater(request.getXid(), reply, () -> {
-            CompletableFuture<OutcomeReply> outcome = transactions.end(caller, request.getXid(), wanted, request.getReason());
+            CompletableFuture<OutcomeReply> outcome = transactions.end(caller, request.getXid(), wanted, request.getReason(),
+                    request.getVotesList());
             if (!request.getWaitForPhaseTwo()) {
                 return outcome;
             }

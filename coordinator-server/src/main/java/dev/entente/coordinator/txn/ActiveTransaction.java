@@ -92,6 +92,13 @@ final class ActiveTransaction {
         }
     }
 
+    /** A vote that came with Commit: a retried Commit finds the decision under way, which counted it the first time. */
+    synchronized void voteUnlessDeciding(long branchId, BranchVote vote, String reason) {
+        if (!sealed) {
+            vote(branchId, vote, reason);
+        }
+    }
+
     private void requireUndecided(String what) {
         if (sealed) {
             throw new Rejection(Rejection.Kind.NOT_ACTIVE, "cannot " + what + ": transaction " + xid + " is already being decided");

@@ -9,6 +9,7 @@ import dev.entente.coordinator.publish.KafkaCluster;
 import dev.entente.coordinator.publish.TopicLimits;
 import dev.entente.coordinator.raft.ReplicatedLog;
 import dev.entente.protocol.BeginReply;
+import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.OutcomeReply;
@@ -104,10 +105,14 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     }
 
     public void reportBranch(Caller caller, String xid, long branchId, BranchVote vote, String reason) {
-        if (vote != BranchVote.PREPARED && vote != BranchVote.READ_ONLY && vote != BranchVote.FAILED) {
-            throw Rejection.invalid("ReportBranch " + xid + " branch " + branchId + ": vote must be PREPARED, READ_ONLY or FAILED");
-        }
+        requireVote("ReportBranch", xid, branchId, vote);
         requireActive(caller, xid, "ReportBranch").vote(branchId, vote, reason);
+    }
+
+    private static void requireVote(String operation, String xid, long branchId, BranchVote vote) {
+        if (vote != BranchVote.PREPARED && vote != BranchVote.READ_ONLY && vote != BranchVote.FAILED) {
+            throw Rejection.invalid(operation + " " + xid + " branch " + branchId + ": vote must be PREPARED, READ_ONLY or FAILED");
+        }
     }
 
     /** Messages {@code xid} publishes to {@code kafka} if it commits; checked now, so a commit never carries a bad one. */
@@ -132,10 +137,19 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         tx.publish(messages, MAX_MESSAGES, MAX_MESSAGE_BYTES);
     }
 
-    /** Commit ({@code wanted} COMMITTED) or roll back; the same answer on every retry. */
-    public CompletableFuture<OutcomeReply> end(Caller caller, String xid, Outcome wanted, String reason) {
+    /**
+     * Commit ({@code wanted} COMMITTED) or roll back; the same answer on every retry. A commit takes
+     * {@code votes} first, as if each had come by ReportBranch (a rollback needs none).
+     */
+    public CompletableFuture<OutcomeReply> end(Caller caller, String xid, Outcome wanted, String reason, List<BranchReport> votes) {
         String operation = wanted == Outcome.COMMITTED ? "Commit" : "Rollback";
         requireWellFormed(xid, operation);
+        for (BranchReport vote : votes) {
+            if (!vote.getXid().isEmpty() && !vote.getXid().equals(xid)) {
+                throw Rejection.invalid(operation + " " + xid + ": it carries a vote of another transaction, " + abbreviate(vote.getXid()));
+            }
+            requireVote(operation, xid, vote.getBranchId(), vote.getVote());
+        }
         ActiveTransaction tx = active.get(xid);
         if (tx == null) {
             return log.status(xid).thenApply(answer -> {
@@ -149,13 +163,16 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
             });
         }
         caller.requireOwner(tx.app, xid, operation);
+        if (wanted == Outcome.COMMITTED) {
+            votes.forEach(vote -> tx.voteUnlessDeciding(vote.getBranchId(), vote.getVote(), vote.getReason()));
+        }
         String why = wanted == Outcome.ROLLED_BACK ? "rolled back by the application" + (reason.isEmpty() ? "" : ": " + reason) : "";
         // a participant may report its vote a moment after the TM asks to commit (its response overtook
         // its report): give missing votes a short grace before a missing one means rollback
-        CompletableFuture<Void> votes = wanted == Outcome.COMMITTED
+        CompletableFuture<Void> votesIn = wanted == Outcome.COMMITTED
                 ? tx.votesIn().completeOnTimeout(null, limits.voteWaitMillis(), TimeUnit.MILLISECONDS)
                 : CompletableFuture.completedFuture(null);
-        return votes.thenCompose(ignored -> decide(tx, wanted, why)).thenApply(applied -> reply(xid, applied));
+        return votesIn.thenCompose(ignored -> decide(tx, wanted, why)).thenApply(applied -> reply(xid, applied));
     }
 
     /**

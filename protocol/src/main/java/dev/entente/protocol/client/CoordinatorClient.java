@@ -87,7 +87,12 @@ public final class CoordinatorClient implements AutoCloseable {
     }
 
     public OutcomeReply commit(String xid, boolean waitForPhaseTwo) {
-        EndRequest request = EndRequest.newBuilder().setXid(xid).setWaitForPhaseTwo(waitForPhaseTwo).build();
+        return commit(xid, waitForPhaseTwo, List.of());
+    }
+
+    /** Commit, carrying the votes of branches that did not report them by {@link #reportBranch}. */
+    public OutcomeReply commit(String xid, boolean waitForPhaseTwo, List<BranchReport> votes) {
+        EndRequest request = EndRequest.newBuilder().setXid(xid).setWaitForPhaseTwo(waitForPhaseTwo).addAllVotes(votes).build();
         return call("Commit " + xid, stub -> stub.commit(request));
     }
 

@@ -5,6 +5,7 @@ import dev.entente.bootstrap.Hooks;
 import dev.entente.bootstrap.JdbcHook;
 import dev.entente.bootstrap.TransactionContext;
 import dev.entente.protocol.BranchCommand;
+import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.PhaseTwoAction;
 import dev.entente.protocol.client.BranchCommandHandler;
@@ -56,6 +57,11 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
     private final Map<String, ResourceAccess> resources = new ConcurrentHashMap<>();
     private final Set<String> warnedDrivers = ConcurrentHashMap.newKeySet();
     private final HeldBranches held = new HeldBranches();
+    /**
+     * Votes of branches prepared here under a transaction this process owns and has not asked to commit
+     * yet, by XID: its Commit carries them, one round trip instead of one per branch.
+     */
+    private final Map<String, List<BranchReport>> votesForCommit = new ConcurrentHashMap<>();
     /** Resource names of physical connections, by identity (drivers do not override equals). */
     private final Map<Connection, String> resourceNames = Collections.synchronizedMap(new WeakHashMap<>());
     /** Branches plus handed-out wrappers being tracked; zero lets every hook return at once (the common case). */
@@ -214,6 +220,20 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         }
     }
 
+    /**
+     * This process owns {@code xid} and will ask to commit it: votes of its branches prepared here until
+     * then wait for that Commit ({@link #takeVotesForCommit}) instead of being reported one by one.
+     */
+    public void keepVotesForCommit(String xid) {
+        votesForCommit.put(xid, new ArrayList<>());
+    }
+
+    /** The votes kept for {@code xid}'s Commit; a vote made from now on is reported by itself. */
+    public List<BranchReport> takeVotesForCommit(String xid) {
+        List<BranchReport> votes = votesForCommit.remove(xid);
+        return votes == null ? List.of() : votes;
+    }
+
     private void endOpenBranch(XaBranch branch, String whyRollback) throws SQLException {
         if (branch.applicationAutoCommit) {
             prepare(branch);
@@ -307,6 +327,9 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         } finally {
             Hooks.internal(false);
         }
+        if (keptForCommit(branch, vote)) {
+            return;
+        }
         try {
             coordinator.get().reportBranch(branch.globalXid(), branch.xid.branchId(), vote, "");
         } catch (CoordinatorException | IllegalStateException e) {
@@ -315,6 +338,16 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
             }
             throw new SQLException("the coordinator did not take the vote of " + branch + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Keeps a yes vote for the Commit of its transaction, if that Commit is still to come from this process. */
+    private boolean keptForCommit(XaBranch branch, BranchVote vote) {
+        BranchReport report = BranchReport.newBuilder().setXid(branch.globalXid()).setBranchId(branch.xid.branchId())
+                .setVote(vote).build();
+        return votesForCommit.computeIfPresent(branch.globalXid(), (xid, votes) -> {
+            votes.add(report);
+            return votes;
+        }) != null;
     }
 
     private void rollBack(XaBranch branch, String reason, boolean reportFailure) throws SQLException {

@@ -1,12 +1,14 @@
 package dev.entente.runtime.tm;
 
 import dev.entente.bootstrap.TransactionContext;
+import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.OutcomeReply;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.CoordinatorException;
 import dev.entente.runtime.jdbc.ResourceManager;
 import io.grpc.Status;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -80,6 +82,7 @@ public final class TransactionManager {
             throw ApiExceptions.failed(loader, "cannot begin a global transaction for " + definition.name() + ": " + e.getMessage(), e);
         }
         owned.put(xid, "");
+        resources.keepVotesForCommit(xid);
         return new TransactionScope(TransactionScope.Kind.OWNER, xid, TransactionContext.bind(xid), definition, loader);
     }
 
@@ -144,9 +147,10 @@ public final class TransactionManager {
                     "global transaction " + xid + " rolled back: " + reason, null);
         }
         resources.endOfWork(xid);
+        List<BranchReport> votes = resources.takeVotesForCommit(xid);
         OutcomeReply outcome;
         try {
-            outcome = coordinator.get().commit(xid, waitForPhaseTwo);
+            outcome = coordinator.get().commit(xid, waitForPhaseTwo, votes);
         } catch (CoordinatorException e) {
             finish.finished(xid, false);
             if (e.code() == Status.Code.NOT_FOUND) {
@@ -168,6 +172,7 @@ public final class TransactionManager {
     /** Rolls {@code xid} back here and at the coordinator; whether phase 2 is known to be done. */
     private boolean rollBack(String xid, String reason, boolean waitForPhaseTwo) {
         resources.abandon(xid, reason);
+        resources.takeVotesForCommit(xid); // a rollback needs no votes
         try {
             return coordinator.get().rollback(xid, reason, waitForPhaseTwo).getPhaseTwoDone();
         } catch (RuntimeException e) {
