@@ -11,7 +11,7 @@ import java.util.Set;
 import org.apache.curator.test.TestingServer;
 
 /**
- * Row 5: a {@code @Locked} method (the agent's lock: Curator's one-lease semaphore, its fencing token,
+ * Row 5: a {@code @Locked} method (the agent's lock: Entente's own queue of ZooKeeper nodes, its fencing token,
  * the suspension watch) against Curator's {@code InterProcessMutex} used directly around the same
  * critical section ({@link LockWorkload}), outside any global transaction. ZooKeeper is a real server
  * in this JVM (Curator's TestingServer on loopback); each variant runs in a fresh JVM, alternately.

@@ -1,48 +1,60 @@
 package dev.entente.runtime.lock;
 
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.framework.recipes.locks.InterProcessSemaphoreV2;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.utils.ZKPaths;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A mutual-exclusion lock per key on a ZooKeeper ensemble, with fencing tokens.
+ * A mutual-exclusion lock per key on a ZooKeeper ensemble, with fencing tokens, not bound to a thread.
  *
- * <p>Built on Curator's {@link InterProcessSemaphoreV2} with one lease, the recipe
- * {@code InterProcessSemaphoreMutex} wraps: unlike {@code InterProcessMutex} a lease is not bound to
- * the thread that took it, so a lock held until a global transaction's phase 2 can be given back by
- * whichever thread sees the transaction finish; and the lease's node is known, so its creation zxid
- * (czxid) serves as the fencing token. A waiter creates its lease node only once the previous
- * holder's exists (Curator serialises that step with an internal mutex), so successive holders of a
- * key get strictly growing tokens, also across ZooKeeper leader changes (a zxid's high half is the
- * leader's epoch).
+ * <p>The classic ZooKeeper lock recipe (as Curator's {@code InterProcessMutex}): a taker creates an
+ * ephemeral sequential node under the key's {@code leases} node; the lowest sequence number holds the
+ * lock, every other taker watches the node just before its own and looks again when it goes. Unlike
+ * {@code InterProcessMutex} a hold is not tied to the thread that took it, so a lock held until a
+ * global transaction's phase 2 can be given back by whichever thread sees the transaction finish; and
+ * the node's {@code Stat} comes back with its create, so its creation zxid (czxid) serves as the
+ * fencing token at no extra round trip. Holders hold in the order of their sequence numbers, which
+ * ZooKeeper assigns in the order of the creates, so successive holders of a key get strictly growing
+ * tokens, also across ZooKeeper leader changes (a zxid's high half is the leader's epoch).
  *
- * <p>Guarantee: among live ZooKeeper sessions at most one lease per key exists. Failure behaviour: a
- * holder whose session expires loses its (ephemeral) lease node, and the next waiter goes ahead; the
- * holder learns of it through the connection-state callback (SUSPENDED, then LOST), and only then.
- * The callback may come late, which is why a holder's writes should carry its fencing token.
+ * <p>Guarantee: among live ZooKeeper sessions at most one holder per key. Failure behaviour: a
+ * holder whose session expires loses its (ephemeral) node, and the next taker goes ahead; the holder
+ * learns of it through the connection-state callback (SUSPENDED, then LOST), and only then. The
+ * callback may come late, which is why a holder's writes should carry its fencing token. A taker that
+ * gives up (its wait is over, ZooKeeper failed, interrupted) deletes its node, retrying in the
+ * background while the session lasts.
  *
- * <p>Nodes: {@code <root>/<key, URL-encoded>/leases/...} (the leases) and {@code .../locks/...}
- * (Curator's internal mutex); both parents are containers that ZooKeeper removes when empty.
+ * <p>Nodes: {@code <root>/<key, URL-encoded>/leases/_c_<uuid>-lease-<sequence>}; the parents are
+ * containers that ZooKeeper removes when empty. The names and the parent are those of the lease nodes
+ * of the recipe earlier versions used (Curator's {@code InterProcessSemaphoreV2} with one lease), which
+ * holds only while its node is the sole one: so the two exclude each other while both run (a rolling
+ * upgrade), see docs/locks.md.
  */
 final class ZooKeeperMutex implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperMutex.class);
+    private static final String NODE_PREFIX = "lease-";
+    /** Orders the nodes under {@code leases} by their sequence number (the protection prefix differs per node). */
+    private static final Comparator<String> BY_SEQUENCE = Comparator.comparing(ZooKeeperMutex::sequence);
 
-    /** A held lease: its node, the node's czxid (the fencing token) and the session that created it. */
-    record Lease(String key, String path, long token, long sessionId,
-                 org.apache.curator.framework.recipes.locks.Lease curatorLease) {
+    /** A held lock: its node, the node's czxid (the fencing token) and the session that created it. */
+    record Lease(String key, String path, long token, long sessionId) {
     }
 
     /** ZooKeeper did not answer in time. */
@@ -81,28 +93,68 @@ final class ZooKeeperMutex implements AutoCloseable {
 
     /** Takes the lock on {@code key}, waiting up to {@code waitMillis}; null if another holder kept it. */
     Lease acquire(String key, long waitMillis) throws Exception {
-        long start = System.nanoTime();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         if (!client.getZookeeperClient().isConnected() && !client.blockUntilConnected((int) waitMillis, TimeUnit.MILLISECONDS)) {
             throw new Unreachable("ZooKeeper at " + connectString + " was not reachable within " + waitMillis + " ms");
         }
-        long left = Math.max(1, waitMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-        InterProcessSemaphoreV2 semaphore = new InterProcessSemaphoreV2(client, keyPath(key), 1);
-        org.apache.curator.framework.recipes.locks.Lease lease = semaphore.acquire(left, TimeUnit.MILLISECONDS);
-        if (lease == null) {
-            return null;
-        }
-        String path = ZKPaths.makePath(ZKPaths.makePath(keyPath(key), "leases"), lease.getNodeName());
-        Stat stat;
+        String leases = ZKPaths.makePath(keyPath(key), "leases");
+        Stat stat = new Stat();
+        // protection: if the create's reply is lost, Curator finds the node by its prefix instead of making a second one
+        String path = client.create().storingStatIn(stat).creatingParentContainersIfNeeded().withProtection()
+                .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).forPath(ZKPaths.makePath(leases, NODE_PREFIX));
+        boolean held = false;
         try {
-            stat = client.checkExists().forPath(path);
-        } catch (Exception e) {
-            close(lease, key);
-            throw e;
+            if (stat.getCzxid() == 0) {
+                // found after a lost reply: Curator did not fill the Stat
+                stat = client.checkExists().forPath(path);
+                if (stat == null) {
+                    throw new IllegalStateException("the lock node " + path + " vanished as soon as it was made (ZooKeeper session lost)");
+                }
+            }
+            held = waitForTurn(leases, ZKPaths.getNodeFromPath(path), deadline);
+            return held ? new Lease(key, path, stat.getCzxid(), stat.getEphemeralOwner()) : null;
+        } finally {
+            if (!held) {
+                delete(path, key);
+            }
         }
-        if (stat == null) {
-            throw new IllegalStateException("the lease node " + path + " vanished as soon as it was taken (ZooKeeper session lost)");
+    }
+
+    /**
+     * Waits until {@code node} is the lowest under {@code leases}, watching its predecessor;
+     * false if the deadline passes first. A watch also fires when the connection is lost, so a waiter
+     * then looks again, and fails if ZooKeeper stays away or its node went with the session.
+     */
+    private boolean waitForTurn(String leases, String node, long deadline) throws Exception {
+        while (true) {
+            List<String> children = client.getChildren().forPath(leases);
+            if (!children.contains(node)) {
+                throw new IllegalStateException("the lock node " + ZKPaths.makePath(leases, node)
+                        + " vanished while waiting (ZooKeeper session lost)");
+            }
+            String predecessor = children.stream().filter(child -> BY_SEQUENCE.compare(child, node) < 0)
+                    .max(BY_SEQUENCE).orElse(null);
+            if (predecessor == null) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            CountDownLatch changed = new CountDownLatch(1);
+            try {
+                client.getData().usingWatcher((Watcher) event -> changed.countDown())
+                        .forPath(ZKPaths.makePath(leases, predecessor));
+            } catch (KeeperException.NoNodeException gone) {
+                continue;
+            }
+            changed.await(left, TimeUnit.NANOSECONDS);
         }
-        return new Lease(key, path, stat.getCzxid(), stat.getEphemeralOwner(), lease);
+    }
+
+    /** The sequence number ZooKeeper appended: the name's end after the last {@value #NODE_PREFIX}. */
+    private static String sequence(String node) {
+        return node.substring(node.lastIndexOf(NODE_PREFIX) + NODE_PREFIX.length());
     }
 
     /** Whether {@code lease}'s node still exists and belongs to this client's current session. */
@@ -117,16 +169,17 @@ final class ZooKeeperMutex implements AutoCloseable {
         }
     }
 
-    /** Gives {@code lease} back; Curator keeps retrying the delete in the background if ZooKeeper is away. */
+    /** Gives {@code lease} back, from any thread; Curator keeps retrying the delete in the background if ZooKeeper is away. */
     void release(Lease lease) {
-        close(lease.curatorLease(), lease.key());
+        delete(lease.path(), lease.key());
     }
 
-    private static void close(org.apache.curator.framework.recipes.locks.Lease lease, String key) {
+    private void delete(String path, String key) {
         try {
-            lease.close();
-        } catch (IOException e) {
-            LOG.warn("giving back the lock on key '{}' failed: {}; its node goes when the session ends", key, e.getMessage());
+            client.delete().quietly().guaranteed().forPath(path);
+        } catch (Exception e) {
+            LOG.warn("deleting the lock node {} of key '{}' failed: {}; Curator retries while the session lasts, "
+                    + "and the node goes when it ends", path, key, e.toString());
         }
     }
 
