@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
 public final class WorkloadJvm {
 
     static final String RESULT = "result ";
-    private static final Pattern RESULT_FIELD = Pattern.compile("\\b(ops|seconds|p50us|p99us|errors)=([0-9.]+)");
+    private static final Pattern RESULT_FIELD = Pattern.compile("\\b(ops|seconds|p50us|p99us|errors|completed)=([0-9.]+)");
     private static final Pattern BUILD_ORDER_ONLY = Pattern.compile("entente-(agent|coordinator-server)-.*\\.jar");
 
     private WorkloadJvm() {
