@@ -35,10 +35,10 @@ final class BankServices implements AutoCloseable {
      * @param coordinatorFor the coordinator address list a service (by name) is given
      * @param zookeeperFor   the ZooKeeper address an account service (by name) is given
      * @param kafka          the Kafka cluster the coordinator publishes to, which the transfer service names
-     * @param plantedBug     start the account services with the planted atomicity bug on
+     * @param plantedBug     the deliberate bug to turn on in the account services, if it is theirs
      */
     BankServices(Path work, String cluster, Function<String, String> coordinatorFor, Function<String, String> zookeeperFor,
-                 String kafka, BankDatabases databases, boolean plantedBug) {
+                 String kafka, BankDatabases databases, PlantedBug plantedBug) {
         int pgPort = FreePorts.next();
         int mariaPort = FreePorts.next();
         int transferPort = FreePorts.next();
@@ -46,7 +46,7 @@ final class BankServices implements AutoCloseable {
                 "--name", PG_ACCOUNTS, "--port", String.valueOf(pgPort), "--database", databases.pg.url());
         mariaAccounts = service(work, MARIA_ACCOUNTS, cluster, coordinatorFor, locks(MARIA_ACCOUNTS, zookeeperFor), plantedBug, "dev.entente.chaos.bank.AccountService",
                 "--name", MARIA_ACCOUNTS, "--port", String.valueOf(mariaPort), "--database", databases.maria.url());
-        transfers = service(work, TRANSFERS, cluster, coordinatorFor, ",kafka=" + kafka, false, "dev.entente.chaos.bank.TransferService",
+        transfers = service(work, TRANSFERS, cluster, coordinatorFor, ",kafka=" + kafka, PlantedBug.NONE, "dev.entente.chaos.bank.TransferService",
                 "--port", String.valueOf(transferPort), "--pg", "http://127.0.0.1:" + pgPort,
                 "--maria", "http://127.0.0.1:" + mariaPort);
         transferUrl = "http://127.0.0.1:" + transferPort;
@@ -99,14 +99,12 @@ final class BankServices implements AutoCloseable {
     }
 
     private static JvmProcess service(Path work, String name, String cluster, Function<String, String> coordinatorFor,
-                                      String ownSettings, boolean plantedBug, String mainClass, String... args) {
+                                      String ownSettings, PlantedBug plantedBug, String mainClass, String... args) {
         String settings = "coordinator=" + coordinatorFor.apply(name) + ",cluster=" + cluster + ",app=" + name
                 + ",recovery-interval=2000" + ownSettings;
         List<String> command = new ArrayList<>(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1",
                 "-javaagent:" + file("entente.agent.jar", "agent/target/entente-agent.jar") + "=" + settings));
-        if (plantedBug) {
-            command.add("-Dentente.planted-bug.commit-without-asking=true");
-        }
+        command.addAll(plantedBug.serviceJvmOptions());
         command.addAll(List.of("-cp", classPath(), mainClass));
         command.addAll(List.of(args));
         return new JvmProcess(name, command, work.resolve(name + ".log"), "ready on ");

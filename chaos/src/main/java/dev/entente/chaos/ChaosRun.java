@@ -30,6 +30,8 @@ final class ChaosRun {
     private static final Duration PUBLISHING = Duration.ofSeconds(60);
     /** ZooKeeper's tick: sessions may last 2 to 20 ticks, so the services' 3 s timeout is granted as asked. */
     private static final int ZOOKEEPER_TICK_MILLIS = 500;
+    /** The coordinator metric counting messages of committed transactions not yet published. */
+    private static final String BACKLOG_METRIC = "entente_publish_backlog";
 
     private final int number;
     private final long seed;
@@ -52,13 +54,14 @@ final class ChaosRun {
         FaultSchedule schedule = FaultSchedule.draw(seed, options.duration());
         out.printf("%nrun %d/%d seed=%d duration=%ds cluster=%s planned faults=%d%s (logs in %s)%n", number, options.runs(), seed,
                 options.duration().toSeconds(), cluster, schedule.faults().size(),
-                options.plantedBug() ? " PLANTED BUG ON" : "", work);
+                options.plantedBug() == PlantedBug.NONE ? "" : " PLANTED BUG ON: " + options.plantedBug().option(), work);
         BankDatabases databases = new BankDatabases(servers.postgres(), servers.mariadb(), "chaos_run_" + number);
         String kafka = servers.kafka().bootstrapServers();
         TransferEvents events = new TransferEvents(kafka, TransferLoad.idPrefix(runTag()));
         try (Network network = new Network();
              TestingServer zookeeper = ZooKeeperServers.loopback(work.resolve("zookeeper").toFile(), ZOOKEEPER_TICK_MILLIS);
-             CoordinatorCluster coordinators = new CoordinatorCluster(work, 3, network::raftRoute, "--cluster-id", cluster, "--kafka", kafka)) {
+             CoordinatorCluster coordinators = new CoordinatorCluster(work, 3, network::raftRoute,
+                     options.plantedBug().coordinatorJvmOptions(), "--cluster-id", cluster, "--kafka", kafka)) {
             coordinators.start();
             List<String> nodeAddresses = coordinators.nodes().stream().map(n -> n.clientAddress()).toList();
             try (BankServices services = new BankServices(work, cluster, s -> network.coordinatorFor(s, nodeAddresses),
@@ -77,7 +80,7 @@ final class ChaosRun {
                         + "; waiting for recovery to finish every prepared branch...");
                 List<String> prepared = awaitRecovery(databases, cluster);
                 out.println("  waiting for the events of committed transfers to be published...");
-                List<Message> published = events.await(databases.bothSides().size(), PUBLISHING);
+                List<Message> published = events.await(databases.bothSides().size(), () -> publishBacklog(coordinators), PUBLISHING);
                 Verdict verdict = new InvariantChecker(databases).check(transfers, prepared, published);
                 report(seed, nemesis.events(), verdict, transfers);
                 services.startCrashes().forEach(crash -> out.println("  NOTE (not an atomicity violation) " + crash));
@@ -99,6 +102,16 @@ final class ChaosRun {
             prepared = databases.prepared(cluster);
         }
         return prepared;
+    }
+
+    /** Messages of committed transactions the serving leader has yet to publish; -1 if it cannot tell. */
+    private static long publishBacklog(CoordinatorCluster coordinators) {
+        try {
+            return coordinators.awaitLeader().admin("/metrics").lines().filter(line -> line.startsWith(BACKLOG_METRIC + " "))
+                    .mapToLong(line -> Long.parseLong(line.substring(BACKLOG_METRIC.length() + 1).strip())).findFirst().orElse(-1);
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     /** The most common reasons for {@code outcome}, transfer ids and XIDs left out so alike reasons group. */
@@ -136,7 +149,7 @@ final class ChaosRun {
         }
         if (!verdict.violations().isEmpty()) {
             out.printf("  reproduce: bin/entente chaos --runs 1 --seed %d --duration %ds%s%n", seed,
-                    options.duration().toSeconds(), options.plantedBug() ? " --planted-bug" : "");
+                    options.duration().toSeconds(), options.plantedBug() == PlantedBug.NONE ? "" : " --planted-bug " + options.plantedBug().option());
         }
     }
 }

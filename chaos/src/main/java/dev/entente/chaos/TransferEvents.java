@@ -6,6 +6,7 @@ import dev.entente.testkit.CommittedRecords.Message;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * One run's transfer events as a {@code read_committed} consumer sees them in the campaign's topic:
@@ -27,15 +28,25 @@ final class TransferEvents {
     }
 
     /**
-     * Reads until at least {@code expected} events are there or {@code patience} is over (publishing
-     * goes on after a commit returned, and waits for a broker that was down), then returns what is there.
+     * Reads until the coordinator has nothing left to publish and at least {@code expected} events are
+     * there, or {@code patience} is over (publishing goes on after a commit returned, and waits for a
+     * broker that was down), then returns what is there. Nothing left to publish means {@code backlog}
+     * said 0 twice, a second apart, with no event arriving in between: stopping at the expected count
+     * alone would miss a duplicate published after it.
      */
-    List<Message> await(int expected, Duration patience) throws InterruptedException {
+    List<Message> await(int expected, LongSupplier backlog, Duration patience) throws InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
         List<Message> events = read();
-        while (events.size() < expected && System.nanoTime() < deadline) {
+        boolean idle = false;
+        while (System.nanoTime() < deadline) {
             TimeUnit.SECONDS.sleep(1);
+            List<Message> before = events;
+            boolean idleBefore = idle;
+            idle = backlog.getAsLong() == 0;
             events = read();
+            if (idleBefore && idle && events.size() == before.size() && events.size() >= expected) {
+                break;
+            }
         }
         return events;
     }

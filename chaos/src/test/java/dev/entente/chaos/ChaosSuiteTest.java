@@ -1,6 +1,7 @@
 package dev.entente.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -11,7 +12,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The suite as {@code bin/entente chaos} runs it, short: one run with faults finds no violation, and a
- * run with the planted atomicity bug on is reported as broken, so the checker is known to fail.
+ * run with either planted bug on (an atomicity bug, a publishing bug) is reported as broken, so both the
+ * ledger checks and the published-events check are known to fail.
  * Seed 255's 45 s schedule holds seven of the eleven faults, the first two a Kafka broker restart while
  * transfers publish and a database restart (the build's other tests use the machine's servers, which
  * they never restart).
@@ -34,13 +36,32 @@ class ChaosSuiteTest {
     }
 
     @Test
-    void thePlantedBugIsReportedAsViolations() throws Exception {
-        Result result = chaos("--runs", "1", "--seed", "7", "--duration", "30s", "--planted-bug");
+    void thePlantedAtomicityBugIsReportedAsViolations() throws Exception {
+        Result result = chaos("--runs", "1", "--seed", "7", "--duration", "30s", "--planted-bug", "commit-without-asking");
 
         assertThat(result.violations).as(result.output).isPositive();
-        assertThat(result.output).contains("PLANTED BUG ON").containsPattern("runs=1 violations=[1-9]")
+        assertThat(result.output).contains("PLANTED BUG ON: commit-without-asking").containsPattern("runs=1 violations=[1-9]")
                 .containsPattern("VIOLATION (all or nothing|acknowledged rollback visible on neither side): t-")
-                .contains("reproduce: bin/entente chaos --runs 1 --seed 7");
+                .contains("reproduce: bin/entente chaos --runs 1 --seed 7 --duration 30s --planted-bug commit-without-asking");
+    }
+
+    @Test
+    void aTransferEventPublishedTwiceIsReportedAsAViolation() throws Exception {
+        Result result = chaos("--runs", "1", "--seed", "7", "--duration", "15s", "--planted-bug", "publish-twice");
+
+        assertThat(result.violations).as(result.output).isPositive();
+        assertThat(result.output).contains("PLANTED BUG ON: publish-twice")
+                .containsPattern("VIOLATION one event per committed transfer \\(read_committed\\): 2 events at \\[.*\\] for t-")
+                .doesNotContain("VIOLATION all or nothing").doesNotContain("VIOLATION total balance");
+    }
+
+    @Test
+    void anUnknownPlantedBugIsRefusedNamingTheOnesThereAre() {
+        assertThatThrownBy(() -> ChaosOptions.parse("--planted-bug", "skip-prepare"))
+                .isInstanceOf(ChaosOptions.InvalidOption.class)
+                .hasMessage("--planted-bug: expected one of commit-without-asking, publish-twice, got 'skip-prepare'");
+        assertThatThrownBy(() -> ChaosOptions.parse("--planted-bug"))
+                .isInstanceOf(ChaosOptions.InvalidOption.class).hasMessageStartingWith("--planted-bug: needs a value");
     }
 
     @Test

@@ -37,6 +37,11 @@ public final class CoordinatorCluster implements AutoCloseable {
 
     /** A cluster whose nodes reach each other's Raft ports at the addresses {@code routes} gives. */
     public CoordinatorCluster(Path workDir, int size, RaftRoutes routes, String... extraArgs) {
+        this(workDir, size, routes, List.of(), extraArgs);
+    }
+
+    /** As above, each node's JVM also getting {@code jvmOptions}. */
+    public CoordinatorCluster(Path workDir, int size, RaftRoutes routes, List<String> jvmOptions, String... extraArgs) {
         for (int i = 1; i <= size; i++) {
             raftAddresses.put("n" + i, "127.0.0.1:" + FreePorts.next());
         }
@@ -55,7 +60,7 @@ public final class CoordinatorCluster implements AutoCloseable {
             if (!args.contains("--tls-cert")) {
                 args.add("--insecure");
             }
-            nodes.add(new CoordinatorProcess("n" + i, workDir, client, admin, args));
+            nodes.add(new CoordinatorProcess("n" + i, workDir, client, admin, jvmOptions, args));
         }
     }
 

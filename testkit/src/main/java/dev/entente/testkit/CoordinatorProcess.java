@@ -25,7 +25,13 @@ public final class CoordinatorProcess implements AutoCloseable {
     private final int adminPort;
 
     public CoordinatorProcess(String name, Path workDir, int clientPort, int adminPort, List<String> args) {
+        this(name, workDir, clientPort, adminPort, List.of(), args);
+    }
+
+    /** A node whose JVM also gets {@code jvmOptions} (system properties, say) before the coordinator's own arguments. */
+    public CoordinatorProcess(String name, Path workDir, int clientPort, int adminPort, List<String> jvmOptions, List<String> args) {
         List<String> jvm = new ArrayList<>(List.of("-Xmx256m"));
+        jvm.addAll(jvmOptions);
         jvm.addAll(launcher());
         jvm.addAll(args);
         this.process = new JvmProcess(name, jvm, workDir.resolve(name + ".log"), " ready: ");

@@ -246,11 +246,12 @@ public final class PublishDriver implements AutoCloseable {
 
     private void publish(KafkaProducer<byte[], byte[]> producer, List<DecisionRecord> batch, long batchTerm) throws Exception {
         List<Sent> sent = new ArrayList<>();
+        int copies = PlantedBug.copiesOfEachMessage();
         producer.beginTransaction();
         try {
             for (DecisionRecord decision : batch) {
                 for (OutgoingMessage message : decision.getMessagesList()) {
-                    if (!refused.contains(message.getMessageId())) {
+                    for (int copy = 0; copy < copies && !refused.contains(message.getMessageId()); copy++) {
                         sent.add(new Sent(decision.getXid(), message, producer.send(record(decision.getXid(), message))));
                     }
                 }
