@@ -16,10 +16,14 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Malformed and unknown requests get clear error replies, and the server keeps serving. */
-@Timeout(120)
+@Timeout(180)
 class BadInputTest {
 
     @TempDir
@@ -105,6 +109,52 @@ class BadInputTest {
         String xid = client.begin("after garbage", 10_000, "app").getXid();
         assertThat(client.rollback(xid, "", false).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
         assertThat(coordinator.isAlive()).isTrue();
+    }
+
+    /**
+     * Slow loris: connections that open and never finish the HTTP/2 preface (half of them send a part
+     * of it) are closed by the server's handshake timeout (10 s), and the port keeps serving meanwhile.
+     */
+    @Test
+    void connectionsThatNeverFinishThePrefaceAreClosed() throws Exception {
+        int port = Integer.parseInt(coordinator.clientAddress().split(":")[1]);
+        List<Socket> lorises = new ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                Socket socket = new Socket("127.0.0.1", port);
+                socket.setSoTimeout(40_000);
+                if (i % 2 == 0) {
+                    socket.getOutputStream().write("PRI * HTTP/2.0\r\n".getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                }
+                lorises.add(socket);
+            }
+            String xid = client.begin("among lorises", 10_000, "app").getXid();
+            assertThat(client.rollback(xid, "", false).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+            for (Socket socket : lorises) {
+                assertThat(closedByTheServer(socket)).as("connection from local port %d closed by the server", socket.getLocalPort())
+                        .isTrue();
+            }
+        } finally {
+            for (Socket socket : lorises) {
+                socket.close();
+            }
+        }
+    }
+
+    /** Reads (and drops) what the server sends until it closes the connection: true, or false if it keeps it past the socket's timeout. */
+    private static boolean closedByTheServer(Socket socket) {
+        try {
+            byte[] buffer = new byte[256];
+            while (socket.getInputStream().read(buffer) >= 0) {
+                // the server's own SETTINGS frame, if any
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset by the server
+        }
     }
 
     @Test
