@@ -19,8 +19,13 @@ class MariaDbXaDialectTest extends XaDialectContract {
     }
 
     @Override
-    String createDatabase() {
-        return server().createDatabase("xa_mariadb");
+    String createDatabase(TestDatabase server) {
+        return server.createDatabase("xa_mariadb");
+    }
+
+    @Override
+    TestDatabase restartableServer() {
+        return TestDatabases.embeddedMariaDb();
     }
 
     @Override

@@ -22,8 +22,13 @@ class MySqlXaDialectTest extends XaDialectContract {
     }
 
     @Override
-    String createDatabase() {
-        return server().createDatabase("xa_mysql").replace("jdbc:mariadb:", "jdbc:mysql:");
+    String createDatabase(TestDatabase server) {
+        return server.createDatabase("xa_mysql").replace("jdbc:mariadb:", "jdbc:mysql:");
+    }
+
+    @Override
+    TestDatabase restartableServer() {
+        return TestDatabases.embeddedMariaDb();
     }
 
     @Override

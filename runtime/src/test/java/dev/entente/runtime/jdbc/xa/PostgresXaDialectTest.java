@@ -23,8 +23,13 @@ class PostgresXaDialectTest extends XaDialectContract {
     }
 
     @Override
-    String createDatabase() {
-        return server().createDatabase("xa_postgresql");
+    String createDatabase(TestDatabase server) {
+        return server.createDatabase("xa_postgresql");
+    }
+
+    @Override
+    TestDatabase restartableServer() {
+        return TestDatabases.embeddedPostgres();
     }
 
     @Override

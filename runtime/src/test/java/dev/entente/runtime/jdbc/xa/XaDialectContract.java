@@ -3,7 +3,6 @@ package dev.entente.runtime.jdbc.xa;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.entente.testkit.TestDatabase;
 import java.nio.charset.StandardCharsets;
@@ -47,8 +46,14 @@ abstract class XaDialectContract {
     /** {@code postgresql}, {@code mariadb}, {@code mysql}. */
     abstract String vendor();
 
-    /** The JDBC URL of a fresh database on {@link #server()}, for this vendor's driver. */
-    abstract String createDatabase();
+    /** The JDBC URL of a fresh database on {@code server}, for this vendor's driver. */
+    abstract String createDatabase(TestDatabase server);
+
+    /**
+     * A server of this vendor that the test may restart: an embedded one of its own, never the
+     * machine's shared server (started only by the test that restarts it).
+     */
+    abstract TestDatabase restartableServer();
 
     // ---- vendor behaviour ----
 
@@ -79,7 +84,11 @@ abstract class XaDialectContract {
 
     @BeforeAll
     void createSchema() throws SQLException {
-        url = createDatabase();
+        url = createDatabase(server());
+        createAccountTable(url);
+    }
+
+    private static void createAccountTable(String url) throws SQLException {
         try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE account (id INT PRIMARY KEY, owner VARCHAR(40))");
         }
@@ -307,20 +316,26 @@ abstract class XaDialectContract {
         }
     }
 
-    /** Only an embedded server can be restarted; against the machine's own server this is skipped. */
+    /** On an embedded server of the test's own when the others run on the machine's (which tests never restart). */
     @Test
     void preparedBranchesSurviveARestartOfTheDatabase() throws Exception {
-        assumeTrue(server().isEmbedded(), "the machine's own server is not restarted by tests");
+        TestDatabase restarted = server().isEmbedded() ? server() : restartableServer();
+        String restartedUrl = restarted == server() ? url : createDatabase(restarted);
+        if (restarted != server()) {
+            createAccountTable(restartedUrl);
+        }
         int id = nextId();
-        BranchXid xid = prepareInsertAndClose(id);
+        BranchXid xid = nextXid();
+        prepareInsertAndClose(restartedUrl, id, xid);
 
-        server().restart();
+        restarted.restart();
 
-        Connection recovering = connect();
-        XAResource xa = dialect(recovering).xaResource(recovering);
-        assertThat(XaRecovery.recover(xa, clusterId)).containsExactly(xid);
-        xa.commit(xid, false);
-        assertThat(visible(id)).isTrue();
+        try (Connection recovering = DriverManager.getConnection(restartedUrl)) {
+            XAResource xa = dialect(recovering).xaResource(recovering);
+            assertThat(XaRecovery.recover(xa, clusterId)).containsExactly(xid);
+            xa.commit(xid, false);
+            assertThat(visibleOn(recovering, id)).isTrue();
+        }
     }
 
     @Test
@@ -434,9 +449,13 @@ abstract class XaDialectContract {
         return xid;
     }
 
-    /** One prepared branch that inserted {@code id}, left behind by a connection that then closed. */
     private void prepareInsertAndClose(int id, Xid xid) throws Exception {
-        try (Connection connection = DriverManager.getConnection(url)) {
+        prepareInsertAndClose(url, id, xid);
+    }
+
+    /** One prepared branch that inserted {@code id} in {@code database}, left behind by a connection that then closed. */
+    private static void prepareInsertAndClose(String database, int id, Xid xid) throws Exception {
+        try (Connection connection = DriverManager.getConnection(database)) {
             XAResource xa = dialect(connection).xaResource(connection);
             xa.start(xid, XAResource.TMNOFLAGS);
             insert(connection, id);
