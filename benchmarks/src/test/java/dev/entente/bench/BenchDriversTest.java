@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import dev.entente.testkit.TestDatabases;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,6 +46,16 @@ class BenchDriversTest {
             assertThat(output).containsPattern("run 1 " + Pattern.quote(variant) + " +[1-9]\\d* ops/s .* 0 errors");
         }
         assertThat(output).contains("| variant               | ops/s");
+        assertThat(preparedIn(TestDatabases.postgres().jdbcUrl("entente_bench_two_pg")))
+                .as("branches the Entente variant left prepared after it exited").isZero();
+    }
+
+    private static int preparedIn(String postgresDatabase) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(postgresDatabase); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("select count(*) from pg_prepared_xacts where database = current_database()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     @Test

@@ -25,6 +25,9 @@ import javax.sql.XADataSource;
  */
 public final class TwoDatabasesWorkload {
 
+    /** How long the Entente variant waits after measuring for phase 2 of its last transactions. */
+    private static final Duration PHASE_TWO_PATIENCE = Duration.ofSeconds(30);
+
     private TwoDatabasesWorkload() {
     }
 
@@ -47,6 +50,9 @@ public final class TwoDatabasesWorkload {
             case ATOMIKOS, NARAYANA -> measureJta(variant, work, postgresUrl, mariadbUrl, clients, warmup, window);
         };
         WorkloadJvm.printResult(measured);
+        if (variant == Variant.ENTENTE) {
+            PhaseTwoWait.awaitNoPreparedBranch(postgresUrl, mariadbUrl, PHASE_TWO_PATIENCE);
+        }
         System.exit(0); // the transaction managers leave non-daemon threads behind
     }
 

@@ -1,0 +1,54 @@
+package dev.entente.bench.twodatabases;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Waits, once the Entente workload has measured, until the coordinator has finished phase 2 of every
+ * branch it prepared: the workload JVM is this resource's only RM, so branches still prepared when it
+ * exits would stay in the databases (holding their rows) until some RM of the same database connects.
+ */
+final class PhaseTwoWait {
+
+    private static final String CLUSTER = "entente"; // the --dev coordinator's and the agent's default cluster id
+
+    private PhaseTwoWait() {
+    }
+
+    /** Returns once neither database holds a prepared branch of the cluster, or after {@code patience} with a warning. */
+    static void awaitNoPreparedBranch(String postgresUrl, String mariadbUrl, Duration patience) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        int left;
+        while ((left = prepared(postgresUrl, mariadbUrl)) > 0 && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        if (left > 0) {
+            System.err.printf("%d branches still prepared %d s after the measurement; the coordinator finishes them "
+                    + "when an RM of their database connects again%n", left, patience.toSeconds());
+        }
+    }
+
+    private static int prepared(String postgresUrl, String mariadbUrl) throws SQLException {
+        int count = 0;
+        try (Connection postgres = DriverManager.getConnection(postgresUrl); Statement statement = postgres.createStatement();
+             ResultSet rs = statement.executeQuery("select count(*) from pg_prepared_xacts where database = current_database()")) {
+            rs.next();
+            count += rs.getInt(1);
+        }
+        try (Connection mariadb = DriverManager.getConnection(mariadbUrl); Statement statement = mariadb.createStatement();
+             ResultSet rs = statement.executeQuery("XA RECOVER")) {
+            while (rs.next()) {
+                byte[] data = rs.getBytes("data");
+                String gtrid = new String(data, 0, Math.min(rs.getInt("gtrid_length"), data.length), StandardCharsets.UTF_8);
+                count += gtrid.startsWith(CLUSTER + ":") ? 1 : 0;
+            }
+        }
+        return count;
+    }
+}
