@@ -64,6 +64,27 @@ class AgentTransparencyTest {
         assertThat(transcript(with)).as(with).containsExactlyElementsOf(expected);
     }
 
+    /**
+     * The coordinator rolls back a transaction that outlived its timeout while its branch was still at
+     * work; when the work ends the branch is ended and rolled back on its connection, so the pool's
+     * next user of that connection (MariaDB would otherwise keep it inside the dead branch) gets it clean.
+     */
+    @Test
+    void aPooledConnectionWhoseTransactionTimedOutAtWorkIsCleanForItsNextUser() {
+        String[] arguments = {"plain_jdbc_outlive", "--outlive=" + databases[1].substring("postgresql=".length()),
+            "--outlive=" + databases[2].substring("mariadb=".length())};
+
+        String output = ServiceProcess.run(work, "plain-outlive", "coordinator=" + coordinator.clientAddress(),
+                PlainJdbcApp.class, arguments);
+
+        assertThat(output.lines().filter(line -> line.startsWith("outlive")).collect(Collectors.toList())).as(output)
+                .hasSize(4)
+                .filteredOn(line -> line.startsWith("outlive failed with ")).hasSize(2)
+                .allMatch(line -> line.contains("rolled back") || line.contains("timed out"));
+        assertThat(output.lines().filter(line -> line.startsWith("outlive: ")).collect(Collectors.toList())).as(output)
+                .containsExactly("outlive: after it, rows [302]", "outlive: after it, rows [302]");
+    }
+
     @Test
     void aConnectionOpenedBeforeATransactionIsPartOfItWhileUsedInside() {
         String[] arguments = {"plain_jdbc_reuse", "--reuse=" + databases[1].substring("postgresql=".length()),

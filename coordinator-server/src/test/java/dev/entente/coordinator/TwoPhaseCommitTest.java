@@ -139,6 +139,24 @@ class TwoPhaseCommitTest {
     }
 
     @Test
+    void aBranchThatFailedStaysFailedWhateverVoteComesLater() {
+        String xid = client.begin("place-order", 30_000, "orders").getXid();
+        long ok = client.registerBranch(xid, ORDERS, orders.instanceId());
+        long bad = client.registerBranch(xid, STOCK, stock.instanceId());
+        client.reportBranch(xid, ok, BranchVote.PREPARED, "");
+        client.reportBranch(xid, bad, BranchVote.FAILED, "deadlock detected");
+        client.reportBranch(xid, bad, BranchVote.FAILED, "deadlock detected"); // a retry: taken again
+
+        assertThatThrownBy(() -> client.reportBranch(xid, bad, BranchVote.PREPARED, ""))
+                .isInstanceOf(CoordinatorException.class).hasMessageContaining("failed to prepare")
+                .extracting(e -> ((CoordinatorException) e).code()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        OutcomeReply reply = client.commit(xid, false, List.of(vote(xid, bad, BranchVote.PREPARED)));
+
+        assertThat(reply.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(reply.getReason()).contains("branch 2").contains("deadlock detected");
+    }
+
+    @Test
     void aCommitCarryingAVoteOfAnotherTransactionIsRefused() {
         String xid = client.begin("place-order", 30_000, "orders").getXid();
         String other = client.begin("place-order", 30_000, "orders").getXid();

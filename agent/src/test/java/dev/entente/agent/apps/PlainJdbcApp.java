@@ -1,5 +1,7 @@
 package dev.entente.agent.apps;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.entente.api.GlobalTransactional;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -8,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * JDBC work outside any global transaction, printed as a transcript (lines starting {@code "| "}): run
@@ -33,6 +36,10 @@ public final class PlainJdbcApp {
             }
             if (arg.startsWith("--reuse=")) {
                 app.reuseAcrossATransaction(arg.substring("--reuse=".length()));
+                continue;
+            }
+            if (arg.startsWith("--outlive=")) {
+                app.pooledConnectionAfterATimeout(arg.substring("--outlive=".length()));
                 continue;
             }
             String[] database = arg.split("=", 2);
@@ -78,6 +85,40 @@ public final class PlainJdbcApp {
             }
             update(connection, "insert into " + table + " values (203)");
             System.out.println("reuse: after it, rows " + rows(url) + ", autocommit " + connection.getAutoCommit());
+        }
+    }
+
+    /**
+     * A pool of one connection: a global transaction works on it and outlives its timeout (the
+     * coordinator rolls it back meanwhile), then the same connection serves an autocommit insert,
+     * which must be the application's own and visible.
+     */
+    private void pooledConnectionAfterATimeout(String url) throws SQLException {
+        reset(url);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setMaximumPoolSize(1);
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            try {
+                insertAndOutliveTheTimeout(pool, 301);
+                System.out.println("outlive: the transaction that outlived its timeout committed");
+            } catch (Exception e) {
+                System.out.println("outlive failed with " + e);
+            }
+            try (Connection connection = pool.getConnection()) {
+                update(connection, "insert into " + table + " values (302)");
+            } catch (SQLException e) {
+                System.out.println("outlive: the next insert failed with " + e);
+            }
+            System.out.println("outlive: after it, rows " + rows(url));
+        }
+    }
+
+    @GlobalTransactional(timeoutMillis = 1_000)
+    public void insertAndOutliveTheTimeout(DataSource pool, int id) throws SQLException, InterruptedException {
+        try (Connection connection = pool.getConnection()) {
+            update(connection, "insert into " + table + " values (" + id + ")");
+            Thread.sleep(5_000); // the coordinator times the transaction out meanwhile and tells this service's RM
         }
     }
 

@@ -79,12 +79,24 @@ final class ActiveTransaction {
         return messages.size();
     }
 
+    /**
+     * Records a branch's vote. The same vote again is a retry and changes nothing, even while the
+     * decision is under way (the first one may have been counted, its reply lost). A branch that
+     * failed stays failed: its RM has rolled it back, so no later vote may count it as prepared.
+     */
     synchronized void vote(long branchId, BranchVote vote, String reason) {
         if (branchId < 1 || branchId > branches.size()) {
             throw Rejection.invalid("transaction " + xid + " has no branch " + branchId);
         }
-        requireUndecided("report branch " + branchId + " " + vote);
         Branch branch = branches.get((int) (branchId - 1));
+        if (branch.vote() == vote) {
+            return;
+        }
+        requireUndecided("report branch " + branchId + " " + vote);
+        if (branch.vote() == BranchVote.FAILED) {
+            throw new Rejection(Rejection.Kind.CONFLICT, "cannot report branch " + branchId + " of " + xid + " " + vote
+                    + ": it failed to prepare (" + branch.reason() + ") and was rolled back");
+        }
         branches.set((int) (branchId - 1), branch.voted(vote, reason));
         if (allVoted()) {
             voteWaiters.forEach(w -> w.complete(null));
@@ -92,9 +104,14 @@ final class ActiveTransaction {
         }
     }
 
-    /** A vote that came with Commit: a retried Commit finds the decision under way, which counted it the first time. */
+    /**
+     * A vote that came with Commit: a retried Commit finds the decision under way, which counted it the
+     * first time; a branch its RM reported as failed stays failed, and the Commit becomes a rollback.
+     */
     synchronized void voteUnlessDeciding(long branchId, BranchVote vote, String reason) {
-        if (!sealed) {
+        boolean failedBefore = branchId >= 1 && branchId <= branches.size()
+                && branches.get((int) (branchId - 1)).vote() == BranchVote.FAILED;
+        if (!sealed && !failedBefore) {
             vote(branchId, vote, reason);
         }
     }

@@ -226,28 +226,18 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
                 .setPhaseTwoDone(answer.getPhaseTwoDone()).build();
     }
 
+    /**
+     * The transaction's decision: the one already submitted, if any (a Commit or Rollback joining a
+     * decision under way gets its answer, or the same UNAVAILABLE if it cannot be replicated), else
+     * {@code wanted}, submitted now.
+     */
     private CompletableFuture<ApplyReply> decide(ActiveTransaction tx, Outcome wanted, String reason) {
         CompletableFuture<ApplyReply> decision;
         synchronized (tx) {
-            if (tx.decision() != null) {
-                return tx.decision();
+            decision = tx.decision();
+            if (decision == null) {
+                decision = submitDecision(tx, wanted, reason);
             }
-            DecisionRecord record = tx.decisionFor(wanted, reason, System.currentTimeMillis());
-            long started = System.nanoTime();
-            decision = log.append(LogRecord.newBuilder().setDecision(record).build());
-            tx.deciding(decision);
-            decision.whenComplete((applied, failure) -> {
-                if (failure != null) {
-                    tx.decisionFailed(decision);
-                    try (MDC.MDCCloseable logContext = MDC.putCloseable(Xids.LOG_KEY, tx.xid)) {
-                        LOG.warn("decision for {} not replicated: {}", tx.xid, failure.toString());
-                    }
-                    return;
-                }
-                metrics.decisionLatency(System.nanoTime() - started);
-                (applied.getOutcome() == Outcome.COMMITTED ? metrics.committed : metrics.rolledBack).increment();
-                metrics.appDecided(tx.app, applied.getOutcome());
-            });
         }
         return decision.handle((applied, failure) -> {
             if (failure != null) {
@@ -257,6 +247,27 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
             }
             return applied;
         });
+    }
+
+    /** Appends the decision record; called holding {@code tx}'s lock. */
+    private CompletableFuture<ApplyReply> submitDecision(ActiveTransaction tx, Outcome wanted, String reason) {
+        DecisionRecord record = tx.decisionFor(wanted, reason, System.currentTimeMillis());
+        long started = System.nanoTime();
+        CompletableFuture<ApplyReply> decision = log.append(LogRecord.newBuilder().setDecision(record).build());
+        tx.deciding(decision);
+        decision.whenComplete((applied, failure) -> {
+            if (failure != null) {
+                tx.decisionFailed(decision);
+                try (MDC.MDCCloseable logContext = MDC.putCloseable(Xids.LOG_KEY, tx.xid)) {
+                    LOG.warn("decision for {} not replicated: {}", tx.xid, failure.toString());
+                }
+                return;
+            }
+            metrics.decisionLatency(System.nanoTime() - started);
+            (applied.getOutcome() == Outcome.COMMITTED ? metrics.committed : metrics.rolledBack).increment();
+            metrics.appDecided(tx.app, applied.getOutcome());
+        });
+        return decision;
     }
 
     private void timedOut(ActiveTransaction tx) {

@@ -7,6 +7,7 @@ import dev.entente.bootstrap.TransactionContext;
 import dev.entente.protocol.BranchCommand;
 import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
+import dev.entente.protocol.Outcome;
 import dev.entente.protocol.PhaseTwoAction;
 import dev.entente.protocol.client.BranchCommandHandler;
 import dev.entente.protocol.client.CoordinatorClient;
@@ -187,9 +188,31 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         }
         XaBranch branch = activeBranch(physical);
         if (branch != null) {
-            endOpenBranch(branch, "the connection was closed without commit");
+            try {
+                endOpenBranch(branch, "the connection was closed without commit");
+            } catch (SQLException e) {
+                throw closedAllTheSame(physical, connection, e);
+            }
         }
         return held.deferClose(physical, connection);
+    }
+
+    /**
+     * Ending the branch of a connection being closed failed: the close still happens (else a pool would
+     * never get its connection back), here, before {@code failure} reaches the application.
+     */
+    private SQLException closedAllTheSame(Connection physical, Connection closing, SQLException failure) {
+        if (!held.deferClose(physical, closing)) {
+            Hooks.internal(true);
+            try {
+                closing.close();
+            } catch (SQLException e) {
+                failure.addSuppressed(e);
+            } finally {
+                Hooks.internal(false);
+            }
+        }
+        return failure;
     }
 
     // ---- the end of the work under a transaction in this service ----
@@ -300,7 +323,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         }
         forget(branch);
         if (branch.abortedBecause != null) {
-            rollBackEnded(branch, false);
+            endFailedAndRollBack(branch);
             throw new SQLException("global transaction " + branch.globalXid() + " was rolled back: " + branch.abortedBecause);
         }
         BranchVote vote;
@@ -333,11 +356,37 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         try {
             coordinator.get().reportBranch(branch.globalXid(), branch.xid.branchId(), vote, "");
         } catch (CoordinatorException | IllegalStateException e) {
-            if (vote == BranchVote.PREPARED && !(e instanceof CoordinatorException c && c.isUnavailable())) {
-                finishQuietly(branch); // the transaction is over at the coordinator: nothing will finish this branch
+            if (vote == BranchVote.PREPARED && !(e instanceof CoordinatorException c && c.isUnavailable())
+                    && settleRefusedVote(branch) == Outcome.COMMITTED) {
+                return;
             }
             throw new SQLException("the coordinator did not take the vote of " + branch + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A prepared branch whose vote the coordinator refused, as it does once the transaction is decided:
+     * an earlier attempt of this report may have reached it (its reply lost) and been counted in a
+     * commit. So the branch is rolled back only if the transaction did not commit; if it committed,
+     * or is still being decided, or the coordinator cannot say, the branch stays prepared for phase 2
+     * (or the recovery scan) to finish as decided. Returns the outcome the coordinator gave, or null.
+     */
+    private Outcome settleRefusedVote(XaBranch branch) {
+        Outcome outcome;
+        try {
+            outcome = coordinator.get().status(branch.globalXid()).getOutcome();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: its vote was refused and the coordinator cannot say how the transaction ended ({}); "
+                    + "it stays prepared for phase 2 or recovery to finish", branch, e.getMessage());
+            return null;
+        }
+        if (outcome == Outcome.ROLLED_BACK || outcome == Outcome.UNKNOWN) {
+            finishQuietly(branch); // over at the coordinator without it: nothing else would finish this branch
+        } else {
+            LOG.info("{}: its vote was refused, but the transaction is {}: it stays prepared for phase 2 to finish",
+                    branch, outcome);
+        }
+        return outcome;
     }
 
     /** Keeps a yes vote for the Commit of its transaction, if that Commit is still to come from this process. */
@@ -355,6 +404,17 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
             return;
         }
         forget(branch);
+        endFailedAndRollBack(branch);
+        if (reportFailure) {
+            report(branch.globalXid(), branch.xid.branchId(), BranchVote.FAILED, reason);
+        }
+    }
+
+    /**
+     * XA END (fail) and XA ROLLBACK of a branch still at work: MariaDB and MySQL refuse to roll back a
+     * branch that has not ended, and would leave its connection inside it.
+     */
+    private void endFailedAndRollBack(XaBranch branch) {
         Hooks.internal(true);
         try {
             branch.xa.end(branch.xid, XAResource.TMFAIL);
@@ -364,9 +424,6 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
             Hooks.internal(false);
         }
         rollBackEnded(branch, false);
-        if (reportFailure) {
-            report(branch.globalXid(), branch.xid.branchId(), BranchVote.FAILED, reason);
-        }
     }
 
     /** XA ROLLBACK of an ended (perhaps prepared) branch on its own connection. */
