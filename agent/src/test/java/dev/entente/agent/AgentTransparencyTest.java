@@ -69,6 +69,27 @@ class AgentTransparencyTest {
      * work; when the work ends the branch is ended and rolled back on its connection, so the pool's
      * next user of that connection (MariaDB would otherwise keep it inside the dead branch) gets it clean.
      */
+    /**
+     * A pooled connection borrowed before a transaction joins it by creating a statement inside; closed
+     * inside it, its branch ends (prepares) before the pool has it back, so another thread's work on it
+     * is that thread's own and stays when the transaction rolls back (PostgreSQL); MariaDB keeps the
+     * connection bound to the prepared branch, so the pool of one cannot lend it until the transaction
+     * ends (before, it lent it still inside the branch, and the other thread's row rolled back with it).
+     */
+    @Test
+    void aPooledConnectionBorrowedBeforeATransactionLeavesItWhenReturned() {
+        String[] arguments = {"plain_jdbc_early", "--early=" + databases[1].substring("postgresql=".length()),
+            "--early=" + databases[2].substring("mariadb=".length())};
+
+        String output = ServiceProcess.run(work, "plain-early", "coordinator=" + coordinator.clientAddress(),
+                PlainJdbcApp.class, arguments);
+
+        assertThat(output.lines().filter(line -> line.startsWith("early")).collect(Collectors.toList())).as(output)
+                .containsExactly("early failed with fails after lending the connection (as asked)", "early: after it, rows [402]",
+                        "early: the other thread's insert failed with SQLTransientConnectionException",
+                        "early failed with fails after lending the connection (as asked)", "early: after it, rows []");
+    }
+
     @Test
     void aPooledConnectionWhoseTransactionTimedOutAtWorkIsCleanForItsNextUser() {
         String[] arguments = {"plain_jdbc_outlive", "--outlive=" + databases[1].substring("postgresql=".length()),

@@ -38,6 +38,10 @@ public final class PlainJdbcApp {
                 app.reuseAcrossATransaction(arg.substring("--reuse=".length()));
                 continue;
             }
+            if (arg.startsWith("--early=")) {
+                app.pooledConnectionObtainedBeforeATransaction(arg.substring("--early=".length()));
+                continue;
+            }
             if (arg.startsWith("--outlive=")) {
                 app.pooledConnectionAfterATimeout(arg.substring("--outlive=".length()));
                 continue;
@@ -112,6 +116,45 @@ public final class PlainJdbcApp {
             }
             System.out.println("outlive: after it, rows " + rows(url));
         }
+    }
+
+    /**
+     * A pool of one connection: the connection is borrowed before a global transaction, joins it by
+     * creating a statement inside, and goes back to the pool inside it; another thread then borrows it
+     * for an autocommit insert, which must be that thread's own (it stays when the transaction rolls back)
+     * or, where the database keeps the connection bound to its prepared branch, must wait for it.
+     */
+    private void pooledConnectionObtainedBeforeATransaction(String url) throws Exception {
+        reset(url);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setMaximumPoolSize(1);
+        config.setConnectionTimeout(2_000);
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            try {
+                insertReturnThenLendAndFail(pool.getConnection(), pool);
+            } catch (IllegalStateException e) {
+                System.out.println("early failed with " + e.getMessage());
+            }
+            System.out.println("early: after it, rows " + rows(url));
+        }
+    }
+
+    @GlobalTransactional
+    public void insertReturnThenLendAndFail(Connection early, DataSource pool) throws Exception {
+        try (Connection connection = early) {
+            update(connection, "insert into " + table + " values (401)");
+        }
+        Thread other = new Thread(() -> {
+            try (Connection connection = pool.getConnection()) {
+                update(connection, "insert into " + table + " values (402)");
+            } catch (SQLException e) {
+                System.out.println("early: the other thread's insert failed with " + e.getClass().getSimpleName());
+            }
+        });
+        other.start();
+        other.join();
+        throw new IllegalStateException("fails after lending the connection (as asked)");
     }
 
     @GlobalTransactional(timeoutMillis = 1_000)

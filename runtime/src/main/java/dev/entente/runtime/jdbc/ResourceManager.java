@@ -183,9 +183,11 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         Connection physical;
         synchronized (this) {
             physical = physicalOfHandedOut.remove(connection);
-            physical = physical != null ? physical : connection;
             tracked = branches.size() + physicalOfHandedOut.size();
         }
+        // not handed out under the transaction (borrowed before it, joined by a statement): a pool's
+        // wrapper all the same, whose close returns the physical connection without closing it
+        physical = physical != null ? physical : innermost(connection);
         XaBranch branch = activeBranch(physical);
         if (branch != null) {
             try {
