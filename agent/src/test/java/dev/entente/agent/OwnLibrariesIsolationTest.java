@@ -48,7 +48,7 @@ class OwnLibrariesIsolationTest {
                     .contains("echo: hello from the app")
                     .contains("sha256 ")
                     .contains("acks -1; serialized 5 bytes")
-                    .contains("order i1 committed in " + Shop.CLUSTER + ":");
+                    .contains("order i1 committed in " + coordinator.clusterId() + ":");
             await().atMost(Duration.ofSeconds(20))
                     .untilAsserted(() -> assertThat(Shop.count(ordersUrl, "select count(*) from orders where id = 'i1'")).isEqualTo(1));
         }

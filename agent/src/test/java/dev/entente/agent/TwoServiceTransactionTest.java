@@ -60,7 +60,7 @@ abstract class TwoServiceTransactionTest {
         HttpResponse<String> reply = shop.orders.post("/order?id=o1&sku=apple&quantity=2");
 
         assertThat(reply.statusCode()).as(reply.body() + "\n" + shop.orders.log()).isEqualTo(200);
-        assertThat(reply.body()).contains("placed o1").contains("in " + Shop.CLUSTER + ":");
+        assertThat(reply.body()).contains("placed o1").contains("in " + shop.clusterId + ":");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             assertThat(shop.ordersWithId("o1")).isEqualTo(1);
             assertThat(shop.stockOf("apple")).isEqualTo(998);

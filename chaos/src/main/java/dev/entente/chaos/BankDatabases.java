@@ -87,11 +87,11 @@ final class BankDatabases {
         return both;
     }
 
-    /** Prepared XA branches of {@code cluster} still in either server. */
-    List<String> prepared(String cluster) {
+    /** Prepared XA branches of the cluster whose id is {@code clusterId} still in either server. */
+    List<String> prepared(String clusterId) {
         List<String> prepared = new ArrayList<>();
         for (Side side : sides()) {
-            side.server.preparedTransactions().stream().filter(xid -> xid.startsWith(cluster + ":"))
+            side.server.preparedTransactions().stream().filter(xid -> xid.startsWith(clusterId + ":"))
                     .forEach(xid -> prepared.add(side.name + " " + xid));
         }
         return prepared;

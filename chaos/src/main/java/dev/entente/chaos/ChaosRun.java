@@ -63,6 +63,7 @@ final class ChaosRun {
              CoordinatorCluster coordinators = new CoordinatorCluster(work, 3, network::raftRoute,
                      options.plantedBug().coordinatorJvmOptions(), "--cluster-id", cluster, "--kafka", kafka)) {
             coordinators.start();
+            String clusterId = coordinators.awaitLeader().clusterId();
             List<String> nodeAddresses = coordinators.nodes().stream().map(n -> n.clientAddress()).toList();
             try (BankServices services = new BankServices(work, cluster, s -> network.coordinatorFor(s, nodeAddresses),
                     s -> network.zookeeperFor(s, zookeeper.getConnectString()), kafka, databases, options.plantedBug())) {
@@ -78,7 +79,7 @@ final class ChaosRun {
                 List<String> healed = nemesis.heal();
                 out.println("  healed" + (healed.isEmpty() ? "" : ": " + String.join(", ", healed))
                         + "; waiting for recovery to finish every prepared branch...");
-                List<String> prepared = awaitRecovery(databases, cluster);
+                List<String> prepared = awaitRecovery(databases, clusterId);
                 out.println("  waiting for the events of committed transfers to be published...");
                 List<Message> published = events.await(databases.bothSides().size(), () -> publishBacklog(coordinators), PUBLISHING);
                 Verdict verdict = new InvariantChecker(databases).check(transfers, prepared, published);
@@ -94,12 +95,12 @@ final class ChaosRun {
         return Long.toString(seed, 36) + "-" + number;
     }
 
-    private static List<String> awaitRecovery(BankDatabases databases, String cluster) throws InterruptedException {
+    private static List<String> awaitRecovery(BankDatabases databases, String clusterId) throws InterruptedException {
         long deadline = System.nanoTime() + RECOVERY.toNanos();
-        List<String> prepared = databases.prepared(cluster);
+        List<String> prepared = databases.prepared(clusterId);
         while (!prepared.isEmpty() && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(500);
-            prepared = databases.prepared(cluster);
+            prepared = databases.prepared(clusterId);
         }
         return prepared;
     }

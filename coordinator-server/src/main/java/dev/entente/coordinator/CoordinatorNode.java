@@ -5,6 +5,7 @@ import dev.entente.coordinator.admin.AdminServer;
 import dev.entente.coordinator.admin.AdminViews;
 import dev.entente.coordinator.admin.TransactionResolver;
 import dev.entente.coordinator.admin.CoordinatorMetrics;
+import dev.entente.coordinator.log.ClusterIdentityRecord;
 import dev.entente.coordinator.log.LogRecord;
 import dev.entente.coordinator.log.NodeAddressRecord;
 import dev.entente.coordinator.phase2.PhaseTwoDriver;
@@ -18,6 +19,7 @@ import dev.entente.coordinator.rpc.LeaderGuard;
 import dev.entente.coordinator.rpc.MalformedRequests;
 import dev.entente.coordinator.session.RmSessions;
 import dev.entente.coordinator.txn.ActiveTransactions;
+import dev.entente.coordinator.txn.ClusterIdentity;
 import dev.entente.coordinator.txn.TransactionTable;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -74,13 +76,13 @@ public final class CoordinatorNode implements AutoCloseable {
         timer.setRemoveOnCancelPolicy(true);
         this.phaseTwoThread = Executors.newSingleThreadScheduledExecutor(daemon("entente-phase2"));
         LeaderGuard guard = new LeaderGuard(log, this::clientAddressOf);
-        this.sessions = new RmSessions(options.nodeId(), HEARTBEAT_MILLIS, timer, guard::leaderTrailers);
+        this.sessions = new RmSessions(options.nodeId(), table::clusterId, HEARTBEAT_MILLIS, timer, guard::leaderTrailers);
         Optional<KafkaCluster> kafka = options.kafka().map(KafkaCluster::new);
         this.topicLimits = kafka.map(TopicLimits::new);
-        this.transactions = new ActiveTransactions(options.clusterId(), log, timer, metrics,
+        this.transactions = new ActiveTransactions(table::clusterId, log, timer, metrics,
                 new ActiveTransactions.Limits(options.defaultTimeoutMillis(), options.maxTimeoutMillis(), VOTE_WAIT_MILLIS),
                 kafka.map(cluster -> new ActiveTransactions.Publishing(cluster, topicLimits.orElseThrow())));
-        this.publisher = kafka.map(cluster -> new PublishDriver(cluster, options.clusterId(), metrics, this::published));
+        this.publisher = kafka.map(cluster -> new PublishDriver(cluster, table::clusterId, metrics, this::published));
         this.phaseTwo = new PhaseTwoDriver(table, sessions, log, phaseTwoThread, metrics,
                 new PhaseTwoDriver.Settings(Duration.ofSeconds(5), Duration.ofMillis(20)), publisher);
         sessions.setListener(phaseTwo);
@@ -96,6 +98,7 @@ public final class CoordinatorNode implements AutoCloseable {
                 leadershipThread.execute(() -> {
                     LOG.info("node {} leads the coordinator cluster (term {})", options.nodeId(), log.term());
                     announceAddresses();
+                    writeIdentityIfNew();
                     phaseTwo.leadershipGained();
                 });
             }
@@ -122,7 +125,7 @@ public final class CoordinatorNode implements AutoCloseable {
                 .handshakeTimeout(10, TimeUnit.SECONDS)
                 .build();
         TransactionResolver resolver = new TransactionResolver(transactions, log, phaseTwo, guard, metrics);
-        AdminViews views = new AdminViews(options.clusterId(), options.peers(), log, table, transactions, sessions, phaseTwo,
+        AdminViews views = new AdminViews(table::clusterId, options.peers(), log, table, transactions, sessions, phaseTwo,
                 resolver, metrics, () -> publisher.map(PublishDriver::backlog).orElse(0L), new AdminViews.Directory() {
                     @Override
                     public Optional<String> clientAddress(String nodeId) {
@@ -154,6 +157,28 @@ public final class CoordinatorNode implements AutoCloseable {
                         LOG.warn("could not record this node's addresses: {}", e.toString());
                     }
                 });
+    }
+
+    /**
+     * The first leader of a new log writes the cluster's unique id (Begin and RM sessions wait for it).
+     * A log written before cluster identities existed keeps its name as its id: its decisions' XIDs
+     * carry it.
+     */
+    private void writeIdentityIfNew() {
+        if (table.clusterId().isPresent()) {
+            return;
+        }
+        boolean earlierLog = table.remembersDecisions();
+        String id = earlierLog ? options.clusterId() : ClusterIdentity.mint(options.clusterId());
+        ClusterIdentityRecord identity = ClusterIdentityRecord.newBuilder().setClusterId(id)
+                .setCreatedAtMillis(System.currentTimeMillis()).build();
+        try {
+            log.append(LogRecord.newBuilder().setIdentity(identity).build()).join();
+            LOG.info("cluster id {}{}", table.clusterId().orElse(id),
+                    earlierLog ? " (the name of a log written by an earlier version, kept as its id)" : " (new cluster)");
+        } catch (RuntimeException e) {
+            LOG.warn("could not write the cluster's identity: {}; transactions wait for a leader that does", e.toString());
+        }
     }
 
     private void published(String xid) {

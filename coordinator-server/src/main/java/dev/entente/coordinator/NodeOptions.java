@@ -1,6 +1,7 @@
 package dev.entente.coordinator;
 
 import dev.entente.coordinator.security.NodeSecurity;
+import dev.entente.coordinator.txn.ClusterIdentity;
 import dev.entente.protocol.Xids;
 import java.io.File;
 import java.net.InetAddress;
@@ -55,7 +56,8 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
               --admin-port Q          admin HTTP port; default 7071 (--dev) or the Raft port + 2000
               --raft-port R           Raft port with --dev; default 7072
               --data-dir D            where the Raft log and snapshots live; default ./entente-data/ID
-              --cluster-id C          names the cluster in every XID; default entente
+              --cluster-id C          names the cluster (1-21 characters; default entente); when its log is
+                                      created, a random part is added: XIDs carry the id <C>-<random>
               --snapshot-threshold N  log entries between snapshots; default 10000
               --election-timeout MS   Raft election timeout; default 1000
               --default-timeout MS    transaction timeout when Begin names none; default 60000
@@ -184,8 +186,9 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
     private static NodeOptions build(Map<String, String> values, boolean dev, String nodeId, Map<String, String> peers,
                                      String host, int clientPort, int adminPort, boolean insecure) {
         String clusterId = values.getOrDefault("--cluster-id", "entente");
-        if (!Xids.CLUSTER_ID.matcher(clusterId).matches()) {
-            throw new InvalidOption("--cluster-id: '" + clusterId + "' must be 1-32 letters, digits, '.', '_' or '-'");
+        if (!Xids.CLUSTER_ID.matcher(clusterId).matches() || clusterId.length() > ClusterIdentity.MAX_NAME) {
+            throw new InvalidOption("--cluster-id: '" + clusterId + "' must be 1-" + ClusterIdentity.MAX_NAME
+                    + " letters, digits, '.', '_' or '-' (a random part is added to it)");
         }
         File dataDir = new File(values.getOrDefault("--data-dir", "entente-data/" + nodeId)).getAbsoluteFile();
         if (dataDir.exists() && !dataDir.isDirectory()) {

@@ -60,13 +60,29 @@ class BadInputTest {
 
     @Test
     void anUnknownXidIsNamedInANotFoundError() {
-        assertThatThrownBy(() -> client.commit("entente:1:999999", false))
+        String unknown = coordinator.clusterId() + ":1:999999";
+        assertThatThrownBy(() -> client.commit(unknown, false))
                 .isInstanceOf(CoordinatorException.class)
-                .hasMessageContaining("entente:1:999999").hasMessageContaining("unknown")
+                .hasMessageContaining(unknown).hasMessageContaining("unknown")
                 .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.NOT_FOUND));
-        assertThat(client.status("entente:1:999999").getOutcome()).isEqualTo(Outcome.UNKNOWN);
-        assertThatThrownBy(() -> client.registerBranch("entente:1:999999", "db", "rm-1"))
+        assertThat(client.status(unknown).getOutcome()).isEqualTo(Outcome.UNKNOWN);
+        assertThatThrownBy(() -> client.registerBranch(unknown, "db", "rm-1"))
                 .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.NOT_FOUND));
+    }
+
+    /**
+     * Another cluster's XID, even one of a cluster given the same name, is never "unknown" here: an RM
+     * asking about it must not take that for presumed abort and roll the other cluster's branch back.
+     */
+    @Test
+    void anotherClustersXidIsRefusedNotPresumedAborted() {
+        String ours = coordinator.clusterId();
+        assertThat(ours).matches("entente-[a-z0-9]{10}");
+        for (String foreign : List.of("entente:1:5", "entente-0000000000:1:5")) {
+            assertThatThrownBy(() -> client.status(foreign))
+                    .hasMessageContaining("belongs to cluster").hasMessageContaining("this is '" + ours + "'")
+                    .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        }
     }
 
     @Test

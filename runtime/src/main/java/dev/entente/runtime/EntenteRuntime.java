@@ -39,10 +39,12 @@ public final class EntenteRuntime implements AutoCloseable {
     private final LockManager locks;
     private final PublishManager publisher;
     private final Recovery recovery;
+    private final ClusterMembership cluster;
     private final ScheduledExecutorService scheduler;
 
     private EntenteRuntime(Settings settings) {
         this.settings = settings;
+        this.cluster = new ClusterMembership(settings.expectedCluster());
         this.client = settings.coordinator().isEmpty() ? null
                 : new CoordinatorClient(settings.coordinator(), Duration.ofSeconds(10), Duration.ofSeconds(10),
                         settings.coordinatorSecurity());
@@ -53,11 +55,12 @@ public final class EntenteRuntime implements AutoCloseable {
         });
         this.locks = new LockManager(settings, this::transactionManager, this::coordinator);
         this.resources = new ResourceManager(this::coordinator, settings.instanceId(), this::resourceReached, locks);
-        this.session = client == null ? null : new RmSession(client, settings.app(), settings.instanceId(), Set.of(), resources);
+        this.session = client == null ? null : new RmSession(client, settings.app(), settings.instanceId(), Set.of(), resources,
+                this::welcomedTo);
         this.transactions = new TransactionManager(this::coordinator, resources, settings.app(), settings.waitForPhaseTwo(),
                 settings.defaultTimeoutMillis(), locks);
         this.publisher = new PublishManager(settings.kafka(), this::coordinator, this::transactionManager);
-        this.recovery = new Recovery(resources, this::coordinator, settings.clusterId());
+        this.recovery = new Recovery(resources, this::coordinator, cluster::clusterId);
         if (client != null) {
             long every = settings.recoveryInterval().toMillis();
             scheduler.scheduleWithFixedDelay(recovery::scanAll, every, every, TimeUnit.MILLISECONDS);
@@ -93,7 +96,18 @@ public final class EntenteRuntime implements AutoCloseable {
             throw new IllegalStateException("no coordinator is configured (set agent argument coordinator=host:port, "
                     + "environment variable ENTENTE_COORDINATOR or system property entente.coordinator)");
         }
+        cluster.mismatch().ifPresent(mismatch -> {
+            throw new IllegalStateException(mismatch);
+        });
         return client;
+    }
+
+    /** The RM session was welcomed by a coordinator of cluster {@code clusterId}: recovery can start. */
+    private void welcomedTo(String clusterId) {
+        if (cluster.welcomed(clusterId, client.leaderAddress())) {
+            LOG.info("Entente: coordinator cluster {}", clusterId);
+            scheduler.execute(recovery::scanAll);
+        }
     }
 
     private TransactionManager transactionManager() {

@@ -20,7 +20,7 @@ import java.util.UUID;
  * ({@code entente.coordinator}); the first found wins. A bad value stops start-up with a message
  * naming the setting and where it came from.
  */
-public record Settings(List<String> coordinator, String app, String instanceId, String clusterId,
+public record Settings(List<String> coordinator, String app, String instanceId, Optional<String> expectedCluster,
                        long defaultTimeoutMillis, Duration recoveryInterval, boolean waitForPhaseTwo,
                        Optional<String> zookeeper, String lockRoot, long lockWaitMillis, Duration zookeeperSessionTimeout,
                        Optional<String> kafka, ClientSecurity coordinatorSecurity) {
@@ -32,7 +32,7 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
         Map<String, String> defaults = new LinkedHashMap<>();
         defaults.put("coordinator", "");
         defaults.put("app", "");
-        defaults.put("cluster", "entente");
+        defaults.put("cluster", "");
         defaults.put("timeout", "60000");
         defaults.put("recovery-interval", "60000");
         defaults.put("wait-for-phase-two", "false");
@@ -88,9 +88,10 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
         if (!app.matches("[A-Za-z0-9_.-]{1,64}")) {
             throw new InvalidSetting(lookup.describe("app") + ": '" + app + "' must be 1-64 letters, digits, '.', '_' or '-'");
         }
-        String cluster = lookup.value("cluster");
-        if (!Xids.CLUSTER_ID.matcher(cluster).matches()) {
-            throw new InvalidSetting(lookup.describe("cluster") + ": '" + cluster + "' must be 1-32 letters, digits, '.', '_' or '-'");
+        Optional<String> cluster = optional(lookup.value("cluster"));
+        if (cluster.isPresent() && !Xids.CLUSTER_ID.matcher(cluster.get()).matches()) {
+            throw new InvalidSetting(lookup.describe("cluster") + ": '" + cluster.get()
+                    + "' must be 1-32 letters, digits, '.', '_' or '-'");
         }
         long timeout = lookup.millis("timeout", 1, 86_400_000);
         long recovery = lookup.millis("recovery-interval", 100, 86_400_000);

@@ -34,7 +34,7 @@ public final class Demo {
         out.printf("Entente demo: %d orders, %d at a time%s (logs in %s)%n", options.orders(), options.concurrency(),
                 options.chaos() ? ", with services crashing (--chaos)" : "", work);
         try (Sandbox sandbox = Sandbox.start(work, out)) {
-            ShopDatabases databases = new ShopDatabases(sandbox.postgres(), sandbox.mariadb());
+            ShopDatabases databases = new ShopDatabases(sandbox.postgres(), sandbox.mariadb(), sandbox.clusterId());
             String coordinator = options.misconfigured() ? "127.0.0.1:" + FreePorts.next() : sandbox.coordinatorAddress();
             if (options.misconfigured()) {
                 out.println("the services are given a wrong coordinator address (" + coordinator + "), as asked");

@@ -26,7 +26,7 @@ import org.apache.curator.test.TestingServer;
  */
 public final class Sandbox implements AutoCloseable {
 
-    /** The cluster id of the sandbox's coordinator: recovery touches only this cluster's branches. */
+    /** The name of the sandbox's coordinator cluster (its id adds a random part); services check they reach it. */
     public static final String CLUSTER = "sandbox";
     /** The topic the order service publishes {@code OrderPlaced} to (its {@code @Publish}), created at start. */
     public static final String ORDERS_TOPIC = "orders.placed";
@@ -99,6 +99,11 @@ public final class Sandbox implements AutoCloseable {
 
     public String coordinatorAddress() {
         return coordinator.clientAddress();
+    }
+
+    /** The coordinator's cluster id: {@link #CLUSTER} and the random part its log was created with. */
+    public String clusterId() {
+        return coordinator.clusterId();
     }
 
     public String zookeeperAddress() {

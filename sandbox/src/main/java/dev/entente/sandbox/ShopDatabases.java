@@ -26,13 +26,16 @@ final class ShopDatabases {
 
     final TestDatabase postgres;
     final TestDatabase mariadb;
+    private final String clusterId;
     final String ordersUrl;
     final String paymentsUrl;
     final String inventoryUrl;
 
-    ShopDatabases(TestDatabase postgres, TestDatabase mariadb) throws SQLException {
+    /** @param clusterId the sandbox coordinator's cluster id, which its XIDs start with */
+    ShopDatabases(TestDatabase postgres, TestDatabase mariadb, String clusterId) throws SQLException {
         this.postgres = postgres;
         this.mariadb = mariadb;
+        this.clusterId = clusterId;
         ordersUrl = postgres.createDatabase("shop_orders");
         paymentsUrl = postgres.createDatabase("shop_payments");
         inventoryUrl = mariadb.createDatabase("shop_inventory");
@@ -88,7 +91,7 @@ final class ShopDatabases {
     List<String> preparedBranches() {
         List<String> prepared = new ArrayList<>();
         for (TestDatabase server : List.of(postgres, mariadb)) {
-            server.preparedTransactions().stream().filter(xid -> xid.startsWith(Sandbox.CLUSTER + ":")).forEach(prepared::add);
+            server.preparedTransactions().stream().filter(xid -> xid.startsWith(clusterId + ":")).forEach(prepared::add);
         }
         return prepared;
     }

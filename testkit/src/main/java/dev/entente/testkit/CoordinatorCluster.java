@@ -96,6 +96,11 @@ public final class CoordinatorCluster implements AutoCloseable {
         return nodes;
     }
 
+    /** The cluster's id (its name and the random part its first leader added), once a leader serves. */
+    public String clusterId() {
+        return awaitLeader().clusterId();
+    }
+
     /** Waits until a live node serves as leader, and returns it. */
     public CoordinatorProcess awaitLeader() {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A coordinator node running as its own JVM process, as in production; killed with SIGKILL in fault tests.
@@ -16,6 +18,8 @@ import java.util.List;
  * as extra arguments for TLS and client authentication.
  */
 public final class CoordinatorProcess implements AutoCloseable {
+
+    private static final Pattern CLUSTER_ID = Pattern.compile("\"clusterId\" : \"([^\"]*)\"");
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final String MAIN_CLASS = "dev.entente.coordinator.CoordinatorMain";
@@ -92,6 +96,18 @@ public final class CoordinatorProcess implements AutoCloseable {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /**
+     * The cluster's id as this node knows it (its first leader wrote it: the {@code --cluster-id} name and
+     * a random part): the first part of every XID, and of every prepared XA branch, of this cluster.
+     */
+    public String clusterId() {
+        Matcher id = CLUSTER_ID.matcher(admin("/cluster"));
+        if (!id.find() || id.group(1).isEmpty()) {
+            throw new IllegalStateException(name() + " knows no cluster id yet (no leader has written it)");
+        }
+        return id.group(1);
     }
 
     static void sleep(long millis) {

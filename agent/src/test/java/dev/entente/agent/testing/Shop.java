@@ -35,6 +35,8 @@ public final class Shop implements AutoCloseable {
     public final String ordersUrl;
     public final String stockUrl;
     public final CoordinatorProcess coordinator;
+    /** The coordinator's cluster id ({@link #CLUSTER} and a random part): every XID of this shop starts with it. */
+    public final String clusterId;
     public final ServiceProcess stock;
     public final ServiceProcess orders;
 
@@ -71,6 +73,7 @@ public final class Shop implements AutoCloseable {
         List<String> coordinatorArgs = new ArrayList<>(List.of("--cluster-id", CLUSTER));
         security.ifPresent(s -> coordinatorArgs.addAll(s.coordinatorArgs()));
         coordinator = CoordinatorProcess.dev(work, coordinatorArgs.toArray(String[]::new)).start().awaitServing();
+        clusterId = coordinator.clusterId();
         String agent = "coordinator=" + coordinator.clientAddress() + ",cluster=" + CLUSTER;
         ServiceProcess stockService = null;
         try {
@@ -119,21 +122,24 @@ public final class Shop implements AutoCloseable {
         return count(ordersUrl, "select count(*) from orders where id = '" + id + "'");
     }
 
-    /** Whether either database holds a prepared branch of this cluster. */
+    /** Whether either database holds a prepared branch of this shop's cluster. */
     public boolean anyPrepared() {
-        return postgres.preparedTransactions().stream().anyMatch(xid -> xid.startsWith(CLUSTER + ":"))
-                || mariadb.preparedTransactions().stream().anyMatch(xid -> xid.startsWith(CLUSTER + ":"));
+        return postgres.preparedTransactions().stream().anyMatch(this::ours) || stockHasPrepared();
     }
 
     public boolean stockHasPrepared() {
-        return mariadb.preparedTransactions().stream().anyMatch(xid -> xid.startsWith(CLUSTER + ":"));
+        return mariadb.preparedTransactions().stream().anyMatch(this::ours);
     }
 
     public void assertNoPreparedTransactionsLeft() {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            assertThat(postgres.preparedTransactions()).noneMatch(xid -> xid.startsWith(CLUSTER + ":"));
-            assertThat(mariadb.preparedTransactions()).noneMatch(xid -> xid.startsWith(CLUSTER + ":"));
+            assertThat(postgres.preparedTransactions()).noneMatch(this::ours);
+            assertThat(mariadb.preparedTransactions()).noneMatch(this::ours);
         });
+    }
+
+    private boolean ours(String xid) {
+        return xid.startsWith(clusterId + ":");
     }
 
     public static void execute(String url, String sql) throws SQLException {

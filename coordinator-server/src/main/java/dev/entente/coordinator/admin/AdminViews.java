@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * What the admin port shows, built from the node's parts at request time. "In doubt" means decided (the
@@ -32,7 +33,7 @@ public final class AdminViews implements AdminServer.Views {
         Optional<String> adminAddress(String nodeId);
     }
 
-    private final String clusterId;
+    private final Supplier<Optional<String>> clusterId;
     private final Map<String, String> peers;
     private final ReplicatedLog log;
     private final TransactionTable table;
@@ -44,7 +45,7 @@ public final class AdminViews implements AdminServer.Views {
     private final LongSupplier publishBacklog;
     private final Directory directory;
 
-    public AdminViews(String clusterId, Map<String, String> peers, ReplicatedLog log, TransactionTable table,
+    public AdminViews(Supplier<Optional<String>> clusterId, Map<String, String> peers, ReplicatedLog log, TransactionTable table,
                       ActiveTransactions transactions, RmSessions sessions, PhaseTwoDriver phaseTwo,
                       TransactionResolver resolver, CoordinatorMetrics metrics, LongSupplier publishBacklog,
                       Directory directory) {
@@ -64,12 +65,12 @@ public final class AdminViews implements AdminServer.Views {
     @Override
     public Map<String, Object> cluster() {
         Map<String, Object> view = new LinkedHashMap<>();
-        view.put("clusterId", clusterId);
+        view.put("clusterId", clusterId.get().orElse(""));
         view.put("nodeId", log.nodeId());
         view.put("role", log.role().name());
         view.put("leaderId", log.leaderId());
         view.put("term", log.term());
-        view.put("serving", log.isLeaderReady());
+        view.put("serving", log.isLeaderReady() && clusterId.get().isPresent());
         view.put("commitIndex", log.commitIndex());
         view.put("appliedIndex", log.lastAppliedIndex());
         List<Map<String, String>> members = new ArrayList<>();

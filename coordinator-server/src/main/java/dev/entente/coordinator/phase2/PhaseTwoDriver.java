@@ -17,10 +17,13 @@ import dev.entente.protocol.PhaseTwoAction;
 import dev.entente.protocol.Xids;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -285,12 +288,14 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
                 return;
             }
             branch.cancelTimer();
-            Optional<ServerRmSession> session = sessions.pick(branch.ref.getResource(), branch.ref.getInstanceId(), decision.getApp());
+            Optional<ServerRmSession> session = sessions.pick(branch.ref.getResource(), branch.ref.getApp(),
+                    branch.ref.getInstanceId(), decision.getApp());
             BranchCommand command = BranchCommand.newBuilder().setXid(decision.getXid())
                     .setBranchId(branch.ref.getBranchId()).setResource(branch.ref.getResource())
                     .setAction(decision.getOutcome() == Outcome.COMMITTED ? PhaseTwoAction.COMMIT : PhaseTwoAction.ROLLBACK)
                     .build();
             if (session.isPresent() && session.get().send(command)) {
+                branch.sentTo.add(session.get());
                 if (branch.attempts++ > 0) {
                     metrics.phaseTwoRetries.increment();
                 }
@@ -325,9 +330,9 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
             if (branch == null || branch.acked) {
                 return;
             }
-            if (!session.serves(branch.ref.getResource(), decision.getApp())) {
-                LOG.warn("ack for {} branch {} from RM session {}, which does not serve {} for its application; ignored",
-                        decision.getXid(), ack.getBranchId(), session.instanceId(), branch.ref.getResource());
+            if (!branch.sentTo.contains(session)) {
+                LOG.warn("ack for {} branch {} from RM session {} of {}, which was not sent its command; ignored",
+                        decision.getXid(), ack.getBranchId(), session.instanceId(), session.app());
                 return;
             }
             if (!ack.getDone()) {
@@ -349,6 +354,8 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
 
     private final class BranchProgress {
         final BranchRef ref;
+        /** The sessions its command went to: only they may acknowledge it. */
+        final Set<ServerRmSession> sentTo = Collections.newSetFromMap(new IdentityHashMap<>());
         boolean acked;
         boolean waitingForSession;
         int attempts;

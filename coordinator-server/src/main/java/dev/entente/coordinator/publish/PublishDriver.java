@@ -10,11 +10,13 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -56,8 +58,9 @@ public final class PublishDriver implements AutoCloseable {
     }
 
     private final KafkaCluster cluster;
-    private final String transactionalId;
-    private final PublishedMarkers markers;
+    private final Supplier<Optional<String>> clusterId;
+    private String transactionalId;   // the publish thread's, set when it starts a producer
+    private PublishedMarkers markers; // the publish thread's, set when it starts a producer
     private final CoordinatorMetrics metrics;
     private final Listener listener;
     private final ReentrantLock lock = new ReentrantLock();
@@ -71,10 +74,10 @@ public final class PublishDriver implements AutoCloseable {
     private boolean reconcile; // some queued transactions may already be out
     private long term;         // bumped on every leadership change, so a batch from an old term is dropped
 
-    public PublishDriver(KafkaCluster cluster, String clusterId, CoordinatorMetrics metrics, Listener listener) {
+    /** @param clusterId the cluster's id, which its transactional.id and marker topic carry; known before it leads */
+    public PublishDriver(KafkaCluster cluster, Supplier<Optional<String>> clusterId, CoordinatorMetrics metrics, Listener listener) {
         this.cluster = cluster;
-        this.transactionalId = "entente-coordinator-" + clusterId;
-        this.markers = new PublishedMarkers(cluster, clusterId);
+        this.clusterId = clusterId;
         this.metrics = metrics;
         this.listener = listener;
         this.thread = new Thread(this::run, "entente-publish");
@@ -194,6 +197,9 @@ public final class PublishDriver implements AutoCloseable {
     }
 
     private KafkaProducer<byte[], byte[]> start() throws Exception {
+        String id = clusterId.get().orElseThrow(() -> new IllegalStateException("the cluster's identity is not written yet"));
+        transactionalId = "entente-coordinator-" + id;
+        markers = new PublishedMarkers(cluster, id);
         try (Admin admin = Admin.create(cluster.clientProperties())) {
             markers.ensureTopic(admin, KAFKA_TIMEOUT);
         }

@@ -127,6 +127,7 @@ public final class TransactionStateMachine extends BaseStateMachine {
                 case DECISION -> reply = table.applyDecision(record.getDecision(), entry.getTerm());
                 case COMPLETION -> table.applyCompletion(record.getCompletion());
                 case NODE_ADDRESS -> table.applyNodeAddress(record.getNodeAddress());
+                case IDENTITY -> table.applyIdentity(record.getIdentity());
                 default -> LOG.warn("empty log record at {}", TermIndex.valueOf(entry));
             }
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());

@@ -65,7 +65,8 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     @Override
     public void registerBranch(RegisterBranchRequest request, StreamObserver<RegisterBranchReply> reply) {
         answer(request.getXid(), reply, () -> RegisterBranchReply.newBuilder().setBranchId(
-                transactions.registerBranch(ClientAuthenticator.caller(), request.getXid(), request.getResource(), request.getInstanceId())).build());
+                transactions.registerBranch(ClientAuthenticator.caller(), request.getXid(), request.getResource(),
+                        request.getInstanceId(), request.getRequestId())).build());
     }
 
     @Override

@@ -33,11 +33,22 @@ public final class RmSessions {
     private final String nodeId;
     private final long heartbeatMillis;
     private final Supplier<Metadata> leaderTrailers;
-    private final ConcurrentHashMap<String, ServerRmSession> byInstance = new ConcurrentHashMap<>();
+    /**
+     * Keyed by the authenticated application and the instance id, so no application can take another's
+     * instance id, its session and its phase-2 commands (without authentication the application is "").
+     */
+    private final ConcurrentHashMap<InstanceKey, ServerRmSession> byInstance = new ConcurrentHashMap<>();
+    private final Supplier<Optional<String>> clusterId;
     private volatile Listener listener;
 
-    public RmSessions(String nodeId, long heartbeatMillis, ScheduledExecutorService timer, Supplier<Metadata> leaderTrailers) {
+    /** An application instance's RM, as the coordinator knows it. */
+    record InstanceKey(String app, String instanceId) {
+    }
+
+    public RmSessions(String nodeId, Supplier<Optional<String>> clusterId, long heartbeatMillis, ScheduledExecutorService timer,
+                      Supplier<Metadata> leaderTrailers) {
         this.nodeId = nodeId;
+        this.clusterId = clusterId;
         this.heartbeatMillis = heartbeatMillis;
         this.leaderTrailers = leaderTrailers;
         timer.scheduleWithFixedDelay(this::closeSilentSessions, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
@@ -52,6 +63,10 @@ public final class RmSessions {
         return new ServerRmSession(down, this, nodeId, caller);
     }
 
+    Optional<String> clusterId() {
+        return clusterId.get();
+    }
+
     long heartbeatMillis() {
         return heartbeatMillis;
     }
@@ -61,7 +76,7 @@ public final class RmSessions {
     }
 
     void opened(ServerRmSession session) {
-        ServerRmSession previous = byInstance.put(session.instanceId(), session);
+        ServerRmSession previous = byInstance.put(session.key(), session);
         if (previous != null && previous != session) {
             previous.close(Status.ABORTED.withDescription("replaced by a newer session of instance " + session.instanceId()));
         }
@@ -70,7 +85,7 @@ public final class RmSessions {
     }
 
     void closed(ServerRmSession session) {
-        if (byInstance.remove(session.instanceId(), session)) {
+        if (byInstance.remove(session.key(), session)) {
             LOG.info("RM session closed: instance={}", session.instanceId());
         }
     }
@@ -81,10 +96,10 @@ public final class RmSessions {
 
     /**
      * A live session for {@code resource} of an application that may take part in {@code owner}'s
-     * transactions: the preferred instance's if it qualifies, else any.
+     * transactions: the preferred instance's (of application {@code preferredApp}) if it qualifies, else any.
      */
-    public Optional<ServerRmSession> pick(String resource, String preferredInstance, String owner) {
-        ServerRmSession preferred = byInstance.get(preferredInstance);
+    public Optional<ServerRmSession> pick(String resource, String preferredApp, String preferredInstance, String owner) {
+        ServerRmSession preferred = byInstance.get(new InstanceKey(preferredApp, preferredInstance));
         if (preferred != null && preferred.serves(resource, owner)) {
             return Optional.of(preferred);
         }

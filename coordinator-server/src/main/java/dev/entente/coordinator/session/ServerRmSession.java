@@ -10,6 +10,7 @@ import dev.entente.protocol.SessionUp;
 import dev.entente.protocol.SessionWelcome;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,11 @@ public final class ServerRmSession implements StreamObserver<SessionUp> {
         return hello == null ? "" : hello.getApp();
     }
 
+    /** Its application as authenticated ("" without authentication) and its instance id. */
+    RmSessions.InstanceKey key() {
+        return new RmSessions.InstanceKey(caller.app().orElse(""), instanceId());
+    }
+
     /** True if this session finishes branches on {@code resource} of transactions {@code owner} began. */
     public boolean serves(String resource, String owner) {
         return hello != null && hello.getResourcesList().contains(resource) && caller.mayTakePart(owner);
@@ -79,9 +85,15 @@ public final class ServerRmSession implements StreamObserver<SessionUp> {
                         + message.getHello().getApp() + "' but the credentials are " + caller));
                 return;
             }
+            Optional<String> clusterId = registry.clusterId();
+            if (clusterId.isEmpty()) {
+                close(Status.UNAVAILABLE.withDescription("coordinator node " + nodeId
+                        + " has not written the cluster's identity yet; retry shortly"));
+                return;
+            }
             hello = message.getHello();
-            send(SessionDown.newBuilder().setWelcome(SessionWelcome.newBuilder()
-                    .setNodeId(nodeId).setHeartbeatIntervalMillis(registry.heartbeatMillis())).build());
+            send(SessionDown.newBuilder().setWelcome(SessionWelcome.newBuilder().setNodeId(nodeId)
+                    .setHeartbeatIntervalMillis(registry.heartbeatMillis()).setClusterId(clusterId.get())).build());
             registry.opened(this);
             return;
         }

@@ -7,9 +7,11 @@ import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.OutgoingMessage;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
@@ -19,9 +21,13 @@ import java.util.concurrent.ScheduledFuture;
  */
 final class ActiveTransaction {
 
-    record Branch(long id, String resource, String instanceId, BranchVote vote, String reason) {
+    /** The branch id of a participant's failure outside any branch of its own (ReportBranch FAILED). */
+    static final long PARTICIPANT = 0;
+
+    /** @param app the authenticated application that registered it, the only one whose votes count for it */
+    record Branch(long id, String resource, String instanceId, String app, BranchVote vote, String reason) {
         Branch voted(BranchVote newVote, String why) {
-            return new Branch(id, resource, instanceId, newVote, why);
+            return new Branch(id, resource, instanceId, app, newVote, why);
         }
     }
 
@@ -31,6 +37,8 @@ final class ActiveTransaction {
     final long begunAtMillis;
     final long timeoutMillis;
     private final List<Branch> branches = new ArrayList<>();
+    private final Map<String, Long> branchByRequest = new HashMap<>();
+    private String participantFailure; // the first participant that failed outside its branches, and why
     private final Map<String, OutgoingMessage> messages = new LinkedHashMap<>();
     private long messageBytes;
     private final List<CompletableFuture<Void>> voteWaiters = new ArrayList<>();
@@ -46,11 +54,33 @@ final class ActiveTransaction {
         this.timeoutMillis = timeoutMillis;
     }
 
-    synchronized long register(String resource, String instanceId) {
+    /** A new branch, or the one a retry of the same request registered. */
+    synchronized long register(String resource, String instanceId, String app, String requestId) {
+        Long registered = requestId.isEmpty() ? null : branchByRequest.get(requestId);
+        if (registered != null) {
+            Branch branch = branches.get((int) (registered - 1));
+            if (!branch.resource().equals(resource) || !branch.app().equals(app)) {
+                throw new Rejection(Rejection.Kind.CONFLICT, "RegisterBranch " + xid + ": request " + requestId
+                        + " registered branch " + registered + " on " + branch.resource() + " before; a retry must repeat it");
+            }
+            return registered;
+        }
         requireUndecided("register a branch on " + resource);
         long id = branches.size() + 1L;
-        branches.add(new Branch(id, resource, instanceId, BranchVote.BRANCH_VOTE_UNSPECIFIED, ""));
+        branches.add(new Branch(id, resource, instanceId, app, BranchVote.BRANCH_VOTE_UNSPECIFIED, ""));
+        if (!requestId.isEmpty()) {
+            branchByRequest.put(requestId, id);
+        }
         return id;
+    }
+
+    /** A participant failed outside any branch of its own: a commit becomes a rollback. */
+    synchronized void participantFailed(Caller caller, String reason) {
+        if (participantFailure != null) {
+            return;
+        }
+        requireUndecided("report a participant's failure");
+        participantFailure = caller + " failed: " + (reason.isEmpty() ? "no reason given" : reason);
     }
 
     /**
@@ -84,11 +114,12 @@ final class ActiveTransaction {
      * decision is under way (the first one may have been counted, its reply lost). A branch that
      * failed stays failed: its RM has rolled it back, so no later vote may count it as prepared.
      */
-    synchronized void vote(long branchId, BranchVote vote, String reason) {
+    synchronized void vote(Caller caller, long branchId, BranchVote vote, String reason) {
         if (branchId < 1 || branchId > branches.size()) {
             throw Rejection.invalid("transaction " + xid + " has no branch " + branchId);
         }
         Branch branch = branches.get((int) (branchId - 1));
+        caller.requireRegistrant(branch.app(), xid, branchId);
         if (branch.vote() == vote) {
             return;
         }
@@ -108,12 +139,17 @@ final class ActiveTransaction {
      * A vote that came with Commit: a retried Commit finds the decision under way, which counted it the
      * first time; a branch its RM reported as failed stays failed, and the Commit becomes a rollback.
      */
-    synchronized void voteUnlessDeciding(long branchId, BranchVote vote, String reason) {
+    synchronized void voteUnlessDeciding(Caller caller, long branchId, BranchVote vote, String reason) {
         boolean failedBefore = branchId >= 1 && branchId <= branches.size()
                 && branches.get((int) (branchId - 1)).vote() == BranchVote.FAILED;
         if (!sealed && !failedBefore) {
-            vote(branchId, vote, reason);
+            vote(caller, branchId, vote, reason);
         }
+    }
+
+    /** Why a commit is impossible whatever the votes, if a participant said so. */
+    synchronized Optional<String> participantFailure() {
+        return Optional.ofNullable(participantFailure);
     }
 
     private void requireUndecided(String what) {
@@ -148,7 +184,11 @@ final class ActiveTransaction {
     synchronized DecisionRecord decisionFor(Outcome wanted, String rollbackReason, long nowMillis) {
         Outcome outcome = wanted;
         String reason = rollbackReason;
-        if (wanted == Outcome.COMMITTED) {
+        if (wanted == Outcome.COMMITTED && participantFailure != null) {
+            outcome = Outcome.ROLLED_BACK;
+            reason = participantFailure;
+        }
+        if (outcome == Outcome.COMMITTED) {
             for (Branch branch : branches) {
                 if (branch.vote() == BranchVote.FAILED) {
                     outcome = Outcome.ROLLED_BACK;
@@ -171,7 +211,7 @@ final class ActiveTransaction {
         for (Branch branch : branches) {
             if (branch.vote() != BranchVote.READ_ONLY) {
                 record.addBranches(BranchRef.newBuilder().setBranchId(branch.id())
-                        .setResource(branch.resource()).setInstanceId(branch.instanceId()));
+                        .setResource(branch.resource()).setInstanceId(branch.instanceId()).setApp(branch.app()));
             }
         }
         return record.build();

@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     private static final int MAX_NAME = 200;
     private static final int MAX_RESOURCE = 256;
     private static final int MAX_MESSAGE_ID = 128;
+    private static final int MAX_REASON = 2000;
     private static final int MAX_MESSAGES = 1000;
     /** A transaction's messages travel in its decision record: they must fit one Raft log entry comfortably. */
     private static final long MAX_MESSAGE_BYTES = 2L << 20;
@@ -52,7 +54,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     public record Limits(long defaultTimeoutMillis, long maxTimeoutMillis, long voteWaitMillis) {
     }
 
-    private final String clusterId;
+    private final Supplier<Optional<String>> clusterId;
     private final ReplicatedLog log;
     private final ScheduledExecutorService timer;
     private final CoordinatorMetrics metrics;
@@ -66,7 +68,8 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
      */
     private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() * 1000);
 
-    public ActiveTransactions(String clusterId, ReplicatedLog log, ScheduledExecutorService timer,
+    /** @param clusterId the cluster's id once its first leader wrote it (Begin is refused until then) */
+    public ActiveTransactions(Supplier<Optional<String>> clusterId, ReplicatedLog log, ScheduledExecutorService timer,
                               CoordinatorMetrics metrics, Limits limits, Optional<Publishing> publishing) {
         this.clusterId = clusterId;
         this.log = log;
@@ -85,28 +88,49 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
                     + limits.defaultTimeoutMillis() + ") and " + limits.maxTimeoutMillis() + ", got " + timeoutMillis);
         }
         long timeout = timeoutMillis == 0 ? limits.defaultTimeoutMillis() : timeoutMillis;
-        String xid = Xids.format(clusterId, log.term(), sequence.incrementAndGet());
+        String xid = Xids.format(requireClusterId("Begin"), log.term(), sequence.incrementAndGet());
         ActiveTransaction tx = new ActiveTransaction(xid, name, app, System.currentTimeMillis(), timeout);
         active.put(xid, tx);
+        if (!log.isLeaderReady()) {
+            // leadership went while this Begin ran: leadershipLost() may have cleared the table before the put
+            active.remove(xid, tx);
+            throw new Rejection(Rejection.Kind.UNAVAILABLE, "Begin: this coordinator node stopped leading; retry at the new leader");
+        }
         tx.timeout = timer.schedule(() -> timedOut(tx), timeout, TimeUnit.MILLISECONDS);
         metrics.begun.increment();
         metrics.appBegun(app);
         return BeginReply.newBuilder().setXid(xid).setTimeoutMillis(timeout).build();
     }
 
-    public long registerBranch(Caller caller, String xid, String resource, String instanceId) {
+    /**
+     * Registers a branch; a retry with the same {@code requestId} (its first reply was lost) gets the
+     * branch id of the first attempt instead of a second branch that would never vote.
+     */
+    public long registerBranch(Caller caller, String xid, String resource, String instanceId, String requestId) {
         if (resource.isBlank() || resource.length() > MAX_RESOURCE) {
             throw Rejection.invalid("RegisterBranch " + xid + ": resource must be 1-" + MAX_RESOURCE + " characters");
         }
-        if (instanceId.length() > MAX_RESOURCE) {
-            throw Rejection.invalid("RegisterBranch " + xid + ": instance_id may have at most " + MAX_RESOURCE + " characters");
+        if (instanceId.length() > MAX_RESOURCE || requestId.length() > MAX_RESOURCE) {
+            throw Rejection.invalid("RegisterBranch " + xid + ": instance_id and request_id may have at most "
+                    + MAX_RESOURCE + " characters");
         }
-        return requireActive(caller, xid, "RegisterBranch").register(resource, instanceId);
+        return requireActive(caller, xid, "RegisterBranch").register(resource, instanceId, caller.app().orElse(""), requestId);
     }
 
+    /**
+     * A participant's vote. Branch 0 with FAILED is a participant that failed outside any branch of its
+     * own (a lost lock, a failed request handler, a refused publish): any participant may veto a commit.
+     */
     public void reportBranch(Caller caller, String xid, long branchId, BranchVote vote, String reason) {
+        if (branchId == ActiveTransaction.PARTICIPANT && vote == BranchVote.FAILED) {
+            if (reason.length() > MAX_REASON) {
+                throw Rejection.invalid("ReportBranch " + xid + ": reason may have at most " + MAX_REASON + " characters");
+            }
+            requireActive(caller, xid, "ReportBranch").participantFailed(caller, reason);
+            return;
+        }
         requireVote("ReportBranch", xid, branchId, vote);
-        requireActive(caller, xid, "ReportBranch").vote(branchId, vote, reason);
+        requireActive(caller, xid, "ReportBranch").vote(caller, branchId, vote, reason);
     }
 
     private static void requireVote(String operation, String xid, long branchId, BranchVote vote) {
@@ -164,7 +188,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         }
         caller.requireOwner(tx.app, xid, operation);
         if (wanted == Outcome.COMMITTED) {
-            votes.forEach(vote -> tx.voteUnlessDeciding(vote.getBranchId(), vote.getVote(), vote.getReason()));
+            votes.forEach(vote -> tx.voteUnlessDeciding(caller, vote.getBranchId(), vote.getVote(), vote.getReason()));
         }
         String why = wanted == Outcome.ROLLED_BACK ? "rolled back by the application" + (reason.isEmpty() ? "" : ": " + reason) : "";
         // a participant may report its vote a moment after the TM asks to commit (its response overtook
@@ -187,6 +211,10 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
             return Optional.empty();
         }
         if (wanted == Outcome.COMMITTED) {
+            tx.participantFailure().ifPresent(failure -> {
+                throw new Rejection(Rejection.Kind.CONFLICT, "cannot commit " + xid + ": " + failure
+                        + "; only a rollback can settle it");
+            });
             for (ActiveTransaction.Branch branch : tx.branches()) {
                 if (branch.vote() != BranchVote.PREPARED && branch.vote() != BranchVote.READ_ONLY) {
                     throw new Rejection(Rejection.Kind.CONFLICT, "cannot commit " + xid + ": branch " + branch.id()
@@ -279,7 +307,10 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         }
         metrics.timedOut.increment();
         decide(tx, Outcome.ROLLED_BACK, "timed out after " + tx.timeoutMillis + " ms").exceptionally(failure -> {
-            if (active.get(tx.xid) == tx) {
+            if (!log.isLeaderReady()) {
+                // a follower has nothing to decide: the leader presumes the transaction aborted
+                active.remove(tx.xid, tx);
+            } else if (active.get(tx.xid) == tx) {
                 tx.timeout = timer.schedule(() -> timedOut(tx), 1, TimeUnit.SECONDS);
             }
             return null;
@@ -323,10 +354,16 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         if (!Xids.isWellFormed(xid)) {
             throw Rejection.invalid(operation + ": '" + abbreviate(xid) + "' is not an XID (expected cluster:term:sequence)");
         }
-        if (!Xids.clusterId(xid).equals(clusterId)) {
+        String ours = requireClusterId(operation);
+        if (!Xids.clusterId(xid).equals(ours)) {
             throw Rejection.invalid(operation + ": XID " + xid + " belongs to cluster '" + Xids.clusterId(xid)
-                    + "', this is '" + clusterId + "'");
+                    + "', this is '" + ours + "'");
         }
+    }
+
+    private String requireClusterId(String operation) {
+        return clusterId.get().orElseThrow(() -> new Rejection(Rejection.Kind.UNAVAILABLE, operation
+                + ": this coordinator node leads but has not written the cluster's identity yet; retry shortly"));
     }
 
     private static String abbreviate(String text) {

@@ -1,6 +1,7 @@
 package dev.entente.coordinator.txn;
 
 import dev.entente.coordinator.log.ApplyReply;
+import dev.entente.coordinator.log.ClusterIdentityRecord;
 import dev.entente.coordinator.log.CompletionRecord;
 import dev.entente.coordinator.log.DecisionRecord;
 import dev.entente.coordinator.log.FinishedOutcome;
@@ -34,6 +35,7 @@ public final class TransactionTable {
     private final Map<String, DecisionRecord> pending = new LinkedHashMap<>();
     private final LinkedHashMap<String, FinishedOutcome> finished = new LinkedHashMap<>();
     private final Map<String, NodeAddressRecord> nodes = new HashMap<>();
+    private volatile ClusterIdentityRecord identity;
     private volatile DecisionListener listener = decision -> { };
 
     public TransactionTable(long retentionMillis) {
@@ -91,6 +93,24 @@ public final class TransactionTable {
         nodes.put(address.getNodeId(), address);
     }
 
+    /** The first identity written stands: two leaders of a new log may each have proposed one. */
+    public synchronized void applyIdentity(ClusterIdentityRecord written) {
+        if (identity == null && !written.getClusterId().isEmpty()) {
+            identity = written;
+        }
+    }
+
+    /** The cluster's id, once its first leader has written it. */
+    public Optional<String> clusterId() {
+        ClusterIdentityRecord known = identity;
+        return known == null ? Optional.empty() : Optional.of(known.getClusterId());
+    }
+
+    /** True if any decision is remembered: a log written before cluster identities existed, if it has none. */
+    public synchronized boolean remembersDecisions() {
+        return !pending.isEmpty() || !finished.isEmpty();
+    }
+
     public synchronized StatusAnswer status(String xid) {
         DecisionRecord decision = pending.get(xid);
         if (decision != null) {
@@ -133,8 +153,12 @@ public final class TransactionTable {
     }
 
     public synchronized TableSnapshot snapshot() {
-        return TableSnapshot.newBuilder().addAllPending(pending.values()).addAllFinished(finished.values())
-                .addAllNodes(nodes.values()).build();
+        TableSnapshot.Builder snapshot = TableSnapshot.newBuilder().addAllPending(pending.values())
+                .addAllFinished(finished.values()).addAllNodes(nodes.values());
+        if (identity != null) {
+            snapshot.setIdentity(identity);
+        }
+        return snapshot.build();
     }
 
     public synchronized void restore(TableSnapshot snapshot) {
@@ -144,5 +168,6 @@ public final class TransactionTable {
         snapshot.getPendingList().forEach(d -> pending.put(d.getXid(), d));
         snapshot.getFinishedList().forEach(f -> finished.put(f.getXid(), f));
         snapshot.getNodesList().forEach(n -> nodes.put(n.getNodeId(), n));
+        identity = snapshot.hasIdentity() ? snapshot.getIdentity() : null;
     }
 }

@@ -135,12 +135,13 @@ class TxCommandTest {
 
     @Test
     void anUnknownXidIsNamed() {
-        Run show = tx("show", "entente:1:424242");
+        String unknown = coordinator.clusterId() + ":1:424242";
+        Run show = tx("show", unknown);
         assertThat(show.status()).isEqualTo(1);
-        assertThat(show.err()).contains("entente:1:424242").contains("unknown");
-        Run resolve = tx("resolve", "entente:1:424242", "--rollback");
+        assertThat(show.err()).contains(unknown).contains("unknown");
+        Run resolve = tx("resolve", unknown, "--rollback");
         assertThat(resolve.status()).isEqualTo(1);
-        assertThat(resolve.err()).contains("entente:1:424242").contains("unknown").contains("nothing to resolve");
+        assertThat(resolve.err()).contains(unknown).contains("unknown").contains("nothing to resolve");
         Run malformed = tx("show", "not-an-xid");
         assertThat(malformed.status()).isEqualTo(1);
         assertThat(malformed.err()).contains("'not-an-xid' is not an XID");

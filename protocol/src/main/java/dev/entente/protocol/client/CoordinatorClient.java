@@ -20,6 +20,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -74,9 +75,10 @@ public final class CoordinatorClient implements AutoCloseable {
         return call("Begin", stub -> stub.begin(request));
     }
 
+    /** Registers a branch; retried on UNAVAILABLE with the same request id, so a retry never adds a second one. */
     public long registerBranch(String xid, String resource, String instanceId) {
-        RegisterBranchRequest request = RegisterBranchRequest.newBuilder()
-                .setXid(xid).setResource(resource).setInstanceId(instanceId).build();
+        RegisterBranchRequest request = RegisterBranchRequest.newBuilder().setXid(xid).setResource(resource)
+                .setInstanceId(instanceId).setRequestId(UUID.randomUUID().toString()).build();
         return call("RegisterBranch " + xid, stub -> stub.registerBranch(request)).getBranchId();
     }
 
@@ -84,6 +86,14 @@ public final class CoordinatorClient implements AutoCloseable {
         BranchReport report = BranchReport.newBuilder()
                 .setXid(xid).setBranchId(branchId).setVote(vote).setReason(reason).build();
         call("ReportBranch " + xid, stub -> stub.reportBranch(report));
+    }
+
+    /**
+     * This participant failed outside any branch of its own (a lost lock, a failed request handler, a
+     * refused publish): the transaction must roll back. Any participant may say so; only the owner ends it.
+     */
+    public void reportFailure(String xid, String reason) {
+        reportBranch(xid, 0, BranchVote.FAILED, reason.length() <= 1000 ? reason : reason.substring(0, 1000) + "...");
     }
 
     public OutcomeReply commit(String xid, boolean waitForPhaseTwo) {

@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,7 @@ public final class RmSession implements AutoCloseable {
     private final CoordinatorClient client;
     private volatile SessionHello hello;
     private final BranchCommandHandler handler;
+    private final Consumer<String> clusterIdListener;
     private final ScheduledExecutorService timer;
     private final ExecutorService workers;
     private volatile boolean closed;
@@ -42,9 +44,16 @@ public final class RmSession implements AutoCloseable {
 
     public RmSession(CoordinatorClient client, String app, String instanceId, Set<String> resources,
                      BranchCommandHandler handler) {
+        this(client, app, instanceId, resources, handler, clusterId -> { });
+    }
+
+    /** @param clusterIdListener told the cluster id each welcome announces (on the session's thread) */
+    public RmSession(CoordinatorClient client, String app, String instanceId, Set<String> resources,
+                     BranchCommandHandler handler, Consumer<String> clusterIdListener) {
         this.client = client;
         this.hello = SessionHello.newBuilder().setApp(app).setInstanceId(instanceId).addAllResources(resources).build();
         this.handler = handler;
+        this.clusterIdListener = clusterIdListener;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "entente-rm-session-" + instanceId));
         this.workers = Executors.newFixedThreadPool(4, r -> daemon(r, "entente-phase2-" + instanceId));
         timer.execute(this::connect);
@@ -162,6 +171,7 @@ public final class RmSession implements AutoCloseable {
                     long every = message.getWelcome().getHeartbeatIntervalMillis() > 0
                             ? message.getWelcome().getHeartbeatIntervalMillis() : HEARTBEAT_MILLIS;
                     heartbeats = timer.scheduleAtFixedRate(() -> heartbeat(every), every, every, TimeUnit.MILLISECONDS);
+                    clusterIdListener.accept(message.getWelcome().getClusterId());
                 });
                 case COMMAND -> unlessClosed(workers, () -> execute(message.getCommand()));
                 default -> { }

@@ -5,6 +5,7 @@ import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.runtime.jdbc.xa.BranchXid;
 import dev.entente.runtime.jdbc.xa.XaRecovery;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,9 +21,10 @@ public final class Recovery {
 
     private final ResourceManager resources;
     private final Supplier<CoordinatorClient> coordinator;
-    private final String clusterId;
+    private final Supplier<Optional<String>> clusterId;
 
-    public Recovery(ResourceManager resources, Supplier<CoordinatorClient> coordinator, String clusterId) {
+    /** @param clusterId the cluster's id as its coordinator announced it; nothing is scanned before it is known */
+    public Recovery(ResourceManager resources, Supplier<CoordinatorClient> coordinator, Supplier<Optional<String>> clusterId) {
         this.resources = resources;
         this.coordinator = coordinator;
         this.clusterId = clusterId;
@@ -40,12 +42,13 @@ public final class Recovery {
     /** Scans one database; returns how many branches it settled. */
     public int scan(String resource) {
         ResourceAccess access = resources.resources().stream().filter(a -> a.resource.equals(resource)).findFirst().orElse(null);
-        if (access == null || !access.canConnect()) {
+        Optional<String> cluster = clusterId.get();
+        if (access == null || !access.canConnect() || cluster.isEmpty()) {
             return 0;
         }
         List<BranchXid> inDoubt;
         try {
-            inDoubt = access.withXaResource(xa -> XaRecovery.recover(xa, clusterId));
+            inDoubt = access.withXaResource(xa -> XaRecovery.recover(xa, cluster.get()));
         } catch (Exception e) {
             LOG.warn("recovery scan of {} failed: {}", resource, e.getMessage());
             return 0;

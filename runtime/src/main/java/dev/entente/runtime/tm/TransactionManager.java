@@ -121,17 +121,19 @@ public final class TransactionManager {
     }
 
     /**
-     * A participant failed: the transaction must roll back. The owner is told at its end; a transaction
-     * owned elsewhere (this service joined it over HTTP) is rolled back at the coordinator now.
+     * A participant failed: the transaction must roll back. The owner is told at its end; for a
+     * transaction owned elsewhere (this service joined it over HTTP) this service votes FAILED at the
+     * coordinator now, which needs no owner's rights.
      */
     public void markRollbackOnly(String xid, String reason) {
         if (owned.computeIfPresent(xid, (x, previous) -> previous.isEmpty() ? reason : previous) != null) {
             return;
         }
         try {
-            coordinator.get().rollback(xid, app + ": " + reason, false);
+            coordinator.get().reportFailure(xid, app + ": " + reason);
         } catch (RuntimeException e) {
-            LOG.warn("could not ask the coordinator to roll back {} ({}): {}; it will time out", xid, reason, e.getMessage());
+            LOG.warn("could not tell the coordinator that {} must roll back ({}): {}; a branch of this service that has "
+                    + "not prepared still stops its commit, or it times out", xid, reason, e.getMessage());
         }
     }
 

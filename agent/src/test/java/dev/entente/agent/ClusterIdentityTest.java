@@ -1,0 +1,54 @@
+package dev.entente.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.entente.agent.testing.Shop;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Two deployments given the same cluster name ({@code --cluster-id agent-it}), each a coordinator and its
+ * two services, whose stock databases live on one MariaDB server. {@code XA RECOVER} lists every prepared
+ * branch of the server, so each RM's recovery sees the other deployment's branches. Before a cluster's id
+ * had a random part, B's recovery took A's prepared branch for one of its own, asked B's coordinator,
+ * got "unknown" (presumed abort) and rolled it back: A's order committed with its stock never taken.
+ */
+@Timeout(300)
+class ClusterIdentityTest {
+
+    @Test
+    void aClusterOfTheSameNameNeverTouchesAnotherClustersBranches() throws Exception {
+        try (Shop a = new Shop("same_name_a", "hikari"); Shop b = new Shop("same_name_b", "hikari")) {
+            assertThat(a.clusterId).startsWith(Shop.CLUSTER + "-").isNotEqualTo(b.clusterId);
+            assertThat(b.clusterId).startsWith(Shop.CLUSTER + "-");
+
+            // A's stock branch is prepared and its service dies before phase 2 reaches it
+            CompletableFuture<HttpResponse<String>> reply = a.orders.postAsync("/order?id=n1&sku=apple&quantity=7&sleep=1500");
+            await().atMost(Duration.ofSeconds(10)).until(a::stockHasPrepared);
+            Thread.sleep(300); // the stock service prepares just before it answers: let the answer reach A
+            a.stock.kill9();
+            HttpResponse<String> answer = reply.get(30, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+
+            // B's stock service starts again and reaches its own database on the same server: its recovery scans
+            b.stock.restart();
+            HttpResponse<String> other = b.orders.post("/order?id=n2&sku=pear&quantity=1");
+            assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
+            Thread.sleep(3000); // B's recovery scan runs in the background right after B reached the database
+            assertThat(a.stockHasPrepared()).as("A's committed branch is still there for A to finish").isTrue();
+            assertThat(b.stock.log()).doesNotContain(a.clusterId);
+
+            // A's stock service comes back and finishes its own branch: the order took its stock
+            a.stock.restart();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(a.stockOf("apple")).isEqualTo(993));
+            assertThat(a.ordersWithId("n1")).isEqualTo(1);
+            a.assertNoPreparedTransactionsLeft();
+            b.assertNoPreparedTransactionsLeft();
+        }
+    }
+}
