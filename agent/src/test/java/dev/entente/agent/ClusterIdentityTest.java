@@ -3,8 +3,12 @@ package dev.entente.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.entente.agent.apps.OrderService;
+import dev.entente.agent.testing.ServiceProcess;
 import dev.entente.agent.testing.Shop;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +53,31 @@ class ClusterIdentityTest {
             assertThat(a.ordersWithId("n1")).isEqualTo(1);
             a.assertNoPreparedTransactionsLeft();
             b.assertNoPreparedTransactionsLeft();
+        }
+    }
+
+    /**
+     * The {@code cluster} setting is a check: an application configured for another cluster than its
+     * coordinator's says so in its log and runs no global transaction (before, its recovery silently
+     * touched nothing, and the branches it left prepared held their row locks for good).
+     */
+    @Test
+    void anApplicationConfiguredForAnotherClusterSaysSoAndBeginsNothing() throws Exception {
+        try (Shop shop = new Shop("other_cluster", "hikari")) {
+            Path work = Files.createTempDirectory("entente-other-cluster");
+            String agent = "coordinator=" + shop.coordinator.clientAddress() + ",cluster=elsewhere,app=orders";
+            try (ServiceProcess orders = ServiceProcess.start(work, "orders-elsewhere", agent, OrderService.class,
+                    shop.ordersUrl, "hikari", shop.stock.baseUrl(), "jdk")) {
+                HttpResponse<String> reply = orders.post("/order?id=e1&sku=apple&quantity=1");
+
+                assertThat(reply.statusCode()).isEqualTo(500);
+                assertThat(reply.body()).contains("is cluster '" + shop.clusterId + "'")
+                        .contains("configured for cluster 'elsewhere'");
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(orders.log())
+                        .contains("ERROR").contains("configured for cluster 'elsewhere'"));
+                assertThat(shop.ordersWithId("e1")).isZero();
+                assertThat(shop.stockOf("apple")).isEqualTo(1000);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.entente.runtime;
 
+import dev.entente.protocol.Xids;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * branches. The {@code cluster} setting, if given, is a check: a coordinator of another cluster is
  * refused loudly instead of having recovery silently skip every branch.
  */
-final class ClusterMembership {
+public final class ClusterMembership {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMembership.class);
     /** The coordinator adds '-' and ten random letters or digits to the name it is given. */
@@ -20,20 +21,13 @@ final class ClusterMembership {
     private volatile String clusterId;
     private volatile String mismatch;
 
-    ClusterMembership(Optional<String> expected) {
+    public ClusterMembership(Optional<String> expected) {
         this.expected = expected;
     }
 
     /** The cluster id the coordinator announced; true the first time one is learned and accepted. */
     synchronized boolean welcomed(String announced, String coordinator) {
-        if (expected.isPresent() && !belongs(expected.get(), announced)) {
-            if (mismatch == null) {
-                LOG.error("Entente: the coordinator at {} is cluster '{}', but this application is configured for cluster '{}' "
-                        + "(setting cluster): global transactions and recovery are refused until they agree", coordinator,
-                        announced, expected.get());
-            }
-            mismatch = "the coordinator at " + coordinator + " is cluster '" + announced + "', but this application is "
-                    + "configured for cluster '" + expected.get() + "' (setting cluster / ENTENTE_CLUSTER / entente.cluster)";
+        if (refused(announced, coordinator)) {
             return false;
         }
         mismatch = null;
@@ -47,6 +41,28 @@ final class ClusterMembership {
         return previous == null;
     }
 
+    /**
+     * Checks the cluster of an XID the coordinator just began (the RM session may not have been welcomed
+     * yet); false, and the mismatch remembered and logged, if it is not this application's cluster.
+     */
+    public synchronized boolean admits(String xid, String coordinator) {
+        return !refused(Xids.clusterId(xid), coordinator);
+    }
+
+    private boolean refused(String announced, String coordinator) {
+        if (expected.isEmpty() || belongs(expected.get(), announced)) {
+            return false;
+        }
+        if (mismatch == null) {
+            LOG.error("Entente: the coordinator at {} is cluster '{}', but this application is configured for cluster '{}' "
+                    + "(setting cluster): global transactions and recovery are refused until they agree", coordinator,
+                    announced, expected.get());
+        }
+        mismatch = "the coordinator at " + coordinator + " is cluster '" + announced + "', but this application is "
+                + "configured for cluster '" + expected.get() + "' (setting cluster / ENTENTE_CLUSTER / entente.cluster)";
+        return true;
+    }
+
     private static boolean belongs(String expected, String announced) {
         return announced.equals(expected)
                 || (announced.length() == expected.length() + RANDOM_SUFFIX && announced.startsWith(expected + "-"));
@@ -58,7 +74,7 @@ final class ClusterMembership {
     }
 
     /** Why this application refuses its coordinator, if it does. */
-    Optional<String> mismatch() {
+    public Optional<String> mismatch() {
         return Optional.ofNullable(mismatch);
     }
 }

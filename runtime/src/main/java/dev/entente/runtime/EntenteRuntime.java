@@ -58,7 +58,7 @@ public final class EntenteRuntime implements AutoCloseable {
         this.session = client == null ? null : new RmSession(client, settings.app(), settings.instanceId(), Set.of(), resources,
                 this::welcomedTo);
         this.transactions = new TransactionManager(this::coordinator, resources, settings.app(), settings.waitForPhaseTwo(),
-                settings.defaultTimeoutMillis(), locks);
+                settings.defaultTimeoutMillis(), locks, cluster);
         this.publisher = new PublishManager(settings.kafka(), this::coordinator, this::transactionManager);
         this.recovery = new Recovery(resources, this::coordinator, cluster::clusterId);
         if (client != null) {

@@ -16,16 +16,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class PhaseTwoWait {
 
-    private static final String CLUSTER = "entente"; // the --dev coordinator's and the agent's default cluster id
-
     private PhaseTwoWait() {
     }
 
-    /** Returns once neither database holds a prepared branch of the cluster, or after {@code patience} with a warning. */
-    static void awaitNoPreparedBranch(String postgresUrl, String mariadbUrl, Duration patience) throws SQLException, InterruptedException {
+    /**
+     * Returns once neither database holds a prepared branch of the cluster whose id is {@code clusterId},
+     * or after {@code patience} with a warning.
+     */
+    static void awaitNoPreparedBranch(String clusterId, String postgresUrl, String mariadbUrl, Duration patience)
+            throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
         int left;
-        while ((left = prepared(postgresUrl, mariadbUrl)) > 0 && System.nanoTime() < deadline) {
+        while ((left = prepared(clusterId, postgresUrl, mariadbUrl)) > 0 && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(100);
         }
         if (left > 0) {
@@ -34,7 +36,7 @@ final class PhaseTwoWait {
         }
     }
 
-    private static int prepared(String postgresUrl, String mariadbUrl) throws SQLException {
+    private static int prepared(String clusterId, String postgresUrl, String mariadbUrl) throws SQLException {
         int count = 0;
         try (Connection postgres = DriverManager.getConnection(postgresUrl); Statement statement = postgres.createStatement();
              ResultSet rs = statement.executeQuery("select count(*) from pg_prepared_xacts where database = current_database()")) {
@@ -46,7 +48,7 @@ final class PhaseTwoWait {
             while (rs.next()) {
                 byte[] data = rs.getBytes("data");
                 String gtrid = new String(data, 0, Math.min(rs.getInt("gtrid_length"), data.length), StandardCharsets.UTF_8);
-                count += gtrid.startsWith(CLUSTER + ":") ? 1 : 0;
+                count += gtrid.startsWith(clusterId + ":") ? 1 : 0;
             }
         }
         return count;

@@ -51,7 +51,7 @@ public final class TwoDatabasesWorkload {
         };
         WorkloadJvm.printResult(measured);
         if (variant == Variant.ENTENTE) {
-            PhaseTwoWait.awaitNoPreparedBranch(postgresUrl, mariadbUrl, PHASE_TWO_PATIENCE);
+            PhaseTwoWait.awaitNoPreparedBranch(new ClusterOfTransactions().id(), postgresUrl, mariadbUrl, PHASE_TWO_PATIENCE);
         }
         System.exit(0); // the transaction managers leave non-daemon threads behind
     }

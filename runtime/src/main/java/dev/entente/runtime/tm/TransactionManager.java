@@ -6,6 +6,7 @@ import dev.entente.protocol.Outcome;
 import dev.entente.protocol.OutcomeReply;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.CoordinatorException;
+import dev.entente.runtime.ClusterMembership;
 import dev.entente.runtime.jdbc.ResourceManager;
 import io.grpc.Status;
 import java.util.List;
@@ -30,12 +31,15 @@ public final class TransactionManager {
     private final boolean waitForPhaseTwo;
     private final long defaultTimeoutMillis;
     private final FinishListener finish;
+    private final ClusterMembership cluster;
     /** Transactions begun in this process and not yet ended, with their rollback-only reason if any. */
     private final Map<String, String> owned = new ConcurrentHashMap<>();
 
     /** @param coordinator gives the client, or throws IllegalStateException naming what is not configured */
     public TransactionManager(Supplier<CoordinatorClient> coordinator, ResourceManager resources, String app,
-                              boolean waitForPhaseTwo, long defaultTimeoutMillis, FinishListener finish) {
+                              boolean waitForPhaseTwo, long defaultTimeoutMillis, FinishListener finish,
+                              ClusterMembership cluster) {
+        this.cluster = cluster;
         this.defaultTimeoutMillis = defaultTimeoutMillis;
         this.finish = finish;
         this.coordinator = coordinator;
@@ -75,11 +79,21 @@ public final class TransactionManager {
 
     private TransactionScope begin(TransactionDefinition definition, ClassLoader loader) {
         String xid;
+        CoordinatorClient client = client(definition, loader);
         try {
             long timeout = definition.timeoutMillis() > 0 ? definition.timeoutMillis() : defaultTimeoutMillis;
-            xid = client(definition, loader).begin(definition.name(), timeout, app).getXid();
+            xid = client.begin(definition.name(), timeout, app).getXid();
         } catch (CoordinatorException e) {
             throw ApiExceptions.failed(loader, "cannot begin a global transaction for " + definition.name() + ": " + e.getMessage(), e);
+        }
+        if (!cluster.admits(xid, client.leaderAddress())) {
+            try {
+                client.rollback(xid, app + ": the coordinator is not of this application's cluster", false);
+            } catch (CoordinatorException e) {
+                LOG.debug("rollback of {} refused ({}); it times out at the coordinator", xid, e.getMessage());
+            }
+            throw ApiExceptions.failed(loader, "cannot begin a global transaction for " + definition.name() + ": "
+                    + cluster.mismatch().orElseThrow(), null);
         }
         owned.put(xid, "");
         resources.keepVotesForCommit(xid);
