@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * had a random part, B's recovery took A's prepared branch for one of its own, asked B's coordinator,
  * got "unknown" (presumed abort) and rolled it back: A's order committed with its stock never taken.
  */
-@Timeout(300)
+@Timeout(600)
 class ClusterIdentityTest {
 
     @Test
@@ -39,7 +39,8 @@ class ClusterIdentityTest {
             HttpResponse<String> answer = reply.get(30, TimeUnit.SECONDS);
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
 
-            // B's stock service starts again and reaches its own database on the same server: its recovery scans
+            // B's stock service starts again (as after a deploy) and reaches its own database on the same server: its recovery scans
+            b.stock.kill9();
             b.stock.restart();
             HttpResponse<String> other = b.orders.post("/order?id=n2&sku=pear&quantity=1");
             assertThat(other.statusCode()).as(other.body()).isEqualTo(200);

@@ -1,6 +1,7 @@
 package dev.entente.bench;
 
 import dev.entente.testkit.JvmProcess;
+import dev.entente.testkit.OrphanReaper;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -118,6 +119,7 @@ public final class WorkloadJvm {
     /** Runs a JVM to its end and returns what it printed; a non-zero exit is an error carrying that output. */
     private static String runToEnd(List<String> command, Duration timeout) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        OrphanReaper.watch(process.toHandle());
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();

@@ -1,5 +1,6 @@
 package dev.entente.chaos;
 
+import dev.entente.testkit.RaftLinks;
 import dev.entente.testkit.TcpProxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +19,7 @@ import java.util.stream.Collectors;
 final class Network implements AutoCloseable {
 
     private final Map<String, List<TcpProxy>> serviceRoutes = new LinkedHashMap<>();
-    private final Map<String, TcpProxy> raftLinks = new LinkedHashMap<>();
+    private final RaftLinks raftLinks = new RaftLinks();
     private final Map<String, TcpProxy> zookeeperRoutes = new LinkedHashMap<>();
 
     /** The ZooKeeper address {@code service} is given: a proxy of its own to {@code zookeeper}. */
@@ -49,9 +50,7 @@ final class Network implements AutoCloseable {
 
     /** The address node {@code from} is given for node {@code to}'s Raft port {@code raftAddress}. */
     synchronized String raftRoute(String from, String to, String raftAddress) {
-        TcpProxy link = proxy(raftAddress);
-        raftLinks.put(from + "->" + to, link);
-        return link.address();
+        return raftLinks.address(from, to, raftAddress);
     }
 
     /** Cuts every connection between {@code service} and the coordinator cluster, and refuses new ones. */
@@ -61,17 +60,13 @@ final class Network implements AutoCloseable {
 
     /** Cuts every Raft connection to and from {@code node}: the other nodes and it no longer hear each other. */
     synchronized void isolateNode(String node) {
-        raftLinks.forEach((link, proxy) -> {
-            if (link.startsWith(node + "->") || link.endsWith("->" + node)) {
-                proxy.cut();
-            }
-        });
+        raftLinks.isolate(node);
     }
 
     /** Lets every connection through again. */
     synchronized void heal() {
         serviceRoutes.values().forEach(routes -> routes.forEach(TcpProxy::restore));
-        raftLinks.values().forEach(TcpProxy::restore);
+        raftLinks.restore();
         zookeeperRoutes.values().forEach(TcpProxy::restore);
     }
 
@@ -95,7 +90,7 @@ final class Network implements AutoCloseable {
     @Override
     public synchronized void close() {
         serviceRoutes.values().forEach(routes -> routes.forEach(TcpProxy::close));
-        raftLinks.values().forEach(TcpProxy::close);
+        raftLinks.close();
         zookeeperRoutes.values().forEach(TcpProxy::close);
     }
 }

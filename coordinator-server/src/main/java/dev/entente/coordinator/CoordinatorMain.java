@@ -1,5 +1,6 @@
 package dev.entente.coordinator;
 
+import dev.entente.coordinator.cli.InvalidOption;
 import java.util.Arrays;
 import org.slf4j.LoggerFactory;
 
@@ -16,10 +17,11 @@ public final class CoordinatorMain {
         }
         NodeOptions options;
         try {
-            options = NodeOptions.parse(args);
-        } catch (NodeOptions.InvalidOption e) {
+            options = NodeOptions.parse(args, System.getenv());
+        } catch (InvalidOption e) {
             System.err.println("entente coordinator: " + e.getMessage());
-            System.err.print(NodeOptions.USAGE);
+            System.err.print(NodeOptionTable.SYNOPSIS);
+            System.err.println("(entente coordinator --help lists every option)");
             System.exit(2);
             return;
         }

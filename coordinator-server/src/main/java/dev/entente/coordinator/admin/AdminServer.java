@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.entente.coordinator.health.Readiness;
 import dev.entente.coordinator.txn.Rejection;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.Xids;
@@ -31,7 +32,8 @@ import org.slf4j.MDC;
  * The coordinator's admin HTTP port. Read-only views are open to whoever reaches the port (it binds
  * loopback unless {@code --admin-host} says otherwise): the console ({@code GET /}),
  * {@code GET /cluster}, {@code GET /transactions}, {@code GET /transactions/XID} (JSON) and
- * {@code GET /metrics} (Prometheus text). {@code POST /transactions/XID/resolve} changes a transaction's
+ * {@code GET /metrics} (Prometheus text), and the probes {@code GET /health/live} and {@code GET /health/ready}
+ * (200 or 503, with the reason; {@link Readiness}). {@code POST /transactions/XID/resolve} changes a transaction's
  * fate and needs the admin token ({@link AdminCredential}).
  */
 public final class AdminServer implements AutoCloseable {
@@ -81,6 +83,7 @@ public final class AdminServer implements AutoCloseable {
 
     private final HttpServer server;
     private final Views views;
+    private final Readiness readiness;
     private final AdminCredential credential;
     private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
         Thread thread = new Thread(r, "entente-admin-http");
@@ -88,8 +91,9 @@ public final class AdminServer implements AutoCloseable {
         return thread;
     });
 
-    public AdminServer(String host, int port, Views views, AdminCredential credential) throws IOException {
+    public AdminServer(String host, int port, Views views, Readiness readiness, AdminCredential credential) throws IOException {
         this.views = views;
+        this.readiness = readiness;
         this.credential = credential;
         server = HttpServer.create(new InetSocketAddress(host, port), 50);
         server.setExecutor(executor);
@@ -141,9 +145,17 @@ public final class AdminServer implements AutoCloseable {
             case "/transactions" -> Answer.json(200, await(views.transactions()));
             case "/metrics" -> new Answer(200, "text/plain; version=0.0.4; charset=utf-8",
                     views.metrics().getBytes(StandardCharsets.UTF_8));
+            case "/health/live" -> probe(readiness.live(), "live");
+            case "/health/ready" -> probe(readiness.ready(), "ready");
             default -> Answer.json(404, Map.of("error", "no such endpoint: " + path
-                    + " (try /, /cluster, /transactions, /transactions/XID, /metrics)"));
+                    + " (try /, /cluster, /transactions, /transactions/XID, /metrics, /health/live, /health/ready)"));
         };
+    }
+
+    /** 200 when the probe passes, 503 when not; the body says why either way. */
+    private static Answer probe(Readiness.Verdict verdict, String state) {
+        return Answer.json(verdict.ok() ? 200 : 503, Map.of("status", verdict.ok() ? state : "not " + state,
+                "reason", verdict.reason()));
     }
 
     private Answer resolve(HttpExchange exchange, String xid) throws IOException {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,7 +24,9 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.metrics.RatisMetrics;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -200,6 +203,51 @@ public final class ReplicatedLog implements AutoCloseable {
 
     public long lastAppliedIndex() {
         return info().getLastAppliedIndex();
+    }
+
+    /** True while this node's Raft member runs (it has not stopped, by a close or a failure). */
+    public boolean isRunning() {
+        return info().isAlive();
+    }
+
+    /** For a follower: how long ago it last heard from its leader; empty on a node that is not a follower. */
+    public Optional<Duration> sinceLeaderContact() {
+        RoleInfoProto role = info().getRoleInfoProto();
+        if (role.getRole() != RaftPeerRole.FOLLOWER || !role.getFollowerInfo().hasLeaderInfo()) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.ofMillis(role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs()));
+    }
+
+    /** For the leader: how many of its followers answered it within {@code bound}; 0 on any other node. */
+    public int followersHeardWithin(Duration bound) {
+        RoleInfoProto role = info().getRoleInfoProto();
+        if (role.getRole() != RaftPeerRole.LEADER) {
+            return 0;
+        }
+        return (int) role.getLeaderInfo().getFollowerInfoList().stream()
+                .filter(follower -> follower.getLastRpcElapsedTimeMs() <= bound.toMillis()).count();
+    }
+
+    /**
+     * The leader's commit index as this node knows it: its own when it leads; on a follower, what the
+     * leader last told it (Ratis carries every member's commit index in its append requests).
+     */
+    public OptionalLong leaderCommitIndex() {
+        String leader = leaderId();
+        if (leader == null) {
+            return OptionalLong.empty();
+        }
+        if (leader.equals(nodeId())) {
+            return OptionalLong.of(commitIndex());
+        }
+        try {
+            return server.getDivision(groupId).getCommitInfos().stream()
+                    .filter(commit -> commit.getServer().getId().toStringUtf8().equals(leader))
+                    .mapToLong(CommitInfoProto::getCommitIndex).findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public long commitIndex() {

@@ -1,0 +1,84 @@
+package dev.entente.coordinator;
+
+import dev.entente.coordinator.cli.CommandOption;
+import dev.entente.coordinator.cli.OptionTable;
+import java.util.List;
+
+/**
+ * Every option of {@code entente coordinator}, declared once: {@link NodeOptions} parses them, the usage
+ * text and the reference table in docs/coordinator.md are made from them (a test keeps the docs equal
+ * to {@link OptionTable#markdown()}). Each is also an environment variable {@code ENTENTE_*} and a key
+ * of the {@code --config} file.
+ */
+public final class NodeOptionTable {
+
+    public static final CommandOption DEV = CommandOption.toggle("dev",
+            "one node on loopback, plain text (or TLS, if given the TLS options): for development");
+    public static final CommandOption NODE_ID = new CommandOption("node-id", "ID", "",
+            "this node, one of those named in --peers");
+    public static final CommandOption PEERS = new CommandOption("peers", "n1=h:p,...", "",
+            "every node's Raft address; each node listens on the host of its own entry");
+    public static final CommandOption HOST = new CommandOption("host", "H", "127.0.0.1",
+            "with --dev, the address the node listens on; other than loopback it needs TLS or --insecure "
+                    + "(a cluster node takes its host from --peers)");
+    public static final CommandOption PORT = new CommandOption("port", "P", "7070 / Raft port + 1000",
+            "client (gRPC) port");
+    public static final CommandOption ADMIN_PORT = new CommandOption("admin-port", "Q", "7071 / Raft port + 2000",
+            "admin HTTP port");
+    public static final CommandOption RAFT_PORT = new CommandOption("raft-port", "R", "7072",
+            "Raft port, --dev only");
+    public static final CommandOption DATA_DIR = new CommandOption("data-dir", "D", "./entente-data/ID",
+            "Raft log and snapshots");
+    public static final CommandOption CLUSTER_ID = new CommandOption("cluster-id", "C", "entente",
+            "the cluster's name, 1-21 characters; when its log is created the first leader adds a random part, and "
+                    + "that id (C-, then ten random letters or digits; GET /cluster shows it) is the first part of every "
+                    + "XID, of the Kafka transactional.id and of the marker topic; RMs learn it from the coordinator");
+    public static final CommandOption SNAPSHOT_THRESHOLD = new CommandOption("snapshot-threshold", "N", "10000",
+            "log entries between snapshots");
+    public static final CommandOption ELECTION_TIMEOUT = new CommandOption("election-timeout", "MS", "1000",
+            "Raft election timeout (the maximum is twice this)");
+    public static final CommandOption DEFAULT_TIMEOUT = new CommandOption("default-timeout", "MS", "60000",
+            "transaction timeout when Begin names none");
+    public static final CommandOption MAX_TIMEOUT = new CommandOption("max-timeout", "MS", "3600000",
+            "the longest timeout a client may ask for");
+    public static final CommandOption TLS_CERT = new CommandOption("tls-cert", "FILE", "",
+            "this node's certificate (PEM, may hold the chain): served on the client port, and presented to the other "
+                    + "nodes (mutual TLS on the Raft port); needs extended key usages serverAuth and clientAuth");
+    public static final CommandOption TLS_KEY = new CommandOption("tls-key", "FILE", "",
+            "its private key, PEM, unencrypted PKCS#8 (-----BEGIN PRIVATE KEY-----)");
+    public static final CommandOption TLS_CA = new CommandOption("tls-ca", "FILE", "",
+            "the authority (PEM) that signed every node's certificate; a peer must present a certificate it signed");
+    public static final CommandOption APP_SECRETS = new CommandOption("app-secrets", "FILE", "",
+            "the applications that may connect: 'name sha256-of-secret [joins=app,...]' per line; every client "
+                    + "authenticates and a transaction belongs to the application that began it; read again when it changes");
+    public static final CommandOption INSECURE = CommandOption.toggle("insecure",
+            "plain text, no authentication, warned about on every start; without it a cluster node needs --tls-cert, "
+                    + "--tls-key, --tls-ca and --app-secrets");
+    public static final CommandOption KAFKA = new CommandOption("kafka", "HOST:PORT,...", "",
+            "the Kafka cluster the leader publishes @Publish messages of committed transactions to; without it, "
+                    + "Publish requests are refused");
+    public static final CommandOption ADMIN_HOST = new CommandOption("admin-host", "H", "127.0.0.1",
+            "the address the admin port binds: loopback only unless given");
+    public static final CommandOption ADMIN_TOKEN_FILE = new CommandOption("admin-token-file", "F", "",
+            "the admin token that tx resolve needs; without it --dev writes a new one to DATA-DIR/admin-token and a "
+                    + "cluster node refuses admin operations");
+
+    public static final OptionTable TABLE = new OptionTable("ENTENTE_", List.of(DEV, NODE_ID, PEERS, HOST, PORT, ADMIN_PORT,
+            RAFT_PORT, DATA_DIR, CLUSTER_ID, SNAPSHOT_THRESHOLD, ELECTION_TIMEOUT, DEFAULT_TIMEOUT, MAX_TIMEOUT, TLS_CERT,
+            TLS_KEY, TLS_CA, APP_SECRETS, INSECURE, KAFKA, ADMIN_HOST, ADMIN_TOKEN_FILE));
+
+    /** How the command is called, without the options' list: what a bad option is answered with. */
+    public static final String SYNOPSIS = """
+            usage: entente coordinator --dev [--port P] [--admin-port Q] [--raft-port R] [--data-dir D]
+                   entente coordinator --node-id ID --peers ID=host:raftPort,... [--port P] [--admin-port Q] [--data-dir D]
+                                       (--tls-cert F --tls-key F --tls-ca F --app-secrets F | --insecure)
+            """;
+
+    public static final String USAGE = SYNOPSIS + """
+            options (each also as the environment variable in brackets, and as NAME=value in the --config file;
+            a flag beats the environment, which beats the file, which beats the default):
+            """ + TABLE.usage();
+
+    private NodeOptionTable() {
+    }
+}

@@ -1,0 +1,44 @@
+package dev.entente.coordinator.cli;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** The options a command was given, each from where it won: its flag, its environment variable or the config file. */
+public final class GivenOptions {
+
+    /** A value and where it came from, in the words an error message uses ({@code --port}, {@code ENTENTE_PORT}). */
+    record Given(String value, String source) {
+    }
+
+    private final Map<CommandOption, Given> given;
+
+    GivenOptions(Map<CommandOption, Given> given) {
+        this.given = Map.copyOf(given);
+    }
+
+    public boolean isGiven(CommandOption option) {
+        return given.containsKey(option);
+    }
+
+    public Optional<String> value(CommandOption option) {
+        return Optional.ofNullable(given.get(option)).map(Given::value);
+    }
+
+    /** The value given, or the table's default (for an option whose default is a plain value). */
+    public String valueOrDefault(CommandOption option) {
+        return value(option).orElse(option.defaultValue());
+    }
+
+    /** True if the switch was given on: as a flag, or as {@code true} in the environment or the file. */
+    public boolean isOn(CommandOption option) {
+        return value(option).map(Boolean::parseBoolean).orElse(false);
+    }
+
+    /**
+     * Where {@code option} was given, for an error message: {@code --port}, {@code ENTENTE_PORT}, or
+     * {@code port in /etc/entente/node.properties}; the flag if it was not given.
+     */
+    public String source(CommandOption option) {
+        return Optional.ofNullable(given.get(option)).map(Given::source).orElse(option.flag());
+    }
+}
