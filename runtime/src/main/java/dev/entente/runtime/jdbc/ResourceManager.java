@@ -283,7 +283,13 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
                 throw new SQLException("this connection is still in " + existing + "; it cannot join " + xid + " too");
             }
         }
-        String resource = resourceName(dialect.get(), physical);
+        String resource;
+        try {
+            resource = resourceName(dialect.get(), physical);
+        } catch (SQLException e) {
+            throw new SQLException("cannot enlist a connection to " + dialect.get().address(physical) + " in global transaction "
+                    + xid + ": " + e.getMessage(), e);
+        }
         long branchId;
         try {
             branchId = coordinator.get().registerBranch(xid, resource, instanceId);
@@ -572,15 +578,20 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         try {
             String resource = resourceName(dialect, connection);
             if (resources.putIfAbsent(resource, new ResourceAccess(resource, dialect, driver, url, copy(info))) == null) {
-                LOG.info("XA resource {} reached", resource);
+                LOG.info("XA resource {} reached at {}", resource, dialect.address(connection));
                 newResource.accept(resource);
             }
         } catch (SQLException e) {
-            LOG.warn("cannot name the database of a {} connection: {}", connection.getClass().getName(), e.getMessage());
+            LOG.warn("cannot name the database of a {} connection to {}: {}", connection.getClass().getName(),
+                    dialect.address(connection), e.getMessage());
         }
     }
 
-    /** The connection's resource name, asked of the database once per connection (it may run a query). */
+    /**
+     * The connection's resource name, asked of the database once per physical connection (one query),
+     * never cached by URL: after a failover the same URL reaches another server, whose branches must
+     * carry its own name.
+     */
     private String resourceName(XaDialect dialect, Connection physical) throws SQLException {
         String known = resourceNames.get(physical);
         if (known != null) {
