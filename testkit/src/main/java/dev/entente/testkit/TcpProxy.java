@@ -13,13 +13,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP forwarder on loopback between a client and a server, so a test can cut a real connection:
  * {@link #cut()} closes every forwarded connection and refuses new ones (accepts and closes them at
- * once) until {@link #restore()}.
+ * once) until {@link #restore()}. {@link #retarget} makes the same address lead to another server, as a
+ * failover behind a fixed address does.
  */
 public final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket listener;
-    private final String targetHost;
-    private final int targetPort;
+    /** Where new connections go; guarded by this. */
+    private String targetHost;
+    private int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
 
@@ -50,6 +52,19 @@ public final class TcpProxy implements AutoCloseable {
         cut = false;
     }
 
+    /**
+     * From now on forwards to {@code host:port}; every connection forwarded so far is closed, as the old
+     * server's connections break when another takes over its address.
+     */
+    public void retarget(String host, int port) {
+        synchronized (this) {
+            targetHost = host;
+            targetPort = port;
+            open.forEach(TcpProxy::closeQuietly);
+            open.clear();
+        }
+    }
+
     private void accept() {
         while (!listener.isClosed()) {
             Socket client;
@@ -63,9 +78,12 @@ public final class TcpProxy implements AutoCloseable {
                 continue;
             }
             try {
-                Socket server = new Socket(targetHost, targetPort);
-                open.add(client);
-                open.add(server);
+                Socket server;
+                synchronized (this) { // a retarget closes every connection to the old server, this one too
+                    server = new Socket(targetHost, targetPort);
+                    open.add(client);
+                    open.add(server);
+                }
                 pump(client, server);
                 pump(server, client);
             } catch (IOException e) {

@@ -158,7 +158,9 @@ public final class AdminViews implements AdminServer.Views {
         List<Map<String, Object>> branches = new ArrayList<>();
         for (BranchRef ref : decision.getBranchesList()) {
             Map<String, Object> branch = branch(ref.getBranchId(), ref.getResource(), ref.getInstanceId(), "PREPARED");
-            branch.put("phaseTwo", phaseTwoState(driven.get(ref.getBranchId()), decision.getOutcome(), ref.getResource()));
+            BranchProgressView branchProgress = driven.get(ref.getBranchId());
+            branch.put("phaseTwo", phaseTwoState(branchProgress, decision.getOutcome(), ref.getResource()));
+            branch.put("phaseTwoFailure", branchProgress == null ? "" : branchProgress.lastFailure());
             branches.add(branch);
         }
         row.put("branches", branches);
@@ -176,7 +178,8 @@ public final class AdminViews implements AdminServer.Views {
         if (progress.waitingForSession()) {
             return "waiting for an RM session serving " + resource;
         }
-        return action + " sent " + progress.attempts() + (progress.attempts() == 1 ? " time" : " times") + ", not acknowledged yet";
+        return action + " sent " + progress.attempts() + (progress.attempts() == 1 ? " time" : " times") + ", not acknowledged yet"
+                + (progress.lastFailure().isEmpty() ? "" : " (failed at the RM)");
     }
 
     private static Map<String, Object> branch(long id, String resource, String instanceId, String vote) {

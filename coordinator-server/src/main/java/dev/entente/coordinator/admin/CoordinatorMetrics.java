@@ -21,6 +21,8 @@ public final class CoordinatorMetrics {
     public final LongAdder timedOut = new LongAdder();
     public final LongAdder phaseTwoCommands = new LongAdder();
     public final LongAdder phaseTwoRetries = new LongAdder();
+    /** Phase-2 commands an RM failed because the database it reached is not the branch's. */
+    public final LongAdder phaseTwoWrongDatabase = new LongAdder();
     public final LongAdder completionRecords = new LongAdder();
     public final LongAdder rejectedRequests = new LongAdder();
     public final LongAdder publishedMessages = new LongAdder();
@@ -95,6 +97,9 @@ public final class CoordinatorMetrics {
         counter(out, "entente_transactions_timed_out_total", "Transactions rolled back for their timeout", timedOut.sum());
         counter(out, "entente_phase_two_commands_total", "Phase-2 commands sent to RM sessions", phaseTwoCommands.sum());
         counter(out, "entente_phase_two_retries_total", "Phase-2 commands sent again after no or a failed ack", phaseTwoRetries.sum());
+        counter(out, "entente_phase_two_wrong_database_total", "Phase-2 commands not done because the RM reached a database "
+                + "other than the branch's (its unknown-Xid answer proves nothing; the branch stays in doubt)",
+                phaseTwoWrongDatabase.sum());
         counter(out, "entente_completion_records_total", "Batched completion records written", completionRecords.sum());
         counter(out, "entente_rejected_requests_total", "Requests refused with an error reply", rejectedRequests.sum());
         counter(out, "entente_published_messages_total", "@Publish messages published to Kafka", publishedMessages.sum());

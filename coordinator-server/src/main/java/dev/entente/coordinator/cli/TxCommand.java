@@ -214,6 +214,12 @@ public final class TxCommand {
             } else {
                 branches.print(out);
             }
+            for (JsonNode branch : tx.path("branches")) {
+                if (!branch.path("phaseTwoFailure").asText().isEmpty()) {
+                    out.println("branch " + branch.path("id").asText() + ", last phase-2 failure: "
+                            + branch.path("phaseTwoFailure").asText());
+                }
+            }
         }
         return 0;
     }

@@ -163,8 +163,13 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
         return tasks.size();
     }
 
-    /** Where phase 2 of one branch stands on this node, for the admin views. */
-    public record BranchProgressView(long branchId, boolean acknowledged, int attempts, boolean waitingForSession) {
+    /**
+     * Where phase 2 of one branch stands on this node, for the admin views.
+     *
+     * @param lastFailure why the RM last failed the command ({@code ""} if it never did)
+     */
+    public record BranchProgressView(long branchId, boolean acknowledged, int attempts, boolean waitingForSession,
+                                     String lastFailure) {
     }
 
     /** Phase-2 progress of every transaction this node drives, by XID (empty on a node that does not lead). */
@@ -173,7 +178,8 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
         executor.execute(() -> {
             Map<String, List<BranchProgressView>> all = new HashMap<>();
             tasks.forEach((xid, task) -> all.put(xid, task.branches.values().stream()
-                    .map(b -> new BranchProgressView(b.ref.getBranchId(), b.acked, b.attempts, b.waitingForSession))
+                    .map(b -> new BranchProgressView(b.ref.getBranchId(), b.acked, b.attempts, b.waitingForSession,
+                            b.lastFailure))
                     .toList()));
             view.complete(all);
         });
@@ -336,8 +342,13 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
                 return;
             }
             if (!ack.getDone()) {
-                LOG.warn("phase 2 of {} branch {} on {} failed at the RM: {}; retrying", decision.getXid(),
-                        ack.getBranchId(), branch.ref.getResource(), ack.getError());
+                if (ack.getWrongDatabase()) {
+                    metrics.phaseTwoWrongDatabase.increment();
+                }
+                LOG.warn("phase 2 of {} branch {} on {} failed at the RM{}: {}; retrying", decision.getXid(),
+                        ack.getBranchId(), branch.ref.getResource(),
+                        ack.getWrongDatabase() ? ", which reached another database" : "", ack.getError());
+                branch.lastFailure = ack.getError();
                 branch.schedule(() -> dispatch(branch), branch.backoff());
                 return;
             }
@@ -359,6 +370,7 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
         boolean acked;
         boolean waitingForSession;
         int attempts;
+        String lastFailure = "";
         long nextBackoffMillis = FIRST_RETRY_MILLIS;
         ScheduledFuture<?> timer;
 

@@ -134,6 +134,33 @@ class TxCommandTest {
     }
 
     @Test
+    void aBranchWhoseRmReachesAnotherDatabaseStaysInDoubtWithTheReasonShownAndCounted() {
+        try (FakeRm moved = new FakeRm(client, "cli-test", "cli-rm-moved", Set.of("cli-moved-db")).connect()) {
+            moved.reachAnotherDatabase(true);
+            long before = wrongDatabaseCount();
+            String xid = stuck.committedInDoubt("moved", "shop", "cli-moved-db");
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> moved.receivedFor(xid).size() >= 2);
+
+            Run show = tx("show", xid);
+            assertThat(show.out()).contains("COMMITTED, in doubt").contains("not acknowledged yet (failed at the RM)")
+                    .contains("branch 1, last phase-2 failure: the database reached is not cli-moved-db (as told)");
+            assertThat(wrongDatabaseCount()).isGreaterThan(before);
+            assertThat(client.status(xid).getPhaseTwoDone()).isFalse();
+
+            moved.reachAnotherDatabase(false); // the right database answers again
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> client.status(xid).getPhaseTwoDone());
+            assertThat(tx("show", xid).out()).contains("COMMITTED, finished");
+        }
+    }
+
+    private static long wrongDatabaseCount() {
+        java.util.regex.Matcher count = java.util.regex.Pattern.compile("(?m)^entente_phase_two_wrong_database_total ([0-9]+)$")
+                .matcher(coordinator.admin("/metrics"));
+        assertThat(count.find()).as("the metric is rendered").isTrue();
+        return Long.parseLong(count.group(1));
+    }
+
+    @Test
     void anUnknownXidIsNamed() {
         String unknown = coordinator.clusterId() + ":1:424242";
         Run show = tx("show", unknown);

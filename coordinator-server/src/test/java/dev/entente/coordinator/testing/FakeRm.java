@@ -4,6 +4,7 @@ import dev.entente.protocol.BranchCommand;
 import dev.entente.protocol.PhaseTwoAction;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.RmSession;
+import dev.entente.protocol.client.WrongDatabaseException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +27,7 @@ public final class FakeRm implements AutoCloseable {
     private final Set<String> resources;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicBoolean acking = new AtomicBoolean(true);
+    private final AtomicBoolean wrongDatabase = new AtomicBoolean();
     private RmSession session;
 
     public FakeRm(CoordinatorClient client, String app, String instanceId, Set<String> resources) {
@@ -41,8 +43,11 @@ public final class FakeRm implements AutoCloseable {
         return this;
     }
 
-    private void handle(BranchCommand command) {
+    private void handle(BranchCommand command) throws WrongDatabaseException {
         received.add(new Received(command.getXid(), command.getBranchId(), command.getResource(), command.getAction()));
+        if (wrongDatabase.get()) {
+            throw new WrongDatabaseException("the database reached is not " + command.getResource() + " (as told)");
+        }
         if (!acking.get()) {
             throw new IllegalStateException("this RM refuses to finish branches now");
         }
@@ -51,6 +56,11 @@ public final class FakeRm implements AutoCloseable {
     /** Whether commands are acknowledged as done (true) or failed (false, so the coordinator retries). */
     public void acknowledge(boolean done) {
         acking.set(done);
+    }
+
+    /** Whether commands fail as reaching a database other than the branch's, as a real RM does after a failover. */
+    public void reachAnotherDatabase(boolean wrong) {
+        wrongDatabase.set(wrong);
     }
 
     public String instanceId() {

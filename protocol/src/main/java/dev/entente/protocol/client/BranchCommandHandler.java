@@ -8,7 +8,9 @@ public interface BranchCommandHandler {
 
     /**
      * Commits or rolls back the branch named by {@code command}. Returning normally acknowledges the
-     * command (a branch already finished counts as done); throwing makes the coordinator retry later.
+     * command (a branch already finished counts as done, when the branch's own database says so);
+     * throwing makes the coordinator retry later, {@link WrongDatabaseException} showing the branch in
+     * doubt for that reason.
      */
     void execute(BranchCommand command) throws Exception;
 }

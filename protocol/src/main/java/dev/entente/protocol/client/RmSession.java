@@ -141,6 +141,10 @@ public final class RmSession implements AutoCloseable {
         try {
             handler.execute(command);
             ack.setDone(true);
+        } catch (WrongDatabaseException e) {
+            LOG.warn("phase 2 {} of {} branch {} is in doubt: {}", command.getAction(), command.getXid(), command.getBranchId(),
+                    e.getMessage());
+            ack.setDone(false).setWrongDatabase(true).setError(e.getMessage());
         } catch (Exception e) {
             LOG.warn("phase 2 {} of {} branch {} failed: {}", command.getAction(), command.getXid(), command.getBranchId(), e.toString());
             ack.setDone(false).setError(String.valueOf(e.getMessage()));

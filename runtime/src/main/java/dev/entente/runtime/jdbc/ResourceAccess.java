@@ -30,6 +30,11 @@ final class ResourceAccess {
         T run(XAResource xa) throws Exception;
     }
 
+    /** Work on an XAResource and the connection under it (to ask which database it reached). */
+    interface ConnectionWork<T> {
+        T run(XAResource xa, Connection connection) throws Exception;
+    }
+
     final String resource;
     final XaDialect dialect;
     private final Driver driver;
@@ -57,6 +62,11 @@ final class ResourceAccess {
      * are busy); a failure closes that connection so the next use opens a fresh one.
      */
     <T> T withXaResource(XaWork<T> work) throws Exception {
+        return withConnection((xa, connection) -> work.run(xa));
+    }
+
+    /** {@link #withXaResource}, the work also given the connection. */
+    <T> T withConnection(ConnectionWork<T> work) throws Exception {
         if (driver == null) {
             throw new SQLException("Entente cannot open connections to " + resource
                     + ": none of this service's connections to it came through java.sql.Driver.connect");
@@ -66,7 +76,7 @@ final class ResourceAccess {
         Hooks.internal(true);
         try {
             connection = lease();
-            T result = work.run(dialect.xaResource(connection));
+            T result = work.run(dialect.xaResource(connection), connection);
             giveBack(connection);
             return result;
         } catch (Exception e) {

@@ -12,6 +12,7 @@ import dev.entente.protocol.PhaseTwoAction;
 import dev.entente.protocol.client.BranchCommandHandler;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.CoordinatorException;
+import dev.entente.protocol.client.WrongDatabaseException;
 import dev.entente.runtime.jdbc.xa.BranchXid;
 import dev.entente.runtime.jdbc.xa.XaDialect;
 import dev.entente.runtime.jdbc.xa.XaDialects;
@@ -283,7 +284,13 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
                 throw new SQLException("this connection is still in " + existing + "; it cannot join " + xid + " too");
             }
         }
-        String resource = resourceName(dialect.get(), physical);
+        String resource;
+        try {
+            resource = resourceName(dialect.get(), physical);
+        } catch (SQLException e) {
+            throw new SQLException("cannot enlist a connection to " + dialect.get().address(physical) + " in global transaction "
+                    + xid + ": " + e.getMessage(), e);
+        }
         long branchId;
         try {
             branchId = coordinator.get().registerBranch(xid, resource, instanceId);
@@ -521,7 +528,8 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
 
     /**
      * XA COMMIT or XA ROLLBACK of a prepared branch: on the connection that holds it if this service
-     * holds it, else on {@code access}'s own connection. A branch already finished counts as done.
+     * holds it, else on {@code access}'s own connection. A branch already finished counts as done, when
+     * its own database says so ({@link #finishedThere}).
      */
     void finish(ResourceAccess access, BranchXid xid, boolean commit) throws Exception {
         try {
@@ -532,7 +540,9 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
             LOG.info("{} of held branch {} of {} failed ({}); finishing it from another connection",
                     commit ? "XA COMMIT" : "XA ROLLBACK", xid.branchId(), xid.globalXid(), XaErrors.describe(e));
         }
-        access.withXaResource(xa -> {
+        String what = (commit ? "XA COMMIT" : "XA ROLLBACK") + " of branch " + xid.branchId() + " of " + xid.globalXid()
+                + " on " + access.resource;
+        access.withConnection((xa, connection) -> {
             try {
                 if (commit) {
                     xa.commit(xid, false);
@@ -540,13 +550,30 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
                     xa.rollback(xid);
                 }
             } catch (XAException e) {
-                if (!XaErrors.alreadyFinished(e) || stillPreparedElsewhere(access, xa, xid)) {
-                    throw new SQLException((commit ? "XA COMMIT" : "XA ROLLBACK") + " of branch " + xid.branchId() + " of "
-                            + xid.globalXid() + " on " + access.resource + " failed: " + XaErrors.describe(e), e);
+                if (!XaErrors.alreadyFinished(e) || !finishedThere(access, xa, connection, xid, what)) {
+                    throw new SQLException(what + " failed: " + XaErrors.describe(e), e);
                 }
             }
             return null;
         });
+    }
+
+    /**
+     * XAER_NOTA, "unknown Xid", means the branch is finished only if it comes from the branch's own
+     * database: the address this service connects to may lead to another server now (a failover, a
+     * URL that names another machine's database), which knows nothing of the branch. So the name of
+     * the database reached is read again on that very connection; another one's answer leaves the
+     * branch in doubt ({@link WrongDatabaseException}) until the right database answers.
+     */
+    private boolean finishedThere(ResourceAccess access, XAResource xa, Connection connection, BranchXid xid, String what)
+            throws Exception {
+        String reached = access.dialect.resourceName(connection);
+        if (!reached.equals(access.resource)) {
+            throw new WrongDatabaseException(what + ": the database reached at " + access.dialect.address(connection) + " is "
+                    + reached + ", not " + access.resource + " where the branch prepared; its XAER_NOTA (unknown Xid) says "
+                    + "nothing of the branch, which stays in doubt until " + access.resource + " answers");
+        }
+        return !stillPreparedElsewhere(access, xa, xid);
     }
 
     /**
@@ -572,15 +599,20 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         try {
             String resource = resourceName(dialect, connection);
             if (resources.putIfAbsent(resource, new ResourceAccess(resource, dialect, driver, url, copy(info))) == null) {
-                LOG.info("XA resource {} reached", resource);
+                LOG.info("XA resource {} reached at {}", resource, dialect.address(connection));
                 newResource.accept(resource);
             }
         } catch (SQLException e) {
-            LOG.warn("cannot name the database of a {} connection: {}", connection.getClass().getName(), e.getMessage());
+            LOG.warn("cannot name the database of a {} connection to {}: {}", connection.getClass().getName(),
+                    dialect.address(connection), e.getMessage());
         }
     }
 
-    /** The connection's resource name, asked of the database once per connection (it may run a query). */
+    /**
+     * The connection's resource name, asked of the database once per physical connection (one query),
+     * never cached by URL: after a failover the same URL reaches another server, whose branches must
+     * carry its own name.
+     */
     private String resourceName(XaDialect dialect, Connection physical) throws SQLException {
         String known = resourceNames.get(physical);
         if (known != null) {

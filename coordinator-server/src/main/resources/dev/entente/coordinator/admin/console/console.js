@@ -45,7 +45,8 @@ async function getJson(path) {
 function branchList(branches) {
   const list = el('ul', null, 'branches');
   branches.forEach(b => {
-    const text = '#' + b.id + ' ' + b.resource + ' (' + b.vote + (b.phaseTwo ? '; ' + b.phaseTwo : '') + ')';
+    const text = '#' + b.id + ' ' + b.resource + ' (' + b.vote + (b.phaseTwo ? '; ' + b.phaseTwo : '') + ')'
+        + (b.phaseTwoFailure ? ' — last failure: ' + b.phaseTwoFailure : '');
     list.appendChild(el('li', text));
   });
   return list;

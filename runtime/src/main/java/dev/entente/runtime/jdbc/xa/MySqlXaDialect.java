@@ -41,10 +41,18 @@ public final class MySqlXaDialect implements XaDialect {
         return constructor.newXaConnection(physical).getXAResource();
     }
 
-    /** The database of the URL the application connected with (a later {@code USE} does not rename it). */
+    /**
+     * The server's identity and the database of the URL the application connected with (a later
+     * {@code USE} does not rename it): see {@link ResourceNames}.
+     */
     @Override
     public String resourceName(Connection physical) throws SQLException {
-        return ResourceNames.of(vendor(), 3306, physical, null);
+        return ResourceNames.mysqlFamily(physical, ResourceNames.urlDatabase(vendor(), physical));
+    }
+
+    @Override
+    public String address(Connection physical) {
+        return ResourceNames.address(vendor(), 3306, physical);
     }
 
     @Override

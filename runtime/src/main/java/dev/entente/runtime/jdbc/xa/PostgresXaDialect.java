@@ -45,9 +45,14 @@ public final class PostgresXaDialect implements XaDialect {
         return constructor.newXaConnection(physical).getXAResource();
     }
 
-    /** The database is the session's own ({@code current_database()}): a PostgreSQL session cannot switch. */
+    /** {@code postgresql://<system_identifier>/<database>}: see {@link ResourceNames}. */
     @Override
     public String resourceName(Connection physical) throws SQLException {
-        return ResourceNames.of(vendor(), 5432, physical, physical.getCatalog());
+        return ResourceNames.postgres(physical);
+    }
+
+    @Override
+    public String address(Connection physical) {
+        return ResourceNames.address(vendor(), 5432, physical);
     }
 }

@@ -20,7 +20,7 @@ import javax.transaction.xa.XAResource;
  */
 public interface XaDialect {
 
-    /** {@code postgresql}, {@code mariadb} or {@code mysql}: the prefix of {@link #resourceName}. */
+    /** {@code postgresql}, {@code mariadb} or {@code mysql}: the driver's vendor. */
     String vendor();
 
     /**
@@ -34,13 +34,20 @@ public interface XaDialect {
     XAResource xaResource(Connection physical) throws SQLException;
 
     /**
-     * A stable name of the database this connection reaches, the same from any connection to it:
-     * {@code <vendor>://<host>:<port>/<database>}, without credentials or parameters, the host as the
-     * application's URL spells it (so {@code localhost} and {@code 127.0.0.1} name two resources).
+     * The name of the database this connection reaches, made of its server's own identity and the
+     * database ({@code postgresql://<system identifier>/orders}, see {@code ResourceNames}): the same
+     * from any connection to it whatever address reached it, different for any other server, stable
+     * across restarts. One query on the connection.
      *
-     * @throws SQLException naming the connection class if its URL cannot be read
+     * @throws SQLException naming what was tried and what fixes it if the server's identity cannot be read
      */
     String resourceName(Connection physical) throws SQLException;
+
+    /**
+     * Where the connection's URL says the server is ({@code host:port}): what an operator knows the
+     * database by, for logs and messages, never a name. No query.
+     */
+    String address(Connection physical);
 
     /**
      * Whether the session that prepared a branch stays bound to it until that session finishes it or

@@ -327,10 +327,15 @@ abstract class XaDialectContract {
         int id = nextId();
         BranchXid xid = nextXid();
         prepareInsertAndClose(restartedUrl, id, xid);
+        String nameBefore;
+        try (Connection before = DriverManager.getConnection(restartedUrl)) {
+            nameBefore = dialect(before).resourceName(before);
+        }
 
         restarted.restart();
 
         try (Connection recovering = DriverManager.getConnection(restartedUrl)) {
+            assertThat(dialect(recovering).resourceName(recovering)).as("the name after a restart").isEqualTo(nameBefore);
             XAResource xa = dialect(recovering).xaResource(recovering);
             assertThat(XaRecovery.recover(xa, clusterId)).containsExactly(xid);
             xa.commit(xid, false);
@@ -412,14 +417,26 @@ abstract class XaDialectContract {
     }
 
     @Test
-    void resourceNameIsTheSameFromAnyConnectionAndCarriesNoCredentials() throws Exception {
+    void resourceNameIsTheServersIdentityAndTheDatabaseTheSameFromAnyConnection() throws Exception {
         Connection one = connect();
         Connection two = connect();
         String name = dialect(one).resourceName(one);
 
         assertThat(dialect(two).resourceName(two)).isEqualTo(name);
-        assertThat(name).matches(vendor() + "://127\\.0\\.0\\.1:[0-9]+/" + databaseOf(url))
-                .doesNotContain("user").doesNotContain("password").doesNotContain("?");
+        assertThat(name).startsWith(server().vendor() + "://").endsWith("/" + databaseOf(url))
+                .doesNotContain("127.0.0.1").doesNotContain("user").doesNotContain("?");
+        assertThat(dialect(one).address(one)).as("the address, for logs").matches("127\\.0\\.0\\.1:[0-9]+");
+    }
+
+    @Test
+    void oneServerReachedByTwoAddressesHasOneResourceName() throws Exception {
+        assertThat(url).as("the test server's URL").contains("//127.0.0.1:");
+        Connection byAddress = connect();
+        Connection byName = DriverManager.getConnection(url.replace("//127.0.0.1:", "//localhost:"));
+        opened.add(byName);
+
+        assertThat(dialect(byName).address(byName)).startsWith("localhost:");
+        assertThat(dialect(byName).resourceName(byName)).isEqualTo(dialect(byAddress).resourceName(byAddress));
     }
 
     // ---- helpers ----
