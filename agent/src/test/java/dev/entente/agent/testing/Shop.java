@@ -59,11 +59,25 @@ public final class Shop implements AutoCloseable {
      * the services, applications "orders" and "stock", are configured with its CA and their secrets.
      */
     public Shop(String name, String access, CoordinatorSecurity security) throws Exception {
-        this(name, access, "jdk", "jdk", Optional.of(security));
+        this(name, access, security, List.of(), "");
+    }
+
+    /**
+     * A secured shop whose coordinator is also given {@code coordinatorArgs} (e.g. its Kafka cluster) and
+     * whose stock service is also given the agent arguments {@code stockSettings} (e.g. ",zookeeper=...").
+     */
+    public Shop(String name, String access, CoordinatorSecurity security, List<String> coordinatorArgs, String stockSettings)
+            throws Exception {
+        this(name, access, "jdk", "jdk", Optional.of(security), coordinatorArgs, stockSettings);
     }
 
     private Shop(String name, String access, String stockServer, String ordersClient, Optional<CoordinatorSecurity> security)
             throws Exception {
+        this(name, access, stockServer, ordersClient, security, List.of(), "");
+    }
+
+    private Shop(String name, String access, String stockServer, String ordersClient, Optional<CoordinatorSecurity> security,
+                 List<String> extraCoordinatorArgs, String stockSettings) throws Exception {
         Path work = Files.createTempDirectory("entente-" + name);
         ordersUrl = postgres.createDatabase("orders_" + name);
         stockUrl = mariadb.createDatabase("stock_" + name);
@@ -72,13 +86,14 @@ public final class Shop implements AutoCloseable {
         execute(stockUrl, "insert into stock values ('apple', 1000), ('pear', 1000)");
         List<String> coordinatorArgs = new ArrayList<>(List.of("--cluster-id", CLUSTER));
         security.ifPresent(s -> coordinatorArgs.addAll(s.coordinatorArgs()));
+        coordinatorArgs.addAll(extraCoordinatorArgs);
         coordinator = CoordinatorProcess.dev(work, coordinatorArgs.toArray(String[]::new)).start().awaitServing();
         clusterId = coordinator.clusterId();
         String agent = "coordinator=" + coordinator.clientAddress() + ",cluster=" + CLUSTER;
         ServiceProcess stockService = null;
         try {
-            stockService = ServiceProcess.start(work, "stock-" + name, agent + credentials(security, "stock"), StockService.class,
-                    stockUrl, access, stockServer);
+            stockService = ServiceProcess.start(work, "stock-" + name, agent + credentials(security, "stock") + stockSettings,
+                    StockService.class, stockUrl, access, stockServer);
             orders = ServiceProcess.start(work, "orders-" + name, agent + credentials(security, "orders"), OrderService.class,
                     ordersUrl, access,
                     stockService.baseUrl(), ordersClient);

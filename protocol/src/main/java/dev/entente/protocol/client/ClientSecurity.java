@@ -74,7 +74,8 @@ public final class ClientSecurity {
         return trust.isPresent();
     }
 
-    ChannelCredentials channelCredentials() {
+    /** The channel credentials these settings make: for a channel of one's own (tests speaking the protocol by hand). */
+    public ChannelCredentials channelCredentials() {
         if (trust.isEmpty()) {
             return InsecureChannelCredentials.create();
         }

@@ -145,6 +145,7 @@ public final class TransactionManager {
         }
         try {
             coordinator.get().reportFailure(xid, app + ": " + reason);
+            LOG.info("told the coordinator that {} must roll back: {}", xid, reason);
         } catch (RuntimeException e) {
             LOG.warn("could not tell the coordinator that {} must roll back ({}): {}; a branch of this service that has "
                     + "not prepared still stops its commit, or it times out", xid, reason, e.getMessage());
