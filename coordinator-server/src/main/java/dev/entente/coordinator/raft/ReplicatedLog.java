@@ -24,6 +24,7 @@ import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.metrics.RatisMetrics;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -40,6 +41,8 @@ import org.apache.ratis.server.metrics.SegmentedRaftLogMetrics;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This node's member of the coordinator's Raft group: sets up the Ratis server (every tunable named
@@ -48,6 +51,18 @@ import org.apache.ratis.util.TimeDuration;
  * forwarding it.
  */
 public final class ReplicatedLog implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicatedLog.class);
+    /**
+     * How long the leader waits between attempts to append to a follower it cannot reach. Ratis' default
+     * grows to 5 s (randomly 2.5-7.5 s) after 30 failures, so a node back after half a minute away got
+     * nothing for up to 7.5 s; a node that never had the log (new, or its data lost) cannot help elect
+     * anyone until it has some (Ratis counts no vote from an empty log), and a leader dying in that
+     * window left the cluster without one. A failed attempt costs one refused connection.
+     */
+    private static final String APPEND_RETRY_POLICY = "1ms,10, 250ms," + Integer.MAX_VALUE;
+    /** After this long without a leader, each election this node starts first replaces its connections to its peers. */
+    private static final TimeDuration NO_LEADER_TIMEOUT = TimeDuration.valueOf(3, TimeUnit.SECONDS);
 
     /** The settings of one node's Raft member. */
     public record Settings(String clusterId, String nodeId, Map<String, String> peers, File dataDir,
@@ -90,6 +105,8 @@ public final class ReplicatedLog implements AutoCloseable {
         long election = settings.electionTimeout().toMillis();
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(election * 2, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Log.Appender.setRetryPolicy(properties, APPEND_RETRY_POLICY);
+        RaftServerConfigKeys.Notification.setNoLeaderTimeout(properties, NO_LEADER_TIMEOUT);
         Parameters parameters = new Parameters();
         // nodes speak mutual TLS: each presents its certificate, and accepts only peers signed by the CA
         settings.tls().ifPresent(tls -> GrpcConfigKeys.TLS.setConf(parameters,
@@ -104,6 +121,14 @@ public final class ReplicatedLog implements AutoCloseable {
                         ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
         this.reconnects = new PeerReconnects(server, peers.stream().map(RaftPeer::getId).filter(id -> !id.equals(self)).toList());
+        stateMachine.setNoLeaderListener(this::noLeaderForLong);
+    }
+
+    /** This node has known no leader for a while: says so, and reconnects to every peer in case a connection is stuck. */
+    private void noLeaderForLong(RoleInfoProto role) {
+        LOG.info("node {} has known no leader for {} ms ({} at term {}): reconnecting to its peers", self,
+                role.getCandidateInfo().getLastLeaderElapsedTimeMs(), role.getRole(), term());
+        reconnects.replaceChannels();
     }
 
     public void start() throws IOException {
