@@ -71,7 +71,16 @@ public final class CoordinatorCluster implements AutoCloseable {
      */
     public CoordinatorCluster start() {
         nodes.parallelStream().forEach(CoordinatorProcess::start);
-        awaitLeader();
+        awaitEveryNodeFollowsTheLeader();
+        return this;
+    }
+
+    /**
+     * Waits until a leader serves and every node names a leader: the whole cluster is up, as an operator
+     * checks before stopping the next node. Returns the leader.
+     */
+    public CoordinatorProcess awaitEveryNodeFollowsTheLeader() {
+        CoordinatorProcess leader = awaitLeader();
         long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
         while (nodes.stream().anyMatch(node -> node.admin("/cluster").contains("\"leaderId\" : null"))) {
             if (System.nanoTime() > deadline) {
@@ -79,7 +88,7 @@ public final class CoordinatorCluster implements AutoCloseable {
             }
             CoordinatorProcess.sleep(200);
         }
-        return this;
+        return awaitLeader();
     }
 
     /** Every node's client address: clients may be given any of them. */

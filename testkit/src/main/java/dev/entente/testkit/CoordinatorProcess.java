@@ -108,6 +108,11 @@ public final class CoordinatorProcess implements AutoCloseable {
         process.kill9();
     }
 
+    /** SIGTERM, as an operator stops a node, and waits (at most 30 s) until the process has exited. */
+    public void stop() {
+        process.terminate(Duration.ofSeconds(30));
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,7 @@ import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.metrics.RatisMetrics;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -33,6 +35,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -83,6 +86,7 @@ public final class ReplicatedLog implements AutoCloseable {
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
     private final Duration writeTimeout;
+    private final Duration electionTimeout;
     private final PeerReconnects reconnects;
 
     public ReplicatedLog(Settings settings, TransactionStateMachine stateMachine) throws IOException {
@@ -90,6 +94,7 @@ public final class ReplicatedLog implements AutoCloseable {
                 ("entente-coordinator:" + settings.clusterId()).getBytes(StandardCharsets.UTF_8)));
         this.self = RaftPeerId.valueOf(settings.nodeId());
         this.writeTimeout = settings.writeTimeout();
+        this.electionTimeout = settings.electionTimeout();
         List<RaftPeer> peers = settings.peers().entrySet().stream()
                 .map(p -> RaftPeer.newBuilder().setId(p.getKey()).setAddress(p.getValue()).build())
                 .toList();
@@ -197,6 +202,42 @@ public final class ReplicatedLog implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Hands this node's leadership to a follower and waits until that follower leads: each follower
+     * heard from within an election timeout is asked in turn, the most recently heard first (Ratis
+     * brings it up to date, then has it stand for election at once). The new leader's id; empty if
+     * this node does not lead, or no follower took over within {@code patience}.
+     */
+    public Optional<String> transferLeadership(Duration patience) {
+        RoleInfoProto role = info().getRoleInfoProto();
+        if (!role.hasLeaderInfo()) {
+            return Optional.empty();
+        }
+        long deadline = System.nanoTime() + patience.toNanos();
+        List<RaftPeerId> answering = role.getLeaderInfo().getFollowerInfoList().stream()
+                .filter(follower -> follower.getLastRpcElapsedTimeMs() < electionTimeout.toMillis())
+                .sorted(Comparator.comparingLong(ServerRpcProto::getLastRpcElapsedTimeMs))
+                .map(follower -> RaftPeerId.valueOf(follower.getId().getId()))
+                .toList();
+        for (RaftPeerId follower : answering) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                break;
+            }
+            try {
+                RaftClientReply reply = server.transferLeadership(new TransferLeadershipRequest(clientId, self, groupId,
+                        callIds.incrementAndGet(), follower, left));
+                if (reply.isSuccess()) {
+                    return Optional.of(follower.toString());
+                }
+                LOG.info("node {} could not hand leadership to {}: {}", self, follower, reply.getException());
+            } catch (IOException e) {
+                LOG.info("node {} could not hand leadership to {}: {}", self, follower, e.toString());
+            }
+        }
+        return Optional.empty();
     }
 
     /** True if this node leads and has committed an entry of its term, so it may serve transactions. */
