@@ -62,9 +62,12 @@ public final class CoordinatorProcess implements AutoCloseable {
         return new CoordinatorProcess("dev", workDir, client, admin, args);
     }
 
-    /** Starts the process and waits until it prints its ready line. */
+    /**
+     * Starts the process and waits until it prints its ready line: at most 2 minutes, as a JVM has
+     * taken over a minute to start on the shared 2-core machine at load average 80.
+     */
     public CoordinatorProcess start() {
-        process.start(Duration.ofSeconds(60));
+        process.start(Duration.ofSeconds(120));
         return this;
     }
 
