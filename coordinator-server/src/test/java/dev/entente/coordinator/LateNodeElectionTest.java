@@ -14,11 +14,11 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node that was away for a long time is a full member again as soon as it is back: the other
- * nodes' connections to it, which backed off while it could not be reached, try again at once, so
- * when the leader dies right after it returned, it and the other survivor elect a new leader. The
- * returning node missed decisions while it was away: only the other survivor can win, and it needs
- * the returning node's vote.
+ * A node that was away for a long time is a full member again as soon as it is back: killed, away
+ * 75 s while the others decide (so its log is behind), started again, and the leader killed 3 s
+ * later; the returning node and the other survivor elect a new leader. Its log is not empty, so its
+ * vote counts even if the leader had not reached it yet. (A node that never held the log is the
+ * case this cannot cover: see coordinator.md, "Limits".)
  */
 @Timeout(300)
 class LateNodeElectionTest {

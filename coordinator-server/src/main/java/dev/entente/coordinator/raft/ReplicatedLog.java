@@ -207,8 +207,10 @@ public final class ReplicatedLog implements AutoCloseable {
     /**
      * Hands this node's leadership to a follower and waits until that follower leads: each follower
      * heard from within an election timeout is asked in turn, the most recently heard first (Ratis
-     * brings it up to date, then has it stand for election at once). The new leader's id; empty if
-     * this node does not lead, or no follower took over within {@code patience}.
+     * brings it up to date, then has it stand for election at once). The follower that took over; empty
+     * if this node does not lead, or still leads after {@code patience}. A transfer whose answer timed
+     * out but after which this node no longer leads counts as done: the follower won its election and
+     * this node has not heard from it yet (seen on a loaded machine).
      */
     public Optional<String> transferLeadership(Duration patience) {
         RoleInfoProto role = info().getRoleInfoProto();
@@ -229,10 +231,10 @@ public final class ReplicatedLog implements AutoCloseable {
             try {
                 RaftClientReply reply = server.transferLeadership(new TransferLeadershipRequest(clientId, self, groupId,
                         callIds.incrementAndGet(), follower, left));
-                if (reply.isSuccess()) {
+                if (reply.isSuccess() || !info().isLeader()) {
                     return Optional.of(follower.toString());
                 }
-                LOG.info("node {} could not hand leadership to {}: {}", self, follower, reply.getException());
+                LOG.info("node {} could not hand leadership to {}: {}", self, follower, String.valueOf(reply.getException()));
             } catch (IOException e) {
                 LOG.info("node {} could not hand leadership to {}: {}", self, follower, e.toString());
             }
