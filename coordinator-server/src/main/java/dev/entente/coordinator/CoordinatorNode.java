@@ -204,13 +204,14 @@ public final class CoordinatorNode implements AutoCloseable {
 
     /**
      * Takes no new transactions, waits (at most {@link #DRAIN_PATIENCE}) until every undecided one is
-     * decided, by its application's Commit or Rollback or its timeout, then hands leadership on.
+     * decided, by its application's Commit or Rollback or its timeout, then hands leadership on (in a
+     * cluster of several nodes).
      * Transactions still undecided after the wait are presumed aborted, as when a leader dies.
      */
     private void stepDown() {
         String node = "coordinator node " + options.nodeId();
         transactions.refuseBegins(node + " is shutting down and takes no new transactions; another node will lead shortly");
-        LOG.info("{} is shutting down: waiting for its {} undecided transactions, then handing leadership on",
+        LOG.info("{} is shutting down: it takes no new transactions and waits for its {} undecided ones to be decided",
                 node, transactions.size());
         long deadline = System.nanoTime() + DRAIN_PATIENCE.toNanos();
         while (transactions.size() > 0 && System.nanoTime() < deadline) {
@@ -224,6 +225,9 @@ public final class CoordinatorNode implements AutoCloseable {
         if (transactions.size() > 0) {
             LOG.warn("{} stops with {} transactions still undecided after {} s: they will be presumed aborted",
                     node, transactions.size(), DRAIN_PATIENCE.toSeconds());
+        }
+        if (options.peers().size() < 2) {
+            return; // a single node (--dev) has nobody to hand over to
         }
         log.transferLeadership(HANDOVER_PATIENCE).ifPresentOrElse(
                 next -> LOG.info("{} handed leadership to node {}", node, next),
