@@ -26,7 +26,12 @@ enum Fault {
     /** An account service cut off from ZooKeeper past its session timeout: its session expires, its locks are lost. */
     ZOOKEEPER_SESSION_LOSS("the ZooKeeper session holding a @Locked lock is lost"),
     /** The Kafka broker the transfer events go to stopped, and started again after the hold. */
-    RESTART_KAFKA("Kafka is down at commit time");
+    RESTART_KAFKA("Kafka is down at commit time"),
+    /**
+     * Every coordinator node in turn stopped with SIGTERM and started again, the next one only once
+     * every node follows the leader again, as in an upgrade (the hold is not used).
+     */
+    ROLLING_RESTART("the leader is stopped (SIGTERM); a node comes back");
 
     private final String failureRow;
 

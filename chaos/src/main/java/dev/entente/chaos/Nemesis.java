@@ -111,6 +111,7 @@ final class Nemesis implements AutoCloseable {
                 side.server().restart();
                 yield side.server() + " restarted (" + seconds((System.nanoTime() - started) / 1_000_000) + ")";
             }
+            case ROLLING_RESTART -> rollingRestart();
             case RESTART_KAFKA -> {
                 kafka.stop();
                 long held = hold(hold);
@@ -133,6 +134,21 @@ final class Nemesis implements AutoCloseable {
         nodes.parallelStream().forEach(CoordinatorProcess::start);
         return "kill -9 " + role + " (" + String.join(", ", nodes.stream().map(CoordinatorProcess::name).toList())
                 + "), restarted after " + seconds(held);
+    }
+
+    /** Stops each node in turn with SIGTERM and starts it again, waiting for the whole cluster before the next. */
+    private String rollingRestart() {
+        long started = System.nanoTime();
+        List<String> restarted = new ArrayList<>();
+        for (CoordinatorProcess node : cluster.nodes()) {
+            boolean led = node.isServing();
+            node.stop();
+            node.start();
+            CoordinatorProcess leader = cluster.awaitEveryNodeFollowsTheLeader();
+            restarted.add(node.name() + (led ? " (the leader; then " + leader.name() + " led)" : ""));
+        }
+        return "SIGTERM and restart of each node in turn: " + String.join(", ", restarted) + ", in "
+                + seconds((System.nanoTime() - started) / 1_000_000);
     }
 
     private String isolate(CoordinatorProcess node, String role, long hold) {

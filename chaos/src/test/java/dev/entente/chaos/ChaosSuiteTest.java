@@ -14,22 +14,23 @@ import org.junit.jupiter.api.Timeout;
  * The suite as {@code bin/entente chaos} runs it, short: one run with faults finds no violation, and a
  * run with either planted bug on (an atomicity bug, a publishing bug) is reported as broken, so both the
  * ledger checks and the published-events check are known to fail.
- * Seed 255's 45 s schedule holds seven of the eleven faults, the first two a Kafka broker restart while
- * transfers publish and a database restart (the build's other tests use the machine's servers, which
- * they never restart).
+ * Seed 2286's 45 s schedule holds seven faults, the first three a Kafka broker restart while transfers
+ * publish, a database restart (the build's other tests use the machine's servers, which they never
+ * restart) and a rolling restart of the coordinator cluster.
  */
 @Timeout(900)
 class ChaosSuiteTest {
 
     @Test
     void aShortRunUnderFaultsKeepsEveryInvariant() throws Exception {
-        Result result = chaos("--runs", "1", "--seed", "255", "--duration", "45s");
+        Result result = chaos("--runs", "1", "--seed", "2286", "--duration", "45s");
 
         assertThat(result.violations).as(result.output).isZero();
         assertThat(result.output).contains("runs=1 violations=0").containsPattern("committed [1-9]")
                 .containsPattern("\\+ *[0-9.]+s [A-Z_]+ ").contains("violations 0")
                 .containsPattern("RESTART_KAFKA +Kafka broker .* stopped, started again")
                 .containsPattern("RESTART_DATABASE +.* restarted")
+                .containsPattern("ROLLING_RESTART +SIGTERM and restart of each node in turn: n1.*, n2.*, n3.*, in ")
                 .containsPattern("events published [1-9]")
                 .containsPattern("campaign: 1 runs \\(0 could not run\\); transfers [1-9]")
                 .containsPattern("faults applied [1-9]\\d*: [A-Z_]+ [1-9]");
@@ -70,6 +71,8 @@ class ChaosSuiteTest {
                 .isEqualTo(FaultSchedule.draw(42, java.time.Duration.ofMinutes(2)))
                 .isNotEqualTo(FaultSchedule.draw(43, java.time.Duration.ofMinutes(2)));
         assertThat(FaultSchedule.draw(42, java.time.Duration.ofMinutes(2)).faults()).hasSizeGreaterThan(10);
+        assertThat(FaultSchedule.draw(2286, java.time.Duration.ofSeconds(45)).faults()).extracting(FaultSchedule.Planned::fault)
+                .startsWith(Fault.RESTART_KAFKA, Fault.RESTART_DATABASE, Fault.ROLLING_RESTART);
     }
 
     private record Result(int violations, String output) {

@@ -53,6 +53,13 @@ public final class CoordinatorNode implements AutoCloseable {
     /** How long a readiness check waits for this node to apply what the leader committed. */
     private static final Duration READY_APPLY_WAIT = Duration.ofSeconds(1);
     private static final Duration HEALTH_CHECK_PERIOD = Duration.ofMillis(500);
+    /**
+     * How long a leader being stopped waits for its undecided transactions to be decided before it
+     * hands leadership on. Begins are refused meanwhile, and a runtime retries a Begin for 10 s: the
+     * wait and the handover together stay well inside that.
+     */
+    private static final Duration DRAIN_PATIENCE = Duration.ofSeconds(5);
+    private static final Duration HANDOVER_PATIENCE = Duration.ofSeconds(3);
 
     private final NodeOptions options;
     private final CoordinatorMetrics metrics = new CoordinatorMetrics();
@@ -231,6 +238,39 @@ public final class CoordinatorNode implements AutoCloseable {
                 .or(() -> Optional.ofNullable(options.peers().get(nodeId)).map(NodeOptions::defaultClientAddress));
     }
 
+    /**
+     * Takes no new transactions, waits (at most {@link #DRAIN_PATIENCE}) until every undecided one is
+     * decided, by its application's Commit or Rollback or its timeout, then hands leadership on (in a
+     * cluster of several nodes).
+     * Transactions still undecided after the wait are presumed aborted, as when a leader dies.
+     */
+    private void stepDown() {
+        String node = "coordinator node " + options.nodeId();
+        transactions.refuseBegins(node + " is shutting down and takes no new transactions; another node will lead shortly");
+        LOG.info("{} is shutting down: it takes no new transactions and waits for its {} undecided ones to be decided",
+                node, transactions.size());
+        long deadline = System.nanoTime() + DRAIN_PATIENCE.toNanos();
+        while (transactions.size() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (transactions.size() > 0) {
+            LOG.warn("{} stops with {} transactions still undecided after {} s: they will be presumed aborted",
+                    node, transactions.size(), DRAIN_PATIENCE.toSeconds());
+        }
+        if (options.peers().size() < 2) {
+            return; // a single node (--dev) has nobody to hand over to
+        }
+        log.transferLeadership(HANDOVER_PATIENCE).ifPresentOrElse(
+                next -> LOG.info("{} handed leadership to node {}", node, next),
+                () -> LOG.warn("{} could not hand leadership to another node within {} s: the others will elect one",
+                        node, HANDOVER_PATIENCE.toSeconds()));
+    }
+
     private static java.util.concurrent.ThreadFactory daemon(String name) {
         return runnable -> {
             Thread thread = new Thread(runnable, name);
@@ -239,10 +279,23 @@ public final class CoordinatorNode implements AutoCloseable {
         };
     }
 
+    /**
+     * Stops the node. A leader first lets its undecided transactions be decided and hands leadership
+     * to another node, so that stopping it (SIGTERM, a rolling restart) aborts nothing.
+     */
     @Override
     public void close() {
+        if (log.isLeaderReady()) {
+            stepDown();
+        }
         health.close();
         admin.close();
+        grpc.shutdown();
+        try {
+            grpc.awaitTermination(1, TimeUnit.SECONDS); // lets the last replies go out
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         grpc.shutdownNow();
         try {
             log.close();

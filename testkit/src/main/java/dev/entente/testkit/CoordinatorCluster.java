@@ -71,15 +71,33 @@ public final class CoordinatorCluster implements AutoCloseable {
      */
     public CoordinatorCluster start() {
         nodes.parallelStream().forEach(CoordinatorProcess::start);
-        awaitLeader();
+        awaitEveryNodeFollowsTheLeader();
+        return this;
+    }
+
+    /**
+     * Waits until a leader serves and every node names a leader: the whole cluster is up, as an operator
+     * checks before stopping the next node. Returns the leader.
+     */
+    public CoordinatorProcess awaitEveryNodeFollowsTheLeader() {
+        CoordinatorProcess leader = awaitLeader();
         long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
-        while (nodes.stream().anyMatch(node -> node.admin("/cluster").contains("\"leaderId\" : null"))) {
+        while (!nodes.stream().allMatch(CoordinatorCluster::followsALeader)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("not every coordinator node follows the leader within 150 s:\n" + describe());
             }
             CoordinatorProcess.sleep(200);
         }
-        return this;
+        return awaitLeader();
+    }
+
+    /** True if {@code node} answers and names a leader; a node too busy to answer its admin port in time is asked again. */
+    private static boolean followsALeader(CoordinatorProcess node) {
+        try {
+            return !node.admin("/cluster").contains("\"leaderId\" : null");
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Every node's client address: clients may be given any of them. */

@@ -66,9 +66,12 @@ public final class CoordinatorProcess implements AutoCloseable {
         return new CoordinatorProcess("dev", workDir, client, admin, args);
     }
 
-    /** Starts the process and waits until it prints its ready line. */
+    /**
+     * Starts the process and waits until it prints its ready line: at most 2 minutes, as a JVM has
+     * taken over a minute to start on the shared 2-core machine at load average 80.
+     */
     public CoordinatorProcess start() {
-        process.start(Duration.ofSeconds(60));
+        process.start(Duration.ofSeconds(120));
         return this;
     }
 
@@ -122,6 +125,11 @@ public final class CoordinatorProcess implements AutoCloseable {
     /** kill -9: no shutdown hook, no flush, as when a machine dies. */
     public void kill9() {
         process.kill9();
+    }
+
+    /** SIGTERM, as an operator stops a node, and waits (at most 30 s) until the process has exited. */
+    public void stop() {
+        process.terminate(Duration.ofSeconds(30));
     }
 
     public boolean isAlive() {

@@ -108,6 +108,28 @@ public final class JvmProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGTERM, as a service manager stops a program, and waits for the process to exit; its exit code.
+     * A process still running after {@code patience} is killed with SIGKILL and reported.
+     */
+    public int terminate(Duration patience) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        process.destroy(); // SIGTERM on Linux
+        try {
+            if (!process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+                throw new IllegalStateException(name + " did not exit within " + patience + " of SIGTERM; killed; see " + logFile);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return process.exitValue();
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +28,7 @@ import org.apache.ratis.metrics.RatisMetrics;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -35,6 +37,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -43,6 +46,8 @@ import org.apache.ratis.server.metrics.SegmentedRaftLogMetrics;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This node's member of the coordinator's Raft group: sets up the Ratis server (every tunable named
@@ -51,6 +56,18 @@ import org.apache.ratis.util.TimeDuration;
  * forwarding it.
  */
 public final class ReplicatedLog implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicatedLog.class);
+    /**
+     * How long the leader waits between attempts to append to a follower it cannot reach. Ratis' default
+     * grows to 5 s (randomly 2.5-7.5 s) after 30 failures, so a node back after half a minute away got
+     * nothing for up to 7.5 s; a node that never had the log (new, or its data lost) cannot help elect
+     * anyone until it has some (Ratis counts no vote from an empty log), and a leader dying in that
+     * window left the cluster without one. A failed attempt costs one refused connection.
+     */
+    private static final String APPEND_RETRY_POLICY = "1ms,10, 250ms," + Integer.MAX_VALUE;
+    /** After this long without a leader, each election this node starts first replaces its connections to its peers. */
+    private static final TimeDuration NO_LEADER_TIMEOUT = TimeDuration.valueOf(3, TimeUnit.SECONDS);
 
     /** The settings of one node's Raft member. */
     public record Settings(String clusterId, String nodeId, Map<String, String> peers, File dataDir,
@@ -71,6 +88,7 @@ public final class ReplicatedLog implements AutoCloseable {
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
     private final Duration writeTimeout;
+    private final Duration electionTimeout;
     private final PeerReconnects reconnects;
 
     public ReplicatedLog(Settings settings, TransactionStateMachine stateMachine) throws IOException {
@@ -78,6 +96,7 @@ public final class ReplicatedLog implements AutoCloseable {
                 ("entente-coordinator:" + settings.clusterId()).getBytes(StandardCharsets.UTF_8)));
         this.self = RaftPeerId.valueOf(settings.nodeId());
         this.writeTimeout = settings.writeTimeout();
+        this.electionTimeout = settings.electionTimeout();
         List<RaftPeer> peers = settings.peers().entrySet().stream()
                 .map(p -> RaftPeer.newBuilder().setId(p.getKey()).setAddress(p.getValue()).build())
                 .toList();
@@ -93,6 +112,8 @@ public final class ReplicatedLog implements AutoCloseable {
         long election = settings.electionTimeout().toMillis();
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(election * 2, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Log.Appender.setRetryPolicy(properties, APPEND_RETRY_POLICY);
+        RaftServerConfigKeys.Notification.setNoLeaderTimeout(properties, NO_LEADER_TIMEOUT);
         Parameters parameters = new Parameters();
         // nodes speak mutual TLS: each presents its certificate, and accepts only peers signed by the CA
         settings.tls().ifPresent(tls -> GrpcConfigKeys.TLS.setConf(parameters,
@@ -107,6 +128,14 @@ public final class ReplicatedLog implements AutoCloseable {
                         ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
         this.reconnects = new PeerReconnects(server, peers.stream().map(RaftPeer::getId).filter(id -> !id.equals(self)).toList());
+        stateMachine.setNoLeaderListener(this::noLeaderForLong);
+    }
+
+    /** This node has known no leader for a while: says so, and reconnects to every peer in case a connection is stuck. */
+    private void noLeaderForLong(RoleInfoProto role) {
+        LOG.info("node {} has known no leader for {} ms ({} at term {}): reconnecting to its peers", self,
+                role.getCandidateInfo().getLastLeaderElapsedTimeMs(), role.getRole(), term());
+        reconnects.replaceChannels();
     }
 
     public void start() throws IOException {
@@ -175,6 +204,44 @@ public final class ReplicatedLog implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Hands this node's leadership to a follower and waits until that follower leads: each follower
+     * heard from within an election timeout is asked in turn, the most recently heard first (Ratis
+     * brings it up to date, then has it stand for election at once). The follower that took over; empty
+     * if this node does not lead, or still leads after {@code patience}. A transfer whose answer timed
+     * out but after which this node no longer leads counts as done: the follower won its election and
+     * this node has not heard from it yet (seen on a loaded machine).
+     */
+    public Optional<String> transferLeadership(Duration patience) {
+        RoleInfoProto role = info().getRoleInfoProto();
+        if (!role.hasLeaderInfo()) {
+            return Optional.empty();
+        }
+        long deadline = System.nanoTime() + patience.toNanos();
+        List<RaftPeerId> answering = role.getLeaderInfo().getFollowerInfoList().stream()
+                .filter(follower -> follower.getLastRpcElapsedTimeMs() < electionTimeout.toMillis())
+                .sorted(Comparator.comparingLong(ServerRpcProto::getLastRpcElapsedTimeMs))
+                .map(follower -> RaftPeerId.valueOf(follower.getId().getId()))
+                .toList();
+        for (RaftPeerId follower : answering) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                break;
+            }
+            try {
+                RaftClientReply reply = server.transferLeadership(new TransferLeadershipRequest(clientId, self, groupId,
+                        callIds.incrementAndGet(), follower, left));
+                if (reply.isSuccess() || !info().isLeader()) {
+                    return Optional.of(follower.toString());
+                }
+                LOG.info("node {} could not hand leadership to {}: {}", self, follower, String.valueOf(reply.getException()));
+            } catch (IOException e) {
+                LOG.info("node {} could not hand leadership to {}: {}", self, follower, e.toString());
+            }
+        }
+        return Optional.empty();
     }
 
     /** True if this node leads and has committed an entry of its term, so it may serve transactions. */

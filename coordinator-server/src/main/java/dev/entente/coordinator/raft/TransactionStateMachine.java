@@ -11,7 +11,9 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
@@ -52,6 +54,7 @@ public final class TransactionStateMachine extends BaseStateMachine {
         public void leadershipLost() {
         }
     };
+    private volatile Consumer<RoleInfoProto> noLeader = role -> { };
 
     public TransactionStateMachine(TransactionTable table) {
         this.table = table;
@@ -59,6 +62,11 @@ public final class TransactionStateMachine extends BaseStateMachine {
 
     public void setLeadershipListener(LeadershipListener leadership) {
         this.leadership = leadership;
+    }
+
+    /** Told, at each election this node starts, once it has known no leader for longer than Ratis' no-leader timeout. */
+    void setNoLeaderListener(Consumer<RoleInfoProto> noLeader) {
+        this.noLeader = noLeader;
     }
 
     @Override
@@ -154,6 +162,11 @@ public final class TransactionStateMachine extends BaseStateMachine {
     @Override
     public void notifyNotLeader(java.util.Collection<TransactionContext> pendingEntries) {
         leadership.leadershipLost();
+    }
+
+    @Override
+    public void notifyExtendedNoLeader(RoleInfoProto role) {
+        noLeader.accept(role);
     }
 
     @Override

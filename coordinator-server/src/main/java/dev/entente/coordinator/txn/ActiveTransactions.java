@@ -67,6 +67,8 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
      * database's in-doubt list or the Kafka marker topic may still name.
      */
     private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() * 1000);
+    /** Why Begin is refused once this node takes no new transactions (it is being stopped); null until then. */
+    private volatile String refusingBegins;
 
     /** @param clusterId the cluster's id once its first leader wrote it (Begin is refused until then) */
     public ActiveTransactions(Supplier<Optional<String>> clusterId, ReplicatedLog log, ScheduledExecutorService timer,
@@ -80,6 +82,10 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     }
 
     public BeginReply begin(String name, long timeoutMillis, String app) {
+        String refusal = refusingBegins;
+        if (refusal != null) {
+            throw new Rejection(Rejection.Kind.UNAVAILABLE, "Begin refused: " + refusal);
+        }
         if (name.length() > MAX_NAME || app.length() > MAX_NAME) {
             throw Rejection.invalid("Begin: name and app may have at most " + MAX_NAME + " characters");
         }
@@ -324,6 +330,14 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         if (tx != null && tx.timeout != null) {
             tx.timeout.cancel(false);
         }
+    }
+
+    /**
+     * Refuses every later Begin with UNAVAILABLE ({@code why} says why), so that clients try again and
+     * find the next leader; the transactions already begun go on to their decision.
+     */
+    public void refuseBegins(String why) {
+        refusingBegins = why;
     }
 
     /** This node stopped leading: its undecided transactions are gone (presumed abort). */
