@@ -2,6 +2,7 @@ package dev.entente.coordinator;
 
 import dev.entente.coordinator.security.NodeSecurity;
 import dev.entente.protocol.Xids;
+import dev.entente.protocol.extension.ExtensionJars;
 import java.io.File;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -31,7 +32,7 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
                           int clientPort, int adminPort, File dataDir, long snapshotThreshold,
                           Duration electionTimeout, long defaultTimeoutMillis, long maxTimeoutMillis,
                           Optional<String> kafka, boolean insecure, NodeSecurity security, String adminHost,
-                          Optional<File> adminTokenFile) {
+                          Optional<File> adminTokenFile, List<Path> extensions) {
 
     public static final int CLIENT_PORT_OFFSET = 1000;
     public static final int ADMIN_PORT_OFFSET = 2000;
@@ -65,6 +66,7 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
               --admin-token-file F    a file holding the admin token that admin operations (tx resolve) need;
                                       without it, --dev writes a new one to D/admin-token and a cluster node
                                       refuses admin operations
+              --extensions JAR,...    jars of extensions to load (see docs/coordinator.md); none by default
             """;
 
     /** Bad command-line input; the message names the option. */
@@ -86,7 +88,8 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
                 case "--insecure" -> insecure = true;
                 case "--node-id", "--peers", "--port", "--admin-port", "--raft-port", "--data-dir", "--cluster-id",
                      "--snapshot-threshold", "--election-timeout", "--default-timeout", "--max-timeout", "--host", "--kafka",
-                     "--tls-cert", "--tls-key", "--tls-ca", "--app-secrets", "--admin-host", "--admin-token-file" -> {
+                     "--tls-cert", "--tls-key", "--tls-ca", "--app-secrets", "--admin-host", "--admin-token-file",
+                     "--extensions" -> {
                     if (!it.hasNext()) {
                         throw new InvalidOption(option + ": needs a value");
                     }
@@ -200,7 +203,7 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
                 number(values, "--snapshot-threshold", 10_000, 1, Long.MAX_VALUE),
                 Duration.ofMillis(number(values, "--election-timeout", 1000, 100, 60_000)),
                 defaultTimeout, maxTimeout, kafka(values), insecure, security(values, dev, insecure, host),
-                values.getOrDefault("--admin-host", "127.0.0.1"), adminTokenFile(values));
+                values.getOrDefault("--admin-host", "127.0.0.1"), adminTokenFile(values), extensions(values));
     }
 
     private static Optional<File> adminTokenFile(Map<String, String> values) {
@@ -213,6 +216,14 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
             throw new InvalidOption("--admin-token-file: " + file + " is not a readable file");
         }
         return Optional.of(file);
+    }
+
+    private static List<Path> extensions(Map<String, String> values) {
+        try {
+            return ExtensionJars.parse("--extensions", values.get("--extensions"));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOption(e.getMessage());
+        }
     }
 
     private static Optional<String> kafka(Map<String, String> values) {

@@ -3,6 +3,7 @@ package dev.entente.runtime;
 import dev.entente.protocol.Xids;
 import dev.entente.protocol.client.ClientSecurity;
 import dev.entente.protocol.client.CoordinatorAddresses;
+import dev.entente.protocol.extension.ExtensionJars;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,7 @@ import java.util.UUID;
 public record Settings(List<String> coordinator, String app, String instanceId, String clusterId,
                        long defaultTimeoutMillis, Duration recoveryInterval, boolean waitForPhaseTwo,
                        Optional<String> zookeeper, String lockRoot, long lockWaitMillis, Duration zookeeperSessionTimeout,
-                       Optional<String> kafka, ClientSecurity coordinatorSecurity) {
+                       Optional<String> kafka, ClientSecurity coordinatorSecurity, List<Path> extensions) {
 
     /** Every setting's name, default and meaning; docs/configuration.md lists the same. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -43,6 +44,7 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
         defaults.put("kafka", "");
         defaults.put("tls-ca", "");
         defaults.put("secret-file", "");
+        defaults.put("extensions", "");
         return defaults;
     }
 
@@ -110,7 +112,8 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
         return new Settings(coordinator, app, instance, cluster, timeout, Duration.ofMillis(recovery), Boolean.parseBoolean(wait),
                 optional(lookup.value("zookeeper")), lockRoot, lockWait, Duration.ofMillis(sessionTimeout),
                 optional(lookup.value("kafka")).map(kafka -> hostPortList(lookup, "kafka", kafka)),
-                coordinatorSecurity(lookup, app));
+                coordinatorSecurity(lookup, app),
+                lookup.parse("extensions", jars -> ExtensionJars.parse(lookup.describe("extensions"), jars)));
     }
 
     /** TLS to the coordinator when tls-ca names its authority, with the application's secret when secret-file names it. */

@@ -59,6 +59,7 @@ public final class PublishDriver implements AutoCloseable {
     private final String transactionalId;
     private final PublishedMarkers markers;
     private final CoordinatorMetrics metrics;
+    private final PublishInterceptor interceptor;
     private final Listener listener;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -71,11 +72,14 @@ public final class PublishDriver implements AutoCloseable {
     private boolean reconcile; // some queued transactions may already be out
     private long term;         // bumped on every leadership change, so a batch from an old term is dropped
 
-    public PublishDriver(KafkaCluster cluster, String clusterId, CoordinatorMetrics metrics, Listener listener) {
+    /** @param interceptor says what to send for each message's record (extensions; usually {@link PublishInterceptor#NONE}) */
+    public PublishDriver(KafkaCluster cluster, String clusterId, CoordinatorMetrics metrics, PublishInterceptor interceptor,
+                         Listener listener) {
         this.cluster = cluster;
         this.transactionalId = "entente-coordinator-" + clusterId;
         this.markers = new PublishedMarkers(cluster, clusterId);
         this.metrics = metrics;
+        this.interceptor = interceptor;
         this.listener = listener;
         this.thread = new Thread(this::run, "entente-publish");
         thread.setDaemon(true);
@@ -246,13 +250,15 @@ public final class PublishDriver implements AutoCloseable {
 
     private void publish(KafkaProducer<byte[], byte[]> producer, List<DecisionRecord> batch, long batchTerm) throws Exception {
         List<Sent> sent = new ArrayList<>();
-        int copies = PlantedBug.copiesOfEachMessage();
         producer.beginTransaction();
         try {
             for (DecisionRecord decision : batch) {
                 for (OutgoingMessage message : decision.getMessagesList()) {
-                    for (int copy = 0; copy < copies && !refused.contains(message.getMessageId()); copy++) {
-                        sent.add(new Sent(decision.getXid(), message, producer.send(record(decision.getXid(), message))));
+                    if (refused.contains(message.getMessageId())) {
+                        continue;
+                    }
+                    for (ProducerRecord<byte[], byte[]> record : interceptor.toSend(record(decision.getXid(), message))) {
+                        sent.add(new Sent(decision.getXid(), message, producer.send(record)));
                     }
                 }
             }
