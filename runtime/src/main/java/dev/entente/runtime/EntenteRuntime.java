@@ -6,6 +6,7 @@ import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.RmSession;
 import dev.entente.protocol.extension.ExtensionJars;
 import dev.entente.runtime.http.RequestScopes;
+import dev.entente.runtime.jdbc.BranchAdmission;
 import dev.entente.runtime.jdbc.Recovery;
 import dev.entente.runtime.jdbc.ResourceManager;
 import dev.entente.runtime.jdbc.xa.XaResourceWrapper;
@@ -56,7 +57,8 @@ public final class EntenteRuntime implements AutoCloseable {
         });
         this.locks = new LockManager(settings, this::transactionManager, this::coordinator);
         this.resources = new ResourceManager(this::coordinator, settings.instanceId(), this::resourceReached, locks,
-                XaResourceWrapper.all(extensions(XaResourceWrapper.class, settings)));
+                XaResourceWrapper.all(extensions(XaResourceWrapper.class, settings)),
+                new BranchAdmission(settings.excludedResources(), (xid, why) -> transactionManager().markRollbackOnly(xid, why)));
         this.session = client == null ? null : new RmSession(client, settings.app(), settings.instanceId(), Set.of(), resources);
         this.transactions = new TransactionManager(this::coordinator, resources, settings.app(), settings.waitForPhaseTwo(),
                 settings.defaultTimeoutMillis(), locks);

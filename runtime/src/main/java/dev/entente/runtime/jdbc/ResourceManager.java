@@ -55,6 +55,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
     private final Consumer<String> newResource;
     private final BranchGuard guard;
     private final XaResourceWrapper xaWrapper;
+    private final BranchAdmission admission;
     private final Map<Connection, XaBranch> branches = new IdentityHashMap<>();
     private final Map<Connection, Connection> physicalOfHandedOut = new IdentityHashMap<>();
     private final Map<String, ResourceAccess> resources = new ConcurrentHashMap<>();
@@ -75,14 +76,16 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
      *                    announce it on the RM session and start recovering it)
      * @param guard       asked before each branch prepares
      * @param xaWrapper   wraps every XA resource this resource manager uses (extensions; usually none)
+     * @param admission   refuses work under a transaction on connections that cannot be its branches
      */
     public ResourceManager(Supplier<CoordinatorClient> coordinator, String instanceId, Consumer<String> newResource,
-                           BranchGuard guard, XaResourceWrapper xaWrapper) {
+                           BranchGuard guard, XaResourceWrapper xaWrapper, BranchAdmission admission) {
         this.coordinator = coordinator;
         this.instanceId = instanceId;
         this.newResource = newResource;
         this.guard = guard;
         this.xaWrapper = xaWrapper;
+        this.admission = admission;
     }
 
     // ---- what instrumented JDBC code reports ----
@@ -133,6 +136,8 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         XaBranch branch = activeBranch(connection);
         if (branch == null && XaDialects.forConnection(connection).isPresent()) {
             enlist(connection, xid);
+        } else if (branch == null) {
+            admission.admitUnsupported(connection, xid);
         }
     }
 
@@ -599,7 +604,8 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         Optional<XaDialect> dialect = XaDialects.forConnection(connection);
         if (dialect.isEmpty() && warnedDrivers.add(connection.getClass().getName())) {
             LOG.warn("JDBC connections of class {} are not supported for global transactions (supported: PostgreSQL, "
-                    + "MariaDB, MySQL Connector/J); Entente leaves them alone", connection.getClass().getName());
+                    + "MariaDB, MySQL Connector/J): work on them inside one fails it, unless setting {} excuses them",
+                    connection.getClass().getName(), BranchAdmission.EXCUSE);
         }
         return dialect;
     }
