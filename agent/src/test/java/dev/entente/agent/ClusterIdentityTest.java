@@ -43,6 +43,10 @@ class ClusterIdentityTest {
             b.stock.kill9();
             b.stock.restart();
             HttpResponse<String> other = b.orders.post("/order?id=n2&sku=pear&quantity=1");
+            for (int attempt = 2; other.statusCode() != 200 && attempt <= 3; attempt++) {
+                // a fresh JVM on a busy machine may outlast the order's 3 s timeout, as Shop's warm-up knows
+                other = b.orders.post("/order?id=n2-" + attempt + "&sku=pear&quantity=1");
+            }
             assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
             Thread.sleep(3000); // B's recovery scan runs in the background right after B reached the database
             assertThat(a.stockHasPrepared()).as("A's committed branch is still there for A to finish").isTrue();

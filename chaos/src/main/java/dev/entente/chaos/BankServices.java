@@ -42,11 +42,14 @@ final class BankServices implements AutoCloseable {
         int pgPort = FreePorts.next();
         int mariaPort = FreePorts.next();
         int transferPort = FreePorts.next();
-        pgAccounts = service(work, PG_ACCOUNTS, cluster, coordinatorFor, locks(PG_ACCOUNTS, zookeeperFor), plantedBug, "dev.entente.chaos.bank.AccountService",
+        String accountSettings = plantedBug.accountServiceSettings();
+        pgAccounts = service(work, PG_ACCOUNTS, cluster, coordinatorFor, locks(PG_ACCOUNTS, zookeeperFor) + accountSettings,
+                "dev.entente.chaos.bank.AccountService",
                 "--name", PG_ACCOUNTS, "--port", String.valueOf(pgPort), "--database", databases.pg.url());
-        mariaAccounts = service(work, MARIA_ACCOUNTS, cluster, coordinatorFor, locks(MARIA_ACCOUNTS, zookeeperFor), plantedBug, "dev.entente.chaos.bank.AccountService",
+        mariaAccounts = service(work, MARIA_ACCOUNTS, cluster, coordinatorFor, locks(MARIA_ACCOUNTS, zookeeperFor) + accountSettings,
+                "dev.entente.chaos.bank.AccountService",
                 "--name", MARIA_ACCOUNTS, "--port", String.valueOf(mariaPort), "--database", databases.maria.url());
-        transfers = service(work, TRANSFERS, cluster, coordinatorFor, ",kafka=" + kafka, PlantedBug.NONE, "dev.entente.chaos.bank.TransferService",
+        transfers = service(work, TRANSFERS, cluster, coordinatorFor, ",kafka=" + kafka, "dev.entente.chaos.bank.TransferService",
                 "--port", String.valueOf(transferPort), "--pg", "http://127.0.0.1:" + pgPort,
                 "--maria", "http://127.0.0.1:" + mariaPort);
         transferUrl = "http://127.0.0.1:" + transferPort;
@@ -99,12 +102,11 @@ final class BankServices implements AutoCloseable {
     }
 
     private static JvmProcess service(Path work, String name, String cluster, Function<String, String> coordinatorFor,
-                                      String ownSettings, PlantedBug plantedBug, String mainClass, String... args) {
+                                      String ownSettings, String mainClass, String... args) {
         String settings = "coordinator=" + coordinatorFor.apply(name) + ",cluster=" + cluster + ",app=" + name
                 + ",recovery-interval=2000" + ownSettings;
         List<String> command = new ArrayList<>(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1",
                 "-javaagent:" + file("entente.agent.jar", "agent/target/entente-agent.jar") + "=" + settings));
-        command.addAll(plantedBug.serviceJvmOptions());
         command.addAll(List.of("-cp", classPath(), mainClass));
         command.addAll(List.of(args));
         return new JvmProcess(name, command, work.resolve(name + ".log"), "ready on ");
@@ -125,7 +127,7 @@ final class BankServices implements AutoCloseable {
     }
 
     /** A built file the launcher names in a system property (bin/entente and the tests set it). */
-    private static String file(String property, String builtAt) {
+    static String file(String property, String builtAt) {
         String path = System.getProperty(property);
         if (path == null || !new File(path).isFile()) {
             throw new IllegalStateException("cannot find " + builtAt + " (system property " + property + " = " + path

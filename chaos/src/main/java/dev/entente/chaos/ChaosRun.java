@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -61,7 +62,7 @@ final class ChaosRun {
         try (Network network = new Network();
              TestingServer zookeeper = ZooKeeperServers.loopback(work.resolve("zookeeper").toFile(), ZOOKEEPER_TICK_MILLIS);
              CoordinatorCluster coordinators = new CoordinatorCluster(work, 3, network::raftRoute,
-                     options.plantedBug().coordinatorJvmOptions(), "--cluster-id", cluster, "--kafka", kafka)) {
+                     List.of(), coordinatorArgs(cluster, kafka))) {
             coordinators.start();
             String clusterId = coordinators.awaitLeader().clusterId();
             List<String> nodeAddresses = coordinators.nodes().stream().map(n -> n.clientAddress()).toList();
@@ -88,6 +89,13 @@ final class ChaosRun {
                 tally.add(verdict, nemesis.events());
             }
         }
+    }
+
+    /** The coordinator nodes' options: this run's cluster, the suite's Kafka, and the planted bug if it is theirs. */
+    private String[] coordinatorArgs(String cluster, String kafka) {
+        List<String> args = new ArrayList<>(List.of("--cluster-id", cluster, "--kafka", kafka));
+        args.addAll(options.plantedBug().coordinatorArgs());
+        return args.toArray(String[]::new);
     }
 
     /** What tells this run's transfers from other runs' (in ids, and so in the shared topic's keys). */

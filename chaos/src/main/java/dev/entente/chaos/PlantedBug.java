@@ -6,25 +6,27 @@ import java.util.stream.Collectors;
 
 /**
  * The deliberate bugs {@code --planted-bug} can turn on, each to show that the checker catches what it
- * breaks. Each is a system property of the product, set in the processes that hold the broken code.
+ * breaks. Each is an extension (package {@code dev.entente.chaos.planted}, built into
+ * {@code entente-chaos-planted-bugs.jar}) that the suite names in the extensions of the processes it
+ * breaks: the product's own jars hold no planted bug.
  */
 enum PlantedBug {
 
     /** None: the product as built. */
-    NONE("none", List.of(), List.of()),
+    NONE("none", false, false),
     /** Account services' branches commit where they should prepare, without asking the coordinator. */
-    COMMIT_WITHOUT_ASKING("commit-without-asking", List.of("-Dentente.planted-bug.commit-without-asking=true"), List.of()),
+    COMMIT_WITHOUT_ASKING("commit-without-asking", true, false),
     /** The coordinator sends every message of a committed transaction twice. */
-    PUBLISH_TWICE("publish-twice", List.of(), List.of("-Dentente.planted-bug.publish-twice=true"));
+    PUBLISH_TWICE("publish-twice", false, true);
 
     private final String option;
-    private final List<String> serviceJvmOptions;
-    private final List<String> coordinatorJvmOptions;
+    private final boolean inAccountServices;
+    private final boolean inCoordinators;
 
-    PlantedBug(String option, List<String> serviceJvmOptions, List<String> coordinatorJvmOptions) {
+    PlantedBug(String option, boolean inAccountServices, boolean inCoordinators) {
         this.option = option;
-        this.serviceJvmOptions = serviceJvmOptions;
-        this.coordinatorJvmOptions = coordinatorJvmOptions;
+        this.inAccountServices = inAccountServices;
+        this.inCoordinators = inCoordinators;
     }
 
     /** The bug {@code --planted-bug NAME} names, or throws naming the ones there are. */
@@ -41,11 +43,17 @@ enum PlantedBug {
         return option;
     }
 
-    List<String> serviceJvmOptions() {
-        return serviceJvmOptions;
+    /** Agent settings that load this bug into an account service: {@code ",extensions=JAR"}, or none. */
+    String accountServiceSettings() {
+        return inAccountServices ? ",extensions=" + jar() : "";
     }
 
-    List<String> coordinatorJvmOptions() {
-        return coordinatorJvmOptions;
+    /** Coordinator options that load this bug into a node: {@code --extensions JAR}, or none. */
+    List<String> coordinatorArgs() {
+        return inCoordinators ? List.of("--extensions", jar()) : List.of();
+    }
+
+    private static String jar() {
+        return BankServices.file("entente.chaos.planted-bugs.jar", "chaos/target/entente-chaos-planted-bugs.jar");
     }
 }

@@ -13,6 +13,7 @@ import dev.entente.coordinator.log.NodeAddressRecord;
 import dev.entente.coordinator.phase2.PhaseTwoDriver;
 import dev.entente.coordinator.publish.KafkaCluster;
 import dev.entente.coordinator.publish.PublishDriver;
+import dev.entente.coordinator.publish.PublishInterceptor;
 import dev.entente.coordinator.publish.TopicLimits;
 import dev.entente.coordinator.raft.ReplicatedLog;
 import dev.entente.coordinator.raft.TransactionStateMachine;
@@ -23,6 +24,7 @@ import dev.entente.coordinator.session.RmSessions;
 import dev.entente.coordinator.txn.ActiveTransactions;
 import dev.entente.coordinator.txn.ClusterIdentity;
 import dev.entente.coordinator.txn.TransactionTable;
+import dev.entente.protocol.extension.ExtensionJars;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
@@ -30,6 +32,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -95,7 +98,8 @@ public final class CoordinatorNode implements AutoCloseable {
         this.transactions = new ActiveTransactions(table::clusterId, log, timer, metrics,
                 new ActiveTransactions.Limits(options.defaultTimeoutMillis(), options.maxTimeoutMillis(), VOTE_WAIT_MILLIS),
                 kafka.map(cluster -> new ActiveTransactions.Publishing(cluster, topicLimits.orElseThrow())));
-        this.publisher = kafka.map(cluster -> new PublishDriver(cluster, table::clusterId, metrics, this::published));
+        PublishInterceptor interceptor = PublishInterceptor.all(extensions(PublishInterceptor.class, options));
+        this.publisher = kafka.map(cluster -> new PublishDriver(cluster, table::clusterId, metrics, interceptor, this::published));
         this.phaseTwo = new PhaseTwoDriver(table, sessions, log, phaseTwoThread, metrics,
                 new PhaseTwoDriver.Settings(Duration.ofSeconds(5), Duration.ofMillis(20)), publisher);
         sessions.setListener(phaseTwo);
@@ -215,6 +219,14 @@ public final class CoordinatorNode implements AutoCloseable {
             return AdminCredential.generate(options.dataDir().toPath().resolve("admin-token"));
         }
         return AdminCredential.none("it was started without --admin-token-file");
+    }
+
+    /** The implementations of {@code type} in the jars {@code --extensions} names, each logged. */
+    private static <T> List<T> extensions(Class<T> type, NodeOptions options) {
+        List<T> found = ExtensionJars.load(type, options.extensions(), "--extensions");
+        found.forEach(extension -> LOG.warn("node {}: extension {} ({}) loaded from {}", options.nodeId(),
+                extension.getClass().getName(), type.getSimpleName(), options.extensions()));
+        return found;
     }
 
     /** The admin token's file, or why admin operations are refused; for the start-up line. Never the token. */

@@ -62,10 +62,13 @@ public final class NodeOptionTable {
     public static final CommandOption ADMIN_TOKEN_FILE = new CommandOption("admin-token-file", "F", "",
             "the admin token that tx resolve needs; without it --dev writes a new one to DATA-DIR/admin-token and a "
                     + "cluster node refuses admin operations");
+    public static final CommandOption EXTENSIONS = new CommandOption("extensions", "JAR,...", "",
+            "jars holding extensions of the coordinator (see Extensions below); a jar that is not a readable file "
+                    + "stops the node");
 
     public static final OptionTable TABLE = new OptionTable("ENTENTE_", List.of(DEV, NODE_ID, PEERS, HOST, PORT, ADMIN_PORT,
             RAFT_PORT, DATA_DIR, CLUSTER_ID, SNAPSHOT_THRESHOLD, ELECTION_TIMEOUT, DEFAULT_TIMEOUT, MAX_TIMEOUT, TLS_CERT,
-            TLS_KEY, TLS_CA, APP_SECRETS, INSECURE, KAFKA, ADMIN_HOST, ADMIN_TOKEN_FILE));
+            TLS_KEY, TLS_CA, APP_SECRETS, INSECURE, KAFKA, ADMIN_HOST, ADMIN_TOKEN_FILE, EXTENSIONS));
 
     /** How the command is called, without the options' list: what a bad option is answered with. */
     public static final String SYNOPSIS = """

@@ -9,6 +9,7 @@ import static dev.entente.coordinator.NodeOptionTable.DATA_DIR;
 import static dev.entente.coordinator.NodeOptionTable.DEFAULT_TIMEOUT;
 import static dev.entente.coordinator.NodeOptionTable.DEV;
 import static dev.entente.coordinator.NodeOptionTable.ELECTION_TIMEOUT;
+import static dev.entente.coordinator.NodeOptionTable.EXTENSIONS;
 import static dev.entente.coordinator.NodeOptionTable.HOST;
 import static dev.entente.coordinator.NodeOptionTable.INSECURE;
 import static dev.entente.coordinator.NodeOptionTable.KAFKA;
@@ -28,6 +29,7 @@ import dev.entente.coordinator.cli.InvalidOption;
 import dev.entente.coordinator.security.NodeSecurity;
 import dev.entente.coordinator.txn.ClusterIdentity;
 import dev.entente.protocol.Xids;
+import dev.entente.protocol.extension.ExtensionJars;
 import java.io.File;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -56,7 +58,7 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
                           int clientPort, int adminPort, File dataDir, long snapshotThreshold,
                           Duration electionTimeout, long defaultTimeoutMillis, long maxTimeoutMillis,
                           Optional<String> kafka, boolean insecure, NodeSecurity security, String adminHost,
-                          Optional<File> adminTokenFile) {
+                          Optional<File> adminTokenFile, List<Path> extensions) {
 
     public static final int CLIENT_PORT_OFFSET = 1000;
     public static final int ADMIN_PORT_OFFSET = 2000;
@@ -182,7 +184,15 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
                 number(given, SNAPSHOT_THRESHOLD, 1, Long.MAX_VALUE),
                 Duration.ofMillis(number(given, ELECTION_TIMEOUT, 100, 60_000)),
                 defaultTimeout, maxTimeout, kafka(given), given.isOn(INSECURE), security(given, dev, host),
-                given.valueOrDefault(ADMIN_HOST), adminTokenFile(given));
+                given.valueOrDefault(ADMIN_HOST), adminTokenFile(given), extensions(given));
+    }
+
+    private static List<Path> extensions(GivenOptions given) {
+        try {
+            return ExtensionJars.parse(given.source(EXTENSIONS), given.value(EXTENSIONS).orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOption(e.getMessage());
+        }
     }
 
     private static Optional<File> adminTokenFile(GivenOptions given) {

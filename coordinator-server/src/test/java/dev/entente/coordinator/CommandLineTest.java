@@ -57,6 +57,8 @@ class CommandLineTest {
                 .hasMessageStartingWith("--port:");
         assertThatThrownBy(() -> NodeOptions.parse("--dev", "--peers", "n1=h:1")).hasMessageStartingWith("--peers:");
         assertThatThrownBy(() -> NodeOptions.parse("--dev", "--port")).hasMessage("--port: needs a value");
+        assertThatThrownBy(() -> NodeOptions.parse("--dev", "--extensions", "/no/such/extension.jar"))
+                .hasMessage("--extensions: /no/such/extension.jar is not a readable jar file");
     }
 
     @Test

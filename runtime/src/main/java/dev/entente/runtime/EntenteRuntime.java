@@ -4,15 +4,19 @@ import dev.entente.bootstrap.Hooks;
 import dev.entente.bootstrap.TransactionContext;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.RmSession;
+import dev.entente.protocol.extension.ExtensionJars;
 import dev.entente.runtime.http.RequestScopes;
+import dev.entente.runtime.jdbc.BranchAdmission;
 import dev.entente.runtime.jdbc.Recovery;
 import dev.entente.runtime.jdbc.ResourceManager;
+import dev.entente.runtime.jdbc.xa.XaResourceWrapper;
 import dev.entente.runtime.lock.LockManager;
 import dev.entente.runtime.publish.PublishManager;
 import dev.entente.runtime.tm.TransactionDefinition;
 import dev.entente.runtime.tm.TransactionManager;
 import dev.entente.runtime.tm.TransactionScope;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -54,7 +58,9 @@ public final class EntenteRuntime implements AutoCloseable {
             return thread;
         });
         this.locks = new LockManager(settings, this::transactionManager, this::coordinator);
-        this.resources = new ResourceManager(this::coordinator, settings.instanceId(), this::resourceReached, locks);
+        this.resources = new ResourceManager(this::coordinator, settings.instanceId(), this::resourceReached, locks,
+                XaResourceWrapper.all(extensions(XaResourceWrapper.class, settings)),
+                new BranchAdmission(settings.excludedResources(), (xid, why) -> transactionManager().markRollbackOnly(xid, why)));
         this.session = client == null ? null : new RmSession(client, settings.app(), settings.instanceId(), Set.of(), resources,
                 this::welcomedTo);
         this.transactions = new TransactionManager(this::coordinator, resources, settings.app(), settings.waitForPhaseTwo(),
@@ -89,6 +95,14 @@ public final class EntenteRuntime implements AutoCloseable {
                 settings.lockRoot(), zookeeper));
         settings.kafka().ifPresent(kafka -> LOG.info("Entente: @Publish messages to Kafka {}", kafka));
         return runtime;
+    }
+
+    /** The implementations of {@code type} in the jars the extensions setting names, each logged. */
+    private static <T> List<T> extensions(Class<T> type, Settings settings) {
+        List<T> found = ExtensionJars.load(type, settings.extensions(), "setting extensions");
+        found.forEach(extension -> LOG.warn("Entente: extension {} ({}) loaded from {}", extension.getClass().getName(),
+                type.getSimpleName(), settings.extensions()));
+        return found;
     }
 
     private CoordinatorClient coordinator() {

@@ -3,9 +3,11 @@ package dev.entente.runtime;
 import dev.entente.protocol.Xids;
 import dev.entente.protocol.client.ClientSecurity;
 import dev.entente.protocol.client.CoordinatorAddresses;
+import dev.entente.protocol.extension.ExtensionJars;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +25,8 @@ import java.util.UUID;
 public record Settings(List<String> coordinator, String app, String instanceId, Optional<String> expectedCluster,
                        long defaultTimeoutMillis, Duration recoveryInterval, boolean waitForPhaseTwo,
                        Optional<String> zookeeper, String lockRoot, long lockWaitMillis, Duration zookeeperSessionTimeout,
-                       Optional<String> kafka, ClientSecurity coordinatorSecurity) {
+                       Optional<String> kafka, ClientSecurity coordinatorSecurity, List<Path> extensions,
+                       List<String> excludedResources) {
 
     /** Every setting's name, default and meaning; docs/configuration.md lists the same. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -43,6 +46,8 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
         defaults.put("kafka", "");
         defaults.put("tls-ca", "");
         defaults.put("secret-file", "");
+        defaults.put("extensions", "");
+        defaults.put("excluded-resources", "");
         return defaults;
     }
 
@@ -111,7 +116,9 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
         return new Settings(coordinator, app, instance, cluster, timeout, Duration.ofMillis(recovery), Boolean.parseBoolean(wait),
                 optional(lookup.value("zookeeper")), lockRoot, lockWait, Duration.ofMillis(sessionTimeout),
                 optional(lookup.value("kafka")).map(kafka -> hostPortList(lookup, "kafka", kafka)),
-                coordinatorSecurity(lookup, app));
+                coordinatorSecurity(lookup, app),
+                lookup.parse("extensions", jars -> ExtensionJars.parse(lookup.describe("extensions"), jars)),
+                excludedResources(lookup));
     }
 
     /** TLS to the coordinator when tls-ca names its authority, with the application's secret when secret-file names it. */
@@ -128,6 +135,19 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
         ClientSecurity tls = lookup.parse("tls-ca", file -> ClientSecurity.tls(lookup.describe("tls-ca"), Path.of(file.trim())));
         return secretFile.isBlank() ? tls
                 : lookup.parse("secret-file", file -> tls.withSecret(app, lookup.describe("secret-file"), Path.of(file.trim())));
+    }
+
+    /** JDBC URL prefixes of resources whose work may stay outside global transactions. */
+    private static List<String> excludedResources(Lookup lookup) {
+        List<String> prefixes = Arrays.stream(lookup.value("excluded-resources").split(",")).map(String::trim)
+                .filter(prefix -> !prefix.isEmpty()).toList();
+        for (String prefix : prefixes) {
+            if (!prefix.startsWith("jdbc:") || prefix.length() == "jdbc:".length()) {
+                throw new InvalidSetting(lookup.describe("excluded-resources") + ": '" + prefix
+                        + "' is not the start of a JDBC URL (such as jdbc:h2:mem:audit)");
+            }
+        }
+        return prefixes;
     }
 
     private static String hostPortList(Lookup lookup, String key, String list) {

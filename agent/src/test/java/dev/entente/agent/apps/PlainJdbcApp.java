@@ -15,8 +15,9 @@ import javax.sql.DataSource;
 /**
  * JDBC work outside any global transaction, printed as a transcript (lines starting {@code "| "}): run
  * with and without the agent, the transcripts must be equal. Then, with {@code --transactional}, one
- * {@code @GlobalTransactional} method writing to H2 (a driver Entente does not support), its result or
- * exception printed. Arguments: table name, then {@code name=jdbcUrl} per database, then the flag.
+ * {@code @GlobalTransactional} method writing to H2, its result or exception printed (for a coordinator
+ * that cannot be reached: the method must fail before it runs). Arguments: table name, then
+ * {@code name=jdbcUrl} per database, then the flag.
  */
 public final class PlainJdbcApp {
 

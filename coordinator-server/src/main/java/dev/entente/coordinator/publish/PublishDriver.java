@@ -62,6 +62,7 @@ public final class PublishDriver implements AutoCloseable {
     private String transactionalId;   // the publish thread's, set when it starts a producer
     private PublishedMarkers markers; // the publish thread's, set when it starts a producer
     private final CoordinatorMetrics metrics;
+    private final PublishInterceptor interceptor;
     private final Listener listener;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -74,11 +75,16 @@ public final class PublishDriver implements AutoCloseable {
     private boolean reconcile; // some queued transactions may already be out
     private long term;         // bumped on every leadership change, so a batch from an old term is dropped
 
-    /** @param clusterId the cluster's id, which its transactional.id and marker topic carry; known before it leads */
-    public PublishDriver(KafkaCluster cluster, Supplier<Optional<String>> clusterId, CoordinatorMetrics metrics, Listener listener) {
+    /**
+     * @param clusterId   the cluster's id, which its transactional.id and marker topic carry; known before it leads
+     * @param interceptor says what to send for each message's record (extensions; usually {@link PublishInterceptor#NONE})
+     */
+    public PublishDriver(KafkaCluster cluster, Supplier<Optional<String>> clusterId, CoordinatorMetrics metrics,
+                         PublishInterceptor interceptor, Listener listener) {
         this.cluster = cluster;
         this.clusterId = clusterId;
         this.metrics = metrics;
+        this.interceptor = interceptor;
         this.listener = listener;
         this.thread = new Thread(this::run, "entente-publish");
         thread.setDaemon(true);
@@ -252,13 +258,15 @@ public final class PublishDriver implements AutoCloseable {
 
     private void publish(KafkaProducer<byte[], byte[]> producer, List<DecisionRecord> batch, long batchTerm) throws Exception {
         List<Sent> sent = new ArrayList<>();
-        int copies = PlantedBug.copiesOfEachMessage();
         producer.beginTransaction();
         try {
             for (DecisionRecord decision : batch) {
                 for (OutgoingMessage message : decision.getMessagesList()) {
-                    for (int copy = 0; copy < copies && !refused.contains(message.getMessageId()); copy++) {
-                        sent.add(new Sent(decision.getXid(), message, producer.send(record(decision.getXid(), message))));
+                    if (refused.contains(message.getMessageId())) {
+                        continue;
+                    }
+                    for (ProducerRecord<byte[], byte[]> record : interceptor.toSend(record(decision.getXid(), message))) {
+                        sent.add(new Sent(decision.getXid(), message, producer.send(record)));
                     }
                 }
             }

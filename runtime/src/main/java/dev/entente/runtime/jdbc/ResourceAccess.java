@@ -2,6 +2,7 @@ package dev.entente.runtime.jdbc;
 
 import dev.entente.bootstrap.Hooks;
 import dev.entente.runtime.jdbc.xa.XaDialect;
+import dev.entente.runtime.jdbc.xa.XaResourceWrapper;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
@@ -37,6 +38,7 @@ final class ResourceAccess {
 
     final String resource;
     final XaDialect dialect;
+    private final XaResourceWrapper xaWrapper;
     private final Driver driver;
     private final String url;
     private final Properties info;
@@ -45,9 +47,10 @@ final class ResourceAccess {
     private final Deque<Connection> idle = new ArrayDeque<>();
     private boolean closed;
 
-    ResourceAccess(String resource, XaDialect dialect, Driver driver, String url, Properties info) {
+    ResourceAccess(String resource, XaDialect dialect, XaResourceWrapper xaWrapper, Driver driver, String url, Properties info) {
         this.resource = resource;
         this.dialect = dialect;
+        this.xaWrapper = xaWrapper;
         this.driver = driver;
         this.url = url;
         this.info = info;
@@ -76,7 +79,7 @@ final class ResourceAccess {
         Hooks.internal(true);
         try {
             connection = lease();
-            T result = work.run(dialect.xaResource(connection), connection);
+            T result = work.run(xaWrapper.wrap(resource, dialect.xaResource(connection)), connection);
             giveBack(connection);
             return result;
         } catch (Exception e) {

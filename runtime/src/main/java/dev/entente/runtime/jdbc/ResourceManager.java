@@ -17,6 +17,7 @@ import dev.entente.runtime.jdbc.xa.BranchXid;
 import dev.entente.runtime.jdbc.xa.XaDialect;
 import dev.entente.runtime.jdbc.xa.XaDialects;
 import dev.entente.runtime.jdbc.xa.XaRecovery;
+import dev.entente.runtime.jdbc.xa.XaResourceWrapper;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
@@ -54,6 +55,8 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
     private final String instanceId;
     private final Consumer<String> newResource;
     private final BranchGuard guard;
+    private final XaResourceWrapper xaWrapper;
+    private final BranchAdmission admission;
     private final Map<Connection, XaBranch> branches = new IdentityHashMap<>();
     private final Map<Connection, Connection> physicalOfHandedOut = new IdentityHashMap<>();
     private final Map<String, ResourceAccess> resources = new ConcurrentHashMap<>();
@@ -73,13 +76,17 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
      * @param newResource told the name of each database this service reaches for the first time (to
      *                    announce it on the RM session and start recovering it)
      * @param guard       asked before each branch prepares
+     * @param xaWrapper   wraps every XA resource this resource manager uses (extensions; usually none)
+     * @param admission   refuses work under a transaction on connections that cannot be its branches
      */
     public ResourceManager(Supplier<CoordinatorClient> coordinator, String instanceId, Consumer<String> newResource,
-                           BranchGuard guard) {
+                           BranchGuard guard, XaResourceWrapper xaWrapper, BranchAdmission admission) {
         this.coordinator = coordinator;
         this.instanceId = instanceId;
         this.newResource = newResource;
         this.guard = guard;
+        this.xaWrapper = xaWrapper;
+        this.admission = admission;
     }
 
     // ---- what instrumented JDBC code reports ----
@@ -130,6 +137,8 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         XaBranch branch = activeBranch(connection);
         if (branch == null && XaDialects.forConnection(connection).isPresent()) {
             enlist(connection, xid);
+        } else if (branch == null) {
+            admission.admitUnsupported(connection, xid);
         }
     }
 
@@ -303,7 +312,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         Hooks.internal(true);
         try {
             boolean autoCommit = physical.getAutoCommit();
-            XAResource xa = dialect.get().xaResource(physical);
+            XAResource xa = xaWrapper.wrap(resource, dialect.get().xaResource(physical));
             xa.start(branchXid, XAResource.TMNOFLAGS);
             branch = new XaBranch(resource, branchXid, physical, xa, dialect.get().preparedBranchBindsSession(), autoCommit);
         } catch (XAException e) {
@@ -339,14 +348,8 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         Hooks.internal(true);
         try {
             branch.xa.end(branch.xid, XAResource.TMSUCCESS);
-            if (PlantedBug.commitsWithoutAsking()) {
-                branch.xa.commit(branch.xid, true); // the planted bug: commits, then votes as if prepared
-                vote = BranchVote.PREPARED;
-                LOG.warn("{} committed without asking the coordinator ({} is on)", branch, PlantedBug.PROPERTY);
-            } else {
-                vote = branch.xa.prepare(branch.xid) == XAResource.XA_RDONLY ? BranchVote.READ_ONLY : BranchVote.PREPARED;
-            }
-            if (vote == BranchVote.PREPARED && branch.preparedBindsSession && !PlantedBug.commitsWithoutAsking()) {
+            vote = branch.xa.prepare(branch.xid) == XAResource.XA_RDONLY ? BranchVote.READ_ONLY : BranchVote.PREPARED;
+            if (vote == BranchVote.PREPARED && branch.preparedBindsSession) {
                 held.hold(branch); // before the vote is reported: phase 2 may follow at once
             } else {
                 restoreApplicationAutoCommit(branch);
@@ -598,7 +601,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
     private void learn(XaDialect dialect, Connection connection, Driver driver, String url, Properties info) {
         try {
             String resource = resourceName(dialect, connection);
-            if (resources.putIfAbsent(resource, new ResourceAccess(resource, dialect, driver, url, copy(info))) == null) {
+            if (resources.putIfAbsent(resource, new ResourceAccess(resource, dialect, xaWrapper, driver, url, copy(info))) == null) {
                 LOG.info("XA resource {} reached at {}", resource, dialect.address(connection));
                 newResource.accept(resource);
             }
@@ -633,7 +636,8 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         Optional<XaDialect> dialect = XaDialects.forConnection(connection);
         if (dialect.isEmpty() && warnedDrivers.add(connection.getClass().getName())) {
             LOG.warn("JDBC connections of class {} are not supported for global transactions (supported: PostgreSQL, "
-                    + "MariaDB, MySQL Connector/J); Entente leaves them alone", connection.getClass().getName());
+                    + "MariaDB, MySQL Connector/J): work on them inside one fails it, unless setting {} excuses them",
+                    connection.getClass().getName(), BranchAdmission.EXCUSE);
         }
         return dialect;
     }
