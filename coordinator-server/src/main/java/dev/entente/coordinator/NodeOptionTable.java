@@ -68,7 +68,7 @@ public final class NodeOptionTable {
 
     public static final OptionTable TABLE = new OptionTable("ENTENTE_", List.of(DEV, NODE_ID, PEERS, HOST, PORT, ADMIN_PORT,
             RAFT_PORT, DATA_DIR, CLUSTER_ID, SNAPSHOT_THRESHOLD, ELECTION_TIMEOUT, DEFAULT_TIMEOUT, MAX_TIMEOUT, TLS_CERT,
-            TLS_KEY, TLS_CA, APP_SECRETS, INSECURE, KAFKA, ADMIN_HOST, ADMIN_TOKEN_FILE, EXTENSIONS));
+            TLS_KEY, TLS_CA, APP_SECRETS, INSECURE, KAFKA, ADMIN_HOST, ADMIN_TOKEN_FILE, EXTENSIONS), OptionTable.Feature.CONFIG_FILE);
 
     /** How the command is called, without the options' list: what a bad option is answered with. */
     public static final String SYNOPSIS = """

@@ -3,6 +3,8 @@ package dev.entente.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.entente.coordinator.cli.OptionTable;
+import dev.entente.coordinator.cli.TxCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,16 +20,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OptionSourcesTest {
 
-    private static final String BEGIN = "<!-- options: generated from NodeOptionTable; OptionSourcesTest keeps it so -->\n";
     private static final String END = "<!-- end of options -->";
 
     @Test
-    void docsHoldTheTableTheOptionsMake() throws Exception {
-        String docs = Files.readString(Path.of("..", "docs", "coordinator.md"));
-        assertThat(docs).contains(BEGIN).contains(END);
-        String table = docs.substring(docs.indexOf(BEGIN) + BEGIN.length(), docs.indexOf(END));
-        assertThat(table).as("docs/coordinator.md's option table; replace it with the expected text")
-                .isEqualTo(NodeOptionTable.TABLE.markdown());
+    void docsHoldTheTablesTheOptionsMake() throws Exception {
+        assertDocsHold("coordinator.md", "options: generated from NodeOptionTable", NodeOptionTable.TABLE);
+        assertDocsHold("operations.md", "tx options: generated from TxCommand", TxCommand.TABLE);
+    }
+
+    private static void assertDocsHold(String file, String marker, OptionTable table) throws Exception {
+        String docs = Files.readString(Path.of("..", "docs", file));
+        String begin = "<!-- " + marker + "; OptionSourcesTest keeps it so -->\n";
+        assertThat(docs).as(file).contains(begin);
+        int start = docs.indexOf(begin) + begin.length();
+        assertThat(docs.indexOf(END, start)).as(file + ": " + END + " after the table").isPositive();
+        assertThat(docs.substring(start, docs.indexOf(END, start)))
+                .as("docs/" + file + "'s option table; replace it with the expected text").isEqualTo(table.markdown());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.entente.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.entente.testkit.JvmProcess;
+import dev.entente.testkit.TemporaryDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class SandboxDiesWithItsLauncherTest {
 
     @Test
     void killingTheSandboxWithSigkillEndsEveryProcessItStarted() throws Exception {
-        Path test = Files.createTempDirectory("entente-sandbox-kill");
+        Path test = TemporaryDirectory.create("entente-sandbox-kill"); // some 600 MB: the databases' binaries and data
         Path temporary = Files.createDirectories(test.resolve("tmp"));
         Path work = test.resolve("work");
         Path log = test.resolve("sandbox.log");
@@ -60,6 +61,7 @@ class SandboxDiesWithItsLauncherTest {
         } finally {
             sandbox.destroyForcibly();
             started.keySet().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            TemporaryDirectory.delete(test);
         }
     }
 

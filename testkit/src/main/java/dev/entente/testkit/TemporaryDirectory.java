@@ -8,13 +8,13 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** A fresh directory for an embedded server's files, and its removal at JVM exit. */
-final class TemporaryDirectory {
+/** A fresh directory for an embedded server's (or a test's) files, and its removal. */
+public final class TemporaryDirectory {
 
     private TemporaryDirectory() {
     }
 
-    static Path create(String prefix) {
+    public static Path create(String prefix) {
         try {
             return Files.createTempDirectory(prefix);
         } catch (IOException e) {
@@ -27,7 +27,7 @@ final class TemporaryDirectory {
      * (at JVM exit the launcher library's shutdown hook may be killing it at the same time): a file
      * that vanished or cannot be deleted is skipped, and the whole tree is tried a second time.
      */
-    static void delete(Path directory) {
+    public static void delete(Path directory) {
         for (int attempt = 0; attempt < 2 && Files.exists(directory); attempt++) {
             try {
                 Files.walkFileTree(directory, new SimpleFileVisitor<>() {

@@ -2,7 +2,9 @@ package dev.entente.coordinator.cli;
 
 /**
  * One option of a command, declared once in its {@link OptionTable}: given as the flag {@code --NAME},
- * the environment variable {@code PREFIX_NAME} or the key {@code NAME} of the {@code --config} file.
+ * the environment variable {@code PREFIX_NAME} or the key {@code NAME} of the {@code --config} file;
+ * or, for an option that says what one invocation does ({@code tx resolve --commit}), on the command
+ * line only.
  *
  * @param name         lower case words joined by '-', e.g. {@code admin-port}
  * @param value        what the value is, as usage shows it ({@code P}, {@code FILE}); null for a switch
@@ -10,8 +12,13 @@ package dev.entente.coordinator.cli;
  * @param defaultValue the default as a user reads it, or "" if none; a plain value here is also the
  *                     value the command uses ({@link GivenOptions#valueOrDefault})
  * @param meaning      what it does, one sentence or two, without markup
+ * @param flagOnly     given on the command line only, never by the environment or a file
  */
-public record CommandOption(String name, String value, String defaultValue, String meaning) {
+public record CommandOption(String name, String value, String defaultValue, String meaning, boolean flagOnly) {
+
+    public CommandOption(String name, String value, String defaultValue, String meaning) {
+        this(name, value, defaultValue, meaning, false);
+    }
 
     public CommandOption {
         if (!name.matches("[a-z][a-z0-9]*(-[a-z0-9]+)*")) {
@@ -22,6 +29,11 @@ public record CommandOption(String name, String value, String defaultValue, Stri
     /** A switch: on when given. */
     public static CommandOption toggle(String name, String meaning) {
         return new CommandOption(name, null, "", meaning);
+    }
+
+    /** This option, taken from the command line only. */
+    public CommandOption onCommandLineOnly() {
+        return new CommandOption(name, value, defaultValue, meaning, true);
     }
 
     public boolean isSwitch() {

@@ -1,5 +1,6 @@
 package dev.entente.coordinator.cli;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,9 +12,16 @@ public final class GivenOptions {
     }
 
     private final Map<CommandOption, Given> given;
+    private final List<String> arguments;
 
-    GivenOptions(Map<CommandOption, Given> given) {
+    GivenOptions(Map<CommandOption, Given> given, List<String> arguments) {
         this.given = Map.copyOf(given);
+        this.arguments = List.copyOf(arguments);
+    }
+
+    /** The words of the command line that are not options, in order (a table with {@code ARGUMENTS}). */
+    public List<String> arguments() {
+        return arguments;
     }
 
     public boolean isGiven(CommandOption option) {

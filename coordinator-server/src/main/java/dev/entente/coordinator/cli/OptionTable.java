@@ -17,13 +17,22 @@ import java.util.Properties;
 /**
  * A command's options, declared once: the table yields the parser, the options part of the usage text
  * and the reference table in the docs. Every option is given as a flag, an environment variable
- * ({@code PREFIX} + the name in upper case with '_' for '-') or a key of the properties file that
- * {@code --config FILE} (or its environment variable) names; a flag beats the environment, which beats
- * the file, which beats the default.
+ * ({@code PREFIX} + the name in upper case with '_' for '-') or, in a table with {@link Feature#CONFIG_FILE},
+ * a key of the properties file that {@code --config FILE} (or its environment variable) names; a flag
+ * beats the environment, which beats the file, which beats the default. Options marked
+ * {@link CommandOption#flagOnly()} come from the command line alone.
  */
 public final class OptionTable {
 
-    /** The option naming the properties file; every table has it. */
+    /** What a command's table allows besides options. */
+    public enum Feature {
+        /** {@code --config FILE}: a properties file of options. */
+        CONFIG_FILE,
+        /** Words that are not options (a sub-command, an XID), in {@link GivenOptions#arguments()}. */
+        ARGUMENTS
+    }
+
+    /** The option naming the properties file, in a table with {@link Feature#CONFIG_FILE}. */
     public static final CommandOption CONFIG = new CommandOption("config", "FILE", "",
             "a properties file of options, one NAME=value per line (NAME is the option without --)");
 
@@ -31,13 +40,17 @@ public final class OptionTable {
     private static final String NO_DEFAULT = "";
 
     private final String environmentPrefix;
+    private final boolean takesArguments;
     private final List<CommandOption> options;
     private final Map<String, CommandOption> byName = new LinkedHashMap<>();
 
-    public OptionTable(String environmentPrefix, List<CommandOption> options) {
+    public OptionTable(String environmentPrefix, List<CommandOption> options, Feature... features) {
         this.environmentPrefix = environmentPrefix;
+        this.takesArguments = List.of(features).contains(Feature.ARGUMENTS);
         List<CommandOption> all = new ArrayList<>(options);
-        all.add(CONFIG);
+        if (List.of(features).contains(Feature.CONFIG_FILE)) {
+            all.add(CONFIG);
+        }
         this.options = List.copyOf(all);
         for (CommandOption option : this.options) {
             if (byName.put(option.name(), option) != null) {
@@ -57,9 +70,9 @@ public final class OptionTable {
     /** Parses {@code args}, then {@code environment}, then the config file; the first to give an option wins. */
     public GivenOptions parse(String[] args, Map<String, String> environment) {
         Map<CommandOption, GivenOptions.Given> given = new LinkedHashMap<>();
-        parseFlags(args, given);
+        List<String> arguments = parseFlags(args, given);
         for (CommandOption option : options) {
-            String value = environment.get(environmentVariable(option));
+            String value = option.flagOnly() ? null : environment.get(environmentVariable(option));
             if (value != null && !given.containsKey(option)) {
                 given.put(option, checked(option, value.strip(), environmentVariable(option)));
             }
@@ -68,13 +81,19 @@ public final class OptionTable {
         if (config != null) {
             parseFile(Path.of(config.value()), config.source(), given);
         }
-        return new GivenOptions(given);
+        return new GivenOptions(given, arguments);
     }
 
-    private void parseFlags(String[] args, Map<CommandOption, GivenOptions.Given> given) {
+    /** Puts the flags of {@code args} in {@code given}; returns the other words. */
+    private List<String> parseFlags(String[] args, Map<CommandOption, GivenOptions.Given> given) {
+        List<String> arguments = new ArrayList<>();
         Iterator<String> it = Arrays.asList(args).iterator();
         while (it.hasNext()) {
             String flag = it.next();
+            if (takesArguments && !flag.startsWith("-")) {
+                arguments.add(flag);
+                continue;
+            }
             CommandOption option = flag.startsWith("--") ? byName.get(flag.substring(2)) : null;
             if (option == null) {
                 throw new InvalidOption(flag + ": unknown option (see --help)");
@@ -91,6 +110,7 @@ public final class OptionTable {
                 throw new InvalidOption(flag + ": given twice");
             }
         }
+        return arguments;
     }
 
     private void parseFile(Path file, String namedBy, Map<CommandOption, GivenOptions.Given> given) {
@@ -103,7 +123,7 @@ public final class OptionTable {
         for (String key : properties.stringPropertyNames()) {
             CommandOption option = byName.get(key);
             String source = key + " in " + file;
-            if (option == null || option == CONFIG) {
+            if (option == null || option == CONFIG || option.flagOnly()) {
                 throw new InvalidOption(source + ": unknown option (the keys are the options' names without --, e.g. "
                         + options.get(0).name() + ")");
             }
@@ -128,7 +148,7 @@ public final class OptionTable {
         for (CommandOption option : options) {
             String text = option.meaning()
                     + (option.defaultValue().equals(NO_DEFAULT) ? "" : "; default " + option.defaultValue())
-                    + " [" + environmentVariable(option) + "]";
+                    + (option.flagOnly() ? "" : " [" + environmentVariable(option) + "]");
             List<String> lines = wrap(text, USAGE_WIDTH - column);
             out.append("  ").append(pad(option.synopsis(), column - 2)).append(lines.get(0)).append('\n');
             for (String line : lines.subList(1, lines.size())) {
@@ -142,7 +162,8 @@ public final class OptionTable {
     public String markdown() {
         StringBuilder out = new StringBuilder("| option | environment | default | meaning |\n|---|---|---|---|\n");
         for (CommandOption option : options) {
-            out.append("| `").append(option.synopsis()).append("` | `").append(environmentVariable(option)).append("` | ")
+            out.append("| `").append(option.synopsis()).append("` | ")
+                    .append(option.flagOnly() ? "command line only" : "`" + environmentVariable(option) + "`").append(" | ")
                     .append(option.defaultValue().equals(NO_DEFAULT) ? "" : option.defaultValue()).append(" | ")
                     .append(option.meaning()).append(" |\n");
         }

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,18 +21,25 @@ import java.util.Optional;
  */
 public final class TxCommand {
 
+    static final CommandOption ADMIN = new CommandOption("admin", "H:P,...", "127.0.0.1:7071",
+            "admin addresses of one or more coordinator nodes; the command asks them in turn which node leads and "
+                    + "talks to the leader");
+    static final CommandOption ADMIN_TOKEN_FILE = new CommandOption("admin-token-file", "F", "",
+            "the file holding the admin token, needed by resolve");
+    static final CommandOption COMMIT = CommandOption.toggle("commit",
+            "the outcome resolve writes (an undecided transaction) or insists on (a decided one: refused if it was "
+                    + "decided the other way)").onCommandLineOnly();
+    static final CommandOption ROLLBACK = CommandOption.toggle("rollback", "likewise, a rollback").onCommandLineOnly();
+    /** Every option of {@code entente tx}; the usage text and the table in docs/operations.md come from it. */
+    public static final OptionTable TABLE = new OptionTable("ENTENTE_", List.of(ADMIN, ADMIN_TOKEN_FILE, COMMIT, ROLLBACK),
+            OptionTable.Feature.ARGUMENTS);
+
     static final String USAGE = """
             usage: entente tx list [--admin H:P,...]
                    entente tx show XID [--admin H:P,...]
                    entente tx resolve XID --commit|--rollback [--admin H:P,...] [--admin-token-file F]
-            options:
-              --admin H:P,...         admin addresses of one or more coordinator nodes (the leader is found
-                                      from any of them); default $ENTENTE_ADMIN, else 127.0.0.1:7071
-              --admin-token-file F    the file holding the admin token (resolve needs it);
-                                      default $ENTENTE_ADMIN_TOKEN_FILE
-              --commit | --rollback   the outcome resolve writes (an undecided transaction), or insists on
-                                      (a decided one: refused if it was decided the other way)
-            """;
+            options (a flag beats the environment variable in brackets):
+            """ + TABLE.usage();
 
     /** A bad command line; the message names the option. */
     private static final class UsageException extends RuntimeException {
@@ -77,30 +83,23 @@ public final class TxCommand {
             out.print(USAGE);
             return 0;
         }
-        String command = args.get(0);
-        List<String> positional = new ArrayList<>();
-        String admin = env.getOrDefault("ENTENTE_ADMIN", "127.0.0.1:7071");
-        String tokenFile = env.get("ENTENTE_ADMIN_TOKEN_FILE");
-        String outcome = null;
-        for (Iterator<String> it = args.subList(1, args.size()).iterator(); it.hasNext(); ) {
-            String arg = it.next();
-            switch (arg) {
-                case "--admin" -> admin = value(it, arg);
-                case "--admin-token-file" -> tokenFile = value(it, arg);
-                case "--commit", "--rollback" -> {
-                    if (outcome != null) {
-                        throw new UsageException(arg + ": give one of --commit and --rollback, once");
-                    }
-                    outcome = arg.substring(2);
-                }
-                default -> {
-                    if (arg.startsWith("-")) {
-                        throw new UsageException(arg + ": unknown option");
-                    }
-                    positional.add(arg);
-                }
-            }
+        GivenOptions given;
+        try {
+            given = TABLE.parse(args.toArray(String[]::new), env);
+        } catch (InvalidOption e) {
+            throw new UsageException(e.getMessage());
         }
+        if (given.arguments().isEmpty()) {
+            throw new UsageException("name a command: list, show or resolve");
+        }
+        String command = given.arguments().get(0);
+        List<String> positional = given.arguments().subList(1, given.arguments().size());
+        String admin = given.valueOrDefault(ADMIN);
+        String tokenFile = given.value(ADMIN_TOKEN_FILE).orElse(null);
+        if (given.isOn(COMMIT) && given.isOn(ROLLBACK)) {
+            throw new UsageException("--rollback: give one of --commit and --rollback, once");
+        }
+        String outcome = given.isOn(COMMIT) ? "commit" : given.isOn(ROLLBACK) ? "rollback" : null;
         List<String> addresses = Arrays.stream(admin.split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList();
         if (addresses.isEmpty()) {
             throw new UsageException("--admin: name at least one host:port");
@@ -133,13 +132,6 @@ public final class TxCommand {
             throw new UsageException(command + (count == 0 ? " takes no XID" : " needs exactly one XID")
                     + (positional.isEmpty() ? "" : ", got " + positional));
         }
-    }
-
-    private static String value(Iterator<String> it, String option) {
-        if (!it.hasNext()) {
-            throw new UsageException(option + ": needs a value");
-        }
-        return it.next();
     }
 
     private static String token(String file) {
