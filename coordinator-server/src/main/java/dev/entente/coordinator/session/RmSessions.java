@@ -95,15 +95,21 @@ public final class RmSessions {
     }
 
     /**
-     * A live session for {@code resource} of an application that may take part in {@code owner}'s
-     * transactions: the preferred instance's (of application {@code preferredApp}) if it qualifies, else any.
+     * A live session to finish a branch on {@code resource} of one of {@code owner}'s transactions that
+     * application {@code app} registered: the registering instance's if it is connected, else another
+     * instance's of the same application. Never another application's, even one that serves the same
+     * resource and takes part in {@code owner}'s transactions: it could acknowledge the branch without
+     * finishing it. ({@code app} is "" without authentication, and in decisions written before branches
+     * recorded it: then any application's session that qualifies.)
      */
-    public Optional<ServerRmSession> pick(String resource, String preferredApp, String preferredInstance, String owner) {
-        ServerRmSession preferred = byInstance.get(new InstanceKey(preferredApp, preferredInstance));
+    public Optional<ServerRmSession> pick(String resource, String app, String preferredInstance, String owner) {
+        ServerRmSession preferred = byInstance.get(new InstanceKey(app, preferredInstance));
         if (preferred != null && preferred.serves(resource, owner)) {
             return Optional.of(preferred);
         }
-        return byInstance.values().stream().filter(s -> s.serves(resource, owner)).findFirst();
+        return byInstance.values().stream()
+                .filter(s -> (app.isEmpty() || s.key().app().equals(app)) && s.serves(resource, owner))
+                .findFirst();
     }
 
     public int size() {

@@ -17,14 +17,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * An RM session spoken by hand on a channel of its own, as a misbehaving or hostile application would:
  * its hello may claim any instance id, and it may send acknowledgements for commands it never received.
- * Unlike {@link FakeRm} it never reconnects, and it acknowledges nothing by itself.
+ * Unlike {@link FakeRm} it never reconnects, acknowledges nothing by itself and sends no heartbeats
+ * (the coordinator closes it after three silent seconds).
  */
 public final class HandSpokenSession implements AutoCloseable {
 
     private final ManagedChannel channel;
     private final StreamObserver<SessionUp> up;
     private final CompletableFuture<String> welcomedBy = new CompletableFuture<>();
-    private final CompletableFuture<Throwable> ended = new CompletableFuture<>();
     private final List<SessionDown> received = new CopyOnWriteArrayList<>();
 
     /** Opens a session to the coordinator at {@code address} (its leader's client address) and says {@code hello}. */
@@ -41,13 +41,11 @@ public final class HandSpokenSession implements AutoCloseable {
 
             @Override
             public void onError(Throwable failure) {
-                ended.complete(failure);
                 welcomedBy.completeExceptionally(failure);
             }
 
             @Override
             public void onCompleted() {
-                ended.complete(null);
                 welcomedBy.completeExceptionally(new IllegalStateException("the coordinator ended the session"));
             }
         });
@@ -67,10 +65,6 @@ public final class HandSpokenSession implements AutoCloseable {
     /** The phase-2 commands this session was sent. */
     public List<SessionDown> commands() {
         return received.stream().filter(SessionDown::hasCommand).toList();
-    }
-
-    public boolean isOpen() {
-        return !ended.isDone();
     }
 
     @Override
