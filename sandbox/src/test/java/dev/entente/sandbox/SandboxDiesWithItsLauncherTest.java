@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * descendant of the sandbox) and MariaDB servers. The processes are found from outside, before the
  * kill: the sandbox's descendants, and every process whose command line names the sandbox's own
  * temporary or working directory (the databases' binaries and data live there), with their descendants.
+ * The databases' directories (some 600 MB) go too.
  */
 @Timeout(600)
 class SandboxDiesWithItsLauncherTest {
@@ -58,11 +59,29 @@ class SandboxDiesWithItsLauncherTest {
             Map<Long, String> survivors = survivors(started, BOUND);
             assertThat(survivors).as("processes of the sandbox still running " + BOUND.toSeconds()
                     + " s after it was killed with SIGKILL (of " + started + ")").isEmpty();
+            assertThat(serverDirectoriesLeft(temporary, BOUND)).as("the embedded servers' directories left in "
+                    + temporary + " " + BOUND.toSeconds() + " s after the sandbox was killed").isEmpty();
         } finally {
             sandbox.destroyForcibly();
             started.keySet().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
             TemporaryDirectory.delete(test);
         }
+    }
+
+    /** The embedded servers' own directories in {@code temporary} still there after {@code bound}, or as soon as none is. */
+    private static List<Path> serverDirectoriesLeft(Path temporary, Duration bound) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        List<Path> left;
+        do {
+            try (var entries = Files.list(temporary)) {
+                left = entries.filter(entry -> entry.getFileName().toString().matches("entente-(postgres|mariadb)-.*")).toList();
+            }
+            if (left.isEmpty()) {
+                return left;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        return left;
     }
 
     private static void awaitReady(Process sandbox, Path log) throws IOException, InterruptedException {

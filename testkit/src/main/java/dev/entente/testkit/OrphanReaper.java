@@ -18,7 +18,7 @@ import java.util.List;
  * <p>The first {@link #watch} starts a small shell process (one per JVM) whose standard input is a pipe
  * from this JVM; it keeps the list of watched process ids. When this JVM exits the kernel closes the
  * pipe, and the reaper sends SIGTERM to every process still watched, then SIGKILL to those still running
- * 10 s later (orphan-reaper.sh). A watched process is forgotten as soon as it exits, so a process id
+ * 10 s later, and removes the directories it was given (orphan-reaper.sh). A watched process is forgotten as soon as it exits, so a process id
  * reused later by the system is never signalled. The reaper ignores SIGHUP, SIGINT and SIGTERM and runs
  * in its own session where {@code setsid} exists, so what stops the launcher's process group does not
  * stop it.
@@ -50,6 +50,18 @@ public final class OrphanReaper {
             throw new IllegalStateException("cannot read the process id of " + server + " from " + pidFile
                     + "; it would outlive this JVM if this JVM were killed: " + e, e);
         }
+    }
+
+    /**
+     * Removes {@code directory} (an embedded server's binaries and data) when this JVM ends, however it
+     * ends, after the watched processes have gone. Only for directories this JVM created for itself.
+     */
+    public static void removeWhenThisJvmEnds(Path directory) {
+        String path = directory.toAbsolutePath().toString();
+        if (path.contains("\n")) {
+            throw new IllegalArgumentException("a directory to remove at exit must not have a line break in its name: " + path);
+        }
+        send("remove " + path);
     }
 
     private static synchronized boolean send(String line) {

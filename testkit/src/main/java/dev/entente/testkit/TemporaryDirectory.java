@@ -14,9 +14,12 @@ public final class TemporaryDirectory {
     private TemporaryDirectory() {
     }
 
+    /** A new directory, removed when this JVM ends, however it ends ({@link OrphanReaper}), if not before. */
     public static Path create(String prefix) {
         try {
-            return Files.createTempDirectory(prefix);
+            Path directory = Files.createTempDirectory(prefix);
+            OrphanReaper.removeWhenThisJvmEnds(directory);
+            return directory;
         } catch (IOException e) {
             throw new UncheckedIOException("could not create a temporary directory for " + prefix, e);
         }
