@@ -10,8 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,11 +30,7 @@ class ClusterIdentityTest {
             assertThat(b.clusterId).startsWith(Shop.CLUSTER + "-");
 
             // A's stock branch is prepared and its service dies before phase 2 reaches it
-            CompletableFuture<HttpResponse<String>> reply = a.orders.postAsync("/order?id=n1&sku=apple&quantity=7&sleep=1500");
-            await().atMost(Duration.ofSeconds(10)).until(a::stockHasPrepared);
-            Thread.sleep(300); // the stock service prepares just before it answers: let the answer reach A
-            a.stock.kill9();
-            HttpResponse<String> answer = reply.get(30, TimeUnit.SECONDS);
+            HttpResponse<String> answer = a.orderWhileTheStockServiceDiesAfterPrepare("n1", "apple", 7);
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
 
             // B's stock service starts again (as after a deploy) and reaches its own database on the same server: its recovery scans

@@ -16,10 +16,13 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The two-service shop the agent tests run: a dev coordinator, the order service (A, PostgreSQL) and
@@ -127,6 +130,20 @@ public final class Shop implements AutoCloseable {
             close();
             throw new IllegalStateException("the warm-up order failed three times: " + reply.body() + "\n" + orders.log());
         }
+    }
+
+    /**
+     * Places an order whose stock branch prepares, then kills the stock service (SIGKILL) before phase 2
+     * reaches it: the order service sleeps 1.5 s after the stock service answered (within its 3 s timeout)
+     * and then commits. Returns the order service's answer.
+     */
+    public HttpResponse<String> orderWhileTheStockServiceDiesAfterPrepare(String id, String sku, int quantity) throws Exception {
+        CompletableFuture<HttpResponse<String>> reply = orders.postAsync("/order?id=" + id + "&sku=" + sku + "&quantity="
+                + quantity + "&sleep=1500");
+        await().atMost(Duration.ofSeconds(10)).until(this::stockHasPrepared);
+        Thread.sleep(300); // the stock service prepares just before it answers: let the answer reach the order service
+        stock.kill9();
+        return reply.get(30, TimeUnit.SECONDS);
     }
 
     public int stockOf(String sku) throws SQLException {
