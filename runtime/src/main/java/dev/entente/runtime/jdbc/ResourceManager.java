@@ -107,7 +107,16 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
             return;
         }
         Connection physical = innermost(connection);
-        if (enlist(physical, xid) && physical != connection) {
+        boolean enlisted;
+        try {
+            enlisted = enlist(physical, xid);
+        } catch (SQLException e) {
+            if (activeBranch(physical) != null) {
+                throw e; // it is still in another transaction's branch: the pool must not lend it again
+            }
+            throw closedAllTheSame(physical, connection, e); // not enlisted, and the application never gets it to close
+        }
+        if (enlisted && physical != connection) {
             synchronized (this) {
                 physicalOfHandedOut.put(connection, physical);
                 tracked = branches.size() + physicalOfHandedOut.size();
@@ -293,6 +302,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
             }
         }
         String resource = resourceName(dialect.get(), physical);
+        admission.admitServer(dialect.get(), physical, resource, xid);
         long branchId;
         try {
             branchId = coordinator.get().registerBranch(xid, resource, instanceId);
