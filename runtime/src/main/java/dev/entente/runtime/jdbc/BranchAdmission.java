@@ -1,6 +1,7 @@
 package dev.entente.runtime.jdbc;
 
 import dev.entente.bootstrap.Hooks;
+import dev.entente.runtime.jdbc.xa.XaDialect;
 import dev.entente.runtime.jdbc.xa.XaDialects;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -8,13 +9,19 @@ import java.sql.SQLException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Refuses JDBC work under a global transaction that could not be part of it. Work on a connection of a
+ * Refuses JDBC work under a global transaction that could not be part of it. A database server that
+ * would lose a prepared branch when its session disconnects (MariaDB before 10.5.2, MySQL before 5.7.7:
+ * {@link XaDialect#refuseServer}) is refused at the first enlistment on it, naming its version and why.
+ * Work on a connection of a
  * driver Entente cannot enlist (H2, SQLite, Derby, ...) would commit on its own, outside the
  * transaction: the statement is refused with an {@link SQLException} naming the driver, the URL's
  * vendor and the setting that excuses it, and the transaction is made to roll back (so an application
@@ -32,6 +39,8 @@ public final class BranchAdmission {
     private final BiConsumer<String, String> rollBack;
     /** Physical connections of unsupported drivers whose URL an excluded prefix matches, by identity. */
     private final Map<Connection, Boolean> excused = Collections.synchronizedMap(new WeakHashMap<>());
+    /** Resources whose server version was checked and found able to hold branches. */
+    private final Set<String> admittedServers = ConcurrentHashMap.newKeySet();
 
     /**
      * @param excludedUrlPrefixes JDBC URL prefixes of resources whose work may stay outside global transactions
@@ -63,6 +72,38 @@ public final class BranchAdmission {
                 + "MariaDB and MySQL Connector/J connections, and this work would commit on its own, outside the "
                 + "transaction, so the transaction rolls back. If this resource's work may stay outside global "
                 + "transactions, name it in the setting " + EXCUSE + ", e.g. excluded-resources=" + resource.withoutParameters());
+    }
+
+    /**
+     * {@code physical}, a connection to {@code resource} that {@code dialect} drives, is about to become a
+     * branch of {@code xid}: refused if the server's version is one that loses prepared branches at
+     * disconnect. Each resource's server is checked once, at its first enlistment.
+     *
+     * @throws SQLException naming the resource, its server version and why, the transaction marked to roll back
+     */
+    void admitServer(XaDialect dialect, Connection physical, String resource, String xid) throws SQLException {
+        if (admittedServers.contains(resource)) {
+            return;
+        }
+        String version = serverVersion(physical);
+        Optional<String> refusal = dialect.refuseServer(version);
+        if (refusal.isPresent()) {
+            refuse(xid, resource + " (server version " + version + ") cannot hold a branch of global transaction " + xid
+                    + ": " + refusal.get());
+        }
+        admittedServers.add(resource);
+    }
+
+    private static String serverVersion(Connection physical) {
+        boolean wasInternal = Hooks.isInternal();
+        Hooks.internal(true);
+        try {
+            return physical.getMetaData().getDatabaseProductVersion();
+        } catch (SQLException | RuntimeException e) {
+            return ""; // a dialect that needs it refuses an unreadable version, naming it
+        } finally {
+            Hooks.internal(wasInternal);
+        }
     }
 
     private void refuse(String xid, String reason) throws SQLException {

@@ -108,7 +108,16 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
             return;
         }
         Connection physical = innermost(connection);
-        if (enlist(physical, xid) && physical != connection) {
+        boolean enlisted;
+        try {
+            enlisted = enlist(physical, xid);
+        } catch (SQLException e) {
+            if (activeBranch(physical) != null) {
+                throw e; // it is still in another transaction's branch: the pool must not lend it again
+            }
+            throw closedAllTheSame(physical, connection, e); // not enlisted, and the application never gets it to close
+        }
+        if (enlisted && physical != connection) {
             synchronized (this) {
                 physicalOfHandedOut.put(connection, physical);
                 tracked = branches.size() + physicalOfHandedOut.size();
@@ -300,6 +309,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
             throw new SQLException("cannot enlist a connection to " + dialect.get().address(physical) + " in global transaction "
                     + xid + ": " + e.getMessage(), e);
         }
+        admission.admitServer(dialect.get(), physical, resource, xid);
         long branchId;
         try {
             branchId = coordinator.get().registerBranch(xid, resource, instanceId);

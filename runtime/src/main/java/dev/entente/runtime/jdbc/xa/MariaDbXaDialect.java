@@ -5,14 +5,15 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 import javax.sql.XAConnection;
 import javax.transaction.xa.XAResource;
 
 /**
  * MariaDB Connector/J 3.x: {@code org.mariadb.jdbc.MariaDbPoolConnection(org.mariadb.jdbc.Connection)}
  * (the 3.x XAConnection; 2.x's {@code MariaXaConnection} over {@code MariaDbConnection} is not
- * supported, and such connections are left alone). The server must be MariaDB 10.5 or later for
- * prepared branches to survive a disconnect.
+ * supported, and such connections are left alone). The server must be MariaDB 10.5.2 or later for
+ * prepared branches to survive a disconnect; an older one is refused ({@link #refuseServer}).
  *
  * <p>The constructor links the physical connection to the new XAConnection, and from then on the
  * driver's {@code Connection.close()} only notifies that XAConnection instead of closing: every
@@ -86,6 +87,12 @@ public final class MariaDbXaDialect implements XaDialect {
     @Override
     public boolean preparedBranchBindsSession() {
         return true;
+    }
+
+    /** MariaDB before 10.5.2 and MySQL before 5.7.7 lose prepared branches at disconnect ({@link MySqlServerVersion}). */
+    @Override
+    public Optional<String> refuseServer(String productVersion) {
+        return MySqlServerVersion.refusal(productVersion);
     }
 
     /** The driver's {@code Connection.poolConnection} field and its setter, or why they are missing. */

@@ -2,12 +2,13 @@ package dev.entente.runtime.jdbc.xa;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 import javax.transaction.xa.XAResource;
 
 /**
  * MySQL Connector/J (8.x, 9.x): {@code com.mysql.cj.jdbc.MysqlXAConnection(JdbcConnection, false)}
  * over the application's {@code ConnectionImpl}. Prepared branches survive a disconnect on MySQL
- * 8.0.29 and later, and on MariaDB 10.5 and later.
+ * 5.7.7 and later and on MariaDB 10.5.2 and later; older servers are refused ({@link #refuseServer}).
  *
  * <p>What Connector/J 9.4 does, tested against MariaDB 11.4/10.11 only, there being no MySQL server
  * here (pinned by {@code MySqlXaDialectTest}): everything the server decides is as in
@@ -58,5 +59,11 @@ public final class MySqlXaDialect implements XaDialect {
     @Override
     public boolean preparedBranchBindsSession() {
         return true;
+    }
+
+    /** MariaDB before 10.5.2 and MySQL before 5.7.7 lose prepared branches at disconnect ({@link MySqlServerVersion}). */
+    @Override
+    public Optional<String> refuseServer(String productVersion) {
+        return MySqlServerVersion.refusal(productVersion);
     }
 }

@@ -2,6 +2,7 @@ package dev.entente.runtime.jdbc.xa;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 import javax.transaction.xa.XAResource;
 
 /**
@@ -56,5 +57,16 @@ public interface XaDialect {
      */
     default boolean preparedBranchBindsSession() {
         return false;
+    }
+
+    /**
+     * Why a server reporting {@code productVersion} ({@code DatabaseMetaData.getDatabaseProductVersion()})
+     * must not hold branches of global transactions, or empty if it may. A server that rolls a prepared
+     * branch back when the session that prepared it disconnects would lose work a transaction committed
+     * if the service died between its vote and phase 2. PostgreSQL keeps prepared transactions in every
+     * version it has them (8.1 and later).
+     */
+    default Optional<String> refuseServer(String productVersion) {
+        return Optional.empty();
     }
 }

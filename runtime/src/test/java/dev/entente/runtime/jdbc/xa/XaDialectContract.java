@@ -82,6 +82,18 @@ abstract class XaDialectContract {
      */
     abstract boolean closeOfBoundSessionInManualCommitThrows();
 
+    /**
+     * The server under test is one this contract shows keeps a prepared branch across its session's
+     * close: the dialect's version rule must accept it.
+     */
+    @Test
+    void theServersVersionIsAccepted() throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url)) {
+            String version = connection.getMetaData().getDatabaseProductVersion();
+            assertThat(dialect(connection).refuseServer(version)).as(version).isEmpty();
+        }
+    }
+
     @BeforeAll
     void createSchema() throws SQLException {
         url = createDatabase(server());

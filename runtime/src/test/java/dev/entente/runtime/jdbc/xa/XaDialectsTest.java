@@ -30,6 +30,20 @@ class XaDialectsTest {
         }
     }
 
+    /** The version each MySQL-protocol dialect is given decides; PostgreSQL keeps prepared transactions in any version. */
+    @Test
+    void mySqlProtocolDialectsRefuseServersThatLosePreparedBranchesAtDisconnect() {
+        assertThat(new MariaDbXaDialect().refuseServer("10.4.34-MariaDB")).get().asString()
+                .startsWith("MariaDB before 10.5.2 rolls a prepared XA branch back");
+        assertThat(new MySqlXaDialect().refuseServer("5.5.5-10.4.34-MariaDB")).get().asString()
+                .startsWith("MariaDB before 10.5.2 rolls a prepared XA branch back");
+        assertThat(new MySqlXaDialect().refuseServer("5.7.6")).get().asString()
+                .startsWith("MySQL before 5.7.7 rolls a prepared XA branch back");
+        assertThat(new MariaDbXaDialect().refuseServer("10.5.2-MariaDB")).isEmpty();
+        assertThat(new MySqlXaDialect().refuseServer("8.0.36")).isEmpty();
+        assertThat(new PostgresXaDialect().refuseServer("9.6.24")).isEmpty();
+    }
+
     @Test
     void everyDialectHasItsOwnVendorName() {
         assertThat(XaDialects.all()).extracting(XaDialect::vendor).containsExactly("postgresql", "mariadb", "mysql");
