@@ -111,8 +111,8 @@ class DatabaseIdentityTest {
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(stockOf(stockOnA)).isEqualTo(993));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(txShow(xid)).contains("COMMITTED, finished"));
-        assertThat(serverA.preparedTransactions()).noneMatch(gtrid -> gtrid.startsWith(Shop.CLUSTER + ":"));
-        assertThat(serverB.preparedTransactions()).noneMatch(gtrid -> gtrid.startsWith(Shop.CLUSTER + ":"));
+        assertThat(serverA.preparedTransactions()).noneMatch(this::ofThisCluster);
+        assertThat(serverB.preparedTransactions()).noneMatch(this::ofThisCluster);
         assertThat(stockOf(stockOnB)).as("B was never touched").isEqualTo(1000);
         assertThat(Shop.count(ordersUrl, "select count(*) from orders where id = 'f1'")).isEqualTo(1);
     }
@@ -137,8 +137,13 @@ class DatabaseIdentityTest {
         return url;
     }
 
-    private static long preparedHere(TestDatabase server) {
-        return server.preparedTransactions().stream().filter(gtrid -> gtrid.startsWith(Shop.CLUSTER + ":")).count();
+    private long preparedHere(TestDatabase server) {
+        return server.preparedTransactions().stream().filter(this::ofThisCluster).count();
+    }
+
+    /** A prepared branch of this test's coordinator cluster (its id, not only its name: other runs share the name). */
+    private boolean ofThisCluster(String gtrid) {
+        return gtrid.startsWith(coordinator.clusterId() + ":");
     }
 
     private static int stockOf(String url) throws SQLException {

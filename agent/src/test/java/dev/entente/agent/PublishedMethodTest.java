@@ -88,7 +88,7 @@ class PublishedMethodTest {
         List<Message> events = eventsOf("o-commit");
         assertThat(events).hasSize(1);
         assertThat(events.get(0).value()).isEqualTo("{\"orderId\":\"o-commit\",\"amount\":42,\"note\":\"\"}");
-        assertThat(events.get(0).header("entente-xid")).startsWith("publish-it:");
+        assertThat(events.get(0).header("entente-xid")).startsWith(coordinator.clusterId() + ":");
         assertThat(events.get(0).header("entente-message-id")).isNotBlank();
         assertThat(ordered("o-commit")).isTrue();
     }
