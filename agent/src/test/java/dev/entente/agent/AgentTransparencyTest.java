@@ -153,7 +153,8 @@ class AgentTransparencyTest {
     @Test
     void workOnAnExcludedResourceStaysOutsideTheTransaction() throws Exception {
         String output = ServiceProcess.run(work, "unsupported-h2-excluded",
-                "coordinator=" + coordinator.clientAddress() + ",excluded-resources=jdbc:h2:mem:audit",
+                // the app reads its PostgreSQL rows right after each commit: phase 2 must be over by then
+                "coordinator=" + coordinator.clientAddress() + ",excluded-resources=jdbc:h2:mem:audit,wait-for-phase-two=true",
                 UnsupportedDriverApp.class, TestDatabases.postgres().createDatabase("unsupported_excluded"),
                 "jdbc:h2:mem:audit;DB_CLOSE_DELAY=-1");
 
