@@ -5,7 +5,10 @@ import dev.entente.runtime.EntenteRuntime;
 import dev.entente.runtime.Settings;
 import java.lang.instrument.Instrumentation;
 
-/** Runs in the agent's isolated class loader: reads the settings, starts the runtime, installs the advice. */
+/**
+ * Runs in the agent's class loader: reads the settings (a bad one stops the application's start), installs
+ * the advice, and leaves the runtime to start on first use ({@link EntenteRuntime#startOnFirstUse}).
+ */
 public final class AgentInstaller {
 
     private AgentInstaller() {
@@ -20,13 +23,13 @@ public final class AgentInstaller {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         // SLF4J reads its configuration (simplelogger.properties) through the context class loader: let
-        // it find Entente's, here and in the threads the runtime starts now (ZooKeeper's, gRPC's)
+        // it find Entente's (the runtime does the same when it starts later, on an application thread)
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(AgentInstaller.class.getClassLoader());
         try {
-            EntenteRuntime.start(settings);
             Instrumentations.install(instrumentation);
+            EntenteRuntime.startOnFirstUse(settings);
         } finally {
             thread.setContextClassLoader(previous);
         }

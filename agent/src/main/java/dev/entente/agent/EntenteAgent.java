@@ -2,29 +2,25 @@ package dev.entente.agent;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Enumeration;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
 
 /**
- * The agent's entry point, the only class loaded from the agent jar by the system class loader. It
- * puts the bootstrap classes (the XID holder and the hooks) on the bootstrap class path, unpacks the
- * runtime's jars and loads them in an isolated class loader whose parent is the platform loader, so
- * the application's own gRPC, Netty, Guava or Kafka never meet ours. Uses the JDK only.
+ * The agent's entry point, loaded with {@link AgentClassLoader} from the agent jar by the system class
+ * loader (the only two classes it loads from there). It reads the hook classes (the nested {@value #BOOT}) and has
+ * them defined in the boot loader, then hands over to {@code AgentInstaller} in the agent's own class
+ * loader, whose parent is the platform loader, so the application's own gRPC, Netty, Guava or Kafka
+ * never meet ours. Uses the JDK only. How the jar is laid out: {@code src/main/assembly/agent.xml}.
  */
 public final class EntenteAgent {
 
-    private static final String LIBRARIES = "entente-lib/";
+    private static final String BOOT = "entente-bootstrap.jar";
+    private static final String BOOTSTRAP_CLASSES = "dev.entente.agent.BootstrapClasses";
     private static final String INSTALLER = "dev.entente.agent.AgentInstaller";
 
     private EntenteAgent() {
@@ -33,13 +29,14 @@ public final class EntenteAgent {
     public static void premain(String arguments, Instrumentation instrumentation) {
         try {
             File agentJar = new File(EntenteAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            try (JarFile jar = new JarFile(agentJar)) {
-                instrumentation.appendToBootstrapClassLoaderSearch(jar);
-                ClassLoader isolated = new URLClassLoader("entente", unpackLibraries(jar, agentJar),
-                        ClassLoader.getPlatformClassLoader());
-                Class<?> installer = Class.forName(INSTALLER, true, isolated);
-                installer.getMethod("install", String.class, Instrumentation.class).invoke(null, arguments, instrumentation);
-            }
+            // stays open for the life of the JVM: the agent's classes and resources are read from it
+            JarFile jar = new JarFile(agentJar, false);
+            Map<String, byte[]> hooks = bootClasses(jar, agentJar);
+            ClassLoader agent = new AgentClassLoader(agentJar, jar);
+            Class.forName(BOOTSTRAP_CLASSES, true, agent).getMethod("define", Instrumentation.class, Map.class)
+                    .invoke(null, instrumentation, hooks);
+            Class<?> installer = Class.forName(INSTALLER, true, agent);
+            installer.getMethod("install", String.class, Instrumentation.class).invoke(null, arguments, instrumentation);
         } catch (InvocationTargetException e) {
             fail(e.getCause());
         } catch (Exception | LinkageError e) {
@@ -56,30 +53,21 @@ public final class EntenteAgent {
         System.exit(1);
     }
 
-    /** Copies entente-lib/*.jar to a folder named for this agent jar (reused while the jar is unchanged). */
-    private static URL[] unpackLibraries(JarFile jar, File agentJar) throws IOException {
-        Path folder = Path.of(System.getProperty("java.io.tmpdir"),
-                "entente-agent-" + Long.toHexString(agentJar.length() * 31 + agentJar.lastModified()));
-        Files.createDirectories(folder);
-        List<URL> urls = new ArrayList<>();
-        Enumeration<JarEntry> entries = jar.entries();
-        while (entries.hasMoreElements()) {
-            JarEntry entry = entries.nextElement();
-            if (entry.getName().startsWith(LIBRARIES) && entry.getName().endsWith(".jar")) {
-                Path target = folder.resolve(entry.getName().substring(LIBRARIES.length()));
-                if (!Files.exists(target) || Files.size(target) != entry.getSize()) {
-                    Path partial = Files.createTempFile(folder, "unpack", ".part");
-                    try (InputStream in = jar.getInputStream(entry)) {
-                        Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                    Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    /** The class files of the nested {@value #BOOT}, by binary name. */
+    private static Map<String, byte[]> bootClasses(JarFile jar, File agentJar) throws IOException {
+        JarEntry nested = jar.getJarEntry(BOOT);
+        if (nested == null) {
+            throw new IOException(agentJar + " holds no " + BOOT + ": it is not a complete Entente agent jar");
+        }
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        try (JarInputStream in = new JarInputStream(jar.getInputStream(nested))) {
+            for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
+                String name = entry.getName();
+                if (name.endsWith(".class") && !name.endsWith("module-info.class")) {
+                    classes.put(name.substring(0, name.length() - ".class".length()).replace('/', '.'), in.readAllBytes());
                 }
-                urls.add(target.toUri().toURL());
             }
         }
-        if (urls.isEmpty()) {
-            throw new IOException(agentJar + " holds no " + LIBRARIES + "*.jar: it is not a complete Entente agent jar");
-        }
-        return urls.toArray(URL[]::new);
+        return classes;
     }
 }

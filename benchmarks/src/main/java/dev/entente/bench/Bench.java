@@ -1,5 +1,6 @@
 package dev.entente.bench;
 
+import dev.entente.bench.agent.AdviceCostBench;
 import dev.entente.bench.agent.AgentOverheadBench;
 import dev.entente.bench.coordinator.CoordinatorBench;
 import dev.entente.bench.coordinator.CoordinatorMemoryBench;
@@ -27,9 +28,14 @@ public final class Bench {
               two-services    row 3: a front service (PostgreSQL) calling a second service (MariaDB) over HTTP,
                               one row credited in each: no global transaction, and Entente (agent in both)
                               [--clients N] [--warmup S] [--seconds S] [--runs N] [--work DIR]
-              agent-overhead  row 4: JDBC statements on PostgreSQL outside transactions, and JVM start-up,
-                              each with and without -javaagent
-                              [--clients N] [--warmup S] [--seconds S] [--runs N] [--starts N] [--work DIR]
+              agent-overhead  row 4: JDBC statements on PostgreSQL outside transactions with and without
+                              -javaagent; start-up of a small main and of a Spring Boot web + JPA app with no
+                              agent, Entente's, the OpenTelemetry agent (and an older Entente jar), alternating
+                              [--parts jdbc,small,boot] [--starts N] [--boot-starts N] [--baseline-agent JAR]
+                              [--clients N] [--warmup S] [--seconds S] [--runs N] [--work DIR]
+              advice-cost     row 4: JMH, ns per JDBC call the agent's advice costs with no transaction bound
+                              (prepareStatement, commit, close on a connection that does nothing)
+                              [--baseline-agent JAR]
               locked          row 5: a critical section under a ZooKeeper lock: Curator's InterProcessMutex,
                               and a @Locked method (agent)
                               [--clients N] [--keys N] [--warmup S] [--seconds S] [--runs N] [--work DIR]
@@ -59,7 +65,7 @@ public final class Bench {
         }
         String name = args[0];
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        if (!Set.of("coordinator", "two-databases", "two-services", "agent-overhead", "locked", "publish", "coordinator-memory")
+        if (!Set.of("coordinator", "two-databases", "two-services", "agent-overhead", "advice-cost", "locked", "publish", "coordinator-memory")
                 .contains(name)) {
             System.err.println("entente bench: unknown benchmark '" + name + "'\n" + USAGE);
             return 2;
@@ -70,6 +76,7 @@ public final class Bench {
             case "two-databases" -> new TwoDatabasesBench(new Options(name, rest, TwoDatabasesBench.OPTIONS), out).run();
             case "two-services" -> new TwoServicesBench(new Options(name, rest, TwoServicesBench.OPTIONS), out).run();
             case "agent-overhead" -> new AgentOverheadBench(new Options(name, rest, AgentOverheadBench.OPTIONS), out).run();
+            case "advice-cost" -> new AdviceCostBench(new Options(name, rest, AdviceCostBench.OPTIONS), out).run();
             case "locked" -> new LockedBench(new Options(name, rest, LockedBench.OPTIONS), out).run();
             case "publish" -> new PublishBench(new Options(name, rest, PublishBench.OPTIONS), out).run();
             default -> new CoordinatorMemoryBench(new Options(name, rest, CoordinatorMemoryBench.OPTIONS), out).run();

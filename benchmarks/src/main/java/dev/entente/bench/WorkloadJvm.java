@@ -87,7 +87,8 @@ public final class WorkloadJvm {
         return new JvmProcess(name, command.subList(1, command.size()), logFile, readyMarker);
     }
 
-    private static List<String> command(List<String> jvmOptions, Class<?> main, String... args) {
+    /** The command that runs {@code main} on this JVM's class path (the java binary first). */
+    public static List<String> command(List<String> jvmOptions, Class<?> main, String... args) {
         List<String> command = new ArrayList<>(List.of(JvmProcess.javaBinary(), "-Xmx256m"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", applicationClassPath(), main.getName()));

@@ -59,13 +59,18 @@ class BenchDriversTest {
     }
 
     @Test
-    void theAgentOverheadDriverRunsTheWorkloadAndTheSmallAppWithAndWithoutTheAgent() throws Exception {
-        String output = bench("agent-overhead", "--clients", "2", "--warmup", "0.5", "--seconds", "1", "--runs", "1", "--starts", "1");
+    void theAgentOverheadDriverRunsTheWorkloadAndStartsBothAppsWithEveryAgent() throws Exception {
+        String output = bench("agent-overhead", "--clients", "2", "--warmup", "0.5", "--seconds", "1", "--runs", "1", "--starts", "1",
+                "--boot-starts", "1");
 
         assertThat(output).containsPattern("run 1 without agent +[1-9]\\d* ops/s .* 0 errors")
                 .containsPattern("run 1 with agent +[1-9]\\d* ops/s .* 0 errors")
-                .containsPattern("start 1 without agent +\\d+ ms").containsPattern("start 1 with agent +\\d+ ms")
-                .contains("| variant       | ops/s").contains("| variant       | median ms");
+                .contains("| variant       | ops/s");
+        for (String variant : new String[] {"without agent", "with agent", "with OpenTelemetry agent"}) {
+            assertThat(output).containsPattern("(?m)^start 1 " + Pattern.quote(variant) + " +\\d+ ms  cpu +\\d+\\.\\d+ s  load ")
+                    .containsPattern("(?m)^boot start 1 " + Pattern.quote(variant) + " +\\d+ ms  cpu +\\d+\\.\\d+ s  load ");
+        }
+        assertThat(output).contains("| variant                  | median ms");
     }
 
     @Test

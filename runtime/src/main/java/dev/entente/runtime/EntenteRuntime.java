@@ -19,25 +19,49 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Entente inside one application: the TM client, the JDBC resource manager, the RM session over which
- * the coordinator pushes phase 2, and periodic recovery. The agent starts one at JVM start-up; without
- * the agent an application may start it itself and use {@link #execute}.
+ * the coordinator pushes phase 2, and periodic recovery. The agent starts one on first use ({@link
+ * #startOnFirstUse}); without the agent an application may start it itself and use {@link #execute}.
+ *
+ * <p>What starts when, under the agent: the runtime's objects (and the ZooKeeper client, if configured) at
+ * their first use or {@link #WARM_UP_DELAY} after the JVM's start, whichever comes first; the RM session,
+ * and with it the gRPC channel to the coordinator, at the first call to the coordinator (a global
+ * transaction, a lock, a publish, a recovery that found a prepared branch) or at that warm-up; a database's
+ * recovery scan when the application first reaches it, in the background, then every {@code recovery-interval}.
  */
 public final class EntenteRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EntenteRuntime.class);
     private static volatile EntenteRuntime current;
 
+    /**
+     * How long after the agent's start the runtime starts and connects to the coordinator in the background
+     * if nothing needed it before: late enough that most applications' start-up does not share the CPU with
+     * loading gRPC; soon enough that the first transaction finds the channel open and the coordinator knows
+     * which databases this instance serves.
+     */
+    static final Duration WARM_UP_DELAY = Duration.ofSeconds(10);
+
+    /**
+     * How long the first call to the coordinator waits for the session's channel to open, before its own
+     * deadline starts: opening it loads gRPC and Netty, which on a loaded machine took most of a call's 10 s.
+     */
+    private static final Duration FIRST_CONNECTION_WAIT = Duration.ofSeconds(20);
+
     private final Settings settings;
     private final CoordinatorClient client;
-    private final RmSession session;
+    private volatile RmSession session; // started on first use: see startSession
+    private volatile boolean sessionConnectedOnce;
+    private final Set<String> reached = ConcurrentHashMap.newKeySet();
     private final ResourceManager resources;
     private final TransactionManager transactions;
     private final LockManager locks;
@@ -61,8 +85,6 @@ public final class EntenteRuntime implements AutoCloseable {
         this.resources = new ResourceManager(this::coordinator, settings.instanceId(), this::resourceReached, locks,
                 XaResourceWrapper.all(extensions(XaResourceWrapper.class, settings)),
                 new BranchAdmission(settings.excludedResources(), (xid, why) -> transactionManager().markRollbackOnly(xid, why)));
-        this.session = client == null ? null : new RmSession(client, settings.app(), settings.instanceId(), Set.of(), resources,
-                this::welcomedTo);
         this.transactions = new TransactionManager(this::coordinator, resources, settings.app(), settings.waitForPhaseTwo(),
                 settings.defaultTimeoutMillis(), locks, cluster);
         this.publisher = new PublishManager(settings.kafka(), this::coordinator, this::transactionManager);
@@ -73,12 +95,43 @@ public final class EntenteRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Connects instrumented code to a runtime that starts at its first use: the first connection a driver
+     * opens, the first annotated method, the first request that carries a transaction. Until then every
+     * hook is a no-op that costs a field read and a call ({@link FirstUseHooks}).
+     */
+    public static void startOnFirstUse(Settings settings) {
+        FirstUseHooks.install(settings);
+        if (!settings.coordinator().isEmpty()) {
+            Thread warmUp = new Thread(() -> warmUp(settings), "entente-warm-up");
+            warmUp.setDaemon(true);
+            warmUp.setPriority(Thread.MIN_PRIORITY);
+            warmUp.start();
+        }
+    }
+
+    private static void warmUp(Settings settings) {
+        try {
+            Thread.sleep(WARM_UP_DELAY.toMillis());
+            startedOrStart(settings).startSession();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("Entente: the runtime could not start in the background ({}); it starts again at its first use", e.toString());
+        }
+    }
+
+    /** The runtime, started now if it was not yet (called by {@link FirstUseHooks} on first use). */
+    static synchronized EntenteRuntime startedOrStart(Settings settings) {
+        return current != null ? current : start(settings);
+    }
+
     /** Starts the runtime and connects it to instrumented code. */
     public static synchronized EntenteRuntime start(Settings settings) {
         if (current != null) {
             throw new IllegalStateException("the Entente runtime is already started");
         }
-        EntenteRuntime runtime = new EntenteRuntime(settings);
+        EntenteRuntime runtime = withOwnContextLoader(() -> new EntenteRuntime(settings));
         Hooks.jdbc = runtime.resources;
         Hooks.transactions = new AnnotatedMethodHook(runtime.transactions, runtime.locks, runtime.publisher);
         Hooks.http = new RequestScopes(runtime.resources, runtime.transactions);
@@ -110,6 +163,9 @@ public final class EntenteRuntime implements AutoCloseable {
             throw new IllegalStateException("no coordinator is configured (set agent argument coordinator=host:port, "
                     + "environment variable ENTENTE_COORDINATOR or system property entente.coordinator)");
         }
+        if (!sessionConnectedOnce) {
+            awaitFirstConnection(startSession()); // phase 2 of what this call leads to comes back over the session
+        }
         cluster.mismatch().ifPresent(mismatch -> {
             throw new IllegalStateException(mismatch);
         });
@@ -124,14 +180,61 @@ public final class EntenteRuntime implements AutoCloseable {
         }
     }
 
+    /** Opens the RM session, serving every database reached so far, unless it is open. */
+    private synchronized RmSession startSession() {
+        if (session == null && client != null && !scheduler.isShutdown()) {
+            session = withOwnContextLoader(() ->
+                    new RmSession(client, settings.app(), settings.instanceId(), Set.copyOf(reached), resources, this::welcomedTo));
+        }
+        return session;
+    }
+
+    /** Gives the session's first connection time to open (once); a coordinator that is down is the call's to report. */
+    private void awaitFirstConnection(RmSession starting) {
+        long deadline = System.nanoTime() + FIRST_CONNECTION_WAIT.toNanos();
+        while (starting != null && !starting.isConnected() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        sessionConnectedOnce = true;
+    }
+
     private TransactionManager transactionManager() {
         return transactions;
     }
 
     private void resourceReached(String resource) {
-        if (session != null) {
-            session.serve(resource);
-            scheduler.execute(() -> recovery.scan(resource));
+        if (client == null) {
+            return;
+        }
+        RmSession serving;
+        synchronized (this) { // startSession serves what is reached before it, serve() what is reached after
+            reached.add(resource);
+            serving = session;
+        }
+        if (serving != null) {
+            serving.serve(resource);
+        }
+        scheduler.execute(() -> recovery.scan(resource));
+    }
+
+    /**
+     * Runs {@code start} with the agent's class loader as the thread's context loader: SLF4J reads its
+     * configuration (simplelogger.properties) through it, and the threads started now (ZooKeeper's, gRPC's)
+     * inherit it. The runtime may start on an application thread, whose context loader is the application's.
+     */
+    private static <T> T withOwnContextLoader(Supplier<T> start) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(EntenteRuntime.class.getClassLoader());
+        try {
+            return start.get();
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 
@@ -173,9 +276,13 @@ public final class EntenteRuntime implements AutoCloseable {
         Hooks.transactions = dev.entente.bootstrap.TransactionHook.NONE;
         Hooks.http = dev.entente.bootstrap.HttpHook.NONE;
         TransactionContext.setBindingListener(null);
-        scheduler.shutdownNow();
-        if (session != null) {
-            session.close();
+        RmSession serving;
+        synchronized (this) {
+            scheduler.shutdownNow();
+            serving = session;
+        }
+        if (serving != null) {
+            serving.close();
         }
         resources.close();
         locks.close();

@@ -3,7 +3,6 @@ package dev.entente.agent.instrumentation;
 import static net.bytebuddy.matcher.ElementMatchers.any;
 import static net.bytebuddy.matcher.ElementMatchers.is;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import dev.entente.agent.instrumentation.annotations.AnnotatedMethodInstrumentation;
 import dev.entente.agent.instrumentation.apachehttpclient.ClassicHttpClientInstrumentation;
@@ -21,9 +20,13 @@ import dev.entente.agent.instrumentation.servlet.ServletResponseInstrumentation;
 import dev.entente.bootstrap.Hooks;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
+import java.util.function.Supplier;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.Nexus;
 import net.bytebuddy.utility.JavaModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,24 +71,41 @@ public final class Instrumentations {
                 LOG.debug("{} is not in this JDK", linkage);
             }
         }
-        AgentBuilder builder = new AgentBuilder.Default()
+        AgentBuilder builder = withoutNexus(() -> new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED)))
+                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+                .with(new TypeCache())
                 .with(new ErrorLogger())
                 .assureReadEdgeTo(instrumentation, Hooks.class)
-                .ignore(nameStartsWith("net.bytebuddy.")
-                        .or(nameStartsWith("java.lang.invoke."))
-                        .or(nameStartsWith("sun.invoke."))
-                        .or(nameStartsWith("dev.entente.bootstrap."))
-                        .or(nameStartsWith("jdk.internal.reflect."))
-                        .or(nameStartsWith("sun.reflect."))
-                        .or(isSynthetic()))
+                .ignore(new IgnoredTypes().or(isSynthetic()))
                 .or(any(), is(Instrumentations.class.getClassLoader())); // Entente's own classes and libraries
         for (TypeInstrumentation type : ALL) {
             builder = builder.type(type.types()).transform(type.transformer());
         }
         builder.installOn(instrumentation);
+    }
+
+    /**
+     * Creates the agent builder with Byte Buddy's Nexus turned off. The Nexus carries initializers to
+     * generated classes, which inlined advice never has; yet the first {@code AgentBuilder} injects it into
+     * the system class loader, generating and loading classes to do so: measured, most of the agent's own
+     * start-up time. The switch is a system property that only our copy of Byte Buddy reads here, in its
+     * static initialization; it is put back at once, so that an application's own Byte Buddy sees its own.
+     */
+    private static AgentBuilder withoutNexus(Supplier<AgentBuilder> create) {
+        String previous = System.getProperty(Nexus.PROPERTY);
+        System.setProperty(Nexus.PROPERTY, "true");
+        try {
+            return create.get();
+        } finally {
+            if (previous == null) {
+                System.clearProperty(Nexus.PROPERTY);
+            } else {
+                System.setProperty(Nexus.PROPERTY, previous);
+            }
+        }
     }
 
     /** Failures to instrument a class are logged, never thrown into the application. */

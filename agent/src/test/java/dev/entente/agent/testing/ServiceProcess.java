@@ -41,7 +41,13 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts {@code mainClass} with {@code agentArguments}; the service's port is its first argument. */
     public static ServiceProcess start(Path workDir, String name, String agentArguments, Class<?> mainClass, String... args) {
-        return start(workDir, name, agentArguments, applicationClassPath(), mainClass, args);
+        return start(workDir, name, List.of(), agentArguments, applicationClassPath(), mainClass, args);
+    }
+
+    /** Like {@link #start}, the JVM started with {@code jvmOptions} too (system properties, say). */
+    public static ServiceProcess startWithOptions(Path workDir, String name, List<String> jvmOptions, String agentArguments,
+                                                  Class<?> mainClass, String... args) {
+        return start(workDir, name, jvmOptions, agentArguments, applicationClassPath(), mainClass, args);
     }
 
     /**
@@ -57,15 +63,15 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the application's libraries in " + libraries, e);
         }
-        return start(workDir, name, agentArguments, classPath, mainClass, args);
+        return start(workDir, name, List.of(), agentArguments, classPath, mainClass, args);
     }
 
-    private static ServiceProcess start(Path workDir, String name, String agentArguments, String classPath, Class<?> mainClass,
-                                        String... args) {
+    private static ServiceProcess start(Path workDir, String name, List<String> jvmOptions, String agentArguments,
+                                        String classPath, Class<?> mainClass, String... args) {
         int port = FreePorts.next();
         List<String> arguments = new ArrayList<>(List.of(String.valueOf(port)));
         arguments.addAll(Arrays.asList(args));
-        JvmProcess process = new JvmProcess(name, command(agentArguments, classPath, mainClass, arguments),
+        JvmProcess process = new JvmProcess(name, command(jvmOptions, agentArguments, classPath, mainClass, arguments),
                 workDir.resolve(name + ".log"), "ready on ");
         process.start(Duration.ofSeconds(60));
         return new ServiceProcess(process, port);
@@ -78,15 +84,17 @@ public final class ServiceProcess implements AutoCloseable {
      * @return everything the program printed
      */
     public static String run(Path workDir, String name, String agentArguments, Class<?> mainClass, String... args) {
-        try (JvmProcess process = new JvmProcess(name, command(agentArguments, applicationClassPath(), mainClass, Arrays.asList(args)),
+        try (JvmProcess process = new JvmProcess(name, command(List.of(), agentArguments, applicationClassPath(), mainClass, Arrays.asList(args)),
                 workDir.resolve(name + ".log"), "done")) {
             process.start(Duration.ofSeconds(120));
             return process.log();
         }
     }
 
-    private static List<String> command(String agentArguments, String classPath, Class<?> mainClass, List<String> args) {
+    private static List<String> command(List<String> jvmOptions, String agentArguments, String classPath, Class<?> mainClass,
+                                        List<String> args) {
         List<String> command = new ArrayList<>(List.of("-Xmx256m"));
+        command.addAll(jvmOptions);
         if (agentArguments != null) {
             command.add("-javaagent:" + agentJar() + "=" + agentArguments);
         }

@@ -7,24 +7,45 @@ import dev.entente.bench.Options;
 import dev.entente.bench.Table;
 import dev.entente.bench.WorkloadJvm;
 import dev.entente.testkit.CoordinatorProcess;
+import dev.entente.testkit.JvmProcess;
 import dev.entente.testkit.TestDatabases;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * Row 4: what attaching the agent costs code that runs outside global transactions. The same JDBC
- * workload ({@link JdbcWorkload}) and the same small app ({@link SmallApp}) run in fresh JVMs with and
- * without {@code -javaagent}, alternately ({@link Comparison}), so both variants meet the same background load. The agent
- * is configured as in production: a coordinator (a real --dev node) and an app name.
+ * Row 4: what attaching the agent costs code that runs outside global transactions, in three parts:
+ * the same JDBC workload ({@link JdbcWorkload}) with and without {@code -javaagent} ({@link Comparison});
+ * the start of a small main ({@link SmallApp}); the start of a Spring Boot web + JPA app on PostgreSQL
+ * (module bench-boot-app) to Spring's "Started" line. The starts compare no agent, Entente's agent, the
+ * OpenTelemetry Java agent (exporters off), and optionally an older Entente agent jar
+ * ({@code --baseline-agent}), alternating, so every variant meets the same background load. Entente's
+ * agent is configured as in production: a coordinator (a real --dev node) and an app name.
+ *
+ * <p>Options: {@code --parts jdbc,small,boot}, {@code --starts N} (small app), {@code --boot-starts N},
+ * {@code --baseline-agent JAR}, and the load options of the JDBC part.
  */
 public final class AgentOverheadBench {
 
-    public static final Set<String> OPTIONS = LoadOptions.names("starts");
+    public static final Set<String> OPTIONS = LoadOptions.names("starts", "boot-starts", "baseline-agent", "parts");
+
+    private static final Pattern BOOT_STARTED = Pattern.compile("Started CatalogApplication in");
+    private static final String BOOT_MAIN = "dev.entente.bench.bootapp.CatalogApplication";
 
     private enum Variant { WITHOUT_AGENT, WITH_AGENT }
+
+    /** A way to start a JVM: its label and the options that attach (or not) an agent. */
+    private record Attached(String label, List<String> jvmOptions) {
+    }
 
     private final Options options;
     private final PrintStream out;
@@ -36,26 +57,98 @@ public final class AgentOverheadBench {
 
     public void run() throws Exception {
         LoadOptions load = LoadOptions.of(options, 4);
-        int starts = options.number("starts", 10);
+        Set<String> parts = Set.of(options.text("parts", "jdbc,small,boot").split(","));
         String agentJar = WorkloadJvm.agentJar();
         String url = TestDatabases.postgres().createDatabase("entente_bench_overhead");
-        out.printf("agent overhead: JDBC workload on %s, %s; %d start-ups per variant%n", TestDatabases.postgres(), load.describe(), starts);
+        out.printf("agent overhead: parts %s; JDBC workload on %s, %s; %d small-app and %d Spring Boot starts per variant%n",
+                parts, TestDatabases.postgres(), load.describe(), options.number("starts", 10), options.number("boot-starts", 10));
         try (CoordinatorProcess coordinator = CoordinatorProcess.dev(load.work().resolve("coordinator")).start().awaitServing()) {
             String agent = "-javaagent:" + agentJar + "=coordinator=" + coordinator.clientAddress() + ",app=bench-overhead";
-            Comparison<Variant> comparison = new Comparison<>(out, List.of(Variant.values()), AgentOverheadBench::label);
-            comparison.run(load.runs(), variant -> workload(variant, agent, url, load));
-            List<Long> startWithout = new ArrayList<>();
-            List<Long> startWith = new ArrayList<>();
-            for (int start = 1; start <= starts; start++) {
-                for (Variant variant : Comparison.rotated(List.of(Variant.values()), start)) {
-                    long millis = startUp(variant, agent);
-                    (variant == Variant.WITH_AGENT ? startWith : startWithout).add(millis);
-                    out.printf("start %d %-13s %5d ms%n", start, label(variant), millis);
-                }
+            List<Attached> variants = startVariants(agent, coordinator.clientAddress());
+            if (parts.contains("jdbc")) {
+                Comparison<Variant> comparison = new Comparison<>(out, List.of(Variant.values()), AgentOverheadBench::label);
+                comparison.run(load.runs(), variant -> workload(variant, agent, url, load));
+                comparison.report("JDBC workload outside transactions");
             }
-            comparison.report("JDBC workload outside transactions");
-            report(startWithout, startWith);
+            if (parts.contains("small")) {
+                Map<Attached, List<StartUp>> small = startUps("start", variants, options.number("starts", 10),
+                        attached -> WorkloadJvm.command(attached.jvmOptions(), SmallApp.class), Pattern.compile(Pattern.quote(SmallApp.STARTED)));
+                report("JVM start-up of a small app (launch to its one line)", small);
+            }
+            if (parts.contains("boot")) {
+                String bootUrl = TestDatabases.postgres().createDatabase("entente_bench_boot");
+                String classPath = bootAppClassPath();
+                Map<Attached, List<StartUp>> boot = startUps("boot start", variants, options.number("boot-starts", 10),
+                        attached -> bootCommand(attached, classPath, bootUrl), BOOT_STARTED);
+                report("Spring Boot web + JPA app on PostgreSQL (launch to Spring's \"Started CatalogApplication in\" line)", boot);
+            }
         }
+    }
+
+    private List<Attached> startVariants(String agent, String coordinator) {
+        List<Attached> variants = new ArrayList<>(List.of(new Attached("without agent", List.of()), new Attached("with agent", List.of(agent))));
+        String baseline = options.text("baseline-agent", "");
+        if (!baseline.isEmpty()) {
+            if (!Files.isRegularFile(Path.of(baseline))) {
+                throw new IllegalArgumentException("bench agent-overhead: --baseline-agent " + baseline + " is not a file");
+            }
+            variants.add(new Attached("with agent (baseline jar)",
+                    List.of("-javaagent:" + baseline + "=coordinator=" + coordinator + ",app=bench-overhead")));
+        }
+        String openTelemetry = System.getProperty("entente.bench.otel-agent.jar", "");
+        if (Files.isRegularFile(Path.of(openTelemetry))) {
+            variants.add(new Attached("with OpenTelemetry agent", List.of("-javaagent:" + openTelemetry,
+                    "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none")));
+        } else {
+            out.println("(no OpenTelemetry agent variant: system property entente.bench.otel-agent.jar is '" + openTelemetry
+                    + "'; bin/entente sets it to benchmarks/target/otel/opentelemetry-javaagent.jar, which the build copies)");
+        }
+        return variants;
+    }
+
+    private interface CommandOf {
+        List<String> command(Attached attached) throws IOException;
+    }
+
+    /**
+     * {@code count} starts of each variant, rotated so that none always goes first, after one start without
+     * an agent that is not counted (it warms the page cache, and the Boot app's first start creates its tables).
+     */
+    private Map<Attached, List<StartUp>> startUps(String what, List<Attached> variants, int count, CommandOf command, Pattern line)
+            throws IOException, InterruptedException {
+        Map<Attached, List<StartUp>> measured = new LinkedHashMap<>();
+        StartUp.of(what + " (warm-up)", command.command(variants.get(0)), line, Duration.ofMinutes(5));
+        for (Attached attached : variants) {
+            measured.put(attached, new ArrayList<>());
+        }
+        for (int start = 1; start <= count; start++) {
+            for (Attached attached : Comparison.rotated(variants, start)) {
+                StartUp startUp = StartUp.of(what + " (" + attached.label() + ")", command.command(attached), line, Duration.ofMinutes(5));
+                measured.get(attached).add(startUp);
+                out.printf("%s %d %-26s %6d ms  cpu %6.2f s  load %s%n", what, start, attached.label(), startUp.millis(),
+                        startUp.cpuSeconds(), startUp.loadAverage());
+            }
+        }
+        return measured;
+    }
+
+    private static List<String> bootCommand(Attached attached, String classPath, String url) {
+        List<String> command = new ArrayList<>(List.of(JvmProcess.javaBinary(), "-Xmx512m"));
+        command.addAll(attached.jvmOptions());
+        command.addAll(List.of("-cp", classPath, BOOT_MAIN, "--server.port=0", "--spring.datasource.url=" + url));
+        return command;
+    }
+
+    /** The Boot app's jar and its class path, as its module's build leaves them (bin/entente names the folder). */
+    private static String bootAppClassPath() throws IOException {
+        Path folder = Path.of(System.getProperty("entente.bench.boot-app.dir", "bench-boot-app/target"));
+        Path jar = folder.resolve("entente-bench-boot-app.jar");
+        Path classPath = folder.resolve("classpath.txt");
+        if (!Files.isRegularFile(jar) || !Files.isRegularFile(classPath)) {
+            throw new IllegalStateException("the Spring Boot app is not built: " + jar + " and " + classPath
+                    + " are needed (mvn -DskipTests package; bin/entente sets entente.bench.boot-app.dir)");
+        }
+        return jar + File.pathSeparator + Files.readString(classPath).trim();
     }
 
     private static String label(Variant variant) {
@@ -63,33 +156,30 @@ public final class AgentOverheadBench {
     }
 
     private Measurement workload(Variant variant, String agent, String url, LoadOptions load) throws IOException, InterruptedException {
-        return WorkloadJvm.measure("the JDBC workload (" + label(variant) + ")", options(variant, agent), JdbcWorkload.class,
-                load.workloadTimeout(), load.workloadArguments(url));
+        return WorkloadJvm.measure("the JDBC workload (" + label(variant) + ")", variant == Variant.WITH_AGENT ? List.of(agent) : List.of(),
+                JdbcWorkload.class, load.workloadTimeout(), load.workloadArguments(url));
     }
 
-    private long startUp(Variant variant, String agent) throws IOException, InterruptedException {
-        return WorkloadJvm.timeToExit("the small app (" + label(variant) + ")", options(variant, agent), SmallApp.class, SmallApp.STARTED);
-    }
-
-    private static List<String> options(Variant variant, String agent) {
-        return variant == Variant.WITH_AGENT ? List.of(agent) : List.of();
-    }
-
-    private void report(List<Long> startWithout, List<Long> startWith) {
+    private void report(String what, Map<Attached, List<StartUp>> measured) {
         out.println();
-        out.println("JVM start-up of a small app (launch to exit): median and slowest-fastest over the start-ups");
-        Table startUp = new Table("variant", "median ms", "spread ms", "added ms");
-        startUp.row(label(Variant.WITHOUT_AGENT), median(startWithout), spread(startWithout), 0);
-        startUp.row(label(Variant.WITH_AGENT), median(startWith), spread(startWith), median(startWith) - median(startWithout));
-        startUp.print(out);
+        out.println(what + ": medians over the starts; added = the variant's median less the no-agent median");
+        Table table = new Table("variant", "median ms", "spread ms", "added ms", "median cpu s", "added cpu s", "added ms / no agent's");
+        List<StartUp> none = measured.values().iterator().next();
+        long baseMillis = median(none.stream().map(s -> (double) s.millis()).toList()).longValue();
+        double baseCpu = median(none.stream().map(StartUp::cpuSeconds).toList());
+        measured.forEach((attached, starts) -> {
+            long millis = median(starts.stream().map(s -> (double) s.millis()).toList()).longValue();
+            double cpu = median(starts.stream().map(StartUp::cpuSeconds).toList());
+            long min = starts.stream().mapToLong(StartUp::millis).min().orElse(0);
+            long max = starts.stream().mapToLong(StartUp::millis).max().orElse(0);
+            table.row(attached.label(), millis, min + "-" + max, millis - baseMillis, String.format("%.2f", cpu),
+                    String.format("%+.2f", cpu - baseCpu), baseMillis == 0 ? "-" : String.format("%+.0f %%", 100.0 * (millis - baseMillis) / baseMillis));
+        });
+        table.print(out);
     }
 
-    private static long median(List<Long> values) {
-        long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
-        return sorted.length == 0 ? 0 : sorted[sorted.length / 2];
-    }
-
-    private static String spread(List<Long> values) {
-        return values.stream().mapToLong(Long::longValue).min().orElse(0) + "-" + values.stream().mapToLong(Long::longValue).max().orElse(0);
+    private static Double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.isEmpty() ? 0.0 : sorted.get(sorted.size() / 2);
     }
 }

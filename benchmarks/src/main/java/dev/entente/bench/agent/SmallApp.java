@@ -1,6 +1,9 @@
 package dev.entente.bench.agent;
 
-/** The smallest app worth starting: it prints one line and exits. Its start-up is timed with and without the agent. */
+/**
+ * The smallest app worth starting: it prints its CPU time so far (the JVM's start included, all threads)
+ * and one line, and exits. Its start-up is timed with and without agents.
+ */
 public final class SmallApp {
 
     static final String STARTED = "small app started";
@@ -9,6 +12,8 @@ public final class SmallApp {
     }
 
     public static void main(String[] args) {
+        long cpuMillis = ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
+        System.out.println("cpu ms " + cpuMillis);
         System.out.println(STARTED);
     }
 }

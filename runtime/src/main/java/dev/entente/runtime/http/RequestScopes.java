@@ -55,6 +55,11 @@ public final class RequestScopes implements HttpHook {
 
     @Override
     public String header(Object request, String name) {
+        return servletHeader(request, name);
+    }
+
+    /** Header {@code name} of a Servlet request (javax or jakarta), read before any runtime is needed. */
+    public static String servletHeader(Object request, String name) {
         return (String) SERVLET_GET_HEADER.invoke(request, name);
     }
 

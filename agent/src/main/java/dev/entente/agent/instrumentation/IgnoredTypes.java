@@ -1,0 +1,54 @@
+package dev.entente.agent.instrumentation;
+
+import java.util.List;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * The types no instrumentation can ever match, told by name alone: Byte Buddy asks this before it
+ * describes a type any further (before reading its super types), for every class the JVM loads and, at
+ * start-up, for every class already loaded. The JDK is ignored but for the few packages whose classes
+ * are instrumented (executors, the HTTP client and server, {@code HttpURLConnection}); so are Entente's
+ * own hook classes and libraries that hold no executor, JDBC, HTTP or annotated application code.
+ * Annotated methods can be anywhere in application code, so no application package is ignored.
+ */
+final class IgnoredTypes extends ElementMatcher.Junction.AbstractBase<TypeDescription> {
+
+    /** JDK packages that hold instrumented classes: checked before {@link #IGNORED}. */
+    private static final List<String> INSTRUMENTED_JDK = List.of(
+            "java.util.concurrent.",        // ThreadPoolExecutor, ForkJoinPool, ... (ExecutorInstrumentation)
+            "jdk.internal.net.http.",       // HttpClientImpl and its executors
+            "sun.net.www.protocol.http.",   // HttpURLConnection
+            "sun.net.httpserver.",          // the JDK HTTP server's exchanges and executor
+            "com.sun.net.httpserver.");     // its public types
+
+    private static final List<String> IGNORED = List.of(
+            "java.", "jdk.", "sun.", "com.sun.", "javax.management.", "javax.naming.", "javax.xml.", "javax.crypto.",
+            "javax.security.", "javax.net.", "javax.script.", "javax.tools.", "javax.lang.model.", "org.xml.sax.",
+            "org.w3c.dom.", "org.ietf.jgss.",
+            "dev.entente.bootstrap.", "net.bytebuddy.",
+            "kotlin.", "scala.", "groovy.", "org.codehaus.groovy.",
+            "org.slf4j.", "ch.qos.logback.", "org.apache.logging.log4j.", "org.jboss.logging.",
+            "com.fasterxml.jackson.", "org.yaml.snakeyaml.", "org.objectweb.asm.");
+
+    @Override
+    public boolean matches(TypeDescription type) {
+        String name = type.getName();
+        for (String instrumented : INSTRUMENTED_JDK) {
+            if (name.startsWith(instrumented)) {
+                return false;
+            }
+        }
+        for (String ignored : IGNORED) {
+            if (name.startsWith(ignored)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "ignored by name: " + IGNORED + " but " + INSTRUMENTED_JDK;
+    }
+}

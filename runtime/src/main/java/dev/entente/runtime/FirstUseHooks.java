@@ -1,0 +1,71 @@
+package dev.entente.runtime;
+
+import dev.entente.bootstrap.Hooks;
+import dev.entente.bootstrap.HttpHook;
+import dev.entente.bootstrap.JdbcHook;
+import dev.entente.bootstrap.TransactionHook;
+import dev.entente.runtime.http.RequestScopes;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.util.Properties;
+
+/**
+ * The hooks instrumented code calls until the runtime has started: each call that needs the runtime
+ * starts it (once), then hands itself to the runtime's own hook, which {@link EntenteRuntime#start}
+ * has installed in {@link Hooks} for every later call. Calls that cannot concern a global transaction
+ * while none has ever begun here (no XID can be bound before the runtime exists) return at once.
+ *
+ * <p>Needs the runtime: a driver's new connection (the resource manager learns every physical
+ * connection, to enlist it later), entering an annotated method, a request that carries an XID.
+ */
+final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook {
+
+    private final Settings settings;
+
+    private FirstUseHooks(Settings settings) {
+        this.settings = settings;
+    }
+
+    static void install(Settings settings) {
+        FirstUseHooks hooks = new FirstUseHooks(settings);
+        Hooks.jdbc = hooks;
+        Hooks.transactions = hooks;
+        Hooks.http = hooks;
+    }
+
+    private void start() {
+        EntenteRuntime.startedOrStart(settings);
+    }
+
+    @Override
+    public void connected(Driver driver, String url, Properties info, Connection connection) {
+        start();
+        Hooks.jdbc.connected(driver, url, info, connection);
+    }
+
+    @Override
+    public Object enter(Class<?> type, String method, Object[] arguments) throws Throwable {
+        start();
+        return Hooks.transactions.enter(type, method, arguments);
+    }
+
+    @Override
+    public Throwable exit(Object scope, Object returned, Throwable thrown) {
+        TransactionHook started = Hooks.transactions; // enter above started the runtime, whose hook made the scope
+        return started == this ? thrown : started.exit(scope, returned, thrown);
+    }
+
+    @Override
+    public String header(Object request, String name) {
+        return RequestScopes.servletHeader(request, name);
+    }
+
+    @Override
+    public Object requestStarted(String xid) {
+        if (xid == null || xid.isEmpty()) {
+            return null;
+        }
+        start();
+        return Hooks.http.requestStarted(xid);
+    }
+}
