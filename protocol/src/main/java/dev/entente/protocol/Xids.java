@@ -3,18 +3,20 @@ package dev.entente.protocol;
 import java.util.regex.Pattern;
 
 /**
- * The shape of an Entente XID: {@code <cluster id>:<raft term>:<sequence>}. The term makes XIDs unique
- * across leaders: each leader numbers the transactions it begins within its own term.
+ * The shape of an Entente XID: {@code <cluster id>:<raft term>:<sequence>}. The cluster id is unique to
+ * the cluster (its name and the random part its first leader added), so two clusters never share an
+ * XID; the term makes XIDs unique across leaders: each leader numbers the transactions it begins within
+ * its own term.
  */
 public final class Xids {
 
-    /** Cluster ids are short names; an XID must fit an XA gtrid (64 bytes). */
     /**
      * The SLF4J MDC key under which the coordinator and instrumented applications put the XID a log line
      * belongs to: {@code %X{entente.xid}} in a Logback or Log4j pattern.
      */
     public static final String LOG_KEY = "entente.xid";
 
+    /** Cluster ids are short: an XID must fit an XA gtrid (64 bytes). */
     public static final Pattern CLUSTER_ID = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
 
     private static final Pattern XID = Pattern.compile("([A-Za-z0-9_.-]{1,32}):([0-9]{1,12}):([0-9]{1,18})");
