@@ -101,7 +101,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
         Caller caller = ClientAuthenticator.caller();
         answerLater(request.getXid(), reply, () -> {
             CompletableFuture<OutcomeReply> outcome = transactions.end(caller, request.getXid(), wanted, request.getReason(),
-                    request.getVotesList());
+                    request.getVotesList(), request.getKafka(), request.getMessagesList());
             if (!request.getWaitForPhaseTwo()) {
                 return outcome;
             }

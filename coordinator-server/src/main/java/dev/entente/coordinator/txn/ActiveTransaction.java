@@ -228,6 +228,11 @@ final class ActiveTransaction {
         return record.build();
     }
 
+    /** A decision was submitted: votes, branches and messages may no longer change. */
+    synchronized boolean sealed() {
+        return sealed;
+    }
+
     synchronized CompletableFuture<ApplyReply> decision() {
         return decision;
     }

@@ -167,23 +167,47 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     /** Messages {@code xid} publishes to {@code kafka} if it commits; checked now, so a commit never carries a bad one. */
     public void publish(Caller caller, String xid, String kafka, List<OutgoingMessage> messages) {
         ActiveTransaction tx = requireActive(caller, xid, "Publish");
-        Publishing target = publishing.orElseThrow(() -> new Rejection(Rejection.Kind.NOT_ACTIVE, "Publish " + xid
+        checkMessages("Publish", xid, kafka, messages);
+        tx.publish(messages, MAX_MESSAGES, MAX_MESSAGE_BYTES);
+    }
+
+    /**
+     * Messages a Commit carries: checked and added as Publish does, except that one that cannot be
+     * published makes the commit a rollback naming it. A retry that finds the decision under way
+     * changes nothing (the first attempt's messages were taken).
+     */
+    private void publishWithCommit(Caller caller, ActiveTransaction tx, String kafka, List<OutgoingMessage> messages) {
+        if (messages.isEmpty() || tx.sealed()) {
+            return;
+        }
+        try {
+            checkMessages("Commit", tx.xid, kafka, messages);
+            tx.publish(messages, MAX_MESSAGES, MAX_MESSAGE_BYTES);
+        } catch (Rejection refused) {
+            if (refused.kind() == Rejection.Kind.NOT_ACTIVE && tx.sealed()) {
+                return; // a concurrent retry began the decision, with these messages or without them
+            }
+            tx.participantFailed(caller, refused.getMessage());
+        }
+    }
+
+    private void checkMessages(String operation, String xid, String kafka, List<OutgoingMessage> messages) {
+        Publishing target = publishing.orElseThrow(() -> new Rejection(Rejection.Kind.NOT_ACTIVE, operation + " " + xid
                 + ": this coordinator publishes to no Kafka cluster (start it with --kafka host:port)"));
         if (!target.cluster().isNamedBy(kafka)) {
-            throw Rejection.invalid("Publish " + xid + ": the application's Kafka cluster '" + abbreviate(kafka)
+            throw Rejection.invalid(operation + " " + xid + ": the application's Kafka cluster '" + abbreviate(kafka)
                     + "' is not the one this coordinator publishes to (" + target.cluster() + ")");
         }
         for (OutgoingMessage message : messages) {
             if (message.getMessageId().isEmpty() || message.getMessageId().length() > MAX_MESSAGE_ID) {
-                throw Rejection.invalid("Publish " + xid + ": message_id must be 1-" + MAX_MESSAGE_ID + " characters");
+                throw Rejection.invalid(operation + " " + xid + ": message_id must be 1-" + MAX_MESSAGE_ID + " characters");
             }
             if (!TOPIC.matcher(message.getTopic()).matches()) {
-                throw Rejection.invalid("Publish " + xid + ": '" + abbreviate(message.getTopic())
+                throw Rejection.invalid(operation + " " + xid + ": '" + abbreviate(message.getTopic())
                         + "' is not a Kafka topic name (1-249 letters, digits, '.', '_' or '-')");
             }
             target.limits().check(xid, message);
         }
-        tx.publish(messages, MAX_MESSAGES, MAX_MESSAGE_BYTES);
     }
 
     /**
@@ -191,6 +215,12 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
      * {@code votes} first, as if each had come by ReportBranch (a rollback needs none).
      */
     public CompletableFuture<OutcomeReply> end(Caller caller, String xid, Outcome wanted, String reason, List<BranchReport> votes) {
+        return end(caller, xid, wanted, reason, votes, "", List.of());
+    }
+
+    /** As {@link #end(Caller, String, Outcome, String, List)}, a commit also carrying messages to publish to {@code kafka}. */
+    public CompletableFuture<OutcomeReply> end(Caller caller, String xid, Outcome wanted, String reason, List<BranchReport> votes,
+                                               String kafka, List<OutgoingMessage> messages) {
         String operation = wanted == Outcome.COMMITTED ? "Commit" : "Rollback";
         requireWellFormed(xid, operation);
         for (BranchReport vote : votes) {
@@ -214,6 +244,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         caller.requireOwner(tx.app, xid, operation);
         if (wanted == Outcome.COMMITTED) {
             votes.forEach(vote -> tx.voteUnlessDeciding(caller, vote));
+            publishWithCommit(caller, tx, kafka, messages);
         }
         String why = wanted == Outcome.ROLLED_BACK ? "rolled back by the application" + (reason.isEmpty() ? "" : ": " + reason) : "";
         // a participant may report its vote a moment after the TM asks to commit (its response overtook

@@ -105,7 +105,17 @@ public final class CoordinatorClient implements AutoCloseable {
 
     /** Commit, carrying the votes of branches that did not report them by {@link #reportBranch}. */
     public OutcomeReply commit(String xid, boolean waitForPhaseTwo, List<BranchReport> votes) {
-        EndRequest request = EndRequest.newBuilder().setXid(xid).setWaitForPhaseTwo(waitForPhaseTwo).addAllVotes(votes).build();
+        return commit(xid, waitForPhaseTwo, votes, "", List.of());
+    }
+
+    /**
+     * Commit, carrying votes and the messages to publish to {@code kafka} if it commits (a message that
+     * cannot be published makes the outcome a rollback naming it).
+     */
+    public OutcomeReply commit(String xid, boolean waitForPhaseTwo, List<BranchReport> votes, String kafka,
+                               List<OutgoingMessage> messages) {
+        EndRequest request = EndRequest.newBuilder().setXid(xid).setWaitForPhaseTwo(waitForPhaseTwo).addAllVotes(votes)
+                .setKafka(kafka).addAllMessages(messages).build();
         return call("Commit " + xid, stub -> stub.commit(request));
     }
 
