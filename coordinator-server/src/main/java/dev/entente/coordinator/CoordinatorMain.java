@@ -1,6 +1,6 @@
 package dev.entente.coordinator;
 
-import dev.entente.coordinator.cli.InvalidOption;
+import dev.entente.options.InvalidOption;
 import java.util.Arrays;
 import org.slf4j.LoggerFactory;
 

@@ -23,11 +23,11 @@ import static dev.entente.coordinator.NodeOptionTable.TLS_CA;
 import static dev.entente.coordinator.NodeOptionTable.TLS_CERT;
 import static dev.entente.coordinator.NodeOptionTable.TLS_KEY;
 
-import dev.entente.coordinator.cli.CommandOption;
-import dev.entente.coordinator.cli.GivenOptions;
-import dev.entente.coordinator.cli.InvalidOption;
 import dev.entente.coordinator.security.NodeSecurity;
 import dev.entente.coordinator.txn.ClusterIdentity;
+import dev.entente.options.CommandOption;
+import dev.entente.options.GivenOptions;
+import dev.entente.options.InvalidOption;
 import dev.entente.protocol.Xids;
 import dev.entente.protocol.extension.ExtensionJars;
 import java.io.File;
@@ -175,14 +175,14 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
         if (dataDir.exists() && !dataDir.isDirectory()) {
             throw new InvalidOption(given.source(DATA_DIR) + ": " + dataDir + " exists and is not a directory");
         }
-        long defaultTimeout = number(given, DEFAULT_TIMEOUT, 1, 86_400_000);
-        long maxTimeout = number(given, MAX_TIMEOUT, 1, 86_400_000);
+        long defaultTimeout = given.number(DEFAULT_TIMEOUT, 1, 86_400_000);
+        long maxTimeout = given.number(MAX_TIMEOUT, 1, 86_400_000);
         if (defaultTimeout > maxTimeout) {
             throw new InvalidOption(given.source(DEFAULT_TIMEOUT) + ": " + defaultTimeout + " exceeds --max-timeout " + maxTimeout);
         }
         return new NodeOptions(dev, clusterId, nodeId, peers, host, clientPort, adminPort, dataDir,
-                number(given, SNAPSHOT_THRESHOLD, 1, Long.MAX_VALUE),
-                Duration.ofMillis(number(given, ELECTION_TIMEOUT, 100, 60_000)),
+                given.number(SNAPSHOT_THRESHOLD, 1, Long.MAX_VALUE),
+                Duration.ofMillis(given.number(ELECTION_TIMEOUT, 100, 60_000)),
                 defaultTimeout, maxTimeout, kafka(given), given.isOn(INSECURE), security(given, dev, host),
                 given.valueOrDefault(ADMIN_HOST), adminTokenFile(given), extensions(given));
     }
@@ -277,20 +277,6 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
             // reported below
         }
         throw new InvalidOption(source + ": expected a port number 1-65535, got '" + value + "'");
-    }
-
-    /** The option's whole-number value, or its default from the table. */
-    private static long number(GivenOptions given, CommandOption option, long min, long max) {
-        String value = given.valueOrDefault(option);
-        try {
-            long number = Long.parseLong(value);
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new InvalidOption(given.source(option) + ": expected a whole number from " + min + " to " + max + ", got '" + value + "'");
     }
 
     public String raftAddress() {

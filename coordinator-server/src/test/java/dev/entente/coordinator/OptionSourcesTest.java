@@ -3,8 +3,9 @@ package dev.entente.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.entente.coordinator.cli.OptionTable;
 import dev.entente.coordinator.cli.TxCommand;
+import dev.entente.options.DocsTable;
+import dev.entente.options.OptionTable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OptionSourcesTest {
 
-    private static final String END = "<!-- end of options -->";
-
     @Test
     void docsHoldTheTablesTheOptionsMake() throws Exception {
         assertDocsHold("coordinator.md", "options: generated from NodeOptionTable", NodeOptionTable.TABLE);
@@ -29,12 +28,7 @@ class OptionSourcesTest {
     }
 
     private static void assertDocsHold(String file, String marker, OptionTable table) throws Exception {
-        String docs = Files.readString(Path.of("..", "docs", file));
-        String begin = "<!-- " + marker + "; OptionSourcesTest keeps it so -->\n";
-        assertThat(docs).as(file).contains(begin);
-        int start = docs.indexOf(begin) + begin.length();
-        assertThat(docs.indexOf(END, start)).as(file + ": " + END + " after the table").isPositive();
-        assertThat(docs.substring(start, docs.indexOf(END, start)))
+        assertThat(DocsTable.section(Path.of("..", "docs", file), marker + "; OptionSourcesTest keeps it so"))
                 .as("docs/" + file + "'s option table; replace it with the expected text").isEqualTo(table.markdown());
     }
 

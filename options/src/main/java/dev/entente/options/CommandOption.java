@@ -1,4 +1,4 @@
-package dev.entente.coordinator.cli;
+package dev.entente.options;
 
 /**
  * One option of a command, declared once in its {@link OptionTable}: given as the flag {@code --NAME},

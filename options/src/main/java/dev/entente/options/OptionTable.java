@@ -1,4 +1,4 @@
-package dev.entente.coordinator.cli;
+package dev.entente.options;
 
 import java.io.IOException;
 import java.io.Reader;
