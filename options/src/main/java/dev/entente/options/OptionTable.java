@@ -67,6 +67,11 @@ public final class OptionTable {
         return environmentPrefix + option.name().toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
+    /** True if the command line asks for the usage text ({@code --help} or {@code -h} anywhere in it). */
+    public static boolean asksForHelp(String... args) {
+        return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
+    }
+
     /** Parses {@code args}, then {@code environment}, then the config file; the first to give an option wins. */
     public GivenOptions parse(String[] args, Map<String, String> environment) {
         Map<CommandOption, GivenOptions.Given> given = new LinkedHashMap<>();
