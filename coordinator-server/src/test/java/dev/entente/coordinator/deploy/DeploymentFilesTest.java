@@ -395,6 +395,7 @@ class DeploymentFilesTest {
         private final JsonNode container;
         private final Map<String, Path> mounts = new LinkedHashMap<>();
         private volatile JvmProcess process;
+        private volatile RuntimeException startFailure;
 
         Pod(Manifests manifests, Dockerfile image, int ordinal, Path directory) {
             this.manifests = manifests;
@@ -518,7 +519,13 @@ class DeploymentFilesTest {
             Map<String, String> environment = new LinkedHashMap<>();
             manifestEnvironment().forEach((variable, value) -> environment.put(variable, localized(value)));
             process = new JvmProcess(name, jvm, directory.resolve(name + ".log"), " ready: ").withEnvironment(environment);
-            process.start(Duration.ofSeconds(120));
+            startFailure = null;
+            try {
+                process.start(Duration.ofSeconds(120));
+            } catch (RuntimeException e) {
+                startFailure = e;
+                throw e;
+            }
         }
 
         void close() {
@@ -566,6 +573,9 @@ class DeploymentFilesTest {
         void awaitProbe(String kind, Duration limit) throws InterruptedException {
             long deadline = System.nanoTime() + limit.toNanos();
             while (!probe(kind)) {
+                if (startFailure != null) {
+                    throw new AssertionError(name + " did not start: " + startFailure.getMessage(), startFailure);
+                }
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError(name + "'s " + kind + " did not pass within " + limit + ":\n" + tail());
                 }
