@@ -36,6 +36,11 @@ public record CommandOption(String name, String value, String defaultValue, Stri
         return new CommandOption(name, value, defaultValue, meaning, true);
     }
 
+    /** This option with another default: one option, declared once, whose default differs between commands. */
+    public CommandOption withDefault(String otherDefault) {
+        return new CommandOption(name, value, otherDefault, meaning, flagOnly);
+    }
+
     public boolean isSwitch() {
         return value == null;
     }
