@@ -84,6 +84,19 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
 
     private static final List<CommandOption> SECURITY_OPTIONS = List.of(TLS_CERT, TLS_KEY, TLS_CA, APP_SECRETS);
 
+    /**
+     * A message of the security code, which names an option by its flag ({@code --tls-cert: ...}), naming it as it
+     * was given: {@code ENTENTE_TLS_CERT: ...} for a node configured by its environment, as in a container.
+     */
+    private static String namingTheSource(GivenOptions given, String message) {
+        for (CommandOption option : SECURITY_OPTIONS) {
+            if (message.startsWith(option.flag() + ":")) {
+                return given.source(option) + message.substring(option.flag().length());
+            }
+        }
+        return message;
+    }
+
     /** TLS and client authentication, or plain text where --dev or --insecure allows it. */
     private static NodeSecurity security(GivenOptions given, boolean dev, String host) {
         boolean insecure = given.isOn(INSECURE);
@@ -104,7 +117,7 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
                 return NodeSecurity.load(Path.of(given.value(TLS_CERT).orElseThrow()), Path.of(given.value(TLS_KEY).orElseThrow()),
                         Path.of(given.value(TLS_CA).orElseThrow()), Path.of(given.value(APP_SECRETS).orElseThrow()));
             } catch (IllegalArgumentException e) {
-                throw new InvalidOption(e.getMessage());
+                throw new InvalidOption(namingTheSource(given, e.getMessage()));
             }
         }
         if (insecure) {

@@ -82,6 +82,11 @@ class OptionSourcesTest {
                 .hasMessageStartingWith("admin-prot in " + typo + ": unknown option");
         assertThatThrownBy(() -> NodeOptions.parse("--dev", "--config", work.resolve("missing").toString()))
                 .hasMessageStartingWith("--config: cannot read " + work.resolve("missing"));
+        Map<String, String> missingTls = Map.of("ENTENTE_TLS_CERT", work.resolve("node.pem").toString(), "ENTENTE_TLS_KEY",
+                work.resolve("node.key").toString(), "ENTENTE_TLS_CA", work.resolve("ca.pem").toString(), "ENTENTE_APP_SECRETS",
+                work.resolve("app-secrets").toString());
+        assertThatThrownBy(() -> NodeOptions.parse(new String[] {"--node-id", "n1", "--peers", "n1=127.0.0.1:9001"}, missingTls))
+                .as("a file of the security options named as it was given").hasMessageStartingWith("ENTENTE_TLS_CERT: " + work.resolve("node.pem"));
         assertThat(NodeOptions.parse(new String[] {}, Map.of("ENTENTE_DEV", "false", "ENTENTE_NODE_ID", "n1",
                 "ENTENTE_PEERS", "n1=127.0.0.1:9001", "ENTENTE_INSECURE", "TRUE")).insecure()).isTrue();
     }
