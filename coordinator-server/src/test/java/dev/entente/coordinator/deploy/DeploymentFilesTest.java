@@ -125,6 +125,14 @@ class DeploymentFilesTest {
         assertThat(allowedDisruptions(manifests)).as("the budget lets a pod go, and never a majority")
                 .isBetween(1, replicas - (replicas / 2 + 1));
 
+        JsonNode security = manifests.podSpec().path("securityContext");
+        assertThat(security.path("fsGroup").asInt()).as("the pod's files belong to the node's group").isEqualTo(security.path("runAsGroup").asInt());
+        for (JsonNode volume : manifests.podSpec().path("volumes")) {
+            int mode = volume.at("/secret/defaultMode").asInt(0644);
+            assertThat(mode & 0040).as(volume.path("name").asText() + ": the node's group (fsGroup) reads the Secret").isNotZero();
+            assertThat(mode & 0007).as(volume.path("name").asText() + ": no one else does").isZero();
+        }
+
         Map<String, String> environment = new Pod(manifests, Dockerfile.load(), 0, Path.of("/nonexistent")).manifestEnvironment();
         List<String> peerIds = Stream.of(environment.get("ENTENTE_PEERS").split(",")).map(peer -> peer.split("=")[0]).toList();
         assertThat(peerIds).as("ENTENTE_PEERS names every pod, by its name")
@@ -175,6 +183,8 @@ class DeploymentFilesTest {
             try (Stream<Path> data = Files.list(pod.volumeDirectory("data"))) {
                 assertThat(data).as(pod.name + " keeps its log in its volume").isNotEmpty();
             }
+            assertThat(pod.residentBytes()).as(pod.name + "'s memory, within the container's limit")
+                    .isLessThan(bytes(manifests.container().at("/resources/limits/memory").asText()));
         }
 
         // the budget lets the leader go (a drain): it stops within the grace period, and the others stay ready
@@ -212,6 +222,17 @@ class DeploymentFilesTest {
             Thread.sleep(500);
         }
         throw new AssertionError("the pods name no one leader: " + leaders);
+    }
+
+    /** A Kubernetes quantity of bytes: {@code 512Mi}, {@code 1Gi}. */
+    private static long bytes(String quantity) {
+        Matcher amount = Pattern.compile("([0-9]+)(Ki|Mi|Gi)").matcher(quantity);
+        assertThat(amount.matches()).as("a memory quantity: " + quantity).isTrue();
+        return Long.parseLong(amount.group(1)) << switch (amount.group(2)) {
+            case "Ki" -> 10;
+            case "Mi" -> 20;
+            default -> 30;
+        };
     }
 
     private static int allowedDisruptions(Manifests manifests) {
@@ -619,6 +640,16 @@ class DeploymentFilesTest {
                     return socket.getSession().getPeerCertificates()[0].equals(expected);
                 }
             }
+        }
+
+        /** The process's resident memory, from /proc: what a container's memory limit bounds. */
+        long residentBytes() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+            throw new AssertionError("no VmRSS in /proc/" + process.pid() + "/status");
         }
 
         private String tail() {
