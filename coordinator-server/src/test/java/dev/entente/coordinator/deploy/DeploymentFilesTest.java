@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -48,9 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Secrets made as docs/operations.md makes them mounted where the pod mounts them, elect a leader and pass the
  * pod's probes, and keep serving when the PodDisruptionBudget lets a pod go.
  *
- * <p>Each pod stands on a loopback address of its own ({@code 127.0.21.1} for ordinal 0, ...): its DNS name under
- * the headless Service resolves there, and {@code 0.0.0.0} (all the pod's addresses) means that address. The ports
- * stay those of the manifests.
+ * <p>Each pod stands on a loopback address of its own ({@code 127.0.21.1} for ordinal 0, ...; Linux answers on all of
+ * 127/8): its DNS name under the headless Service resolves there, and {@code 0.0.0.0} (all the pod's addresses) means
+ * that address. The ports stay those of the manifests; the pod's paths are directories of its own.
  */
 class DeploymentFilesTest {
 
@@ -58,7 +59,6 @@ class DeploymentFilesTest {
     private static final Path DEPLOY = ROOT.resolve("deploy");
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final String NAMESPACE = "default";
 
     private final List<Pod> pods = new ArrayList<>();
@@ -153,7 +153,7 @@ class DeploymentFilesTest {
         Manifests manifests = Manifests.load();
         Dockerfile image = Dockerfile.load();
         int replicas = manifests.statefulSet().at("/spec/replicas").asInt();
-        Map<String, Map<String, Path>> secrets = secretsAsTheDocsMakeThem(work, replicas);
+        Map<String, Map<String, Path>> secrets = secretsAsTheDocsMakeThem(work, manifests);
         for (int ordinal = 0; ordinal < replicas; ordinal++) {
             Pod pod = new Pod(manifests, image, ordinal, work.resolve(podName(manifests, ordinal)));
             pod.mountVolumes(secrets);
@@ -179,7 +179,7 @@ class DeploymentFilesTest {
         String leader = agreedLeader(pods);
         for (Pod pod : pods) {
             assertThat(pod.cluster().path("nodeId").asText()).as("the pod's name is its node id").isEqualTo(pod.name);
-            assertThat(pod.servesTheSecretsCertificate()).as(pod.name + "'s client port serves the Secret's certificate").isTrue();
+            assertThat(pod.servesTheCertificateItIsGiven()).as(pod.name + "'s client port serves the Secret's certificate").isTrue();
             try (Stream<Path> data = Files.list(pod.volumeDirectory("data"))) {
                 assertThat(data).as(pod.name + " keeps its log in its volume").isNotEmpty();
             }
@@ -246,11 +246,17 @@ class DeploymentFilesTest {
      * the steps (a CA, a node certificate naming the pods' addresses, the secrets file, an admin token) by the
      * file names the docs give it, and each Secret's keys as the commands name them.
      */
-    private static Map<String, Map<String, Path>> secretsAsTheDocsMakeThem(Path work, int replicas) throws IOException {
-        List<String> addresses = Stream.iterate(0, i -> i + 1).limit(replicas).map(DeploymentFilesTest::podAddress).toList();
+    private static Map<String, Map<String, Path>> secretsAsTheDocsMakeThem(Path work, Manifests manifests) throws IOException {
+        // the certificate names each pod by its node id and by where peers reach it (here, its loopback address)
+        List<String> names = new ArrayList<>();
+        for (int ordinal = 0; ordinal < manifests.statefulSet().at("/spec/replicas").asInt(); ordinal++) {
+            names.addAll(List.of(podName(manifests, ordinal), podAddress(ordinal)));
+        }
         Path material = work.resolve("material");
-        CoordinatorSecurity security = CoordinatorSecurity.create(material, addresses).app("shop");
-        Files.writeString(material.resolve("admin-token"), HexFormat.of().formatHex(new byte[32]).replace('0', '7') + "\n");
+        CoordinatorSecurity security = CoordinatorSecurity.create(material, names).app("shop");
+        byte[] token = new byte[32];
+        new SecureRandom().nextBytes(token);
+        Files.writeString(material.resolve("admin-token"), HexFormat.of().formatHex(token) + "\n");
         Map<String, Path> made = Map.of("ca.pem", security.authority(), "node.pem", security.nodeCertificate(),
                 "node.key", security.nodeKey(), "app-secrets", security.appSecrets(), "admin-token", material.resolve("admin-token"));
 
@@ -537,9 +543,7 @@ class DeploymentFilesTest {
                     jvm.add(localized(argument));
                 }
             }
-            Map<String, String> environment = new LinkedHashMap<>();
-            manifestEnvironment().forEach((variable, value) -> environment.put(variable, localized(value)));
-            process = new JvmProcess(name, jvm, directory.resolve(name + ".log"), " ready: ").withEnvironment(environment);
+            process = new JvmProcess(name, jvm, directory.resolve(name + ".log"), " ready: ").withEnvironment(localEnvironment());
             startFailure = null;
             try {
                 process.start(Duration.ofSeconds(120));
@@ -566,13 +570,12 @@ class DeploymentFilesTest {
         boolean probe(String kind) {
             JsonNode httpGet = container.path(kind).path("httpGet");
             assertThat(httpGet.isMissingNode()).as(kind + " is an HTTP GET").isFalse();
-            assertThat(httpGet.path("scheme").asText("HTTP")).isEqualTo("HTTP");
             JsonNode port = httpGet.path("port");
             int number = port.isInt() ? port.asInt() : containerPorts(container).getOrDefault(port.asText(), -1);
             try {
-                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + ":" + number
-                        + httpGet.path("path").asText("/"))).timeout(Duration.ofSeconds(container.path(kind).path("timeoutSeconds").asLong(1)))
-                        .GET().build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = http().send(HttpRequest.newBuilder(URI.create(scheme(httpGet) + "://" + address + ":"
+                        + number + httpGet.path("path").asText("/"))).timeout(Duration.ofSeconds(container.path(kind).path("timeoutSeconds")
+                        .asLong(1))).GET().build(), HttpResponse.BodyHandlers.discarding());
                 return response.statusCode() >= 200 && response.statusCode() < 400;
             } catch (IOException e) {
                 return false;
@@ -604,11 +607,17 @@ class DeploymentFilesTest {
             }
         }
 
+        /** GET /cluster on the admin port, as the probes reach it, with the admin token of the pod's Secret if it has one. */
         JsonNode cluster() {
             try {
                 int admin = containerPorts(container).get("admin");
-                return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + ":" + admin + "/cluster"))
-                        .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString()).body());
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme(container.at("/readinessProbe/httpGet")) + "://"
+                        + address + ":" + admin + "/cluster")).timeout(Duration.ofSeconds(3));
+                String tokenFile = localEnvironment().get("ENTENTE_ADMIN_TOKEN_FILE");
+                if (tokenFile != null) {
+                    request.header("Authorization", "Bearer " + Files.readString(Path.of(tokenFile)).strip());
+                }
+                return JSON.readTree(http().send(request.build(), HttpResponse.BodyHandlers.ofString()).body());
             } catch (IOException e) {
                 return JSON.createObjectNode();
             } catch (InterruptedException e) {
@@ -617,28 +626,63 @@ class DeploymentFilesTest {
             }
         }
 
-        /** A TLS handshake with the client port, trusting the Secret's ca.crt and checking the pod's address: its certificate is tls.crt's. */
-        boolean servesTheSecretsCertificate() throws Exception {
-            Path tls = volumeDirectory("tls");
-            CertificateFactory certificates = CertificateFactory.getInstance("X.509");
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            try (InputStream ca = Files.newInputStream(tls.resolve("ca.crt")); InputStream node = Files.newInputStream(tls.resolve("tls.crt"))) {
-                trust.setCertificateEntry("ca", certificates.generateCertificate(ca));
-                X509Certificate expected = (X509Certificate) certificates.generateCertificate(node);
+        private static String scheme(JsonNode httpGet) {
+            String scheme = httpGet.path("scheme").asText("HTTP");
+            assertThat(scheme).as("a probe's scheme").isIn("HTTP", "HTTPS");
+            return scheme.toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /**
+         * A client for the admin port: over HTTPS it trusts the node's authority ({@code ENTENTE_TLS_CA}) and checks
+         * the pod's address (stricter than the kubelet, which checks no certificate).
+         */
+        private HttpClient http() throws IOException {
+            HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+            String authority = localEnvironment().get("ENTENTE_TLS_CA");
+            return (authority == null ? client : client.sslContext(trusting(Path.of(authority)))).build();
+        }
+
+        /** The pod's environment as it runs here: the manifest's, with paths in the pod's directory and pods' names their addresses. */
+        Map<String, String> localEnvironment() {
+            Map<String, String> environment = new LinkedHashMap<>();
+            manifestEnvironment().forEach((variable, value) -> environment.put(variable, localized(value)));
+            return environment;
+        }
+
+        private static SSLContext trusting(Path authority) throws IOException {
+            try (InputStream ca = Files.newInputStream(authority)) {
+                KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+                trust.load(null, null);
+                trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(ca));
                 TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 factory.init(trust);
                 SSLContext context = SSLContext.getInstance("TLS");
                 context.init(null, factory.getTrustManagers(), null);
-                try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(address, containerPorts(container).get("client"))) {
-                    SSLParameters parameters = socket.getSSLParameters();
-                    parameters.setEndpointIdentificationAlgorithm("HTTPS");
-                    parameters.setApplicationProtocols(new String[] {"h2"});
-                    socket.setSSLParameters(parameters);
-                    socket.setSoTimeout(5000);
-                    socket.startHandshake();
-                    return socket.getSession().getPeerCertificates()[0].equals(expected);
-                }
+                return context;
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IOException("cannot trust " + authority + ": " + e, e);
+            }
+        }
+
+        /**
+         * A TLS handshake with the client port, trusting the authority the node is given ({@code ENTENTE_TLS_CA}) and
+         * checking the pod's address: it presents the certificate it is given ({@code ENTENTE_TLS_CERT}).
+         */
+        boolean servesTheCertificateItIsGiven() throws Exception {
+            Map<String, String> environment = localEnvironment();
+            X509Certificate expected;
+            try (InputStream node = Files.newInputStream(Path.of(environment.get("ENTENTE_TLS_CERT")))) {
+                expected = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(node);
+            }
+            SSLContext context = trusting(Path.of(environment.get("ENTENTE_TLS_CA")));
+            try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(address, containerPorts(container).get("client"))) {
+                SSLParameters parameters = socket.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                parameters.setApplicationProtocols(new String[] {"h2"});
+                socket.setSSLParameters(parameters);
+                socket.setSoTimeout(5000);
+                socket.startHandshake();
+                return socket.getSession().getPeerCertificates()[0].equals(expected);
             }
         }
 
