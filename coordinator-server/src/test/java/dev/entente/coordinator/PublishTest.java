@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import dev.entente.coordinator.testing.FakeRm;
+import dev.entente.coordinator.testing.TestBranches;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.OutgoingMessage;
@@ -74,7 +75,7 @@ class PublishTest {
     /** A transaction with one prepared branch and {@code messages}; returns its XID, undecided. */
     private static String prepared(CoordinatorClient client, FakeRm rm, List<OutgoingMessage> messages) {
         String xid = client.begin("place-order", 60_000, "orders").getXid();
-        client.reportBranch(xid, client.registerBranch(xid, ORDERS, rm.instanceId()), BranchVote.PREPARED, "");
+        client.reportBranch(xid, TestBranches.register(client, xid, ORDERS, rm.instanceId()), BranchVote.PREPARED, "");
         client.publish(xid, kafka.bootstrapServers(), messages);
         return xid;
     }

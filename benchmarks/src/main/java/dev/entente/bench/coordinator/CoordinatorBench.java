@@ -9,6 +9,7 @@ import dev.entente.bench.Runs;
 import dev.entente.bench.Table;
 import dev.entente.options.CommandOption;
 import dev.entente.options.OptionTable;
+import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.OutcomeReply;
@@ -118,14 +119,18 @@ public final class CoordinatorBench {
         return PrometheusText.value(after, metric) - PrometheusText.value(before, metric);
     }
 
-    /** One global transaction with {@code branches} no-op branches that vote PREPARED. */
+    /**
+     * One global transaction with {@code branches} no-op branches that vote PREPARED, as the owner's own
+     * branches do: unregistered, their votes riding the Commit (two coordinator calls in all).
+     */
     static void transaction(CoordinatorClient client, int branches) {
         String xid = client.begin("bench", 0, "bench").getXid();
+        List<BranchReport> votes = new ArrayList<>(branches);
         for (int i = 1; i <= branches; i++) {
-            long branch = client.registerBranch(xid, NoOpResourceManagers.resource(i), NoOpResourceManagers.instance(i));
-            client.reportBranch(xid, branch, BranchVote.PREPARED, "");
+            votes.add(BranchReport.newBuilder().setXid(xid).setBranchId(i).setVote(BranchVote.PREPARED)
+                    .setResource(NoOpResourceManagers.resource(i)).setInstanceId(NoOpResourceManagers.instance(i)).build());
         }
-        OutcomeReply reply = client.commit(xid, false);
+        OutcomeReply reply = client.commit(xid, false, votes);
         if (reply.getOutcome() != Outcome.COMMITTED) {
             throw new IllegalStateException("transaction " + xid + " ended " + reply.getOutcome() + ": " + reply.getReason());
         }

@@ -95,8 +95,8 @@ public final class CoordinatorMemoryBench {
                 started.add(pool.submit(() -> {
                     String xid = client.begin("bench-in-flight", ONE_HOUR_MILLIS, "bench").getXid();
                     for (int b = 1; b <= branches; b++) {
-                        long branch = client.registerBranch(xid, NoOpResourceManagers.resource(b), NoOpResourceManagers.instance(b));
-                        client.reportBranch(xid, branch, BranchVote.PREPARED, "");
+                        client.registerBranch(xid, b, NoOpResourceManagers.resource(b), NoOpResourceManagers.instance(b));
+                        client.reportBranch(xid, b, BranchVote.PREPARED, "");
                     }
                 }));
             }

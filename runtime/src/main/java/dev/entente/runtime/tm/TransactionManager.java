@@ -171,6 +171,7 @@ public final class TransactionManager {
         } catch (CoordinatorException e) {
             finish.finished(xid, false);
             if (e.code() == Status.Code.NOT_FOUND) {
+                resources.rollBackPrepared(votes, "the coordinator does not know " + xid);
                 return ApiExceptions.rolledBack(scope.applicationLoader(), xid, "global transaction " + xid
                         + " rolled back: " + e.getMessage(), withSuppressed(e, thrown));
             }
@@ -178,10 +179,12 @@ public final class TransactionManager {
                     + " is unknown: " + e.getMessage() + "; it will be settled by the coordinator and recovery",
                     withSuppressed(e, thrown));
         }
-        finish.finished(xid, outcome.getPhaseTwoDone());
         if (outcome.getOutcome() == Outcome.COMMITTED) {
+            finish.finished(xid, outcome.getPhaseTwoDone());
             return thrown;
         }
+        resources.rollBackPrepared(votes, outcome.getReason());
+        finish.finished(xid, outcome.getPhaseTwoDone());
         return ApiExceptions.rolledBack(scope.applicationLoader(), xid,
                 "global transaction " + xid + " rolled back: " + outcome.getReason(), thrown);
     }
@@ -189,7 +192,8 @@ public final class TransactionManager {
     /** Rolls {@code xid} back here and at the coordinator; whether phase 2 is known to be done. */
     private boolean rollBack(String xid, String reason, boolean waitForPhaseTwo) {
         resources.abandon(xid, reason);
-        resources.takeVotesForCommit(xid); // a rollback needs no votes
+        // branches prepared here are not registered: no rollback decision names them, so they roll back here
+        resources.rollBackPrepared(resources.takeVotesForCommit(xid), reason);
         try {
             return coordinator.get().rollback(xid, reason, waitForPhaseTwo).getPhaseTwoDone();
         } catch (RuntimeException e) {
