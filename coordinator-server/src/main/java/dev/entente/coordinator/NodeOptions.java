@@ -188,14 +188,14 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
         if (dataDir.exists() && !dataDir.isDirectory()) {
             throw new InvalidOption(given.source(DATA_DIR) + ": " + dataDir + " exists and is not a directory");
         }
-        long defaultTimeout = given.number(DEFAULT_TIMEOUT, 1, 86_400_000);
-        long maxTimeout = given.number(MAX_TIMEOUT, 1, 86_400_000);
+        long defaultTimeout = number(given, DEFAULT_TIMEOUT, 1, 86_400_000);
+        long maxTimeout = number(given, MAX_TIMEOUT, 1, 86_400_000);
         if (defaultTimeout > maxTimeout) {
             throw new InvalidOption(given.source(DEFAULT_TIMEOUT) + ": " + defaultTimeout + " exceeds --max-timeout " + maxTimeout);
         }
         return new NodeOptions(dev, clusterId, nodeId, peers, host, clientPort, adminPort, dataDir,
-                given.number(SNAPSHOT_THRESHOLD, 1, Long.MAX_VALUE),
-                Duration.ofMillis(given.number(ELECTION_TIMEOUT, 100, 60_000)),
+                number(given, SNAPSHOT_THRESHOLD, 1, Long.MAX_VALUE),
+                Duration.ofMillis(number(given, ELECTION_TIMEOUT, 100, 60_000)),
                 defaultTimeout, maxTimeout, kafka(given), given.isOn(INSECURE), security(given, dev, host),
                 given.valueOrDefault(ADMIN_HOST), adminTokenFile(given), extensions(given));
     }
@@ -290,6 +290,11 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
             // reported below
         }
         throw new InvalidOption(source + ": expected a port number 1-65535, got '" + value + "'");
+    }
+
+    /** The option's whole-number value, or its default from the table. */
+    private static long number(GivenOptions given, CommandOption option, long min, long max) {
+        return given.number(option, min, max);
     }
 
     public String raftAddress() {
