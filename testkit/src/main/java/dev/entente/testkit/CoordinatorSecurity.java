@@ -36,10 +36,22 @@ public final class CoordinatorSecurity {
         this.dir = dir;
     }
 
-    /** Makes a CA and a node certificate in {@code dir}. */
+    /** Makes a CA and a node certificate (for 127.0.0.1 and localhost) in {@code dir}. */
     public static CoordinatorSecurity create(Path dir) {
+        return create(dir, List.of());
+    }
+
+    /**
+     * Makes a CA and a node certificate in {@code dir} that also names {@code moreAddresses} (IP addresses
+     * or DNS names): for nodes reached at other loopback addresses than 127.0.0.1.
+     */
+    public static CoordinatorSecurity create(Path dir, List<String> moreAddresses) {
         CoordinatorSecurity security = new CoordinatorSecurity(dir);
-        security.makeCertificates();
+        StringBuilder san = new StringBuilder("san=ip:127.0.0.1,dns:localhost");
+        for (String address : moreAddresses) {
+            san.append(address.matches("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:]*") ? ",ip:" : ",dns:").append(address);
+        }
+        security.makeCertificates(san.toString());
         return security;
     }
 
@@ -88,7 +100,7 @@ public final class CoordinatorSecurity {
         write(appSecrets(), file.toString());
     }
 
-    private void makeCertificates() {
+    private void makeCertificates(String subjectAltNames) {
         try {
             Files.createDirectories(dir);
             Path caStore = dir.resolve("ca.p12");
@@ -101,7 +113,7 @@ public final class CoordinatorSecurity {
             keytool("-certreq", "-keystore", nodeStore, "-alias", "node", "-file", dir.resolve("node.csr"));
             keytool("-gencert", "-keystore", caStore, "-alias", "ca", "-infile", dir.resolve("node.csr"),
                     "-outfile", nodeCertificate(), "-rfc", "-validity", "2",
-                    "-ext", "san=ip:127.0.0.1,dns:localhost", "-ext", "eku=serverAuth,clientAuth");
+                    "-ext", subjectAltNames, "-ext", "eku=serverAuth,clientAuth");
             KeyStore store = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(nodeStore)) {
                 store.load(in, STORE_PASSWORD.toCharArray());
