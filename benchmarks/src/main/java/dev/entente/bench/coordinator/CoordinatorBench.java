@@ -107,13 +107,22 @@ public final class CoordinatorBench {
                 + delta(before, after, "entente_transactions_rolled_back_total");
         long flushes = delta(before, after, "entente_raft_log_flushes_total");
         double perFlush = flushes == 0 ? Double.NaN : (double) decisions / flushes;
+        long calls = 0;
+        for (String method : CALLS) {
+            calls += delta(before, after, "entente_requests_total{method=\"" + method + "\"}");
+        }
+        double callsPerTransaction = decisions == 0 ? Double.NaN : (double) calls / decisions;
         runs.computeIfAbsent(point, p -> new Runs()).add(measurement);
         decisionsPerFlush.computeIfAbsent(point, p -> new ArrayList<>()).add(perFlush);
-        out.printf("run %d: %d node(s), %d branches, %3d clients: %8.0f tx/s  p50 %7.2f ms  p99 %7.2f ms  %.1f decisions/flush  %d errors%s%n",
+        out.printf("run %d: %d node(s), %d branches, %3d clients: %8.0f tx/s  p50 %7.2f ms  p99 %7.2f ms  %.1f decisions/flush  "
+                        + "%.2f calls/tx  %d errors%s%n",
                 run, point.nodes(), point.branches(), point.concurrency(), measurement.perSecond(),
-                measurement.p50Micros() / 1000, measurement.p99Micros() / 1000, perFlush, measurement.errors(),
+                measurement.p50Micros() / 1000, measurement.p99Micros() / 1000, perFlush, callsPerTransaction, measurement.errors(),
                 measurement.firstError() == null ? "" : " (first: " + measurement.firstError() + ")");
     }
+
+    /** The client calls a transaction may make, as the leader counts them (entente_requests_total). */
+    private static final List<String> CALLS = List.of("Begin", "RegisterBranch", "ReportBranch", "Publish", "Commit", "Rollback", "Status");
 
     private static long delta(String before, String after, String metric) {
         return PrometheusText.value(after, metric) - PrometheusText.value(before, metric);
