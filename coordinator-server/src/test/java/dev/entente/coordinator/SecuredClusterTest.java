@@ -428,7 +428,8 @@ class SecuredClusterTest {
      * Issue 18 item 1: a Raft peer must present a certificate naming its node id. A real Ratis server takes a
      * stopped follower's Raft address and node id, and presents another certificate of the same CA: first
      * one naming nobody of the cluster, then one naming another node (n1's name at n3's address). The leader
-     * sends it nothing, the others take none of its requests, and it never learns the log or the leader.
+     * sends it nothing, the others take none of its requests (a certificate naming another node does not let
+ * it speak as the node it poses as), and it never learns the log or the leader.
      */
     @Test
     @Order(13)
@@ -453,11 +454,14 @@ class SecuredClusterTest {
                             .contains("Raft port: refused node " + posedAs + " at " + cluster.raftAddresses().get(posedAs)
                                     + " presented " + presented + " (names [")
                             .contains("which does not name " + posedAs));
-                    if (certificate.equals("intruder")) {
-                        // its own requests (votes) to the nodes are refused as well
-                        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(leader.logTail(100_000))
-                                .contains("Raft port: refused a node connecting to this one presented CN=intruder"));
-                    }
+                    // its own requests (votes) to the nodes are refused as well: a certificate naming nobody at the
+                    // handshake, one naming another node when it asks in the name of the node it poses as
+                    String refusedRequest = certificate.equals("intruder")
+                            ? "Raft port: refused a node connecting to this one presented CN=intruder"
+                            : "Raft port: refused a request of node " + posedAs + " over a connection whose certificate "
+                                    + "names [" + otherNode + ", localhost], not " + posedAs;
+                    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(leader.logTail(100_000))
+                            .contains(refusedRequest));
                 }
             }
             assertThat(cluster.awaitLeader()).isSameAs(leader);

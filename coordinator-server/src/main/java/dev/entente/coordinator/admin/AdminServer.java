@@ -152,7 +152,12 @@ public final class AdminServer implements AutoCloseable {
         } else if (!exchange.getRequestMethod().equals("GET")) {
             answer = Answer.json(405, Map.of("error", path + " answers GET only"));
         } else {
-            answer = metrics();
+            try {
+                answer = metrics();
+            } catch (RuntimeException e) {
+                LOG.warn("metrics listener: GET /metrics failed", e);
+                answer = Answer.json(500, Map.of("error", String.valueOf(e)));
+            }
         }
         respond(exchange, answer);
     }

@@ -6,6 +6,8 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +49,7 @@ public final class PeerCertificates extends X509ExtendedTrustManager {
             throw new IllegalArgumentException("the CA's trust manager does not check host names: " + authority.getClass());
         }
         this.authority = extended;
-        this.peers = Map.copyOf(peers);
+        this.peers = Collections.unmodifiableMap(new LinkedHashMap<>(peers)); // in --peers order, for messages
     }
 
     /** The names a certificate gives its holder: its subject's CNs, then its DNS and URI alternative names. */
