@@ -409,7 +409,8 @@ class SecuredClusterTest {
         assertThat(order.commit(after, true).getOutcome()).isEqualTo(Outcome.COMMITTED);
 
         oldLeader.start(); // rejoins over mutual TLS and catches up
-        await().atMost(Duration.ofSeconds(60)).until(() -> oldLeader.admin("/cluster").contains("\"role\" : \"FOLLOWER\""));
+        await().atMost(Duration.ofSeconds(60)).ignoreException(IllegalStateException.class)
+                .until(() -> oldLeader.admin("/cluster").contains("\"role\" : \"FOLLOWER\""));
     }
 
     @Test
@@ -470,7 +471,8 @@ class SecuredClusterTest {
         } finally {
             victim.start();
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> victim.admin("/cluster").contains("\"role\" : \"FOLLOWER\""));
+        await().atMost(Duration.ofSeconds(60)).ignoreException(IllegalStateException.class)
+                .until(() -> victim.admin("/cluster").contains("\"role\" : \"FOLLOWER\""));
     }
 
     @Test

@@ -236,7 +236,9 @@ public final class CoordinatorProcess implements AutoCloseable {
     /** A request to the admin port, with the read token when the node has one. */
     public HttpResponse<String> adminResponse(String method, String path) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adminScheme() + "://127.0.0.1:" + adminPort + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(3));
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                // a TLS handshake with a JVM that has just started takes seconds on a loaded machine
+                .timeout(Duration.ofSeconds(adminScheme().equals("https") ? 10 : 3));
         Optional<Path> tokenFile = readTokenFile();
         if (tokenFile.isPresent() && Files.isReadable(tokenFile.get())) {
             request.header("Authorization", "Bearer " + Files.readString(tokenFile.get()).strip());

@@ -63,6 +63,9 @@ public final class ViewAccess {
         if (closed()) {
             return "closed: " + read.source();
         }
-        return (read.enabled() ? "need the read token in " + read.source() + " or the admin token" : "need the admin token");
+        if (!read.enabled()) {
+            return "need the admin token";
+        }
+        return "need the read token in " + read.source() + (admin.enabled() ? " or the admin token" : "");
     }
 }
