@@ -105,11 +105,16 @@ class PublishedMethodTest {
         assertThat(ordered("o-rollback")).isFalse();
     }
 
+    /**
+     * The transaction's owner sends its messages with its Commit (one round trip for all), where the
+     * coordinator checks them: one the topic cannot take makes the commit a rollback naming it.
+     */
     @Test
-    void aMessageLargerThanTheBrokerAllowsFailsTheMethodNamingTheTopicAndTheTransactionRollsBack() throws Exception {
+    void aMessageLargerThanTheBrokerAllowsRollsTheTransactionBackNamingTheTopic() throws Exception {
         HttpResponse<String> response = service.post("/place-large?id=o-large&bytes=" + (BROKER_LIMIT + 1000));
         assertThat(response.statusCode()).isEqualTo(500);
-        assertThat(response.body()).contains("PublishException").contains("'" + TOPIC + "'").contains("max.message.bytes");
+        assertThat(response.body()).contains("TransactionRolledBackException").contains("'" + TOPIC + "'")
+                .contains("max.message.bytes");
 
         assertThat(ordered("o-large")).isFalse();
         service.post("/place?id=o-after-large&amount=1");

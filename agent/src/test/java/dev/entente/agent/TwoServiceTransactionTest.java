@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.entente.agent.testing.Shop;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,8 +57,15 @@ abstract class TwoServiceTransactionTest {
         }
     }
 
+    /**
+     * Also the price in coordinator calls: the order service owns the transaction, so its own branch
+     * (PostgreSQL) is never registered (its vote rides the Commit); only the stock service, a
+     * participant, registers its branch and reports its vote.
+     */
     @Test
     void bothServicesCommit() throws Exception {
+        String before = shop.coordinator.admin("/metrics");
+
         HttpResponse<String> reply = shop.orders.post("/order?id=o1&sku=apple&quantity=2");
 
         assertThat(reply.statusCode()).as(reply.body() + "\n" + shop.orders.log()).isEqualTo(200);
@@ -66,6 +75,16 @@ abstract class TwoServiceTransactionTest {
             assertThat(shop.stockOf("apple")).isEqualTo(998);
         });
         shop.assertNoPreparedTransactionsLeft();
+        String after = shop.coordinator.admin("/metrics");
+        for (String method : new String[] {"Begin", "RegisterBranch", "ReportBranch", "Commit"}) {
+            assertThat(requests(after, method) - requests(before, method)).as(method + " calls").isEqualTo(1);
+        }
+    }
+
+    private static long requests(String metrics, String method) {
+        Matcher sample = Pattern.compile("(?m)^entente_requests_total\\{method=\"" + method + "\"} (\\d+)$").matcher(metrics);
+        assertThat(sample.find()).as("entente_requests_total of " + method + " in\n" + metrics).isTrue();
+        return Long.parseLong(sample.group(1));
     }
 
     @Test

@@ -8,47 +8,80 @@ import dev.entente.bench.locked.LockedBench;
 import dev.entente.bench.publish.PublishBench;
 import dev.entente.bench.twodatabases.TwoDatabasesBench;
 import dev.entente.bench.twoservices.TwoServicesBench;
+import dev.entente.options.InvalidOption;
+import dev.entente.options.OptionTable;
 import java.io.PrintStream;
 import java.util.Arrays;
-import java.util.Set;
+import java.util.List;
 
 /** {@code bin/entente bench <name> [options]}: runs one driver and prints its figures and ratios. */
 public final class Bench {
 
-    static final String USAGE = """
-            usage: entente bench <name> [options]
+    /** How a driver runs, given its parsed options. */
+    @FunctionalInterface
+    interface Runner {
+        void run(Options options, PrintStream out) throws Exception;
+    }
 
-              coordinator     row 1: the coordinator alone, no-op branches, 1 node and a 3-node cluster
-                              [--nodes 1,3] [--branches 0,2] [--concurrency 1,4,16,64,256]
-                              [--warmup S] [--seconds S] [--runs N] [--work DIR]
-              two-databases   row 2: one row in PostgreSQL and one in MariaDB per operation: no global transaction,
-                              Entente (agent), Atomikos and Narayana (in-process JTA)
-                              [--clients N] [--warmup S] [--seconds S] [--runs N] [--work DIR]
-                              [--variants all | no-global-transaction,entente,atomikos,narayana]
-              two-services    row 3: a front service (PostgreSQL) calling a second service (MariaDB) over HTTP,
-                              one row credited in each: no global transaction, and Entente (agent in both)
-                              [--clients N] [--warmup S] [--seconds S] [--runs N] [--work DIR]
-              agent-overhead  row 4: JDBC statements on PostgreSQL outside transactions with and without
-                              -javaagent; start-up of a small main and of a Spring Boot web + JPA app with no
-                              agent, Entente's, the OpenTelemetry agent (and an older Entente jar), alternating
-                              [--parts jdbc,small,boot] [--starts N] [--boot-starts N] [--baseline-agent JAR]
-                              [--clients N] [--warmup S] [--seconds S] [--runs N] [--work DIR]
-              advice-cost     row 4: JMH, ns per JDBC call the agent's advice costs with no transaction bound
-                              (prepareStatement, commit, close on a connection that does nothing)
-                              [--baseline-agent JAR]
-              locked          row 5: a critical section under a ZooKeeper lock: Curator's InterProcessMutex,
-                              and a @Locked method (agent)
-                              [--clients N] [--keys N] [--warmup S] [--seconds S] [--runs N] [--work DIR]
-              publish         row 6: one Kafka message per operation: a transactional KafkaProducer, and
-                              @Publish inside a global transaction (agent, coordinator with --kafka)
-                              [--clients N] [--warmup S] [--seconds S] [--runs N] [--work DIR]
-              coordinator-memory
-                              row 7: coordinator heap per transaction left in flight
-                              [--transactions 1000,5000,20000] [--branches N] [--clients N] [--runs N] [--work DIR]
+    /** One driver: its name, what it measures (a sentence or two for the usage), its option table, and how it runs. */
+    record Driver(String name, String summary, OptionTable options, Runner runner) {
 
-            Figures go to standard output; docs/benchmarks.md says how to read them.""";
+        /** {@code entente bench NAME --help}: what it measures, then its options. */
+        String usage() {
+            return "usage: entente bench " + name + " " + options.synopsis() + "\n" + summary + "\noptions:\n" + options.usage();
+        }
+    }
+
+    /** Every driver, in the order of docs/benchmarks.md's rows. */
+    static final List<Driver> DRIVERS = List.of(
+            new Driver("coordinator", "row 1: the coordinator alone, no-op branches, 1 node and a 3-node cluster",
+                    CoordinatorBench.OPTIONS, (options, out) -> new CoordinatorBench(options, out).run()),
+            new Driver("two-databases", "row 2: one row in PostgreSQL and one in MariaDB per operation: no global transaction, "
+                    + "Entente (agent), Atomikos and Narayana (in-process JTA)",
+                    TwoDatabasesBench.OPTIONS, (options, out) -> new TwoDatabasesBench(options, out).run()),
+            new Driver("two-services", "row 3: a front service (PostgreSQL) calling a second service (MariaDB) over HTTP, one row "
+                    + "credited in each: no global transaction, and Entente (agent in both)",
+                    TwoServicesBench.OPTIONS, (options, out) -> new TwoServicesBench(options, out).run()),
+            new Driver("agent-overhead", "row 4: JDBC statements on PostgreSQL outside transactions with and without -javaagent; "
+                    + "start-up of a small main and of a Spring Boot web + JPA app with no agent, Entente's, the OpenTelemetry "
+                    + "agent (and an older Entente jar), alternating",
+                    AgentOverheadBench.OPTIONS, (options, out) -> new AgentOverheadBench(options, out).run()),
+            new Driver("advice-cost", "row 4: JMH, ns per JDBC call the agent's advice costs with no transaction bound "
+                    + "(prepareStatement, commit, close on a connection that does nothing)",
+                    AdviceCostBench.OPTIONS, (options, out) -> new AdviceCostBench(options, out).run()),
+            new Driver("locked", "row 5: a critical section under a ZooKeeper lock: Curator's InterProcessMutex, and a @Locked "
+                    + "method (agent)", LockedBench.OPTIONS, (options, out) -> new LockedBench(options, out).run()),
+            new Driver("publish", "row 6: one Kafka message per operation: a transactional KafkaProducer, and @Publish inside a "
+                    + "global transaction (agent, coordinator with --kafka)",
+                    PublishBench.OPTIONS, (options, out) -> new PublishBench(options, out).run()),
+            new Driver("coordinator-memory", "row 7: coordinator heap per transaction left in flight",
+                    CoordinatorMemoryBench.OPTIONS, (options, out) -> new CoordinatorMemoryBench(options, out).run()));
+
+    static final String USAGE = usage();
 
     private Bench() {
+    }
+
+    private static String usage() {
+        StringBuilder usage = new StringBuilder("usage: entente bench <name> [options]   (entente bench <name> --help: its options)\n\n");
+        for (Driver driver : DRIVERS) {
+            usage.append("  ").append(driver.name()).append('\n').append(indented(driver.summary())).append(indented(driver.options().synopsis()));
+        }
+        return usage.append("\nFigures go to standard output; docs/benchmarks.md says how to read them.").toString();
+    }
+
+    /** {@code text} wrapped at about 100 columns, each line indented under the driver's name. */
+    private static String indented(String text) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (line.length() > 0 && line.length() + word.length() > 96) {
+                out.append("      ").append(line.toString().stripTrailing()).append('\n');
+                line.setLength(0);
+            }
+            line.append(word).append(' ');
+        }
+        return out.append("      ").append(line.toString().stripTrailing()).append('\n').toString();
     }
 
     public static void main(String[] args) throws Exception {
@@ -63,23 +96,23 @@ public final class Bench {
             out.println(USAGE);
             return args.length == 0 ? 2 : 0;
         }
-        String name = args[0];
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        if (!Set.of("coordinator", "two-databases", "two-services", "agent-overhead", "advice-cost", "locked", "publish", "coordinator-memory")
-                .contains(name)) {
-            System.err.println("entente bench: unknown benchmark '" + name + "'\n" + USAGE);
+        Driver driver = DRIVERS.stream().filter(candidate -> candidate.name().equals(args[0])).findFirst().orElse(null);
+        if (driver == null) {
+            System.err.println("entente bench: unknown benchmark '" + args[0] + "'\n" + USAGE);
             return 2;
         }
-        Environment.describe(out);
-        switch (name) {
-            case "coordinator" -> new CoordinatorBench(new Options(name, rest, CoordinatorBench.OPTIONS), out).run();
-            case "two-databases" -> new TwoDatabasesBench(new Options(name, rest, TwoDatabasesBench.OPTIONS), out).run();
-            case "two-services" -> new TwoServicesBench(new Options(name, rest, TwoServicesBench.OPTIONS), out).run();
-            case "agent-overhead" -> new AgentOverheadBench(new Options(name, rest, AgentOverheadBench.OPTIONS), out).run();
-            case "advice-cost" -> new AdviceCostBench(new Options(name, rest, AdviceCostBench.OPTIONS), out).run();
-            case "locked" -> new LockedBench(new Options(name, rest, LockedBench.OPTIONS), out).run();
-            case "publish" -> new PublishBench(new Options(name, rest, PublishBench.OPTIONS), out).run();
-            default -> new CoordinatorMemoryBench(new Options(name, rest, CoordinatorMemoryBench.OPTIONS), out).run();
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (OptionTable.asksForHelp(rest)) {
+            out.print(driver.usage());
+            return 0;
+        }
+        try {
+            Options options = new Options(driver.options(), rest);
+            Environment.describe(out);
+            driver.runner().run(options, out);
+        } catch (InvalidOption e) {
+            System.err.println("entente bench " + driver.name() + ": " + e.getMessage() + "\n" + driver.usage());
+            return 2;
         }
         return 0;
     }

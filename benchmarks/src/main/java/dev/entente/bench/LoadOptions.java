@@ -1,13 +1,12 @@
 package dev.entente.bench;
 
+import dev.entente.options.CommandOption;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The options every closed-loop driver takes: {@code --clients}, {@code --warmup}, {@code --seconds},
@@ -16,20 +15,29 @@ import java.util.Set;
  */
 public record LoadOptions(int clients, Duration warmup, Duration window, int runs, Path work) {
 
-    private static final List<String> NAMES = List.of("clients", "warmup", "seconds", "runs", "work");
+    public static final CommandOption CLIENTS = new CommandOption("clients", "N", "8", "clients sending operations at once (closed loop)");
+    public static final CommandOption WARMUP = new CommandOption("warmup", "S", "5", "seconds of warm-up per run, not measured");
+    public static final CommandOption SECONDS = new CommandOption("seconds", "S", "10", "seconds measured per run");
+    public static final CommandOption RUNS = new CommandOption("runs", "N", "3", "runs per variant");
+    public static final CommandOption WORK = new CommandOption("work", "DIR", "a new temporary directory",
+            "where the processes' data and logs go");
 
-    /** These options' names and a driver's own {@code more}. */
-    public static Set<String> names(String... more) {
-        Set<String> names = new HashSet<>(NAMES);
-        names.addAll(List.of(more));
-        return Set.copyOf(names);
+    /** These options, {@code clients} (the driver's {@link #CLIENTS}, with its default) first, then a driver's {@code more}. */
+    public static List<CommandOption> options(CommandOption clients, CommandOption... more) {
+        List<CommandOption> options = new ArrayList<>(List.of(clients, WARMUP, SECONDS, RUNS, WORK));
+        options.addAll(List.of(more));
+        return List.copyOf(options);
     }
 
-    /** Defaults: 5 s warm-up, 10 s measured, 3 runs. */
-    public static LoadOptions of(Options options, int defaultClients) throws IOException {
-        return new LoadOptions(options.number("clients", defaultClients), options.seconds("warmup", 5), options.seconds("seconds", 10),
-                options.number("runs", 3),
-                Files.createDirectories(Path.of(options.text("work", Files.createTempDirectory("entente-bench-").toString()))));
+    /** The values given, or the defaults: 5 s warm-up, 10 s measured, 3 runs; {@code clients} is the driver's. */
+    public static LoadOptions of(Options options, CommandOption clients) throws IOException {
+        return new LoadOptions(options.number(clients), options.seconds(WARMUP), options.seconds(SECONDS), options.number(RUNS),
+                work(options));
+    }
+
+    /** The {@code --work} directory, made if missing, or a new temporary one. */
+    public static Path work(Options options) throws IOException {
+        return options.isGiven(WORK) ? Files.createDirectories(Path.of(options.text(WORK))) : Files.createTempDirectory("entente-bench-");
     }
 
     /** "8 clients, 3 run(s) of 10.0 s after 5.0 s warm-up per variant". */

@@ -1,62 +1,67 @@
 package dev.entente.bench;
 
+import dev.entente.options.CommandOption;
+import dev.entente.options.GivenOptions;
+import dev.entente.options.InvalidOption;
+import dev.entente.options.OptionTable;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
-/** A driver's {@code --name value} options; each driver names the ones it takes, and anything else is refused. */
+/**
+ * A driver's options, parsed by its {@link OptionTable} from the command line alone (a run's figures are
+ * reproduced by its command as written, so no environment variable changes them unseen), and read as the
+ * values a benchmark takes. Every error names the option.
+ */
 public final class Options {
 
-    private final String driver;
-    private final Map<String, String> values = new HashMap<>();
+    private final GivenOptions given;
 
-    public Options(String driver, String[] args, Set<String> known) {
-        this.driver = driver;
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i];
-            if (!name.startsWith("--") || !known.contains(name.substring(2))) {
-                throw new IllegalArgumentException("bench " + driver + ": unknown option '" + name + "' (it takes --"
-                        + String.join(", --", known.stream().sorted().toList()) + ")");
+    /** Parses {@code args} by {@code table}; throws {@link InvalidOption} for an unknown option or a missing value. */
+    public Options(OptionTable table, String... args) {
+        this.given = table.parse(args, Map.of());
+    }
+
+    /** The value given, or the default; empty if neither. */
+    public String text(CommandOption option) {
+        return given.valueOrDefault(option);
+    }
+
+    public boolean isGiven(CommandOption option) {
+        return given.isGiven(option);
+    }
+
+    /** A whole number, 0 or more. */
+    public int number(CommandOption option) {
+        return (int) given.number(option, 0, Integer.MAX_VALUE);
+    }
+
+    /** Comma-separated whole numbers, each 0 or more. */
+    public List<Integer> numbers(CommandOption option) {
+        String value = given.valueOrDefault(option);
+        try {
+            List<Integer> numbers = Arrays.stream(value.split(",")).map(String::strip).map(Integer::valueOf).toList();
+            if (numbers.stream().allMatch(number -> number >= 0)) {
+                return numbers;
             }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("bench " + driver + ": option " + name + " needs a value");
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidOption(given.source(option) + ": expected comma-separated whole numbers, got '" + value + "'");
+    }
+
+    /** Seconds, fractions allowed ({@code 0.5}). */
+    public Duration seconds(CommandOption option) {
+        String value = given.valueOrDefault(option);
+        try {
+            double seconds = Double.parseDouble(value);
+            if (seconds >= 0 && Double.isFinite(seconds)) {
+                return Duration.ofMillis(Math.round(seconds * 1000));
             }
-            values.put(name.substring(2), args[++i]);
-        }
-    }
-
-    public String text(String name, String fallback) {
-        return values.getOrDefault(name, fallback);
-    }
-
-    public int number(String name, int fallback) {
-        String value = values.get(name);
-        try {
-            return value == null ? fallback : Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bench " + driver + ": --" + name + " must be a whole number, got '" + value + "'");
+            // reported below
         }
-    }
-
-    public List<Integer> numbers(String name, String fallback) {
-        String value = values.getOrDefault(name, fallback);
-        try {
-            return Arrays.stream(value.split(",")).map(String::trim).map(Integer::parseInt).toList();
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bench " + driver + ": --" + name + " must be comma-separated whole numbers, got '" + value + "'");
-        }
-    }
-
-    public Duration seconds(String name, double fallback) {
-        String value = values.get(name);
-        try {
-            double seconds = value == null ? fallback : Double.parseDouble(value);
-            return Duration.ofMillis(Math.round(seconds * 1000));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bench " + driver + ": --" + name + " must be seconds, got '" + value + "'");
-        }
+        throw new InvalidOption(given.source(option) + ": expected seconds (0.5, 10), got '" + value + "'");
     }
 }

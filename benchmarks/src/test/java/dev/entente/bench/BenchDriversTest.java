@@ -1,7 +1,6 @@
 package dev.entente.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -108,12 +107,6 @@ class BenchDriversTest {
         assertThat(output).containsPattern("run 1: idle node: heap after GC +\\d+\\.\\d MiB")
                 .containsPattern("run 1: +100 in flight \\(node's gauge: 100\\): heap after GC +\\d+\\.\\d MiB")
                 .contains("| in flight | heap after GC MiB");
-    }
-
-    @Test
-    void anUnknownOptionIsRefusedNamingIt() {
-        assertThatThrownBy(() -> bench("coordinator", "--clients", "4"))
-                .hasMessageContaining("bench coordinator: unknown option '--clients'");
     }
 
     private static String bench(String... args) throws Exception {

@@ -1,5 +1,7 @@
 package dev.entente.chaos;
 
+import dev.entente.options.InvalidOption;
+import dev.entente.options.OptionTable;
 import java.io.IOException;
 import java.io.PrintStream;
 
@@ -47,11 +49,16 @@ public final class ChaosMain {
         for (String chatty : new String[] {"org.apache.kafka", "kafka", "org.apache.zookeeper"}) {
             System.setProperty("org.slf4j.simpleLogger.log." + chatty, "error"); // restarts and cut sessions are the point here
         }
+        if (OptionTable.asksForHelp(args)) {
+            System.out.print(ChaosOptions.USAGE);
+            System.exit(0);
+        }
         ChaosOptions options;
         try {
-            options = ChaosOptions.parse(args);
-        } catch (ChaosOptions.InvalidOption e) {
+            options = ChaosOptions.parse(args, System.getenv());
+        } catch (InvalidOption e) {
             System.err.println("entente chaos: " + e.getMessage());
+            System.err.print(ChaosOptions.USAGE);
             System.exit(2);
             return;
         }

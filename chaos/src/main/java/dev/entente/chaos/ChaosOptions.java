@@ -1,79 +1,75 @@
 package dev.entente.chaos;
 
+import dev.entente.options.CommandOption;
+import dev.entente.options.GivenOptions;
+import dev.entente.options.InvalidOption;
+import dev.entente.options.OptionTable;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
-/** The command line of {@code bin/entente chaos}; a bad option stops it with a message naming the option. */
+/**
+ * The options of {@code bin/entente chaos}, declared once in {@link #TABLE} (flags, {@code ENTENTE_CHAOS_*}
+ * variables, the {@code --config} file); the usage text and the table in docs/reliability.md come from it.
+ * A bad option stops the suite with a message naming the option and where it was given.
+ */
 record ChaosOptions(int runs, long seed, Duration duration, int concurrency, PlantedBug plantedBug, Path work) {
+
+    static final CommandOption RUNS = new CommandOption("runs", "N", "1", "runs, each on a fresh cluster and bank");
+    static final CommandOption SEED = new CommandOption("seed", "S", "the clock",
+            "seed of the first run (run i uses S + i - 1): a seed draws the same fault schedule every time");
+    static final CommandOption DURATION = new CommandOption("duration", "D", "60s",
+            "workload time per run: 90s, 2m or seconds; at least 10s");
+    static final CommandOption CONCURRENCY = new CommandOption("concurrency", "C", "4", "clients sending transfers at once");
+    static final CommandOption PLANTED_BUG = new CommandOption("planted-bug", "BUG", "",
+            "turn a deliberate bug on, so the checker must report violations: commit-without-asking (the account services' "
+                    + "branches commit without asking the coordinator) or publish-twice (the coordinator sends every message "
+                    + "of a committed transaction twice)");
+    static final CommandOption WORK = new CommandOption("work", "DIR", "a new temporary directory",
+            "where the logs of every process go, per run");
+
+    /** Every option of {@code entente chaos}. */
+    static final OptionTable TABLE = new OptionTable("ENTENTE_CHAOS_",
+            List.of(RUNS, SEED, DURATION, CONCURRENCY, PLANTED_BUG, WORK), OptionTable.Feature.CONFIG_FILE);
 
     static final String USAGE = """
             usage: entente chaos [--runs N] [--seed S] [--duration D] [--concurrency C] [--planted-bug BUG] [--work DIR]
-              --runs N           runs, each on a fresh cluster and bank; default 1
-              --seed S           seed of the first run (run i uses S + i - 1); default: the clock
-              --duration D       workload time per run: 90s, 2m or seconds; default 60s
-              --concurrency C    clients sending transfers at once; default 4
-              --planted-bug BUG  turn a deliberate bug on, so the checker must report violations:
-                                 commit-without-asking (the account services' branches commit without
-                                 asking the coordinator) or publish-twice (the coordinator sends every
-                                 message of a committed transaction twice)
-              --work DIR         where logs go; default a new temporary directory""";
+            options (each also as the environment variable in brackets, and as NAME=value in the --config file;
+            a flag beats the environment, which beats the file, which beats the default):
+            """ + TABLE.usage();
 
-    /** Thrown for a bad option; the message names it. */
-    static final class InvalidOption extends RuntimeException {
-        InvalidOption(String message) {
-            super(message);
-        }
+    /** Parses a command line alone. */
+    static ChaosOptions parse(String... args) throws IOException {
+        return parse(args, Map.of());
     }
 
-    static ChaosOptions parse(String... args) throws java.io.IOException {
-        int runs = 1;
-        long seed = System.currentTimeMillis();
-        Duration duration = Duration.ofSeconds(60);
-        int concurrency = 4;
-        PlantedBug plantedBug = PlantedBug.NONE;
-        Path work = null;
-        for (int i = 0; i < args.length; i++) {
-            String option = args[i];
-            if (i + 1 == args.length) {
-                throw new InvalidOption(option + ": needs a value, or is not an option\n" + USAGE);
-            }
-            String value = args[++i];
-            switch (option) {
-                case "--runs" -> runs = (int) number(option, value, 1, 100_000);
-                case "--seed" -> seed = number(option, value, Long.MIN_VALUE, Long.MAX_VALUE);
-                case "--duration" -> duration = duration(value);
-                case "--concurrency" -> concurrency = (int) number(option, value, 1, 64);
-                case "--planted-bug" -> plantedBug = PlantedBug.named(value);
-                case "--work" -> work = Path.of(value);
-                default -> throw new InvalidOption(option + ": unknown option\n" + USAGE);
-            }
-        }
-        return new ChaosOptions(runs, seed, duration, concurrency, plantedBug,
+    /** Parses a command line, then the {@code ENTENTE_CHAOS_*} variables of {@code environment}, then the config file. */
+    static ChaosOptions parse(String[] args, Map<String, String> environment) throws IOException {
+        GivenOptions given = TABLE.parse(args, environment);
+        Path work = given.value(WORK).map(Path::of).orElse(null);
+        return new ChaosOptions((int) given.number(RUNS, 1, 100_000),
+                given.isGiven(SEED) ? given.number(SEED, Long.MIN_VALUE, Long.MAX_VALUE) : System.currentTimeMillis(),
+                duration(given), (int) given.number(CONCURRENCY, 1, 64),
+                given.value(PLANTED_BUG).map(name -> PlantedBug.named(given.source(PLANTED_BUG), name)).orElse(PlantedBug.NONE),
                 work != null ? Files.createDirectories(work) : Files.createTempDirectory("entente-chaos"));
     }
 
-    private static Duration duration(String value) {
-        String digits = value.replaceAll("[sm]$", "");
-        long amount = number("--duration", digits, 1, 86_400);
+    private static Duration duration(GivenOptions given) {
+        String value = given.valueOrDefault(DURATION);
+        if (!value.matches("[0-9]{1,6}[sm]?")) {
+            throw new InvalidOption(given.source(DURATION) + ": expected seconds, or a number then s or m (90s, 2m), got '"
+                    + value + "'");
+        }
+        long amount = Long.parseLong(value.replaceAll("[sm]$", ""));
         Duration duration = value.endsWith("m") ? Duration.ofMinutes(amount) : Duration.ofSeconds(amount);
         if (duration.toSeconds() < 10) {
-            throw new InvalidOption("--duration: at least 10s, got '" + value + "'");
+            throw new InvalidOption(given.source(DURATION) + ": at least 10s, got '" + value + "'");
         }
         return duration;
-    }
-
-    private static long number(String option, String value, long min, long max) {
-        try {
-            long number = Long.parseLong(value);
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new InvalidOption(option + ": expected a whole number from " + min + " to " + max + ", got '" + value + "'");
     }
 
     void print(PrintStream out) {

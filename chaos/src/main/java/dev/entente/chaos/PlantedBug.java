@@ -1,5 +1,6 @@
 package dev.entente.chaos;
 
+import dev.entente.options.InvalidOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -29,10 +30,10 @@ enum PlantedBug {
         this.inCoordinators = inCoordinators;
     }
 
-    /** The bug {@code --planted-bug NAME} names, or throws naming the ones there are. */
-    static PlantedBug named(String name) {
+    /** The bug {@code --planted-bug NAME} names, or throws naming {@code source} (where it was given) and the ones there are. */
+    static PlantedBug named(String source, String name) {
         return Arrays.stream(values()).filter(bug -> bug != NONE && bug.option.equals(name)).findFirst()
-                .orElseThrow(() -> new ChaosOptions.InvalidOption("--planted-bug: expected one of " + names() + ", got '" + name + "'"));
+                .orElseThrow(() -> new InvalidOption(source + ": expected one of " + names() + ", got '" + name + "'"));
     }
 
     static String names() {

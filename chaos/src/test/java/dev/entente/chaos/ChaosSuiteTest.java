@@ -1,7 +1,6 @@
 package dev.entente.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -56,15 +55,6 @@ class ChaosSuiteTest {
         assertThat(result.output).contains("PLANTED BUG ON: publish-twice")
                 .containsPattern("VIOLATION one event per committed transfer \\(read_committed\\): 2 events at \\[.*\\] for t-")
                 .doesNotContain("VIOLATION all or nothing").doesNotContain("VIOLATION total balance");
-    }
-
-    @Test
-    void anUnknownPlantedBugIsRefusedNamingTheOnesThereAre() {
-        assertThatThrownBy(() -> ChaosOptions.parse("--planted-bug", "skip-prepare"))
-                .isInstanceOf(ChaosOptions.InvalidOption.class)
-                .hasMessage("--planted-bug: expected one of commit-without-asking, publish-twice, got 'skip-prepare'");
-        assertThatThrownBy(() -> ChaosOptions.parse("--planted-bug"))
-                .isInstanceOf(ChaosOptions.InvalidOption.class).hasMessageStartingWith("--planted-bug: needs a value");
     }
 
     @Test

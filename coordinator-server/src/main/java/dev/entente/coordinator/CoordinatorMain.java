@@ -1,7 +1,7 @@
 package dev.entente.coordinator;
 
-import dev.entente.coordinator.cli.InvalidOption;
-import java.util.Arrays;
+import dev.entente.options.InvalidOption;
+import dev.entente.options.OptionTable;
 import org.slf4j.LoggerFactory;
 
 /** {@code entente coordinator ...}: runs one coordinator node until the process is stopped. */
@@ -11,7 +11,7 @@ public final class CoordinatorMain {
     }
 
     public static void main(String[] args) {
-        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+        if (OptionTable.asksForHelp(args)) {
             System.out.print(NodeOptions.USAGE);
             return;
         }

@@ -21,6 +21,7 @@ import dev.entente.coordinator.raft.TransactionStateMachine;
 import dev.entente.coordinator.rpc.CoordinatorService;
 import dev.entente.coordinator.rpc.LeaderGuard;
 import dev.entente.coordinator.rpc.MalformedRequests;
+import dev.entente.coordinator.rpc.RequestCounts;
 import dev.entente.coordinator.session.RmSessions;
 import dev.entente.coordinator.txn.ActiveTransactions;
 import dev.entente.coordinator.txn.ClusterIdentity;
@@ -134,8 +135,8 @@ public final class CoordinatorNode implements AutoCloseable {
         Readiness readiness = new Readiness(log, options.peers().size(), options.electionTimeout(), READY_APPLY_WAIT);
         // probes carry no application credentials: the health service stays outside the authenticator
         this.health = new GrpcHealth(readiness, log::isLeaderReady);
-        ServerServiceDefinition service = MalformedRequests.guard(
-                new CoordinatorService(guard, transactions, phaseTwo, sessions, metrics).bindService());
+        ServerServiceDefinition service = RequestCounts.count(MalformedRequests.guard(
+                new CoordinatorService(guard, transactions, phaseTwo, sessions, metrics).bindService()), metrics);
         this.grpc = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.clientPort()),
                         options.security().clientPortCredentials())
                 .addService(options.security().authenticator()

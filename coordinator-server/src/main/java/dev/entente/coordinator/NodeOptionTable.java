@@ -1,7 +1,7 @@
 package dev.entente.coordinator;
 
-import dev.entente.coordinator.cli.CommandOption;
-import dev.entente.coordinator.cli.OptionTable;
+import dev.entente.options.CommandOption;
+import dev.entente.options.OptionTable;
 import java.util.List;
 
 /**

@@ -27,12 +27,12 @@ import static dev.entente.coordinator.NodeOptionTable.TLS_CA;
 import static dev.entente.coordinator.NodeOptionTable.TLS_CERT;
 import static dev.entente.coordinator.NodeOptionTable.TLS_KEY;
 
-import dev.entente.coordinator.cli.CommandOption;
-import dev.entente.coordinator.cli.GivenOptions;
-import dev.entente.coordinator.cli.InvalidOption;
 import dev.entente.coordinator.security.NodeSecurity;
 import dev.entente.coordinator.security.PeerCertificates;
 import dev.entente.coordinator.txn.ClusterIdentity;
+import dev.entente.options.CommandOption;
+import dev.entente.options.GivenOptions;
+import dev.entente.options.InvalidOption;
 import dev.entente.protocol.Xids;
 import dev.entente.protocol.extension.ExtensionJars;
 import java.io.File;
@@ -92,6 +92,19 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
 
     private static final List<CommandOption> SECURITY_OPTIONS = List.of(TLS_CERT, TLS_KEY, TLS_CA, APP_SECRETS);
 
+    /**
+     * A message of the security code, which names an option by its flag ({@code --tls-cert: ...}), naming it as it
+     * was given: {@code ENTENTE_TLS_CERT: ...} for a node configured by its environment, as in a container.
+     */
+    private static String namingTheSource(GivenOptions given, String message) {
+        for (CommandOption option : SECURITY_OPTIONS) {
+            if (message.startsWith(option.flag() + ":")) {
+                return given.source(option) + message.substring(option.flag().length());
+            }
+        }
+        return message;
+    }
+
     /** TLS and client authentication, or plain text where --dev or --insecure allows it. */
     private static NodeSecurity security(GivenOptions given, boolean dev, String host) {
         boolean insecure = given.isOn(INSECURE);
@@ -112,7 +125,7 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
                 return NodeSecurity.load(Path.of(given.value(TLS_CERT).orElseThrow()), Path.of(given.value(TLS_KEY).orElseThrow()),
                         Path.of(given.value(TLS_CA).orElseThrow()), Path.of(given.value(APP_SECRETS).orElseThrow()));
             } catch (IllegalArgumentException e) {
-                throw new InvalidOption(e.getMessage());
+                throw new InvalidOption(namingTheSource(given, e.getMessage()));
             }
         }
         if (insecure) {
@@ -326,16 +339,7 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
 
     /** The option's whole-number value, or its default from the table. */
     private static long number(GivenOptions given, CommandOption option, long min, long max) {
-        String value = given.valueOrDefault(option);
-        try {
-            long number = Long.parseLong(value);
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new InvalidOption(given.source(option) + ": expected a whole number from " + min + " to " + max + ", got '" + value + "'");
+        return given.number(option, min, max);
     }
 
     public String raftAddress() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.entente.coordinator.testing.FakeRm;
+import dev.entente.coordinator.testing.TestBranches;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.PhaseTwoAction;
@@ -36,7 +37,7 @@ class BackupRestoreTest {
 
     private static String committed(CoordinatorClient client, FakeRm rm) {
         String xid = client.begin("sale", 60_000, "shop").getXid();
-        client.reportBranch(xid, client.registerBranch(xid, ORDERS, rm.instanceId()), BranchVote.PREPARED, "");
+        client.reportBranch(xid, TestBranches.register(client, xid, ORDERS, rm.instanceId()), BranchVote.PREPARED, "");
         assertThat(client.commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
         return xid;
     }

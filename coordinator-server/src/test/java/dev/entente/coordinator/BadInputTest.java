@@ -3,6 +3,7 @@ package dev.entente.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.entente.coordinator.testing.TestBranches;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.CoordinatorGrpc;
@@ -66,7 +67,7 @@ class BadInputTest {
                 .hasMessageContaining(unknown).hasMessageContaining("unknown")
                 .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.NOT_FOUND));
         assertThat(client.status(unknown).getOutcome()).isEqualTo(Outcome.UNKNOWN);
-        assertThatThrownBy(() -> client.registerBranch(unknown, "db", "rm-1"))
+        assertThatThrownBy(() -> TestBranches.register(client, unknown, "db", "rm-1"))
                 .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.NOT_FOUND));
     }
 
@@ -97,7 +98,11 @@ class BadInputTest {
                 .hasMessageContaining("timeout_millis")
                 .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
         String xid = client.begin("x", 10_000, "app").getXid();
-        assertThatThrownBy(() -> client.registerBranch(xid, " ", "rm-1")).hasMessageContaining("resource");
+        assertThatThrownBy(() -> TestBranches.register(client, xid, " ", "rm-1")).hasMessageContaining("resource");
+        assertThatThrownBy(() -> client.registerBranch(xid, 0, "db", "rm-1")).hasMessageContaining("branch_id must be positive")
+                .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> client.status(xid, -3)).hasMessageContaining("branch_id must be 0")
+                .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
         assertThatThrownBy(() -> client.reportBranch(xid, 7, BranchVote.PREPARED, ""))
                 .hasMessageContaining("has no branch 7");
         assertThatThrownBy(() -> client.reportBranch(xid, 1, BranchVote.BRANCH_VOTE_UNSPECIFIED, ""))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.entente.coordinator.testing.TestBranches;
 import dev.entente.testkit.CoordinatorCluster;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.TcpProxy;
@@ -58,8 +59,8 @@ class ClusterFailoverTest {
 
     private String preparedTransaction() {
         String xid = client.begin("transfer", 60_000, "bank").getXid();
-        client.reportBranch(xid, client.registerBranch(xid, ORDERS, orders.instanceId()), BranchVote.PREPARED, "");
-        client.reportBranch(xid, client.registerBranch(xid, STOCK, stock.instanceId()), BranchVote.PREPARED, "");
+        client.reportBranch(xid, TestBranches.register(client, xid, ORDERS, orders.instanceId()), BranchVote.PREPARED, "");
+        client.reportBranch(xid, TestBranches.register(client, xid, STOCK, stock.instanceId()), BranchVote.PREPARED, "");
         return xid;
     }
 

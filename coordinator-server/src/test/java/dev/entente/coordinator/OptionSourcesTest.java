@@ -3,8 +3,9 @@ package dev.entente.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.entente.coordinator.cli.OptionTable;
 import dev.entente.coordinator.cli.TxCommand;
+import dev.entente.options.DocsTable;
+import dev.entente.options.OptionTable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OptionSourcesTest {
 
-    private static final String END = "<!-- end of options -->";
-
     @Test
     void docsHoldTheTablesTheOptionsMake() throws Exception {
         assertDocsHold("coordinator.md", "options: generated from NodeOptionTable", NodeOptionTable.TABLE);
@@ -29,12 +28,7 @@ class OptionSourcesTest {
     }
 
     private static void assertDocsHold(String file, String marker, OptionTable table) throws Exception {
-        String docs = Files.readString(Path.of("..", "docs", file));
-        String begin = "<!-- " + marker + "; OptionSourcesTest keeps it so -->\n";
-        assertThat(docs).as(file).contains(begin);
-        int start = docs.indexOf(begin) + begin.length();
-        assertThat(docs.indexOf(END, start)).as(file + ": " + END + " after the table").isPositive();
-        assertThat(docs.substring(start, docs.indexOf(END, start)))
+        assertThat(DocsTable.section(Path.of("..", "docs", file), marker + "; OptionSourcesTest keeps it so"))
                 .as("docs/" + file + "'s option table; replace it with the expected text").isEqualTo(table.markdown());
     }
 
@@ -88,6 +82,11 @@ class OptionSourcesTest {
                 .hasMessageStartingWith("admin-prot in " + typo + ": unknown option");
         assertThatThrownBy(() -> NodeOptions.parse("--dev", "--config", work.resolve("missing").toString()))
                 .hasMessageStartingWith("--config: cannot read " + work.resolve("missing"));
+        Map<String, String> missingTls = Map.of("ENTENTE_TLS_CERT", work.resolve("node.pem").toString(), "ENTENTE_TLS_KEY",
+                work.resolve("node.key").toString(), "ENTENTE_TLS_CA", work.resolve("ca.pem").toString(), "ENTENTE_APP_SECRETS",
+                work.resolve("app-secrets").toString());
+        assertThatThrownBy(() -> NodeOptions.parse(new String[] {"--node-id", "n1", "--peers", "n1=127.0.0.1:9001"}, missingTls))
+                .as("a file of the security options named as it was given").hasMessageStartingWith("ENTENTE_TLS_CERT: " + work.resolve("node.pem"));
         assertThat(NodeOptions.parse(new String[] {}, Map.of("ENTENTE_DEV", "false", "ENTENTE_NODE_ID", "n1",
                 "ENTENTE_PEERS", "n1=127.0.0.1:9001", "ENTENTE_INSECURE", "TRUE")).insecure()).isTrue();
     }

@@ -2,12 +2,16 @@ package dev.entente.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import dev.entente.coordinator.testing.FakeRm;
+import dev.entente.coordinator.testing.TestBranches;
+import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
+import dev.entente.protocol.OutcomeReply;
 import dev.entente.protocol.OutgoingMessage;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.CoordinatorException;
@@ -74,7 +78,7 @@ class PublishTest {
     /** A transaction with one prepared branch and {@code messages}; returns its XID, undecided. */
     private static String prepared(CoordinatorClient client, FakeRm rm, List<OutgoingMessage> messages) {
         String xid = client.begin("place-order", 60_000, "orders").getXid();
-        client.reportBranch(xid, client.registerBranch(xid, ORDERS, rm.instanceId()), BranchVote.PREPARED, "");
+        client.reportBranch(xid, TestBranches.register(client, xid, ORDERS, rm.instanceId()), BranchVote.PREPARED, "");
         client.publish(xid, kafka.bootstrapServers(), messages);
         return xid;
     }
@@ -106,6 +110,39 @@ class PublishTest {
             assertThat(out).extracting(m -> m.header("entente-message-id"))
                     .containsExactly(placed.getMessageId(), paid.getMessageId());
             assertThat(node.coordinator.admin("/metrics")).contains("entente_published_messages_total 2");
+        }
+    }
+
+    /**
+     * Protocol v2: the owner's messages ride its Commit with its votes (no Publish, no ReportBranch),
+     * are published once if it commits, and one the topic cannot take makes the commit a rollback
+     * naming it, with nothing of that transaction reaching the topic.
+     */
+    @Test
+    void messagesCarriedByCommitArePublishedIfItCommitsAndARefusedOneRollsItBack() throws Exception {
+        try (Node node = Node.dev("carried")) {
+            String topic = newTopic();
+            OutgoingMessage placed = message(topic, "order-7", "placed");
+            String xid = node.client.begin("place-order", 60_000, "orders").getXid();
+            List<BranchReport> votes = List.of(BranchReport.newBuilder().setXid(xid).setBranchId(7).setVote(BranchVote.PREPARED)
+                    .setResource(ORDERS).setInstanceId(node.rm.instanceId()).build());
+
+            OutcomeReply committed = node.client.commit(xid, true, votes, kafka.bootstrapServers(), List.of(placed));
+            assertThat(node.client.commit(xid, false, votes, kafka.bootstrapServers(), List.of(placed)).getOutcome())
+                    .as("a retried Commit with its messages").isEqualTo(Outcome.COMMITTED);
+
+            assertThat(committed.getOutcome()).as(committed.getReason()).isEqualTo(Outcome.COMMITTED);
+            await().atMost(Duration.ofSeconds(30)).until(() -> node.client.status(xid).getPhaseTwoDone());
+            assertThat(CommittedRecords.read(kafka.bootstrapServers(), topic)).extracting(Message::value, m -> m.header("entente-xid"))
+                    .containsExactly(tuple("placed", xid));
+
+            String tooBig = node.client.begin("place-order", 60_000, "orders").getXid();
+            OutcomeReply refused = node.client.commit(tooBig, true, List.of(), kafka.bootstrapServers(),
+                    List.of(message(topic, "order-8", "fine"), message(topic, "order-8", "x".repeat(BROKER_LIMIT + 1))));
+            assertThat(refused.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+            assertThat(refused.getReason()).contains("'" + topic + "'").contains("max.message.bytes");
+            Thread.sleep(2000);
+            assertThat(CommittedRecords.read(kafka.bootstrapServers(), topic)).extracting(Message::value).containsExactly("placed");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.entente.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.entente.coordinator.testing.FakeRm;
+import dev.entente.coordinator.testing.TestBranches;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.client.CoordinatorClient;
@@ -110,7 +111,7 @@ class RollingRestartTest {
         String xid = "(none: Begin failed)";
         try {
             xid = client.begin("rolling restart " + number, 30_000, "bank").getXid();
-            long branch = client.registerBranch(xid, ORDERS, orders.instanceId());
+            long branch = TestBranches.register(client, xid, ORDERS, orders.instanceId());
             client.reportBranch(xid, branch, BranchVote.PREPARED, "");
             Thread.sleep(150);
             Outcome got = wanted == Outcome.COMMITTED

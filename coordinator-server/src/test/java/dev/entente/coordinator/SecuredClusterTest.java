@@ -8,6 +8,7 @@ import dev.entente.coordinator.testing.FakeRm;
 import dev.entente.coordinator.testing.HandSpokenSession;
 import dev.entente.coordinator.testing.LeaderFailOver;
 import dev.entente.coordinator.testing.RaftImpostor;
+import dev.entente.coordinator.testing.TestBranches;
 import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.CoordinatorGrpc;
@@ -32,7 +33,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -123,10 +123,15 @@ class SecuredClusterTest {
     }
 
     /** A transaction of order's with a prepared branch on each database. */
+    /** The branch id inventory's branch of {@link #preparedTransaction()} has. */
+    private static final long STOCK_BRANCH = 2;
+
     private String preparedTransaction() {
         String xid = order.begin("sale", 60_000, "order").getXid();
-        order.reportBranch(xid, order.registerBranch(xid, ORDERS, orderRm.instanceId()), BranchVote.PREPARED, "");
-        inventory.reportBranch(xid, inventory.registerBranch(xid, STOCK, inventoryRm.instanceId()), BranchVote.PREPARED, "");
+        order.registerBranch(xid, 1, ORDERS, orderRm.instanceId());
+        order.reportBranch(xid, 1, BranchVote.PREPARED, "");
+        inventory.registerBranch(xid, STOCK_BRANCH, STOCK, inventoryRm.instanceId());
+        inventory.reportBranch(xid, STOCK_BRANCH, BranchVote.PREPARED, "");
         return xid;
     }
 
@@ -184,7 +189,7 @@ class SecuredClusterTest {
         refused(() -> stranger.commit(xid, false), Status.Code.PERMISSION_DENIED, "Commit " + xid);
         refused(() -> stranger.rollback(xid, "", false), Status.Code.PERMISSION_DENIED, "Rollback " + xid);
         refused(() -> stranger.status(xid), Status.Code.PERMISSION_DENIED, "Status " + xid);
-        refused(() -> stranger.registerBranch(xid, STOCK, strangerRm.instanceId()), Status.Code.PERMISSION_DENIED, "RegisterBranch " + xid);
+        refused(() -> TestBranches.register(stranger, xid, STOCK, strangerRm.instanceId()), Status.Code.PERMISSION_DENIED, "RegisterBranch " + xid);
         refused(() -> stranger.reportBranch(xid, 1, BranchVote.FAILED, ""), Status.Code.PERMISSION_DENIED, "ReportBranch " + xid);
         // inventory takes part in order's transactions, but does not end them
         refused(() -> inventory.commit(xid, false), Status.Code.PERMISSION_DENIED, "Commit " + xid);
@@ -224,8 +229,8 @@ class SecuredClusterTest {
     @Order(4)
     void aVoteCountsOnlyFromTheApplicationThatRegisteredTheBranch() {
         String xid = order.begin("sale", 60_000, "order").getXid();
-        order.reportBranch(xid, order.registerBranch(xid, ORDERS, orderRm.instanceId()), BranchVote.PREPARED, "");
-        long stock = inventory.registerBranch(xid, STOCK, inventoryRm.instanceId());
+        order.reportBranch(xid, TestBranches.register(order, xid, ORDERS, orderRm.instanceId()), BranchVote.PREPARED, "");
+        long stock = TestBranches.register(inventory, xid, STOCK, inventoryRm.instanceId());
 
         refused(() -> auditor.reportBranch(xid, stock, BranchVote.PREPARED, ""), Status.Code.PERMISSION_DENIED,
                 "branch " + stock + " of " + xid, "application 'inventory' registered it");
@@ -238,7 +243,7 @@ class SecuredClusterTest {
 
         // nor can another participant's FAILED veto a branch that is not its own
         String vetoed = order.begin("sale", 60_000, "order").getXid();
-        long stockOfVetoed = inventory.registerBranch(vetoed, STOCK, inventoryRm.instanceId());
+        long stockOfVetoed = TestBranches.register(inventory, vetoed, STOCK, inventoryRm.instanceId());
         refused(() -> auditor.reportBranch(vetoed, stockOfVetoed, BranchVote.FAILED, "not mine"), Status.Code.PERMISSION_DENIED,
                 "application 'inventory' registered it");
         inventory.reportBranch(vetoed, stockOfVetoed, BranchVote.PREPARED, "");
@@ -316,15 +321,15 @@ class SecuredClusterTest {
             SessionHello hello = SessionHello.newBuilder().setApp("auditor").setInstanceId("auditor-1").addResources(STOCK).build();
             try (HandSpokenSession rogue = new HandSpokenSession(leader.clientAddress(), credentials("auditor"), hello)) {
                 rogue.awaitWelcome();
-                rogue.acknowledge(xid, 2);
+                rogue.acknowledge(xid, STOCK_BRANCH);
 
                 await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                         .until(() -> !order.status(xid).getPhaseTwoDone());
                 String view = leader.admin("/transactions/" + xid);
-                assertThat(view.substring(view.indexOf("\"id\" : 2"))).as(view).contains("not acknowledged yet")
+                assertThat(view.substring(view.indexOf("\"id\" : " + STOCK_BRANCH))).as(view).contains("not acknowledged yet")
                         .doesNotContain("commit acknowledged");
                 assertThat(rogue.commands()).isEmpty();
-                assertThat(leader.logTail(100_000)).contains("ack for " + xid + " branch 2 from RM session auditor-1 of auditor, "
+                assertThat(leader.logTail(100_000)).contains("ack for " + xid + " branch " + STOCK_BRANCH + " from RM session auditor-1 of auditor, "
                         + "which was not sent its command; ignored");
             }
         } finally {
@@ -334,43 +339,41 @@ class SecuredClusterTest {
     }
 
     /**
-     * Issue 16 item 7: a RegisterBranch sent twice with the same request id (as a client does when the
-     * first reply was lost) registers one branch, and the transaction commits; before, the second
-     * branch never prepared and rolled the transaction back.
+     * Issue 16 item 7: a RegisterBranch sent twice (as a client does when the first reply was lost)
+     * registers one branch, and the transaction commits; before, the second branch never prepared and
+     * rolled the transaction back. The branch id is the RM's own, so the retry repeats it.
      */
     @Test
     @Order(8)
-    void aRegisterBranchRetriedWithItsRequestIdRegistersOneBranchAndTheTransactionCommits() {
+    void aRegisterBranchRetriedRegistersOneBranchAndTheTransactionCommits() {
         String xid = order.begin("sale", 60_000, "order").getXid();
-        order.reportBranch(xid, order.registerBranch(xid, ORDERS, orderRm.instanceId()), BranchVote.PREPARED, "");
-        RegisterBranchRequest request = registration(xid);
-        long first = asInventory(stub -> stub.registerBranch(request).getBranchId());
-        long retried = asInventory(stub -> stub.registerBranch(request).getBranchId()); // as after a lost reply
-        inventory.reportBranch(xid, first, BranchVote.PREPARED, "");
+        order.reportBranch(xid, TestBranches.register(order, xid, ORDERS, orderRm.instanceId()), BranchVote.PREPARED, "");
+        RegisterBranchRequest request = registration(xid, 77);
+        asInventory(stub -> stub.registerBranch(request));
+        asInventory(stub -> stub.registerBranch(request)); // as after a lost reply
+        inventory.reportBranch(xid, 77, BranchVote.PREPARED, "");
 
         OutcomeReply outcome = order.commit(xid, true);
 
         assertThat(outcome.getOutcome()).as(outcome.getReason()).isEqualTo(Outcome.COMMITTED);
-        assertThat(retried).isEqualTo(first);
         assertThat(inventoryRm.receivedFor(xid)).extracting(FakeRm.Received::action).containsExactly(PhaseTwoAction.COMMIT);
 
-        // a request id is one registration: used again for another resource, it is refused
+        // a branch id names one branch: registered again on another resource, it is refused
         String other = order.begin("sale", 60_000, "order").getXid();
-        RegisterBranchRequest registered = registration(other);
+        RegisterBranchRequest registered = registration(other, 78);
         asInventory(stub -> stub.registerBranch(registered));
         RegisterBranchRequest altered = registered.toBuilder().setResource(ORDERS).build();
         assertThatThrownBy(() -> asInventory(stub -> stub.registerBranch(altered))).satisfies(e -> {
             assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-            assertThat(Status.fromThrowable(e).getDescription()).contains("request " + registered.getRequestId())
-                    .contains("a retry must repeat it");
+            assertThat(Status.fromThrowable(e).getDescription()).contains("branch 78 is already registered on " + STOCK);
         });
         order.rollback(other, "test over", false);
     }
 
-    /** A registration of a branch on STOCK by inventory's instance, with a request id of its own. */
-    private RegisterBranchRequest registration(String xid) {
+    /** A registration of branch {@code branchId} on STOCK by inventory's instance. */
+    private RegisterBranchRequest registration(String xid, long branchId) {
         return RegisterBranchRequest.newBuilder().setXid(xid).setResource(STOCK).setInstanceId(inventoryRm.instanceId())
-                .setRequestId(UUID.randomUUID().toString()).build();
+                .setBranchId(branchId).build();
     }
 
     /** A call as inventory on a raw stub: the request goes as given, once, as a client's retry would resend it. */

@@ -2,8 +2,10 @@ package dev.entente.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import dev.entente.coordinator.testing.TestBranches;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.coordinator.testing.FakeRm;
 import dev.entente.protocol.BranchReport;
@@ -56,9 +58,9 @@ class TwoPhaseCommitTest {
 
     private String transactionWithPreparedBranches() {
         String xid = client.begin("place-order", 30_000, "orders").getXid();
-        long first = client.registerBranch(xid, ORDERS, orders.instanceId());
-        long second = client.registerBranch(xid, ORDERS, orders.instanceId());
-        long third = client.registerBranch(xid, STOCK, stock.instanceId());
+        long first = TestBranches.register(client, xid, ORDERS, orders.instanceId());
+        long second = TestBranches.register(client, xid, ORDERS, orders.instanceId());
+        long third = TestBranches.register(client, xid, STOCK, stock.instanceId());
         for (long branch : new long[] {first, second, third}) {
             client.reportBranch(xid, branch, BranchVote.PREPARED, "");
         }
@@ -97,8 +99,8 @@ class TwoPhaseCommitTest {
     @Test
     void aFailedBranchTurnsCommitIntoRollback() {
         String xid = client.begin("place-order", 30_000, "orders").getXid();
-        long ok = client.registerBranch(xid, ORDERS, orders.instanceId());
-        long bad = client.registerBranch(xid, STOCK, stock.instanceId());
+        long ok = TestBranches.register(client, xid, ORDERS, orders.instanceId());
+        long bad = TestBranches.register(client, xid, STOCK, stock.instanceId());
         client.reportBranch(xid, ok, BranchVote.PREPARED, "");
         client.reportBranch(xid, bad, BranchVote.FAILED, "deadlock detected");
 
@@ -112,8 +114,8 @@ class TwoPhaseCommitTest {
     @Test
     void votesCarriedByCommitCountAsReportedOnes() {
         String xid = client.begin("place-order", 30_000, "orders").getXid();
-        long reported = client.registerBranch(xid, ORDERS, orders.instanceId());
-        long carried = client.registerBranch(xid, STOCK, stock.instanceId());
+        long reported = TestBranches.register(client, xid, ORDERS, orders.instanceId());
+        long carried = TestBranches.register(client, xid, STOCK, stock.instanceId());
         client.reportBranch(xid, reported, BranchVote.PREPARED, "");
 
         OutcomeReply reply = client.commit(xid, true, List.of(vote(xid, carried, BranchVote.PREPARED)));
@@ -128,8 +130,8 @@ class TwoPhaseCommitTest {
     @Test
     void aFailedVoteCarriedByCommitTurnsItIntoRollback() {
         String xid = client.begin("place-order", 30_000, "orders").getXid();
-        long ok = client.registerBranch(xid, ORDERS, orders.instanceId());
-        long bad = client.registerBranch(xid, STOCK, stock.instanceId());
+        long ok = TestBranches.register(client, xid, ORDERS, orders.instanceId());
+        long bad = TestBranches.register(client, xid, STOCK, stock.instanceId());
 
         OutcomeReply reply = client.commit(xid, false, List.of(vote(xid, ok, BranchVote.PREPARED),
                 vote(xid, bad, BranchVote.FAILED).toBuilder().setReason("deadlock detected").build()));
@@ -141,8 +143,8 @@ class TwoPhaseCommitTest {
     @Test
     void aBranchThatFailedStaysFailedWhateverVoteComesLater() {
         String xid = client.begin("place-order", 30_000, "orders").getXid();
-        long ok = client.registerBranch(xid, ORDERS, orders.instanceId());
-        long bad = client.registerBranch(xid, STOCK, stock.instanceId());
+        long ok = TestBranches.register(client, xid, ORDERS, orders.instanceId());
+        long bad = TestBranches.register(client, xid, STOCK, stock.instanceId());
         client.reportBranch(xid, ok, BranchVote.PREPARED, "");
         client.reportBranch(xid, bad, BranchVote.FAILED, "deadlock detected");
         client.reportBranch(xid, bad, BranchVote.FAILED, "deadlock detected"); // a retry: taken again
@@ -160,7 +162,7 @@ class TwoPhaseCommitTest {
     void aCommitCarryingAVoteOfAnotherTransactionIsRefused() {
         String xid = client.begin("place-order", 30_000, "orders").getXid();
         String other = client.begin("place-order", 30_000, "orders").getXid();
-        long branch = client.registerBranch(xid, ORDERS, orders.instanceId());
+        long branch = TestBranches.register(client, xid, ORDERS, orders.instanceId());
 
         assertThatThrownBy(() -> client.commit(xid, false, List.of(vote(other, branch, BranchVote.PREPARED))))
                 .isInstanceOfSatisfying(CoordinatorException.class, e -> {
@@ -175,10 +177,51 @@ class TwoPhaseCommitTest {
         return BranchReport.newBuilder().setXid(xid).setBranchId(branchId).setVote(vote).build();
     }
 
+    /** The vote of a branch that was never registered, as the owner's own branches vote: it names its place. */
+    private static BranchReport unregisteredVote(String xid, long branchId, String resource, FakeRm rm) {
+        return vote(xid, branchId, BranchVote.PREPARED).toBuilder().setResource(resource).setInstanceId(rm.instanceId()).build();
+    }
+
+    /**
+     * Protocol v2: the owner's branches are never registered; their votes ride its Commit, and the
+     * decision names them. A branch commits if and only if the commit decision names it: one whose
+     * vote missed the decision is refused and, asked about, is rolled back, before and after phase 2.
+     */
+    @Test
+    void unregisteredBranchesCommitWhenTheDecisionNamesThemAndABranchWhoseVoteMissedItRollsBack() {
+        String xid = client.begin("place-order", 30_000, "orders").getXid();
+
+        OutcomeReply reply = client.commit(xid, false, List.of(unregisteredVote(xid, 41, ORDERS, orders),
+                unregisteredVote(xid, 42, STOCK, stock)));
+
+        assertThat(reply.getOutcome()).as(reply.getReason()).isEqualTo(Outcome.COMMITTED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !stock.receivedFor(xid).isEmpty());
+        assertThat(orders.receivedFor(xid)).extracting(FakeRm.Received::branchId, FakeRm.Received::action)
+                .containsExactly(tuple(41L, PhaseTwoAction.COMMIT));
+        assertThat(stock.receivedFor(xid)).extracting(FakeRm.Received::branchId, FakeRm.Received::action)
+                .containsExactly(tuple(42L, PhaseTwoAction.COMMIT));
+
+        // branch 43 prepared too, but its vote comes after the decision: it is not counted, and not committed
+        assertThatThrownBy(() -> client.reportBranch(unregisteredVote(xid, 43, STOCK, stock)))
+                .isInstanceOf(CoordinatorException.class).hasMessageContaining(xid);
+        assertThat(client.status(xid, 42).getOutcome()).isEqualTo(Outcome.COMMITTED);
+        OutcomeReply late = client.status(xid, 43);
+        assertThat(late.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(late.getReason()).contains("committed without branch 43").contains("missed the decision");
+
+        // still so once phase 2 is finished and only the outcome is kept
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.status(xid).getPhaseTwoDone());
+        assertThat(client.status(xid, 41).getOutcome()).isEqualTo(Outcome.COMMITTED);
+        assertThat(client.status(xid, 43).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(client.status(xid).getOutcome()).isEqualTo(Outcome.COMMITTED);
+        assertThat(orders.receivedFor(xid)).hasSize(1);
+        assertThat(stock.receivedFor(xid)).hasSize(1);
+    }
+
     @Test
     void aBranchThatNeverPreparedTurnsCommitIntoRollback() {
         String xid = client.begin("place-order", 30_000, "orders").getXid();
-        client.registerBranch(xid, ORDERS, orders.instanceId());
+        TestBranches.register(client, xid, ORDERS, orders.instanceId());
 
         OutcomeReply reply = client.commit(xid, false);
 
@@ -189,8 +232,8 @@ class TwoPhaseCommitTest {
     @Test
     void readOnlyBranchesSkipPhaseTwo() {
         String xid = client.begin("lookup", 30_000, "orders").getXid();
-        long readOnly = client.registerBranch(xid, ORDERS, orders.instanceId());
-        long written = client.registerBranch(xid, STOCK, stock.instanceId());
+        long readOnly = TestBranches.register(client, xid, ORDERS, orders.instanceId());
+        long written = TestBranches.register(client, xid, STOCK, stock.instanceId());
         client.reportBranch(xid, readOnly, BranchVote.READ_ONLY, "");
         client.reportBranch(xid, written, BranchVote.PREPARED, "");
 
@@ -216,7 +259,7 @@ class TwoPhaseCommitTest {
     @Test
     void aTransactionWhoseTmFallsSilentTimesOutAndItsBranchesRollBack() {
         String xid = client.begin("abandoned", 700, "orders").getXid();
-        long branch = client.registerBranch(xid, ORDERS, orders.instanceId());
+        long branch = TestBranches.register(client, xid, ORDERS, orders.instanceId());
         client.reportBranch(xid, branch, BranchVote.PREPARED, "");
         // the TM never calls Commit or Rollback
 
@@ -234,7 +277,7 @@ class TwoPhaseCommitTest {
         try {
             flaky.acknowledge(false);
             String xid = client.begin("pay", 30_000, "orders").getXid();
-            long branch = client.registerBranch(xid, "postgresql://127.0.0.1:5432/payment", flaky.instanceId());
+            long branch = TestBranches.register(client, xid, "postgresql://127.0.0.1:5432/payment", flaky.instanceId());
             client.reportBranch(xid, branch, BranchVote.PREPARED, "");
             assertThat(client.commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
 
@@ -253,7 +296,7 @@ class TwoPhaseCommitTest {
         String resource = "mariadb://127.0.0.1:3306/shipping";
         FakeRm shipping = new FakeRm(client, "shipping", "shipping-1", Set.of(resource)).connect();
         String xid = client.begin("ship", 30_000, "orders").getXid();
-        long branch = client.registerBranch(xid, resource, shipping.instanceId());
+        long branch = TestBranches.register(client, xid, resource, shipping.instanceId());
         client.reportBranch(xid, branch, BranchVote.PREPARED, "");
         shipping.disconnect();
 
@@ -277,7 +320,7 @@ class TwoPhaseCommitTest {
         FakeRm second = new FakeRm(client, "ledger", "ledger-2", Set.of(resource)).connect();
         try {
             String xid = client.begin("book", 30_000, "ledger").getXid();
-            long branch = client.registerBranch(xid, resource, first.instanceId());
+            long branch = TestBranches.register(client, xid, resource, first.instanceId());
             client.reportBranch(xid, branch, BranchVote.PREPARED, "");
             first.disconnect();
 
@@ -294,7 +337,7 @@ class TwoPhaseCommitTest {
         String xid = transactionWithPreparedBranches();
         client.commit(xid, false);
 
-        assertThatThrownBy(() -> client.registerBranch(xid, ORDERS, orders.instanceId()))
+        assertThatThrownBy(() -> TestBranches.register(client, xid, ORDERS, orders.instanceId()))
                 .isInstanceOf(CoordinatorException.class)
                 .hasMessageContaining(xid)
                 .extracting(e -> ((CoordinatorException) e).code()).isEqualTo(Status.Code.NOT_FOUND);

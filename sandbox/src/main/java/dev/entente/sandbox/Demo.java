@@ -1,5 +1,7 @@
 package dev.entente.sandbox;
 
+import dev.entente.options.InvalidOption;
+import dev.entente.options.OptionTable;
 import dev.entente.sandbox.ConsistencyChecks.Check;
 import dev.entente.sandbox.OrderLoad.Outcome;
 import dev.entente.sandbox.OrderLoad.Result;
@@ -146,7 +148,19 @@ public final class Demo {
     }
 
     public static void main(String[] args) throws Exception {
-        DemoOptions options = DemoOptions.parse(args, System.err);
+        if (OptionTable.asksForHelp(args)) {
+            System.out.print(DemoOptions.USAGE);
+            System.exit(0);
+        }
+        DemoOptions options;
+        try {
+            options = DemoOptions.parse(args, System.getenv());
+        } catch (InvalidOption e) {
+            System.err.println("entente demo: " + e.getMessage());
+            System.err.print(DemoOptions.USAGE);
+            System.exit(2);
+            return;
+        }
         boolean passed;
         try {
             passed = new Demo(options, System.out).run();

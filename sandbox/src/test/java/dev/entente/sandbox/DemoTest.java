@@ -67,7 +67,7 @@ class DemoTest {
         withWork[args.length + 1] = Files.createTempDirectory("entente-demo-test").toString();
         boolean passed;
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            passed = new Demo(DemoOptions.parse(withWork, out), out).run();
+            passed = new Demo(DemoOptions.parse(withWork), out).run();
         }
         String output = bytes.toString(StandardCharsets.UTF_8);
         System.out.println(output);

@@ -95,11 +95,18 @@ public final class CoordinatorCluster implements AutoCloseable {
     /**
      * Starts every node and returns once a leader serves and every node follows it, so a test that
      * kills nodes starts from a whole cluster (a node still catching up when the leader dies cannot
-     * win an election).
+     * win an election). If any node fails to start, or the cluster does not come together, every node
+     * already started is stopped before the failure is thrown: a test that fails in its set-up leaves
+     * no coordinator running.
      */
     public CoordinatorCluster start() {
-        nodes.parallelStream().forEach(CoordinatorProcess::start);
-        awaitEveryNodeFollowsTheLeader();
+        try {
+            nodes.parallelStream().forEach(CoordinatorProcess::start);
+            awaitEveryNodeFollowsTheLeader();
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
         return this;
     }
 

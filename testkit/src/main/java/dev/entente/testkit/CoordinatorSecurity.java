@@ -38,10 +38,22 @@ public final class CoordinatorSecurity {
         this.dir = dir;
     }
 
-    /** Makes a CA and a node certificate in {@code dir}. */
+    /** Makes a CA and a node certificate (for 127.0.0.1 and localhost) in {@code dir}. */
     public static CoordinatorSecurity create(Path dir) {
+        return create(dir, List.of());
+    }
+
+    /**
+     * Makes a CA and a node certificate in {@code dir} that also names {@code moreAddresses} (IP addresses
+     * or DNS names): for nodes reached at other loopback addresses than 127.0.0.1.
+     */
+    public static CoordinatorSecurity create(Path dir, List<String> moreAddresses) {
         CoordinatorSecurity security = new CoordinatorSecurity(dir);
-        security.makeCertificates();
+        StringBuilder san = new StringBuilder("san=ip:127.0.0.1,dns:localhost");
+        for (String address : moreAddresses) {
+            san.append(address.matches("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:]*") ? ",ip:" : ",dns:").append(address);
+        }
+        security.makeCertificates(san.toString());
         return security;
     }
 
@@ -126,14 +138,15 @@ public final class CoordinatorSecurity {
         write(appSecrets(), file.toString());
     }
 
-    private void makeCertificates() {
+    private void makeCertificates(String subjectAltNames) {
         try {
             Files.createDirectories(dir);
             Path caStore = dir.resolve("ca.p12");
             keytool("-genkeypair", "-keystore", caStore, "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
                     "-dname", "CN=Entente test CA", "-ext", "bc:c", "-validity", "2");
             keytool("-exportcert", "-keystore", caStore, "-alias", "ca", "-rfc", "-file", authority());
-            StringBuilder nodeIds = new StringBuilder("san=ip:127.0.0.1,dns:localhost,dns:dev");
+            // every node id the testkit gives (dev, n1 to n9), so any test node may present it
+            StringBuilder nodeIds = new StringBuilder(subjectAltNames).append(",dns:dev");
             for (int i = 1; i <= 9; i++) {
                 nodeIds.append(",dns:n").append(i);
             }

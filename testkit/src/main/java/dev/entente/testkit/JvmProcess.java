@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +20,7 @@ public final class JvmProcess implements AutoCloseable {
     private final List<String> command;
     private final Path logFile;
     private final String readyMarker;
+    private Map<String, String> environment;
     private Process process;
 
     public JvmProcess(String name, List<String> jvmArguments, Path logFile, String readyMarker) {
@@ -27,6 +29,15 @@ public final class JvmProcess implements AutoCloseable {
         this.command.addAll(jvmArguments);
         this.logFile = logFile;
         this.readyMarker = readyMarker;
+    }
+
+    /**
+     * Runs the process with exactly {@code environment}, not this JVM's (PATH aside, so that programs it
+     * starts are found): as a container gets only what its image and its manifest give it.
+     */
+    public JvmProcess withEnvironment(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+        return this;
     }
 
     public static String javaBinary() {
@@ -38,8 +49,7 @@ public final class JvmProcess implements AutoCloseable {
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
             long logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            process = processBuilder().start();
             OrphanReaper.watch(process.toHandle());
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
@@ -65,8 +75,7 @@ public final class JvmProcess implements AutoCloseable {
     public int runToExit(Duration timeout) {
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            process = processBuilder().start();
             OrphanReaper.watch(process.toHandle());
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
@@ -79,6 +88,18 @@ public final class JvmProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private ProcessBuilder processBuilder() {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        if (environment != null) {
+            String path = builder.environment().get("PATH");
+            builder.environment().clear();
+            builder.environment().put("PATH", path);
+            builder.environment().putAll(environment);
+        }
+        return builder;
     }
 
     private String output(long from) throws IOException {

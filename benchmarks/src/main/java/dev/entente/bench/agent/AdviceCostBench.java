@@ -3,6 +3,9 @@ package dev.entente.bench.agent;
 import dev.entente.bench.Options;
 import dev.entente.bench.Table;
 import dev.entente.bench.WorkloadJvm;
+import dev.entente.options.CommandOption;
+import dev.entente.options.InvalidOption;
+import dev.entente.options.OptionTable;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +14,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -25,7 +27,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class AdviceCostBench {
 
-    public static final Set<String> OPTIONS = Set.of("baseline-agent", "forks");
+    static final CommandOption FORKS = new CommandOption("forks", "N", "1", "JMH forks per variant");
+
+    public static final OptionTable OPTIONS = OptionTable.commandLineOnly(List.of(AgentOverheadBench.BASELINE_AGENT, FORKS));
 
     private final Options options;
     private final PrintStream out;
@@ -39,14 +43,14 @@ public final class AdviceCostBench {
         Map<String, List<String>> variants = new LinkedHashMap<>();
         variants.put("without agent", List.of());
         variants.put("with agent", List.of("-javaagent:" + WorkloadJvm.agentJar() + "=app=advice-cost"));
-        String baseline = options.text("baseline-agent", "");
+        String baseline = options.text(AgentOverheadBench.BASELINE_AGENT);
         if (!baseline.isEmpty()) {
             if (!Files.isRegularFile(Path.of(baseline))) {
-                throw new IllegalArgumentException("bench advice-cost: --baseline-agent " + baseline + " is not a file");
+                throw new InvalidOption("--baseline-agent: " + baseline + " is not a file");
             }
             variants.put("with agent (baseline jar)", List.of("-javaagent:" + baseline + "=app=advice-cost"));
         }
-        int forks = options.number("forks", 1);
+        int forks = options.number(FORKS);
         Map<String, Map<String, Double>> nanos = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
             List<String> jvm = new ArrayList<>(List.of("-Xmx256m"));

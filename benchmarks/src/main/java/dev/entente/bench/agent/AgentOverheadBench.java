@@ -6,6 +6,9 @@ import dev.entente.bench.Measurement;
 import dev.entente.bench.Options;
 import dev.entente.bench.Table;
 import dev.entente.bench.WorkloadJvm;
+import dev.entente.options.CommandOption;
+import dev.entente.options.InvalidOption;
+import dev.entente.options.OptionTable;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.JvmProcess;
 import dev.entente.testkit.TestDatabases;
@@ -36,7 +39,17 @@ import java.util.regex.Pattern;
  */
 public final class AgentOverheadBench {
 
-    public static final Set<String> OPTIONS = LoadOptions.names("starts", "boot-starts", "baseline-agent", "parts");
+    static final CommandOption CLIENTS = LoadOptions.CLIENTS.withDefault("4");
+    static final CommandOption PARTS = new CommandOption("parts", "LIST", "jdbc,small,boot",
+            "what to measure: jdbc (statements outside transactions), small (a small main's start), boot (a Spring Boot app's start)");
+    static final CommandOption STARTS = new CommandOption("starts", "N", "10", "starts of the small main per variant");
+    static final CommandOption BOOT_STARTS = new CommandOption("boot-starts", "N", "10", "starts of the Spring Boot app per variant");
+    /** An older agent jar measured beside the current one; {@link AdviceCostBench} takes it too. */
+    static final CommandOption BASELINE_AGENT = new CommandOption("baseline-agent", "JAR", "",
+            "an older Entente agent jar, measured as one more variant");
+
+    public static final OptionTable OPTIONS = OptionTable.commandLineOnly(LoadOptions.options(CLIENTS, PARTS, STARTS, BOOT_STARTS,
+            BASELINE_AGENT));
 
     private static final Pattern BOOT_STARTED = Pattern.compile("Started CatalogApplication in");
     private static final String BOOT_MAIN = "dev.entente.bench.bootapp.CatalogApplication";
@@ -56,12 +69,12 @@ public final class AgentOverheadBench {
     }
 
     public void run() throws Exception {
-        LoadOptions load = LoadOptions.of(options, 4);
-        Set<String> parts = Set.of(options.text("parts", "jdbc,small,boot").split(","));
+        LoadOptions load = LoadOptions.of(options, CLIENTS);
+        Set<String> parts = Set.of(options.text(PARTS).split(","));
         String agentJar = WorkloadJvm.agentJar();
         String url = TestDatabases.postgres().createDatabase("entente_bench_overhead");
         out.printf("agent overhead: parts %s; JDBC workload on %s, %s; %d small-app and %d Spring Boot starts per variant%n",
-                parts, TestDatabases.postgres(), load.describe(), options.number("starts", 10), options.number("boot-starts", 10));
+                parts, TestDatabases.postgres(), load.describe(), options.number(STARTS), options.number(BOOT_STARTS));
         try (CoordinatorProcess coordinator = CoordinatorProcess.dev(load.work().resolve("coordinator")).start().awaitServing()) {
             String agent = "-javaagent:" + agentJar + "=coordinator=" + coordinator.clientAddress() + ",app=bench-overhead";
             List<Attached> variants = startVariants(agent, coordinator.clientAddress());
@@ -71,14 +84,14 @@ public final class AgentOverheadBench {
                 comparison.report("JDBC workload outside transactions");
             }
             if (parts.contains("small")) {
-                Map<Attached, List<StartUp>> small = startUps("start", variants, options.number("starts", 10),
+                Map<Attached, List<StartUp>> small = startUps("start", variants, options.number(STARTS),
                         attached -> WorkloadJvm.command(attached.jvmOptions(), SmallApp.class), Pattern.compile(Pattern.quote(SmallApp.STARTED)));
                 report("JVM start-up of a small app (launch to its one line)", small);
             }
             if (parts.contains("boot")) {
                 String bootUrl = TestDatabases.postgres().createDatabase("entente_bench_boot");
                 String classPath = bootAppClassPath();
-                Map<Attached, List<StartUp>> boot = startUps("boot start", variants, options.number("boot-starts", 10),
+                Map<Attached, List<StartUp>> boot = startUps("boot start", variants, options.number(BOOT_STARTS),
                         attached -> bootCommand(attached, classPath, bootUrl), BOOT_STARTED);
                 report("Spring Boot web + JPA app on PostgreSQL (launch to Spring's \"Started CatalogApplication in\" line)", boot);
             }
@@ -87,10 +100,10 @@ public final class AgentOverheadBench {
 
     private List<Attached> startVariants(String agent, String coordinator) {
         List<Attached> variants = new ArrayList<>(List.of(new Attached("without agent", List.of()), new Attached("with agent", List.of(agent))));
-        String baseline = options.text("baseline-agent", "");
+        String baseline = options.text(BASELINE_AGENT);
         if (!baseline.isEmpty()) {
             if (!Files.isRegularFile(Path.of(baseline))) {
-                throw new IllegalArgumentException("bench agent-overhead: --baseline-agent " + baseline + " is not a file");
+                throw new InvalidOption("--baseline-agent: " + baseline + " is not a file");
             }
             variants.add(new Attached("with agent (baseline jar)",
                     List.of("-javaagent:" + baseline + "=coordinator=" + coordinator + ",app=bench-overhead")));

@@ -1,25 +1,27 @@
 package dev.entente.bench.coordinator;
 
 import dev.entente.bench.ClosedLoop;
+import dev.entente.bench.LoadOptions;
 import dev.entente.bench.Measurement;
 import dev.entente.bench.Options;
 import dev.entente.bench.PrometheusText;
 import dev.entente.bench.Runs;
 import dev.entente.bench.Table;
+import dev.entente.options.CommandOption;
+import dev.entente.options.OptionTable;
+import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.OutcomeReply;
-import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.CoordinatorAddresses;
+import dev.entente.protocol.client.CoordinatorClient;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Row 1: the coordinator alone. Clients run global transactions of 0..n no-op branches (Begin,
@@ -30,7 +32,15 @@ import java.util.Set;
  */
 public final class CoordinatorBench {
 
-    public static final Set<String> OPTIONS = Set.of("nodes", "branches", "concurrency", "warmup", "seconds", "runs", "work");
+    static final CommandOption NODES = new CommandOption("nodes", "N,...", "1,3", "cluster sizes: 1 is a --dev node, more a cluster");
+    static final CommandOption BRANCHES = new CommandOption("branches", "N,...", "0,2", "no-op branches per transaction");
+    static final CommandOption CONCURRENCY = new CommandOption("concurrency", "C,...", "1,4,16,64,256", "clients at once");
+    static final CommandOption WARMUP = LoadOptions.WARMUP.withDefault("2");
+    static final CommandOption SECONDS = LoadOptions.SECONDS.withDefault("5");
+
+    /** Every point is a cluster size, a branch count and a concurrency. */
+    public static final OptionTable OPTIONS = OptionTable.commandLineOnly(List.of(NODES, BRANCHES, CONCURRENCY, WARMUP, SECONDS,
+            LoadOptions.RUNS, LoadOptions.WORK));
 
     private record Point(int nodes, int branches, int concurrency) {
     }
@@ -46,13 +56,13 @@ public final class CoordinatorBench {
     }
 
     public void run() throws Exception {
-        List<Integer> nodeCounts = options.numbers("nodes", "1,3");
-        List<Integer> branchCounts = options.numbers("branches", "0,2");
-        List<Integer> concurrencies = options.numbers("concurrency", "1,4,16,64,256");
-        Duration warmup = options.seconds("warmup", 2);
-        Duration window = options.seconds("seconds", 5);
-        int runCount = options.number("runs", 3);
-        Path work = Files.createDirectories(Path.of(options.text("work", Files.createTempDirectory("entente-bench-").toString())));
+        List<Integer> nodeCounts = options.numbers(NODES);
+        List<Integer> branchCounts = options.numbers(BRANCHES);
+        List<Integer> concurrencies = options.numbers(CONCURRENCY);
+        Duration warmup = options.seconds(WARMUP);
+        Duration window = options.seconds(SECONDS);
+        int runCount = options.number(LoadOptions.RUNS);
+        Path work = LoadOptions.work(options);
         int maxBranches = branchCounts.stream().mapToInt(Integer::intValue).max().orElse(0);
 
         out.printf("coordinator alone: nodes %s, no-op branches %s, clients %s; %d run(s) of %.1f s after %.1f s warm-up each%n",
@@ -109,14 +119,18 @@ public final class CoordinatorBench {
         return PrometheusText.value(after, metric) - PrometheusText.value(before, metric);
     }
 
-    /** One global transaction with {@code branches} no-op branches that vote PREPARED. */
+    /**
+     * One global transaction with {@code branches} no-op branches that vote PREPARED, as the owner's own
+     * branches do: unregistered, their votes riding the Commit (two coordinator calls in all).
+     */
     static void transaction(CoordinatorClient client, int branches) {
         String xid = client.begin("bench", 0, "bench").getXid();
+        List<BranchReport> votes = new ArrayList<>(branches);
         for (int i = 1; i <= branches; i++) {
-            long branch = client.registerBranch(xid, NoOpResourceManagers.resource(i), NoOpResourceManagers.instance(i));
-            client.reportBranch(xid, branch, BranchVote.PREPARED, "");
+            votes.add(BranchReport.newBuilder().setXid(xid).setBranchId(i).setVote(BranchVote.PREPARED)
+                    .setResource(NoOpResourceManagers.resource(i)).setInstanceId(NoOpResourceManagers.instance(i)).build());
         }
-        OutcomeReply reply = client.commit(xid, false);
+        OutcomeReply reply = client.commit(xid, false, votes);
         if (reply.getOutcome() != Outcome.COMMITTED) {
             throw new IllegalStateException("transaction " + xid + " ended " + reply.getOutcome() + ": " + reply.getReason());
         }

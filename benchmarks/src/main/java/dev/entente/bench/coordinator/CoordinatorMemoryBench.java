@@ -1,21 +1,22 @@
 package dev.entente.bench.coordinator;
 
+import dev.entente.bench.LoadOptions;
 import dev.entente.bench.Options;
 import dev.entente.bench.PrometheusText;
 import dev.entente.bench.Table;
+import dev.entente.options.CommandOption;
+import dev.entente.options.OptionTable;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.client.CoordinatorAddresses;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.testkit.CoordinatorProcess;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -29,7 +30,13 @@ import java.util.concurrent.Future;
  */
 public final class CoordinatorMemoryBench {
 
-    public static final Set<String> OPTIONS = Set.of("transactions", "branches", "clients", "runs", "work");
+    static final CommandOption TRANSACTIONS = new CommandOption("transactions", "N,...", "1000,5000,20000",
+            "transactions left in flight, a step each");
+    static final CommandOption BRANCHES = new CommandOption("branches", "N", "2", "branches registered per transaction");
+    static final CommandOption CLIENTS = new CommandOption("clients", "N", "16", "clients beginning the transactions at once");
+
+    public static final OptionTable OPTIONS = OptionTable.commandLineOnly(List.of(TRANSACTIONS, BRANCHES, CLIENTS, LoadOptions.RUNS,
+            LoadOptions.WORK));
     private static final long ONE_HOUR_MILLIS = 3_600_000;
 
     private final Options options;
@@ -43,11 +50,11 @@ public final class CoordinatorMemoryBench {
     }
 
     public void run() throws Exception {
-        List<Integer> steps = options.numbers("transactions", "1000,5000,20000");
-        int branches = options.number("branches", 2);
-        int clients = options.number("clients", 16);
-        int runCount = options.number("runs", 3);
-        Path work = Files.createDirectories(Path.of(options.text("work", Files.createTempDirectory("entente-bench-").toString())));
+        List<Integer> steps = options.numbers(TRANSACTIONS);
+        int branches = options.number(BRANCHES);
+        int clients = options.number(CLIENTS);
+        int runCount = options.number(LoadOptions.RUNS);
+        Path work = LoadOptions.work(options);
         out.printf("coordinator memory: transactions left in flight (begun, %d no-op branches each registered and PREPARED, "
                 + "not decided) on one --dev node (-Xmx256m), steps %s, opened by %d clients, %d run(s)%n", branches, steps, clients, runCount);
         for (int run = 1; run <= runCount; run++) {
@@ -88,8 +95,8 @@ public final class CoordinatorMemoryBench {
                 started.add(pool.submit(() -> {
                     String xid = client.begin("bench-in-flight", ONE_HOUR_MILLIS, "bench").getXid();
                     for (int b = 1; b <= branches; b++) {
-                        long branch = client.registerBranch(xid, NoOpResourceManagers.resource(b), NoOpResourceManagers.instance(b));
-                        client.reportBranch(xid, branch, BranchVote.PREPARED, "");
+                        client.registerBranch(xid, b, NoOpResourceManagers.resource(b), NoOpResourceManagers.instance(b));
+                        client.reportBranch(xid, b, BranchVote.PREPARED, "");
                     }
                 }));
             }

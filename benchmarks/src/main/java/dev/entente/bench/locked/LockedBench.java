@@ -4,10 +4,11 @@ import dev.entente.bench.Comparison;
 import dev.entente.bench.LoadOptions;
 import dev.entente.bench.Options;
 import dev.entente.bench.WorkloadJvm;
+import dev.entente.options.CommandOption;
+import dev.entente.options.OptionTable;
 import dev.entente.testkit.ZooKeeperServers;
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Set;
 import org.apache.curator.test.TestingServer;
 
 /**
@@ -18,7 +19,10 @@ import org.apache.curator.test.TestingServer;
  */
 public final class LockedBench {
 
-    public static final Set<String> OPTIONS = LoadOptions.names("keys");
+    static final CommandOption CLIENTS = LoadOptions.CLIENTS.withDefault("4");
+    static final CommandOption KEYS = new CommandOption("keys", "N", "64", "lock keys the clients pick from at random");
+
+    public static final OptionTable OPTIONS = OptionTable.commandLineOnly(LoadOptions.options(CLIENTS, KEYS));
 
     private enum Variant {
         CURATOR("InterProcessMutex"),
@@ -40,8 +44,8 @@ public final class LockedBench {
     }
 
     public void run() throws Exception {
-        LoadOptions load = LoadOptions.of(options, 4);
-        int keys = options.number("keys", 64);
+        LoadOptions load = LoadOptions.of(options, CLIENTS);
+        int keys = options.number(KEYS);
         String agentJar = WorkloadJvm.agentJar();
         out.printf("locks: a critical section under a ZooKeeper lock on one of %d keys (picked at random), %s%n", keys, load.describe());
         try (TestingServer zookeeper = ZooKeeperServers.loopback(load.work().resolve("zookeeper").toFile(), 500)) {

@@ -6,13 +6,13 @@ import dev.entente.bench.Measurement;
 import dev.entente.bench.Options;
 import dev.entente.bench.PrometheusText;
 import dev.entente.bench.WorkloadJvm;
+import dev.entente.options.OptionTable;
 import dev.entente.testkit.CommittedRecords;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.KafkaBroker;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Row 6: {@code @Publish} inside a global transaction (the coordinator, started with {@code --kafka},
@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public final class PublishBench {
 
-    public static final Set<String> OPTIONS = LoadOptions.names();
+    public static final OptionTable OPTIONS = OptionTable.commandLineOnly(LoadOptions.options(LoadOptions.CLIENTS));
 
     private enum Variant {
         PRODUCER("transactional KafkaProducer"),
@@ -47,7 +47,7 @@ public final class PublishBench {
     }
 
     public void run() throws Exception {
-        LoadOptions load = LoadOptions.of(options, 8);
+        LoadOptions load = LoadOptions.of(options, LoadOptions.CLIENTS);
         String agentJar = WorkloadJvm.agentJar();
         out.printf("publish: one order message (JSON, about 80 bytes) per operation to a 1-partition topic, %s%n", load.describe());
         try (KafkaBroker kafka = new KafkaBroker(load.work().resolve("kafka"))) {

@@ -4,12 +4,14 @@ import dev.entente.bench.Comparison;
 import dev.entente.bench.LoadOptions;
 import dev.entente.bench.Options;
 import dev.entente.bench.WorkloadJvm;
+import dev.entente.options.CommandOption;
+import dev.entente.options.InvalidOption;
+import dev.entente.options.OptionTable;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.TestDatabases;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Row 2: one service, two databases. The same operation (credit one account in PostgreSQL and one in
@@ -19,7 +21,10 @@ import java.util.Set;
  */
 public final class TwoDatabasesBench {
 
-    public static final Set<String> OPTIONS = LoadOptions.names("variants");
+    static final CommandOption VARIANTS = new CommandOption("variants", "LIST", "all",
+            "all, or some of no-global-transaction,entente,atomikos,narayana");
+
+    public static final OptionTable OPTIONS = OptionTable.commandLineOnly(LoadOptions.options(LoadOptions.CLIENTS, VARIANTS));
 
     private final Options options;
     private final PrintStream out;
@@ -30,8 +35,8 @@ public final class TwoDatabasesBench {
     }
 
     public void run() throws Exception {
-        LoadOptions load = LoadOptions.of(options, 8);
-        List<Variant> variants = variants(options.text("variants", "all"));
+        LoadOptions load = LoadOptions.of(options, LoadOptions.CLIENTS);
+        List<Variant> variants = variants(options.text(VARIANTS));
         String agentJar = WorkloadJvm.agentJar();
         String postgresUrl = TestDatabases.postgres().createDatabase("entente_bench_two_pg");
         String mariadbUrl = TestDatabases.mariadb().createDatabase("entente_bench_two_maria");
@@ -56,8 +61,8 @@ public final class TwoDatabasesBench {
             try {
                 chosen.add(Variant.valueOf(name.trim().toUpperCase().replace('-', '_')));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("bench two-databases: --variants takes 'all' or a list of "
-                        + "no-global-transaction, entente, atomikos, narayana; got '" + name + "'");
+                throw new InvalidOption("--variants: expected all, or a list of no-global-transaction, entente, atomikos, "
+                        + "narayana; got '" + name + "'");
             }
         }
         return chosen;

@@ -8,6 +8,7 @@ import dev.entente.bench.Measurement;
 import dev.entente.bench.Options;
 import dev.entente.bench.PrometheusText;
 import dev.entente.bench.WorkloadJvm;
+import dev.entente.options.OptionTable;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.FreePorts;
 import dev.entente.testkit.JvmProcess;
@@ -24,7 +25,6 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -37,7 +37,7 @@ import java.util.function.Function;
  */
 public final class TwoServicesBench {
 
-    public static final Set<String> OPTIONS = LoadOptions.names();
+    public static final OptionTable OPTIONS = OptionTable.commandLineOnly(LoadOptions.options(LoadOptions.CLIENTS));
 
     private enum Variant {
         NO_GLOBAL_TRANSACTION("no global transaction"),
@@ -67,7 +67,7 @@ public final class TwoServicesBench {
     }
 
     public void run() throws Exception {
-        LoadOptions load = LoadOptions.of(options, 8);
+        LoadOptions load = LoadOptions.of(options, LoadOptions.CLIENTS);
         String agentJar = WorkloadJvm.agentJar();
         String postgresUrl = TestDatabases.postgres().createDatabase("entente_bench_front_pg");
         String mariadbUrl = TestDatabases.mariadb().createDatabase("entente_bench_back_maria");

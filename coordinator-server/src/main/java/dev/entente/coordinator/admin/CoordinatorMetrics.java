@@ -4,6 +4,7 @@ import dev.entente.protocol.Outcome;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -36,6 +37,8 @@ public final class CoordinatorMetrics {
     private final LongAdder resolvedCommit = new LongAdder();
     private final LongAdder resolvedRollback = new LongAdder();
     private final ConcurrentHashMap<String, AppCounts> byApp = new ConcurrentHashMap<>();
+    /** Client-port calls by method; the methods are the service's own, declared once at start. */
+    private final Map<String, LongAdder> requests = new ConcurrentSkipListMap<>();
 
     /** One application's transactions, as counted on this node. */
     private static final class AppCounts {
@@ -76,6 +79,19 @@ public final class CoordinatorMetrics {
         }
         String key = byApp.size() < MAX_APPS ? app : OTHER_APPS;
         return byApp.computeIfAbsent(key, k -> new AppCounts());
+    }
+
+    /** Declares a method of the client service, so that its series shows before its first call. */
+    public void requestMethod(String method) {
+        requests.putIfAbsent(method, new LongAdder());
+    }
+
+    /** A call of a declared method arrived (an undeclared one is not counted: the set stays bounded). */
+    public void requestReceived(String method) {
+        LongAdder count = requests.get(method);
+        if (count != null) {
+            count.increment();
+        }
     }
 
     /** An operator settled a transaction with {@code tx resolve}. */
@@ -125,6 +141,10 @@ public final class CoordinatorMetrics {
         out.append("# TYPE entente_transactions_resolved_total counter\n");
         out.append("entente_transactions_resolved_total{outcome=\"COMMITTED\"} ").append(resolvedCommit.sum()).append('\n');
         out.append("entente_transactions_resolved_total{outcome=\"ROLLED_BACK\"} ").append(resolvedRollback.sum()).append('\n');
+        out.append("# HELP entente_requests_total Client-port calls received, by method (coordinator round trips)\n");
+        out.append("# TYPE entente_requests_total counter\n");
+        requests.forEach((method, count) -> out.append("entente_requests_total{method=\"").append(method).append("\"} ")
+                .append(count.sum()).append('\n'));
         Map<String, AppCounts> apps = new TreeMap<>(byApp);
         perApp(out, "entente_app_transactions_begun_total", "Transactions begun, by the application that began them", apps, c -> c.begun.sum());
         perApp(out, "entente_app_transactions_committed_total", "Commit decisions, by application", apps, c -> c.committed.sum());

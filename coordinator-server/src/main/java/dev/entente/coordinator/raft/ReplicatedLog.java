@@ -166,7 +166,13 @@ public final class ReplicatedLog implements AutoCloseable {
 
     /** A linearizable read of a transaction's replicated state. */
     public CompletableFuture<StatusAnswer> status(String xid) {
-        Message query = Message.valueOf(ByteString.copyFrom(StatusQuery.newBuilder().setXid(xid).build().toByteArray()));
+        return status(xid, 0);
+    }
+
+    /** A linearizable read of one branch's outcome ({@code branchId} 0: the transaction's). */
+    public CompletableFuture<StatusAnswer> status(String xid, long branchId) {
+        Message query = Message.valueOf(ByteString.copyFrom(StatusQuery.newBuilder().setXid(xid).setBranchId(branchId)
+                .build().toByteArray()));
         return submit(request(query, RaftClientRequest.readRequestType())).thenApply(content -> {
             try {
                 return StatusAnswer.parseFrom(content.toByteArray());

@@ -147,7 +147,7 @@ public final class TransactionStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> query(Message request) {
         try {
             StatusQuery query = StatusQuery.parseFrom(request.getContent().toByteArray());
-            byte[] answer = table.status(query.getXid()).toByteArray();
+            byte[] answer = table.status(query.getXid(), query.getBranchId()).toByteArray();
             return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(answer)));
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);

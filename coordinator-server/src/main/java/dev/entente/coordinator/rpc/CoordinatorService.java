@@ -64,15 +64,17 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
 
     @Override
     public void registerBranch(RegisterBranchRequest request, StreamObserver<RegisterBranchReply> reply) {
-        answer(request.getXid(), reply, () -> RegisterBranchReply.newBuilder().setBranchId(
-                transactions.registerBranch(ClientAuthenticator.caller(), request.getXid(), request.getResource(),
-                        request.getInstanceId(), request.getRequestId())).build());
+        answer(request.getXid(), reply, () -> {
+            transactions.registerBranch(ClientAuthenticator.caller(), request.getXid(), request.getBranchId(),
+                    request.getResource(), request.getInstanceId());
+            return RegisterBranchReply.getDefaultInstance();
+        });
     }
 
     @Override
     public void reportBranch(BranchReport request, StreamObserver<BranchReportReply> reply) {
         answer(request.getXid(), reply, () -> {
-            transactions.reportBranch(ClientAuthenticator.caller(), request.getXid(), request.getBranchId(), request.getVote(), request.getReason());
+            transactions.reportBranch(ClientAuthenticator.caller(), request);
             return BranchReportReply.getDefaultInstance();
         });
     }
@@ -99,7 +101,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
         Caller caller = ClientAuthenticator.caller();
         answerLater(request.getXid(), reply, () -> {
             CompletableFuture<OutcomeReply> outcome = transactions.end(caller, request.getXid(), wanted, request.getReason(),
-                    request.getVotesList());
+                    request.getVotesList(), request.getKafka(), request.getMessagesList());
             if (!request.getWaitForPhaseTwo()) {
                 return outcome;
             }
@@ -113,7 +115,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     @Override
     public void status(StatusRequest request, StreamObserver<OutcomeReply> reply) {
         Caller caller = ClientAuthenticator.caller();
-        answerLater(request.getXid(), reply, () -> transactions.status(caller, request.getXid()));
+        answerLater(request.getXid(), reply, () -> transactions.status(caller, request.getXid(), request.getBranchId()));
     }
 
     /** The application a Begin is for: the authenticated one, which the request may name but not contradict. */

@@ -3,11 +3,11 @@ package dev.entente.coordinator.txn;
 import dev.entente.coordinator.log.ApplyReply;
 import dev.entente.coordinator.log.BranchRef;
 import dev.entente.coordinator.log.DecisionRecord;
+import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.OutgoingMessage;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +36,8 @@ final class ActiveTransaction {
     final String app;
     final long begunAtMillis;
     final long timeoutMillis;
-    private final List<Branch> branches = new ArrayList<>();
-    private final Map<String, Long> branchByRequest = new HashMap<>();
+    /** By the branch id its RM chose, in the order the coordinator learned them. */
+    private final Map<Long, Branch> branches = new LinkedHashMap<>();
     private String participantFailure; // the first participant that failed outside its branches, and why
     private final Map<String, OutgoingMessage> messages = new LinkedHashMap<>();
     private long messageBytes;
@@ -54,24 +54,21 @@ final class ActiveTransaction {
         this.timeoutMillis = timeoutMillis;
     }
 
-    /** A new branch, or the one a retry of the same request registered. */
-    synchronized long register(String resource, String instanceId, String app, String requestId) {
-        Long registered = requestId.isEmpty() ? null : branchByRequest.get(requestId);
-        if (registered != null) {
-            Branch branch = branches.get((int) (registered - 1));
-            if (!branch.resource().equals(resource) || !branch.app().equals(app)) {
-                throw new Rejection(Rejection.Kind.CONFLICT, "RegisterBranch " + xid + ": request " + requestId
-                        + " registered branch " + registered + " on " + branch.resource() + " before; a retry must repeat it");
+    /**
+     * A branch its RM announces before its work, under the id the RM chose (its XA bqual); the same
+     * registration again is a retry and changes nothing.
+     */
+    synchronized void register(long branchId, String resource, String instanceId, String app) {
+        Branch known = branches.get(branchId);
+        if (known != null) {
+            if (!known.resource().equals(resource) || !known.app().equals(app)) {
+                throw new Rejection(Rejection.Kind.CONFLICT, "RegisterBranch " + xid + ": branch " + branchId
+                        + " is already registered on " + known.resource() + "; a branch id names one branch");
             }
-            return registered;
+            return;
         }
-        requireUndecided("register a branch on " + resource);
-        long id = branches.size() + 1L;
-        branches.add(new Branch(id, resource, instanceId, app, BranchVote.BRANCH_VOTE_UNSPECIFIED, ""));
-        if (!requestId.isEmpty()) {
-            branchByRequest.put(requestId, id);
-        }
-        return id;
+        requireUndecided("register branch " + branchId + " on " + resource);
+        branches.put(branchId, new Branch(branchId, resource, instanceId, app, BranchVote.BRANCH_VOTE_UNSPECIFIED, ""));
     }
 
     /** A participant failed outside any branch of its own: a commit becomes a rollback. */
@@ -110,16 +107,30 @@ final class ActiveTransaction {
     }
 
     /**
-     * Records a branch's vote. The same vote again is a retry and changes nothing, even while the
-     * decision is under way (the first one may have been counted, its reply lost). A branch that
-     * failed stays failed: its RM has rolled it back, so no later vote may count it as prepared.
+     * Records a branch's vote. A vote naming its resource introduces a branch the coordinator did not
+     * know (the owner's own branches are not registered). The same vote again is a retry and changes
+     * nothing, even while the decision is under way (the first one may have been counted, its reply
+     * lost). A branch that failed stays failed: its RM has rolled it back, so no later vote may count
+     * it as prepared.
      */
-    synchronized void vote(Caller caller, long branchId, BranchVote vote, String reason) {
-        if (branchId < 1 || branchId > branches.size()) {
+    synchronized void vote(Caller caller, BranchReport report) {
+        long branchId = report.getBranchId();
+        Branch branch = branches.get(branchId);
+        if (branch == null && !report.getResource().isEmpty()) {
+            requireUndecided("take the vote of unregistered branch " + branchId);
+            branch = new Branch(branchId, report.getResource(), report.getInstanceId(), caller.app().orElse(""),
+                    BranchVote.BRANCH_VOTE_UNSPECIFIED, "");
+            branches.put(branchId, branch);
+        }
+        if (branch == null) {
             throw Rejection.invalid("transaction " + xid + " has no branch " + branchId);
         }
-        Branch branch = branches.get((int) (branchId - 1));
+        if (!report.getResource().isEmpty() && !report.getResource().equals(branch.resource())) {
+            throw new Rejection(Rejection.Kind.CONFLICT, "a vote of branch " + branchId + " of " + xid + " on "
+                    + report.getResource() + ": that branch id names a branch on " + branch.resource());
+        }
         caller.requireRegistrant(branch.app(), xid, branchId);
+        BranchVote vote = report.getVote();
         if (branch.vote() == vote) {
             return;
         }
@@ -128,7 +139,7 @@ final class ActiveTransaction {
             throw new Rejection(Rejection.Kind.CONFLICT, "cannot report branch " + branchId + " of " + xid + " " + vote
                     + ": it failed to prepare (" + branch.reason() + ") and was rolled back");
         }
-        branches.set((int) (branchId - 1), branch.voted(vote, reason));
+        branches.put(branchId, branch.voted(vote, report.getReason()));
         if (allVoted()) {
             voteWaiters.forEach(w -> w.complete(null));
             voteWaiters.clear();
@@ -139,11 +150,11 @@ final class ActiveTransaction {
      * A vote that came with Commit: a retried Commit finds the decision under way, which counted it the
      * first time; a branch its RM reported as failed stays failed, and the Commit becomes a rollback.
      */
-    synchronized void voteUnlessDeciding(Caller caller, long branchId, BranchVote vote, String reason) {
-        boolean failedBefore = branchId >= 1 && branchId <= branches.size()
-                && branches.get((int) (branchId - 1)).vote() == BranchVote.FAILED;
+    synchronized void voteUnlessDeciding(Caller caller, BranchReport report) {
+        Branch known = branches.get(report.getBranchId());
+        boolean failedBefore = known != null && known.vote() == BranchVote.FAILED;
         if (!sealed && !failedBefore) {
-            vote(caller, branchId, vote, reason);
+            vote(caller, report);
         }
     }
 
@@ -170,11 +181,11 @@ final class ActiveTransaction {
     }
 
     private boolean allVoted() {
-        return branches.stream().noneMatch(b -> b.vote() == BranchVote.BRANCH_VOTE_UNSPECIFIED);
+        return branches.values().stream().noneMatch(b -> b.vote() == BranchVote.BRANCH_VOTE_UNSPECIFIED);
     }
 
     synchronized List<Branch> branches() {
-        return List.copyOf(branches);
+        return List.copyOf(branches.values());
     }
 
     /**
@@ -189,7 +200,7 @@ final class ActiveTransaction {
             reason = participantFailure;
         }
         if (outcome == Outcome.COMMITTED) {
-            for (Branch branch : branches) {
+            for (Branch branch : branches.values()) {
                 if (branch.vote() == BranchVote.FAILED) {
                     outcome = Outcome.ROLLED_BACK;
                     reason = "branch " + branch.id() + " on " + branch.resource() + " failed to prepare: " + branch.reason();
@@ -208,13 +219,18 @@ final class ActiveTransaction {
         if (outcome == Outcome.COMMITTED) {
             record.addAllMessages(messages.values());
         }
-        for (Branch branch : branches) {
+        for (Branch branch : branches.values()) {
             if (branch.vote() != BranchVote.READ_ONLY) {
                 record.addBranches(BranchRef.newBuilder().setBranchId(branch.id())
                         .setResource(branch.resource()).setInstanceId(branch.instanceId()).setApp(branch.app()));
             }
         }
         return record.build();
+    }
+
+    /** A decision was submitted: votes, branches and messages may no longer change. */
+    synchronized boolean sealed() {
+        return sealed;
     }
 
     synchronized CompletableFuture<ApplyReply> decision() {

@@ -109,62 +109,105 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     }
 
     /**
-     * Registers a branch; a retry with the same {@code requestId} (its first reply was lost) gets the
-     * branch id of the first attempt instead of a second branch that would never vote.
+     * Registers a participant's branch under the id its RM chose; a retry (its first reply was lost)
+     * repeats the same id and changes nothing.
      */
-    public long registerBranch(Caller caller, String xid, String resource, String instanceId, String requestId) {
-        if (resource.isBlank() || resource.length() > MAX_RESOURCE) {
-            throw Rejection.invalid("RegisterBranch " + xid + ": resource must be 1-" + MAX_RESOURCE + " characters");
-        }
-        if (instanceId.length() > MAX_RESOURCE || requestId.length() > MAX_RESOURCE) {
-            throw Rejection.invalid("RegisterBranch " + xid + ": instance_id and request_id may have at most "
-                    + MAX_RESOURCE + " characters");
-        }
-        return requireActive(caller, xid, "RegisterBranch").register(resource, instanceId, caller.app().orElse(""), requestId);
+    public void registerBranch(Caller caller, String xid, long branchId, String resource, String instanceId) {
+        requireBranchId("RegisterBranch", xid, branchId);
+        requireBranchPlace("RegisterBranch", xid, resource, instanceId, false);
+        requireActive(caller, xid, "RegisterBranch").register(branchId, resource, instanceId, caller.app().orElse(""));
     }
 
     /**
      * A participant's vote. Branch 0 with FAILED is a participant that failed outside any branch of its
      * own (a lost lock, a failed request handler, a refused publish): any participant may veto a commit.
      */
-    public void reportBranch(Caller caller, String xid, long branchId, BranchVote vote, String reason) {
-        if (branchId == ActiveTransaction.PARTICIPANT && vote == BranchVote.FAILED) {
-            if (reason.length() > MAX_REASON) {
+    public void reportBranch(Caller caller, BranchReport report) {
+        String xid = report.getXid();
+        if (report.getBranchId() == ActiveTransaction.PARTICIPANT && report.getVote() == BranchVote.FAILED) {
+            if (report.getReason().length() > MAX_REASON) {
                 throw Rejection.invalid("ReportBranch " + xid + ": reason may have at most " + MAX_REASON + " characters");
             }
-            requireActive(caller, xid, "ReportBranch").participantFailed(caller, reason);
+            requireActive(caller, xid, "ReportBranch").participantFailed(caller, report.getReason());
             return;
         }
-        requireVote("ReportBranch", xid, branchId, vote);
-        requireActive(caller, xid, "ReportBranch").vote(caller, branchId, vote, reason);
+        requireVote("ReportBranch", xid, report);
+        requireActive(caller, xid, "ReportBranch").vote(caller, report);
     }
 
-    private static void requireVote(String operation, String xid, long branchId, BranchVote vote) {
+    private static void requireVote(String operation, String xid, BranchReport report) {
+        requireBranchId(operation, xid, report.getBranchId());
+        BranchVote vote = report.getVote();
         if (vote != BranchVote.PREPARED && vote != BranchVote.READ_ONLY && vote != BranchVote.FAILED) {
-            throw Rejection.invalid(operation + " " + xid + " branch " + branchId + ": vote must be PREPARED, READ_ONLY or FAILED");
+            throw Rejection.invalid(operation + " " + xid + " branch " + report.getBranchId()
+                    + ": vote must be PREPARED, READ_ONLY or FAILED");
+        }
+        if (report.getReason().length() > MAX_REASON) {
+            throw Rejection.invalid(operation + " " + xid + ": reason may have at most " + MAX_REASON + " characters");
+        }
+        requireBranchPlace(operation, xid, report.getResource(), report.getInstanceId(), true);
+    }
+
+    private static void requireBranchId(String operation, String xid, long branchId) {
+        if (branchId <= 0) {
+            throw Rejection.invalid(operation + " " + xid + ": branch_id must be positive (the RM's XA bqual), got " + branchId);
+        }
+    }
+
+    /** The resource and instance of a branch; {@code optional}: a vote of a registered branch names neither. */
+    private static void requireBranchPlace(String operation, String xid, String resource, String instanceId, boolean optional) {
+        if ((resource.isEmpty() && !optional) || resource.isBlank() != resource.isEmpty() || resource.length() > MAX_RESOURCE) {
+            throw Rejection.invalid(operation + " " + xid + ": resource must be 1-" + MAX_RESOURCE + " characters");
+        }
+        if (instanceId.length() > MAX_RESOURCE) {
+            throw Rejection.invalid(operation + " " + xid + ": instance_id may have at most " + MAX_RESOURCE + " characters");
         }
     }
 
     /** Messages {@code xid} publishes to {@code kafka} if it commits; checked now, so a commit never carries a bad one. */
     public void publish(Caller caller, String xid, String kafka, List<OutgoingMessage> messages) {
         ActiveTransaction tx = requireActive(caller, xid, "Publish");
-        Publishing target = publishing.orElseThrow(() -> new Rejection(Rejection.Kind.NOT_ACTIVE, "Publish " + xid
+        checkMessages("Publish", xid, kafka, messages);
+        tx.publish(messages, MAX_MESSAGES, MAX_MESSAGE_BYTES);
+    }
+
+    /**
+     * Messages a Commit carries: checked and added as Publish does, except that one that cannot be
+     * published makes the commit a rollback naming it. A retry that finds the decision under way
+     * changes nothing (the first attempt's messages were taken).
+     */
+    private void publishWithCommit(Caller caller, ActiveTransaction tx, String kafka, List<OutgoingMessage> messages) {
+        if (messages.isEmpty() || tx.sealed()) {
+            return;
+        }
+        try {
+            checkMessages("Commit", tx.xid, kafka, messages);
+            tx.publish(messages, MAX_MESSAGES, MAX_MESSAGE_BYTES);
+        } catch (Rejection refused) {
+            if (refused.kind() == Rejection.Kind.NOT_ACTIVE && tx.sealed()) {
+                return; // a concurrent retry began the decision, with these messages or without them
+            }
+            tx.participantFailed(caller, refused.getMessage());
+        }
+    }
+
+    private void checkMessages(String operation, String xid, String kafka, List<OutgoingMessage> messages) {
+        Publishing target = publishing.orElseThrow(() -> new Rejection(Rejection.Kind.NOT_ACTIVE, operation + " " + xid
                 + ": this coordinator publishes to no Kafka cluster (start it with --kafka host:port)"));
         if (!target.cluster().isNamedBy(kafka)) {
-            throw Rejection.invalid("Publish " + xid + ": the application's Kafka cluster '" + abbreviate(kafka)
+            throw Rejection.invalid(operation + " " + xid + ": the application's Kafka cluster '" + abbreviate(kafka)
                     + "' is not the one this coordinator publishes to (" + target.cluster() + ")");
         }
         for (OutgoingMessage message : messages) {
             if (message.getMessageId().isEmpty() || message.getMessageId().length() > MAX_MESSAGE_ID) {
-                throw Rejection.invalid("Publish " + xid + ": message_id must be 1-" + MAX_MESSAGE_ID + " characters");
+                throw Rejection.invalid(operation + " " + xid + ": message_id must be 1-" + MAX_MESSAGE_ID + " characters");
             }
             if (!TOPIC.matcher(message.getTopic()).matches()) {
-                throw Rejection.invalid("Publish " + xid + ": '" + abbreviate(message.getTopic())
+                throw Rejection.invalid(operation + " " + xid + ": '" + abbreviate(message.getTopic())
                         + "' is not a Kafka topic name (1-249 letters, digits, '.', '_' or '-')");
             }
             target.limits().check(xid, message);
         }
-        tx.publish(messages, MAX_MESSAGES, MAX_MESSAGE_BYTES);
     }
 
     /**
@@ -172,13 +215,19 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
      * {@code votes} first, as if each had come by ReportBranch (a rollback needs none).
      */
     public CompletableFuture<OutcomeReply> end(Caller caller, String xid, Outcome wanted, String reason, List<BranchReport> votes) {
+        return end(caller, xid, wanted, reason, votes, "", List.of());
+    }
+
+    /** As {@link #end(Caller, String, Outcome, String, List)}, a commit also carrying messages to publish to {@code kafka}. */
+    public CompletableFuture<OutcomeReply> end(Caller caller, String xid, Outcome wanted, String reason, List<BranchReport> votes,
+                                               String kafka, List<OutgoingMessage> messages) {
         String operation = wanted == Outcome.COMMITTED ? "Commit" : "Rollback";
         requireWellFormed(xid, operation);
         for (BranchReport vote : votes) {
             if (!vote.getXid().isEmpty() && !vote.getXid().equals(xid)) {
                 throw Rejection.invalid(operation + " " + xid + ": it carries a vote of another transaction, " + abbreviate(vote.getXid()));
             }
-            requireVote(operation, xid, vote.getBranchId(), vote.getVote());
+            requireVote(operation, xid, vote);
         }
         ActiveTransaction tx = active.get(xid);
         if (tx == null) {
@@ -194,7 +243,8 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         }
         caller.requireOwner(tx.app, xid, operation);
         if (wanted == Outcome.COMMITTED) {
-            votes.forEach(vote -> tx.voteUnlessDeciding(caller, vote.getBranchId(), vote.getVote(), vote.getReason()));
+            votes.forEach(vote -> tx.voteUnlessDeciding(caller, vote));
+            publishWithCommit(caller, tx, kafka, messages);
         }
         String why = wanted == Outcome.ROLLED_BACK ? "rolled back by the application" + (reason.isEmpty() ? "" : ": " + reason) : "";
         // a participant may report its vote a moment after the TM asks to commit (its response overtook
@@ -241,13 +291,24 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
 
     /** The outcome as known now: ACTIVE for a transaction in this leader's memory, else the replicated state. */
     public CompletableFuture<OutcomeReply> status(Caller caller, String xid) {
+        return status(caller, xid, 0);
+    }
+
+    /**
+     * The outcome of {@code xid}, or with a non-zero {@code branchId} of that branch (COMMITTED only if
+     * the commit decision names it).
+     */
+    public CompletableFuture<OutcomeReply> status(Caller caller, String xid, long branchId) {
         requireWellFormed(xid, "Status");
+        if (branchId < 0) {
+            throw Rejection.invalid("Status " + xid + ": branch_id must be 0 (the transaction) or a branch id, got " + branchId);
+        }
         ActiveTransaction tx = active.get(xid);
         if (tx != null) {
             caller.requireParticipant(tx.app, xid, "Status");
             return CompletableFuture.completedFuture(OutcomeReply.newBuilder().setXid(xid).setOutcome(Outcome.ACTIVE).build());
         }
-        return log.status(xid).thenApply(answer -> {
+        return log.status(xid, branchId).thenApply(answer -> {
             if (answer.getOutcome() != Outcome.UNKNOWN) {
                 caller.requireParticipant(answer.getApp(), xid, "Status");
             }

@@ -77,9 +77,13 @@ public final class TransactionTable {
         for (String xid : completion.getXidsList()) {
             DecisionRecord decision = pending.remove(xid);
             if (decision != null) {
-                finished.put(xid, FinishedOutcome.newBuilder().setXid(xid).setOutcome(decision.getOutcome())
+                FinishedOutcome.Builder outcome = FinishedOutcome.newBuilder().setXid(xid).setOutcome(decision.getOutcome())
                         .setReason(decision.getReason()).setCompletedAtMillis(completion.getCompletedAtMillis())
-                        .setApp(decision.getApp()).build());
+                        .setApp(decision.getApp());
+                if (decision.getOutcome() == Outcome.COMMITTED) {
+                    decision.getBranchesList().forEach(branch -> outcome.addBranchIds(branch.getBranchId()));
+                }
+                finished.put(xid, outcome.build());
             }
         }
         long horizon = completion.getCompletedAtMillis() - retentionMillis;
@@ -111,21 +115,40 @@ public final class TransactionTable {
         return !pending.isEmpty() || !finished.isEmpty();
     }
 
-    public synchronized StatusAnswer status(String xid) {
+    public StatusAnswer status(String xid) {
+        return status(xid, 0);
+    }
+
+    /**
+     * The outcome of {@code xid}, or with a non-zero {@code branchId} of that branch: a branch commits
+     * if and only if the commit decision names it, so one the decision leaves out (its vote came too
+     * late, or never reached the coordinator) is rolled back.
+     */
+    public synchronized StatusAnswer status(String xid, long branchId) {
         DecisionRecord decision = pending.get(xid);
         if (decision != null) {
-            return StatusAnswer.newBuilder().setOutcome(decision.getOutcome()).setReason(decision.getReason())
+            StatusAnswer answer = StatusAnswer.newBuilder().setOutcome(decision.getOutcome()).setReason(decision.getReason())
                     .setApp(decision.getApp()).build();
+            return branchId != 0 && decision.getOutcome() == Outcome.COMMITTED
+                    && decision.getBranchesList().stream().noneMatch(b -> b.getBranchId() == branchId)
+                    ? leftOut(answer, xid, branchId) : answer;
         }
         FinishedOutcome done = finished.get(xid);
         if (done != null) {
-            return StatusAnswer.newBuilder().setOutcome(done.getOutcome()).setReason(done.getReason())
+            StatusAnswer answer = StatusAnswer.newBuilder().setOutcome(done.getOutcome()).setReason(done.getReason())
                     .setPhaseTwoDone(true).setApp(done.getApp()).build();
+            return branchId != 0 && done.getOutcome() == Outcome.COMMITTED && !done.getBranchIdsList().contains(branchId)
+                    ? leftOut(answer, xid, branchId) : answer;
         }
         return StatusAnswer.newBuilder().setOutcome(Outcome.UNKNOWN)
                 .setReason("no decision names " + xid + ": it was never decided (presumed aborted), "
                         + "or it finished more than " + retentionMillis / 1000 + " s ago")
                 .build();
+    }
+
+    private static StatusAnswer leftOut(StatusAnswer committed, String xid, long branchId) {
+        return committed.toBuilder().setOutcome(Outcome.ROLLED_BACK).setPhaseTwoDone(false)
+                .setReason(xid + " committed without branch " + branchId + ": its vote missed the decision").build();
     }
 
     private Optional<ApplyReply> standingOutcome(String xid) {

@@ -22,8 +22,9 @@ public final class StuckTransactions {
     /** Begun with a long timeout; one branch per resource, each prepared; the TM never ends it. */
     public String undecided(String name, String app, String instanceId, String... preparedResources) {
         String xid = client.begin(name, LONG_TIMEOUT_MILLIS, app).getXid();
+        long branch = 0;
         for (String resource : preparedResources) {
-            long branch = client.registerBranch(xid, resource, instanceId);
+            client.registerBranch(xid, ++branch, resource, instanceId);
             client.reportBranch(xid, branch, BranchVote.PREPARED, "");
         }
         return xid;
@@ -32,7 +33,7 @@ public final class StuckTransactions {
     /** Begun, a branch on {@code resource} registered that never votes. */
     public String undecidedUnprepared(String name, String app, String resource) {
         String xid = client.begin(name, LONG_TIMEOUT_MILLIS, app).getXid();
-        client.registerBranch(xid, resource, "instance-that-never-prepares");
+        client.registerBranch(xid, 1, resource, "instance-that-never-prepares");
         return xid;
     }
 

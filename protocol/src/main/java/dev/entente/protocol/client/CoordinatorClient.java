@@ -20,7 +20,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -76,16 +75,20 @@ public final class CoordinatorClient implements AutoCloseable {
     }
 
     /** Registers a branch; retried on UNAVAILABLE with the same request id, so a retry never adds a second one. */
-    public long registerBranch(String xid, String resource, String instanceId) {
-        RegisterBranchRequest request = RegisterBranchRequest.newBuilder().setXid(xid).setResource(resource)
-                .setInstanceId(instanceId).setRequestId(UUID.randomUUID().toString()).build();
-        return call("RegisterBranch " + xid, stub -> stub.registerBranch(request)).getBranchId();
+    /** Announces branch {@code branchId} (the RM's own choice) before its work; retries repeat the same id. */
+    public void registerBranch(String xid, long branchId, String resource, String instanceId) {
+        RegisterBranchRequest request = RegisterBranchRequest.newBuilder().setXid(xid).setBranchId(branchId)
+                .setResource(resource).setInstanceId(instanceId).build();
+        call("RegisterBranch " + xid, stub -> stub.registerBranch(request));
     }
 
     public void reportBranch(String xid, long branchId, BranchVote vote, String reason) {
-        BranchReport report = BranchReport.newBuilder()
-                .setXid(xid).setBranchId(branchId).setVote(vote).setReason(reason).build();
-        call("ReportBranch " + xid, stub -> stub.reportBranch(report));
+        reportBranch(BranchReport.newBuilder().setXid(xid).setBranchId(branchId).setVote(vote).setReason(reason).build());
+    }
+
+    /** A vote; one that names its resource introduces a branch the coordinator has not heard of. */
+    public void reportBranch(BranchReport report) {
+        call("ReportBranch " + report.getXid(), stub -> stub.reportBranch(report));
     }
 
     /**
@@ -102,7 +105,17 @@ public final class CoordinatorClient implements AutoCloseable {
 
     /** Commit, carrying the votes of branches that did not report them by {@link #reportBranch}. */
     public OutcomeReply commit(String xid, boolean waitForPhaseTwo, List<BranchReport> votes) {
-        EndRequest request = EndRequest.newBuilder().setXid(xid).setWaitForPhaseTwo(waitForPhaseTwo).addAllVotes(votes).build();
+        return commit(xid, waitForPhaseTwo, votes, "", List.of());
+    }
+
+    /**
+     * Commit, carrying votes and the messages to publish to {@code kafka} if it commits (a message that
+     * cannot be published makes the outcome a rollback naming it).
+     */
+    public OutcomeReply commit(String xid, boolean waitForPhaseTwo, List<BranchReport> votes, String kafka,
+                               List<OutgoingMessage> messages) {
+        EndRequest request = EndRequest.newBuilder().setXid(xid).setWaitForPhaseTwo(waitForPhaseTwo).addAllVotes(votes)
+                .setKafka(kafka).addAllMessages(messages).build();
         return call("Commit " + xid, stub -> stub.commit(request));
     }
 
@@ -119,7 +132,15 @@ public final class CoordinatorClient implements AutoCloseable {
     }
 
     public OutcomeReply status(String xid) {
-        StatusRequest request = StatusRequest.newBuilder().setXid(xid).build();
+        return status(xid, 0);
+    }
+
+    /**
+     * The outcome of branch {@code branchId} of {@code xid} (0: of the transaction): COMMITTED only if
+     * the commit decision names the branch.
+     */
+    public OutcomeReply status(String xid, long branchId) {
+        StatusRequest request = StatusRequest.newBuilder().setXid(xid).setBranchId(branchId).build();
         return call("Status " + xid, stub -> stub.status(request));
     }
 

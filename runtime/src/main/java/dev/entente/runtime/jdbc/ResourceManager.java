@@ -41,9 +41,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The JDBC resource manager. A physical connection handed out while a global transaction is bound to
- * the thread becomes an XA branch (registered at the coordinator, XA START). The application's
- * {@code commit()} becomes XA END + XA PREPARE, the branch's vote, reported to the coordinator; its
- * {@code rollback()} becomes XA END + XA ROLLBACK and a failed vote. Phase-2 commands from the
+ * the thread becomes an XA branch (XA START, under a branch id of this RM's choosing). In the process
+ * that owns the transaction the branch is known to the coordinator only by its vote, which rides the
+ * owner's Commit; in a participant it is registered first, so that the decision waits for its vote.
+ * The application's {@code commit()} becomes XA END + XA PREPARE, the branch's vote; its
+ * {@code rollback()} becomes XA END + XA ROLLBACK and a failed vote. A branch commits if and only if
+ * the commit decision names it. Phase-2 commands from the
  * coordinator run on a separate connection to the same database, except where the database binds the
  * preparing session to its branch ({@link HeldBranches}).
  */
@@ -62,9 +65,10 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
     private final Map<String, ResourceAccess> resources = new ConcurrentHashMap<>();
     private final Set<String> warnedDrivers = ConcurrentHashMap.newKeySet();
     private final HeldBranches held = new HeldBranches();
+    private final BranchIds branchIds = new BranchIds();
     /**
      * Votes of branches prepared here under a transaction this process owns and has not asked to commit
-     * yet, by XID: its Commit carries them, one round trip instead of one per branch.
+     * yet, by XID: its Commit carries them, the only message the coordinator gets of these branches.
      */
     private final Map<String, List<BranchReport>> votesForCommit = new ConcurrentHashMap<>();
     /** Resource names of physical connections, by identity (drivers do not override equals). */
@@ -272,10 +276,36 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         votesForCommit.put(xid, new ArrayList<>());
     }
 
-    /** The votes kept for {@code xid}'s Commit; a vote made from now on is reported by itself. */
+    /**
+     * The votes kept for {@code xid}'s Commit. From now on a new branch of {@code xid} here is
+     * registered, and a vote is reported by itself: either reaches the coordinator before the
+     * decision and counts, or after it, and then the branch rolls back (the decision does not name it).
+     */
     public List<BranchReport> takeVotesForCommit(String xid) {
         List<BranchReport> votes = votesForCommit.remove(xid);
         return votes == null ? List.of() : votes;
+    }
+
+    /**
+     * The transaction did not commit: the prepared branches whose votes its Commit carried (or would
+     * have) roll back here at once, without waiting for a phase-2 command (which does not come for a
+     * branch the decision does not name) or for the recovery scan.
+     */
+    public void rollBackPrepared(List<BranchReport> votes, String why) {
+        for (BranchReport vote : votes) {
+            ResourceAccess access = resources.get(vote.getResource());
+            if (vote.getVote() != BranchVote.PREPARED || access == null) {
+                continue;
+            }
+            BranchXid xid = new BranchXid(vote.getXid(), vote.getBranchId());
+            try {
+                finish(access, xid, false);
+                LOG.debug("rolled back prepared branch {} on {}: {}", xid, vote.getResource(), why);
+            } catch (Exception e) {
+                LOG.info("XA ROLLBACK of prepared branch {} on {} ({}) failed: {}; phase 2 or recovery finishes it",
+                        xid, vote.getResource(), why, e.getMessage());
+            }
+        }
     }
 
     private void endOpenBranch(XaBranch branch, String whyRollback) throws SQLException {
@@ -310,12 +340,14 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
                     + xid + ": " + e.getMessage(), e);
         }
         admission.admitServer(dialect.get(), physical, resource, xid);
-        long branchId;
-        try {
-            branchId = coordinator.get().registerBranch(xid, resource, instanceId);
-        } catch (CoordinatorException | IllegalStateException e) {
-            throw new SQLException("cannot enlist a connection to " + resource + " in global transaction " + xid + ": "
-                    + e.getMessage(), e);
+        long branchId = branchIds.next();
+        if (!votesForCommit.containsKey(xid)) {
+            try {
+                coordinator.get().registerBranch(xid, branchId, resource, instanceId);
+            } catch (CoordinatorException | IllegalStateException e) {
+                throw new SQLException("cannot enlist a connection to " + resource + " in global transaction " + xid + ": "
+                        + e.getMessage(), e);
+            }
         }
         BranchXid branchXid = new BranchXid(xid, branchId);
         XaBranch branch;
@@ -326,7 +358,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
             xa.start(branchXid, XAResource.TMNOFLAGS);
             branch = new XaBranch(resource, branchXid, physical, xa, dialect.get().preparedBranchBindsSession(), autoCommit);
         } catch (XAException e) {
-            report(xid, branchId, BranchVote.FAILED, "XA START failed: " + XaErrors.describe(e));
+            report(xid, branchId, resource, BranchVote.FAILED, "XA START failed: " + XaErrors.describe(e));
             throw new SQLException("XA START of branch " + branchId + " of " + xid + " on " + resource + " failed: "
                     + XaErrors.describe(e), e);
         } finally {
@@ -367,7 +399,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         } catch (XAException e) {
             rollBackEnded(branch, true);
             String reason = "XA PREPARE failed: " + XaErrors.describe(e);
-            report(branch.globalXid(), branch.xid.branchId(), BranchVote.FAILED, reason);
+            report(branch, BranchVote.FAILED, reason);
             throw new SQLException(branch + " could not prepare: " + XaErrors.describe(e), e);
         } finally {
             Hooks.internal(false);
@@ -376,7 +408,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
             return;
         }
         try {
-            coordinator.get().reportBranch(branch.globalXid(), branch.xid.branchId(), vote, "");
+            coordinator.get().reportBranch(vote(branch, vote, ""));
         } catch (CoordinatorException | IllegalStateException e) {
             if (vote == BranchVote.PREPARED && !(e instanceof CoordinatorException c && c.isUnavailable())
                     && settleRefusedVote(branch) == Outcome.COMMITTED) {
@@ -389,14 +421,15 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
     /**
      * A prepared branch whose vote the coordinator refused, as it does once the transaction is decided:
      * an earlier attempt of this report may have reached it (its reply lost) and been counted in a
-     * commit. So the branch is rolled back only if the transaction did not commit; if it committed,
-     * or is still being decided, or the coordinator cannot say, the branch stays prepared for phase 2
-     * (or the recovery scan) to finish as decided. Returns the outcome the coordinator gave, or null.
+     * commit. So the branch is rolled back only if the decision does not commit it (a commit decision
+     * that does not name it is a rollback for it); if it commits, or the transaction is still being
+     * decided, or the coordinator cannot say, the branch stays prepared for phase 2 (or the recovery
+     * scan) to finish as decided. Returns the outcome the coordinator gave for the branch, or null.
      */
     private Outcome settleRefusedVote(XaBranch branch) {
         Outcome outcome;
         try {
-            outcome = coordinator.get().status(branch.globalXid()).getOutcome();
+            outcome = coordinator.get().status(branch.globalXid(), branch.xid.branchId()).getOutcome();
         } catch (RuntimeException e) {
             LOG.warn("{}: its vote was refused and the coordinator cannot say how the transaction ended ({}); "
                     + "it stays prepared for phase 2 or recovery to finish", branch, e.getMessage());
@@ -413,8 +446,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
 
     /** Keeps a yes vote for the Commit of its transaction, if that Commit is still to come from this process. */
     private boolean keptForCommit(XaBranch branch, BranchVote vote) {
-        BranchReport report = BranchReport.newBuilder().setXid(branch.globalXid()).setBranchId(branch.xid.branchId())
-                .setVote(vote).build();
+        BranchReport report = vote(branch, vote, "");
         return votesForCommit.computeIfPresent(branch.globalXid(), (xid, votes) -> {
             votes.add(report);
             return votes;
@@ -428,7 +460,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         forget(branch);
         endFailedAndRollBack(branch);
         if (reportFailure) {
-            report(branch.globalXid(), branch.xid.branchId(), BranchVote.FAILED, reason);
+            report(branch, BranchVote.FAILED, reason);
         }
     }
 
@@ -484,9 +516,23 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         rollBackEnded(branch, true);
     }
 
-    private void report(String xid, long branchId, BranchVote vote, String reason) {
+    /**
+     * A branch's vote, naming its resource and instance: a branch the coordinator has not heard of (the
+     * owner's own branches are not registered) becomes known by it.
+     */
+    private BranchReport vote(XaBranch branch, BranchVote vote, String reason) {
+        return BranchReport.newBuilder().setXid(branch.globalXid()).setBranchId(branch.xid.branchId()).setVote(vote)
+                .setReason(reason).setResource(branch.resource).setInstanceId(instanceId).build();
+    }
+
+    private void report(XaBranch branch, BranchVote vote, String reason) {
+        report(branch.globalXid(), branch.xid.branchId(), branch.resource, vote, reason);
+    }
+
+    private void report(String xid, long branchId, String resource, BranchVote vote, String reason) {
         try {
-            coordinator.get().reportBranch(xid, branchId, vote, reason);
+            coordinator.get().reportBranch(BranchReport.newBuilder().setXid(xid).setBranchId(branchId).setVote(vote)
+                    .setReason(reason).setResource(resource).setInstanceId(instanceId).build());
         } catch (RuntimeException e) {
             LOG.warn("could not report branch {} of {} as {} ({}): {}", branchId, xid, vote, reason, e.getMessage());
         }

@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The messages of {@code @Publish} methods. Inside a global transaction a message goes to the
  * coordinator, which keeps it in the transaction's decision record and publishes it after a commit
- * decision (never after a rollback); the coordinator checks it first, so a message Kafka would refuse
- * fails the method and rolls the transaction back instead. Outside one, the message is sent from
+ * decision (never after a rollback). In the process that owns the transaction it rides that
+ * process's Commit, and a message Kafka would refuse makes the commit a rollback naming it; in a
+ * participant it goes at once (Publish), and such a message fails the method and rolls the
+ * transaction back. Outside one, the message is sent from
  * here, after the method returned normally, by an idempotent producer.
  */
 public final class PublishManager implements AutoCloseable {
@@ -75,6 +77,9 @@ public final class PublishManager implements AutoCloseable {
         if (xid == null) {
             send(message);
             return null;
+        }
+        if (transactions.get().publishWithCommit(xid, kafka.get(), message)) {
+            return null; // this process commits xid: its Commit carries the message, and the coordinator checks it then
         }
         try {
             coordinator.get().publish(xid, kafka.get(), List.of(message));

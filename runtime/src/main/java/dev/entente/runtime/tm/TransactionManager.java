@@ -4,11 +4,14 @@ import dev.entente.bootstrap.TransactionContext;
 import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.OutcomeReply;
+import dev.entente.protocol.OutgoingMessage;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.CoordinatorException;
 import dev.entente.runtime.ClusterMembership;
 import dev.entente.runtime.jdbc.ResourceManager;
 import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +37,11 @@ public final class TransactionManager {
     private final ClusterMembership cluster;
     /** Transactions begun in this process and not yet ended, with their rollback-only reason if any. */
     private final Map<String, String> owned = new ConcurrentHashMap<>();
+    /** Messages of {@code @Publish} methods run here under transactions this process owns: their Commit carries them. */
+    private final Map<String, MessagesForCommit> messagesForCommit = new HashMap<>();
+
+    private record MessagesForCommit(String kafka, List<OutgoingMessage> messages) {
+    }
 
     /** @param coordinator gives the client, or throws IllegalStateException naming what is not configured */
     public TransactionManager(Supplier<CoordinatorClient> coordinator, ResourceManager resources, String app,
@@ -129,6 +137,21 @@ public final class TransactionManager {
         }
     }
 
+    /**
+     * Keeps a {@code @Publish} message for the Commit of {@code xid}, if this process owns it and has not
+     * ended it yet: published to {@code kafka} if and only if it commits, one round trip for all its
+     * messages. False if {@code xid} is not (or no longer) this process's to commit.
+     */
+    public boolean publishWithCommit(String xid, String kafka, OutgoingMessage message) {
+        synchronized (messagesForCommit) { // against end(): a message is either taken by the Commit or refused here
+            if (!owned.containsKey(xid)) {
+                return false;
+            }
+            messagesForCommit.computeIfAbsent(xid, x -> new MessagesForCommit(kafka, new ArrayList<>())).messages().add(message);
+            return true;
+        }
+    }
+
     /** Whether {@code xid} was begun by this process and has not ended yet. */
     public boolean owns(String xid) {
         return owned.containsKey(xid);
@@ -155,7 +178,12 @@ public final class TransactionManager {
     private Throwable end(TransactionScope scope, Throwable thrown) {
         String xid = scope.xid();
         boolean waitForPhaseTwo = this.waitForPhaseTwo || finish.waitsForPhaseTwo(xid);
-        String rollbackOnly = owned.remove(xid);
+        String rollbackOnly;
+        MessagesForCommit messages;
+        synchronized (messagesForCommit) {
+            rollbackOnly = owned.remove(xid);
+            messages = messagesForCommit.remove(xid);
+        }
         boolean rollback = thrown != null && scope.definition().rollsBackOn(thrown);
         if (rollback || (rollbackOnly != null && !rollbackOnly.isEmpty())) {
             String reason = rollback ? scope.definition().name() + " threw " + thrown : rollbackOnly;
@@ -167,10 +195,12 @@ public final class TransactionManager {
         List<BranchReport> votes = resources.takeVotesForCommit(xid);
         OutcomeReply outcome;
         try {
-            outcome = coordinator.get().commit(xid, waitForPhaseTwo, votes);
+            outcome = messages == null ? coordinator.get().commit(xid, waitForPhaseTwo, votes)
+                    : coordinator.get().commit(xid, waitForPhaseTwo, votes, messages.kafka(), messages.messages());
         } catch (CoordinatorException e) {
             finish.finished(xid, false);
             if (e.code() == Status.Code.NOT_FOUND) {
+                resources.rollBackPrepared(votes, "the coordinator does not know " + xid);
                 return ApiExceptions.rolledBack(scope.applicationLoader(), xid, "global transaction " + xid
                         + " rolled back: " + e.getMessage(), withSuppressed(e, thrown));
             }
@@ -178,10 +208,12 @@ public final class TransactionManager {
                     + " is unknown: " + e.getMessage() + "; it will be settled by the coordinator and recovery",
                     withSuppressed(e, thrown));
         }
-        finish.finished(xid, outcome.getPhaseTwoDone());
         if (outcome.getOutcome() == Outcome.COMMITTED) {
+            finish.finished(xid, outcome.getPhaseTwoDone());
             return thrown;
         }
+        resources.rollBackPrepared(votes, outcome.getReason());
+        finish.finished(xid, outcome.getPhaseTwoDone());
         return ApiExceptions.rolledBack(scope.applicationLoader(), xid,
                 "global transaction " + xid + " rolled back: " + outcome.getReason(), thrown);
     }
@@ -189,7 +221,8 @@ public final class TransactionManager {
     /** Rolls {@code xid} back here and at the coordinator; whether phase 2 is known to be done. */
     private boolean rollBack(String xid, String reason, boolean waitForPhaseTwo) {
         resources.abandon(xid, reason);
-        resources.takeVotesForCommit(xid); // a rollback needs no votes
+        // branches prepared here are not registered: no rollback decision names them, so they roll back here
+        resources.rollBackPrepared(resources.takeVotesForCommit(xid), reason);
         try {
             return coordinator.get().rollback(xid, reason, waitForPhaseTwo).getPhaseTwoDone();
         } catch (RuntimeException e) {

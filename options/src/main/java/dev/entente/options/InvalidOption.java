@@ -1,4 +1,4 @@
-package dev.entente.coordinator.cli;
+package dev.entente.options;
 
 /** Bad command-line, environment or configuration-file input; the message names the option and where it was given. */
 public final class InvalidOption extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.entente.coordinator.cli;
+package dev.entente.options;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -44,6 +44,10 @@ public final class OptionTable {
     private final List<CommandOption> options;
     private final Map<String, CommandOption> byName = new LinkedHashMap<>();
 
+    /**
+     * A table whose options are flags, environment variables {@code environmentPrefix} + name, and (with
+     * {@link Feature#CONFIG_FILE}) keys of the {@code --config} file.
+     */
     public OptionTable(String environmentPrefix, List<CommandOption> options, Feature... features) {
         this.environmentPrefix = environmentPrefix;
         this.takesArguments = List.of(features).contains(Feature.ARGUMENTS);
@@ -59,12 +63,36 @@ public final class OptionTable {
         }
     }
 
+    /**
+     * A table whose options come from the command line alone: for a command whose output must be reproduced by
+     * the command as written (a benchmark's figures), which no variable of the environment may change unseen.
+     */
+    public static OptionTable commandLineOnly(List<CommandOption> options, Feature... features) {
+        if (List.of(features).contains(Feature.CONFIG_FILE)) {
+            throw new IllegalArgumentException("a command-line-only table has no --config file");
+        }
+        return new OptionTable(null, options, features);
+    }
+
     public List<CommandOption> options() {
         return options;
     }
 
+    /** True if the option is also read from the environment (and the config file, in a table that has one). */
+    public boolean fromEnvironment(CommandOption option) {
+        return environmentPrefix != null && !option.flagOnly();
+    }
+
     public String environmentVariable(CommandOption option) {
+        if (environmentPrefix == null) {
+            throw new IllegalStateException(option.flag() + " is taken from the command line only");
+        }
         return environmentPrefix + option.name().toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /** True if the command line asks for the usage text ({@code --help} or {@code -h} anywhere in it). */
+    public static boolean asksForHelp(String... args) {
+        return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
     }
 
     /** Parses {@code args}, then {@code environment}, then the config file; the first to give an option wins. */
@@ -72,7 +100,7 @@ public final class OptionTable {
         Map<CommandOption, GivenOptions.Given> given = new LinkedHashMap<>();
         List<String> arguments = parseFlags(args, given);
         for (CommandOption option : options) {
-            String value = option.flagOnly() ? null : environment.get(environmentVariable(option));
+            String value = fromEnvironment(option) ? environment.get(environmentVariable(option)) : null;
             if (value != null && !given.containsKey(option)) {
                 given.put(option, checked(option, value.strip(), environmentVariable(option)));
             }
@@ -148,7 +176,7 @@ public final class OptionTable {
         for (CommandOption option : options) {
             String text = option.meaning()
                     + (option.defaultValue().equals(NO_DEFAULT) ? "" : "; default " + option.defaultValue())
-                    + (option.flagOnly() ? "" : " [" + environmentVariable(option) + "]");
+                    + (fromEnvironment(option) ? " [" + environmentVariable(option) + "]" : "");
             List<String> lines = wrap(text, USAGE_WIDTH - column);
             out.append("  ").append(pad(option.synopsis(), column - 2)).append(lines.get(0)).append('\n');
             for (String line : lines.subList(1, lines.size())) {
@@ -158,13 +186,26 @@ public final class OptionTable {
         return out.toString();
     }
 
-    /** The reference table in Markdown, as the docs hold it. */
-    public String markdown() {
-        StringBuilder out = new StringBuilder("| option | environment | default | meaning |\n|---|---|---|---|\n");
+    /** The options as a usage line shows them: {@code [--runs N] [--work DIR]}. */
+    public String synopsis() {
+        StringBuilder out = new StringBuilder();
         for (CommandOption option : options) {
-            out.append("| `").append(option.synopsis()).append("` | ")
-                    .append(option.flagOnly() ? "command line only" : "`" + environmentVariable(option) + "`").append(" | ")
-                    .append(option.defaultValue().equals(NO_DEFAULT) ? "" : option.defaultValue()).append(" | ")
+            out.append(out.length() == 0 ? "" : " ").append('[').append(option.synopsis()).append(']');
+        }
+        return out.toString();
+    }
+
+    /** The reference table in Markdown, as the docs hold it (without the environment column in a command-line-only table). */
+    public String markdown() {
+        boolean environment = environmentPrefix != null;
+        StringBuilder out = new StringBuilder(environment ? "| option | environment | default | meaning |\n|---|---|---|---|\n"
+                : "| option | default | meaning |\n|---|---|---|\n");
+        for (CommandOption option : options) {
+            out.append("| `").append(option.synopsis()).append("` | ");
+            if (environment) {
+                out.append(option.flagOnly() ? "command line only" : "`" + environmentVariable(option) + "`").append(" | ");
+            }
+            out.append(option.defaultValue().equals(NO_DEFAULT) ? "" : option.defaultValue()).append(" | ")
                     .append(option.meaning()).append(" |\n");
         }
         return out.toString();

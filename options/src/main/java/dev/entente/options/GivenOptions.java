@@ -1,4 +1,4 @@
-package dev.entente.coordinator.cli;
+package dev.entente.options;
 
 import java.util.List;
 import java.util.Map;
@@ -40,6 +40,20 @@ public final class GivenOptions {
     /** True if the switch was given on: as a flag, or as {@code true} in the environment or the file. */
     public boolean isOn(CommandOption option) {
         return value(option).map(Boolean::parseBoolean).orElse(false);
+    }
+
+    /** The value given, or the default, as a whole number from {@code min} to {@code max}; else an error naming its source. */
+    public long number(CommandOption option, long min, long max) {
+        String value = valueOrDefault(option);
+        try {
+            long number = Long.parseLong(value);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidOption(source(option) + ": expected a whole number from " + min + " to " + max + ", got '" + value + "'");
     }
 
     /**

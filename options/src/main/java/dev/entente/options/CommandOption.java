@@ -1,4 +1,4 @@
-package dev.entente.coordinator.cli;
+package dev.entente.options;
 
 /**
  * One option of a command, declared once in its {@link OptionTable}: given as the flag {@code --NAME},
@@ -34,6 +34,11 @@ public record CommandOption(String name, String value, String defaultValue, Stri
     /** This option, taken from the command line only. */
     public CommandOption onCommandLineOnly() {
         return new CommandOption(name, value, defaultValue, meaning, true);
+    }
+
+    /** This option with another default: one option, declared once, whose default differs between commands. */
+    public CommandOption withDefault(String otherDefault) {
+        return new CommandOption(name, value, otherDefault, meaning, flagOnly);
     }
 
     public boolean isSwitch() {
