@@ -177,7 +177,8 @@ class DatabaseIdentityTest {
     private String txShow(String xid) throws Exception {
         Path log = Files.createTempFile(work, "tx-show", ".log");
         JvmProcess cli = new JvmProcess("tx-show", List.of("-cp", System.getProperty("entente.coordinator.jar"),
-                "dev.entente.coordinator.cli.TxCommand", "show", xid, "--admin", coordinator.adminAddress()), log, "");
+                "dev.entente.coordinator.cli.TxCommand", "show", xid, "--admin", coordinator.adminAddress(),
+                "--admin-read-token-file", coordinator.readTokenFile().orElseThrow().toString()), log, "");
         assertThat(cli.runToExit(Duration.ofSeconds(60))).as(Files.readString(log)).isZero();
         return Files.readString(log);
     }

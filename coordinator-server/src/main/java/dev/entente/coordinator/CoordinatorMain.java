@@ -37,8 +37,12 @@ public final class CoordinatorMain {
             Runtime.getRuntime().addShutdownHook(new Thread(node::close, "entente-shutdown"));
             System.out.println("entente coordinator " + options.nodeId() + " admin operations: "
                     + (node.adminCredential().enabled() ? "need the token in " : "disabled: ") + node.adminCredential().source());
+            System.out.println("entente coordinator " + options.nodeId() + " admin views: " + node.viewAccess().describe());
             System.out.println("entente coordinator " + options.nodeId() + " ready: client=" + options.clientAddress()
-                    + " admin=http://" + options.adminAddress() + " raft=" + options.raftAddress()
+                    + " admin=" + options.adminScheme() + "://" + options.adminAddress()
+                    + (options.metricsPort().isPresent() ? " metrics=" + options.adminScheme() + "://" + options.metricsHost() + ":"
+                            + options.metricsPort().getAsInt() + "/metrics" : "")
+                    + " raft=" + options.raftAddress()
                     + " data=" + options.dataDir() + " security=" + options.security().describe()
                     + (options.insecure() ? " (INSECURE)" : "") + (options.dev() ? " (dev mode: one node on loopback)" : ""));
             System.out.flush();

@@ -4,6 +4,7 @@ import dev.entente.coordinator.admin.AdminCredential;
 import dev.entente.coordinator.admin.AdminServer;
 import dev.entente.coordinator.admin.AdminViews;
 import dev.entente.coordinator.admin.TransactionResolver;
+import dev.entente.coordinator.admin.ViewAccess;
 import dev.entente.coordinator.admin.CoordinatorMetrics;
 import dev.entente.coordinator.health.GrpcHealth;
 import dev.entente.coordinator.health.Readiness;
@@ -80,6 +81,7 @@ public final class CoordinatorNode implements AutoCloseable {
     private final Server grpc;
     private final AdminServer admin;
     private final AdminCredential credential;
+    private final ViewAccess viewAccess;
     private final GrpcHealth health;
 
     public CoordinatorNode(NodeOptions options) throws IOException {
@@ -160,7 +162,11 @@ public final class CoordinatorNode implements AutoCloseable {
                     }
                 });
         this.credential = adminCredential(options);
-        this.admin = new AdminServer(options.adminHost(), options.adminPort(), views, readiness, credential);
+        this.viewAccess = options.adminOpenViews() ? ViewAccess.open() : ViewAccess.tokens(readCredential(options), credential);
+        Optional<InetSocketAddress> metricsAddress = options.metricsPort().isPresent()
+                ? Optional.of(new InetSocketAddress(options.metricsHost(), options.metricsPort().getAsInt())) : Optional.empty();
+        this.admin = new AdminServer(new InetSocketAddress(options.adminHost(), options.adminPort()), metricsAddress,
+                options.security().adminPortTls(), views, readiness, credential, viewAccess);
     }
 
     public void start() throws IOException {
@@ -222,6 +228,20 @@ public final class CoordinatorNode implements AutoCloseable {
         return AdminCredential.none("it was started without --admin-token-file");
     }
 
+    /**
+     * The read token of the admin port's views, as the admin token is found: from {@code --admin-read-token-file};
+     * in {@code --dev} without one, a new token in the data directory; otherwise none (the admin token still reads).
+     */
+    private static AdminCredential readCredential(NodeOptions options) {
+        if (options.adminReadTokenFile().isPresent()) {
+            return AdminCredential.fromFile(options.adminReadTokenFile().get());
+        }
+        if (options.dev()) {
+            return AdminCredential.generate(options.dataDir().toPath().resolve("admin-read-token"));
+        }
+        return AdminCredential.none("it was started without --admin-read-token-file, --admin-token-file or --admin-open-views");
+    }
+
     /** The implementations of {@code type} in the jars {@code --extensions} names, each logged. */
     private static <T> List<T> extensions(Class<T> type, NodeOptions options) {
         List<T> found = ExtensionJars.load(type, options.extensions(), "--extensions");
@@ -233,6 +253,11 @@ public final class CoordinatorNode implements AutoCloseable {
     /** The admin token's file, or why admin operations are refused; for the start-up line. Never the token. */
     public AdminCredential adminCredential() {
         return credential;
+    }
+
+    /** Who may read the admin port's views; for the start-up line. Never a token. */
+    public ViewAccess viewAccess() {
+        return viewAccess;
     }
 
     private Optional<String> adminAddressOf(String nodeId) {

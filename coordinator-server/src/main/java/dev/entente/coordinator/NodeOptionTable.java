@@ -24,7 +24,7 @@ public final class NodeOptionTable {
     public static final CommandOption PORT = new CommandOption("port", "P", "7070 / Raft port + 1000",
             "client (gRPC) port");
     public static final CommandOption ADMIN_PORT = new CommandOption("admin-port", "Q", "7071 / Raft port + 2000",
-            "admin HTTP port");
+            "admin HTTP port (HTTPS when the node has TLS material)");
     public static final CommandOption RAFT_PORT = new CommandOption("raft-port", "R", "7072",
             "Raft port, --dev only");
     public static final CommandOption DATA_DIR = new CommandOption("data-dir", "D", "./entente-data/ID",
@@ -42,12 +42,14 @@ public final class NodeOptionTable {
     public static final CommandOption MAX_TIMEOUT = new CommandOption("max-timeout", "MS", "3600000",
             "the longest timeout a client may ask for");
     public static final CommandOption TLS_CERT = new CommandOption("tls-cert", "FILE", "",
-            "this node's certificate (PEM, may hold the chain): served on the client port, and presented to the other "
-                    + "nodes (mutual TLS on the Raft port); needs extended key usages serverAuth and clientAuth");
+            "this node's certificate (PEM, may hold the chain): served on the client and admin ports, and presented to "
+                    + "the other nodes (mutual TLS on the Raft port); needs extended key usages serverAuth and clientAuth, "
+                    + "and in a cluster must name the node's id (CN=ID or subject alternative name DNS:ID)");
     public static final CommandOption TLS_KEY = new CommandOption("tls-key", "FILE", "",
             "its private key, PEM, unencrypted PKCS#8 (-----BEGIN PRIVATE KEY-----)");
     public static final CommandOption TLS_CA = new CommandOption("tls-ca", "FILE", "",
-            "the authority (PEM) that signed every node's certificate; a peer must present a certificate it signed");
+            "the authority (PEM) that signed every node's certificate; a peer must present a certificate it signed "
+                    + "that names a node of --peers (the one dialled, when this node dials)");
     public static final CommandOption APP_SECRETS = new CommandOption("app-secrets", "FILE", "",
             "the applications that may connect: 'name sha256-of-secret [joins=app,...]' per line; every client "
                     + "authenticates and a transaction belongs to the application that began it; read again when it changes");
@@ -62,13 +64,26 @@ public final class NodeOptionTable {
     public static final CommandOption ADMIN_TOKEN_FILE = new CommandOption("admin-token-file", "F", "",
             "the admin token that tx resolve needs; without it --dev writes a new one to DATA-DIR/admin-token and a "
                     + "cluster node refuses admin operations");
+    public static final CommandOption ADMIN_READ_TOKEN_FILE = new CommandOption("admin-read-token-file", "F", "",
+            "the read token that the admin port's views need (/cluster, /transactions, /metrics: what tx list and show "
+                    + "and the console read); the admin token is accepted too; without it --dev writes a new one to "
+                    + "DATA-DIR/admin-read-token and a cluster node's views take the admin token only");
+    public static final CommandOption ADMIN_OPEN_VIEWS = CommandOption.toggle("admin-open-views",
+            "the admin port's views answer without a credential: whoever reaches the port sees every transaction's "
+                    + "name, application and branches; resolve still needs the admin token; not with --admin-read-token-file");
+    public static final CommandOption METRICS_PORT = new CommandOption("metrics-port", "M", "",
+            "also serve GET /metrics (nothing else) on this port, without a credential, for scrapers; HTTPS when the "
+                    + "node has TLS material; the admin port's /metrics still needs a token");
+    public static final CommandOption METRICS_HOST = new CommandOption("metrics-host", "H", "127.0.0.1",
+            "the address the metrics port binds: loopback only unless given");
     public static final CommandOption EXTENSIONS = new CommandOption("extensions", "JAR,...", "",
             "jars holding extensions of the coordinator (see Extensions below); a jar that is not a readable file "
                     + "stops the node");
 
     public static final OptionTable TABLE = new OptionTable("ENTENTE_", List.of(DEV, NODE_ID, PEERS, HOST, PORT, ADMIN_PORT,
             RAFT_PORT, DATA_DIR, CLUSTER_ID, SNAPSHOT_THRESHOLD, ELECTION_TIMEOUT, DEFAULT_TIMEOUT, MAX_TIMEOUT, TLS_CERT,
-            TLS_KEY, TLS_CA, APP_SECRETS, INSECURE, KAFKA, ADMIN_HOST, ADMIN_TOKEN_FILE, EXTENSIONS), OptionTable.Feature.CONFIG_FILE);
+            TLS_KEY, TLS_CA, APP_SECRETS, INSECURE, KAFKA, ADMIN_HOST, ADMIN_TOKEN_FILE, ADMIN_READ_TOKEN_FILE, ADMIN_OPEN_VIEWS,
+            METRICS_PORT, METRICS_HOST, EXTENSIONS), OptionTable.Feature.CONFIG_FILE);
 
     /** How the command is called, without the options' list: what a bad option is answered with. */
     public static final String SYNOPSIS = """

@@ -2,6 +2,8 @@ package dev.entente.coordinator;
 
 import static dev.entente.coordinator.NodeOptionTable.ADMIN_HOST;
 import static dev.entente.coordinator.NodeOptionTable.ADMIN_PORT;
+import static dev.entente.coordinator.NodeOptionTable.ADMIN_OPEN_VIEWS;
+import static dev.entente.coordinator.NodeOptionTable.ADMIN_READ_TOKEN_FILE;
 import static dev.entente.coordinator.NodeOptionTable.ADMIN_TOKEN_FILE;
 import static dev.entente.coordinator.NodeOptionTable.APP_SECRETS;
 import static dev.entente.coordinator.NodeOptionTable.CLUSTER_ID;
@@ -14,6 +16,8 @@ import static dev.entente.coordinator.NodeOptionTable.HOST;
 import static dev.entente.coordinator.NodeOptionTable.INSECURE;
 import static dev.entente.coordinator.NodeOptionTable.KAFKA;
 import static dev.entente.coordinator.NodeOptionTable.MAX_TIMEOUT;
+import static dev.entente.coordinator.NodeOptionTable.METRICS_HOST;
+import static dev.entente.coordinator.NodeOptionTable.METRICS_PORT;
 import static dev.entente.coordinator.NodeOptionTable.NODE_ID;
 import static dev.entente.coordinator.NodeOptionTable.PEERS;
 import static dev.entente.coordinator.NodeOptionTable.PORT;
@@ -24,6 +28,7 @@ import static dev.entente.coordinator.NodeOptionTable.TLS_CERT;
 import static dev.entente.coordinator.NodeOptionTable.TLS_KEY;
 
 import dev.entente.coordinator.security.NodeSecurity;
+import dev.entente.coordinator.security.PeerCertificates;
 import dev.entente.coordinator.txn.ClusterIdentity;
 import dev.entente.options.CommandOption;
 import dev.entente.options.GivenOptions;
@@ -34,11 +39,13 @@ import java.io.File;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
@@ -58,7 +65,8 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
                           int clientPort, int adminPort, File dataDir, long snapshotThreshold,
                           Duration electionTimeout, long defaultTimeoutMillis, long maxTimeoutMillis,
                           Optional<String> kafka, boolean insecure, NodeSecurity security, String adminHost,
-                          Optional<File> adminTokenFile, List<Path> extensions) {
+                          Optional<File> adminTokenFile, Optional<File> adminReadTokenFile, boolean adminOpenViews,
+                          String metricsHost, OptionalInt metricsPort, List<Path> extensions) {
 
     public static final int CLIENT_PORT_OFFSET = 1000;
     public static final int ADMIN_PORT_OFFSET = 2000;
@@ -76,7 +84,7 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
     /** Parses a command line, then the {@code ENTENTE_*} variables of {@code environment}, then the config file. */
     public static NodeOptions parse(String[] args, Map<String, String> environment) {
         GivenOptions given = NodeOptionTable.TABLE.parse(args, environment);
-        for (CommandOption portOption : List.of(PORT, ADMIN_PORT, RAFT_PORT)) {
+        for (CommandOption portOption : List.of(PORT, ADMIN_PORT, RAFT_PORT, METRICS_PORT)) {
             port(given, portOption, 0);
         }
         return given.isOn(DEV) ? parseDev(given) : parseCluster(given);
@@ -193,11 +201,48 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
         if (defaultTimeout > maxTimeout) {
             throw new InvalidOption(given.source(DEFAULT_TIMEOUT) + ": " + defaultTimeout + " exceeds --max-timeout " + maxTimeout);
         }
+        NodeSecurity security = security(given, dev, host);
+        requireCertificateNamesNode(given, security, nodeId, peers);
         return new NodeOptions(dev, clusterId, nodeId, peers, host, clientPort, adminPort, dataDir,
                 number(given, SNAPSHOT_THRESHOLD, 1, Long.MAX_VALUE),
                 Duration.ofMillis(number(given, ELECTION_TIMEOUT, 100, 60_000)),
-                defaultTimeout, maxTimeout, kafka(given), given.isOn(INSECURE), security(given, dev, host),
-                given.valueOrDefault(ADMIN_HOST), adminTokenFile(given), extensions(given));
+                defaultTimeout, maxTimeout, kafka(given), given.isOn(INSECURE), security,
+                given.valueOrDefault(ADMIN_HOST), tokenFile(given, ADMIN_TOKEN_FILE), readTokenFile(given),
+                given.isOn(ADMIN_OPEN_VIEWS), given.valueOrDefault(METRICS_HOST), metricsPort(given, adminPort),
+                extensions(given));
+    }
+
+    private static Optional<File> readTokenFile(GivenOptions given) {
+        if (given.isOn(ADMIN_OPEN_VIEWS) && given.isGiven(ADMIN_READ_TOKEN_FILE)) {
+            throw new InvalidOption(given.source(ADMIN_OPEN_VIEWS) + ": not with " + given.source(ADMIN_READ_TOKEN_FILE)
+                    + " (open views need no read token)");
+        }
+        return tokenFile(given, ADMIN_READ_TOKEN_FILE);
+    }
+
+    private static OptionalInt metricsPort(GivenOptions given, int adminPort) {
+        if (given.value(METRICS_PORT).isEmpty()) {
+            return OptionalInt.empty();
+        }
+        int port = port(given, METRICS_PORT, 0);
+        if (port == adminPort) {
+            throw new InvalidOption(given.source(METRICS_PORT) + ": " + port + " is the admin port; the metrics listener needs a port of its own");
+        }
+        return OptionalInt.of(port);
+    }
+
+    /** A node with peers presents its certificate to them, and they accept only one that names its node id. */
+    private static void requireCertificateNamesNode(GivenOptions given, NodeSecurity security, String nodeId,
+                                                    Map<String, String> peers) {
+        if (peers.size() < 2 || security.tls().isEmpty()) {
+            return;
+        }
+        X509Certificate certificate = security.tls().get().certificate();
+        if (!PeerCertificates.namesNode(certificate, nodeId)) {
+            throw new InvalidOption(given.source(TLS_CERT) + ": the certificate " + PeerCertificates.describe(certificate)
+                    + " does not name this node's id '" + nodeId + "', and its peers accept only a certificate naming it: "
+                    + "issue it with CN=" + nodeId + " or a subject alternative name DNS:" + nodeId);
+        }
     }
 
     private static List<Path> extensions(GivenOptions given) {
@@ -208,14 +253,14 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
         }
     }
 
-    private static Optional<File> adminTokenFile(GivenOptions given) {
-        Optional<String> path = given.value(ADMIN_TOKEN_FILE);
+    private static Optional<File> tokenFile(GivenOptions given, CommandOption option) {
+        Optional<String> path = given.value(option);
         if (path.isEmpty()) {
             return Optional.empty();
         }
         File file = new File(path.get()).getAbsoluteFile();
         if (!file.isFile() || !file.canRead()) {
-            throw new InvalidOption(given.source(ADMIN_TOKEN_FILE) + ": " + file + " is not a readable file");
+            throw new InvalidOption(given.source(option) + ": " + file + " is not a readable file");
         }
         return Optional.of(file);
     }
@@ -307,5 +352,10 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
 
     public String adminAddress() {
         return adminHost + ":" + adminPort;
+    }
+
+    /** The URL scheme of the admin port (and the metrics listener): https when the node has TLS material. */
+    public String adminScheme() {
+        return security.isTls() ? "https" : "http";
     }
 }

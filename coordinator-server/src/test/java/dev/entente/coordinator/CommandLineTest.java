@@ -86,11 +86,35 @@ class CommandLineTest {
                 "--tls-key", security.nodeCertificate().toString(), "--tls-ca", security.authority().toString(),
                 "--app-secrets", security.appSecrets().toString())))
                 .hasMessageStartingWith("--tls-key: ").hasMessageContaining("PKCS#8");
+        // issue 18 item 1: its peers accept only a certificate naming its node id, so it must name it
+        security.issue("someone", "someone");
+        assertThatThrownBy(() -> NodeOptions.parse(append(node, "--tls-cert", security.certificate("someone").toString(),
+                "--tls-key", security.key("someone").toString(), "--tls-ca", security.authority().toString(),
+                "--app-secrets", security.appSecrets().toString())))
+                .hasMessageStartingWith("--tls-cert: the certificate CN=someone (names [someone, localhost])")
+                .hasMessageContaining("does not name this node's id 'n1'").hasMessageContaining("CN=n1");
         Path badSecrets = Files.writeString(work.resolve("bad-secrets"), "order not-a-hash\n");
         assertThatThrownBy(() -> NodeOptions.parse(append(node, "--tls-cert", security.nodeCertificate().toString(),
                 "--tls-key", security.nodeKey().toString(), "--tls-ca", security.authority().toString(),
                 "--app-secrets", badSecrets.toString())))
                 .hasMessageStartingWith("--app-secrets: " + badSecrets + " line 1:");
+    }
+
+    @Test
+    void adminViewOptionsAreCheckedAndDefaultToLoopback() {
+        NodeOptions defaults = NodeOptions.parse("--dev");
+        assertThat(defaults.adminHost()).isEqualTo("127.0.0.1");
+        assertThat(defaults.metricsHost()).isEqualTo("127.0.0.1");
+        assertThat(defaults.metricsPort()).isEmpty();
+        assertThat(defaults.adminOpenViews()).isFalse();
+        assertThat(NodeOptions.parse("--dev", "--metrics-port", "9100").metricsPort()).hasValue(9100);
+        assertThatThrownBy(() -> NodeOptions.parse("--dev", "--metrics-port", "7071")).hasMessageStartingWith("--metrics-port:")
+                .hasMessageContaining("the admin port");
+        assertThatThrownBy(() -> NodeOptions.parse("--dev", "--metrics-port", "nope")).hasMessageStartingWith("--metrics-port:");
+        assertThatThrownBy(() -> NodeOptions.parse("--dev", "--admin-read-token-file", "/no/such/token"))
+                .hasMessageStartingWith("--admin-read-token-file:").hasMessageContaining("not a readable file");
+        assertThatThrownBy(() -> NodeOptions.parse("--dev", "--admin-open-views", "--admin-read-token-file", "/etc/hostname"))
+                .hasMessageStartingWith("--admin-open-views: not with --admin-read-token-file");
     }
 
     @Test

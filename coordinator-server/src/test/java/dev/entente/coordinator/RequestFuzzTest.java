@@ -316,10 +316,10 @@ class RequestFuzzTest {
                 socket.getOutputStream().flush();
                 stalled.add(socket);
             }
-            HttpResponse<String> cluster = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://" + coordinator.adminAddress() + "/cluster")).timeout(Duration.ofSeconds(60)).build(),
+            HttpResponse<String> live = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://" + coordinator.adminAddress() + "/health/live")).timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            assertThat(cluster.statusCode()).isEqualTo(200);
+            assertThat(live.statusCode()).isEqualTo(200);
         } finally {
             for (Socket socket : stalled) {
                 socket.close();

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.entente.coordinator.testing.FakeRm;
 import dev.entente.coordinator.testing.HandSpokenSession;
 import dev.entente.coordinator.testing.LeaderFailOver;
+import dev.entente.coordinator.testing.RaftImpostor;
 import dev.entente.coordinator.testing.TestBranches;
 import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
@@ -78,7 +79,8 @@ class SecuredClusterTest {
     void start() {
         security = CoordinatorSecurity.create(work.resolve("tls")).app("order").app("inventory", "order").app("stranger")
                 .app("auditor", "order");
-        cluster = new CoordinatorCluster(work, 3, security.coordinatorArgs().toArray(String[]::new)).start();
+        // each node presents a certificate of its own, naming its id
+        cluster = new CoordinatorCluster(work, 3, security.perNodeArgs("n1", "n2", "n3").toArray(String[]::new)).start();
         order = client("order");
         inventory = client("inventory");
         stranger = client("stranger");
@@ -395,7 +397,7 @@ class SecuredClusterTest {
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", Integer.parseInt(raft.group(1)))) {
             socket.startHandshake();
             X509Certificate presented = (X509Certificate) socket.getSession().getPeerCertificates()[0];
-            assertThat(presented.getSubjectX500Principal().getName()).isEqualTo("CN=entente-node");
+            assertThat(presented.getSubjectX500Principal().getName()).isEqualTo("CN=" + cluster.nodes().get(0).name());
         }
     }
 
@@ -410,7 +412,8 @@ class SecuredClusterTest {
         assertThat(order.commit(after, true).getOutcome()).isEqualTo(Outcome.COMMITTED);
 
         oldLeader.start(); // rejoins over mutual TLS and catches up
-        await().atMost(Duration.ofSeconds(60)).until(() -> oldLeader.admin("/cluster").contains("\"role\" : \"FOLLOWER\""));
+        await().atMost(Duration.ofSeconds(60)).ignoreException(IllegalStateException.class)
+                .until(() -> oldLeader.admin("/cluster").contains("\"role\" : \"FOLLOWER\""));
     }
 
     @Test
@@ -423,6 +426,56 @@ class SecuredClusterTest {
             assertThat(latecomer.commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
             refused(() -> order.status(xid), Status.Code.PERMISSION_DENIED, "Status " + xid);
         }
+    }
+
+    /**
+     * Issue 18 item 1: a Raft peer must present a certificate naming its node id. A real Ratis server takes a
+     * stopped follower's Raft address and node id, and presents another certificate of the same CA: first
+     * one naming nobody of the cluster, then one naming another node (n1's name at n3's address). The leader
+     * sends it nothing, the others take none of its requests (a certificate naming another node does not let
+ * it speak as the node it poses as), and it never learns the log or the leader.
+     */
+    @Test
+    @Order(13)
+    void aPeerWhoseCertificateDoesNotNameItsNodeIdIsRefused() throws Exception {
+        CoordinatorProcess leader = cluster.awaitEveryNodeFollowsTheLeader();
+        CoordinatorProcess victim = cluster.followers(leader).get(1);
+        String posedAs = victim.name();
+        String otherNode = cluster.followers(leader).get(0).name();
+        security.issue("intruder", "intruder").issue("misplaced", otherNode);
+        victim.stop();
+        try {
+            for (String certificate : List.of("intruder", "misplaced")) {
+                Path data = Files.createDirectories(work.resolve("impostor-" + certificate));
+                try (RaftImpostor impostor = RaftImpostor.start("entente", posedAs, cluster.raftAddresses(),
+                        security.certificate(certificate), security.key(certificate), security.authority(), data)) {
+                    await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                        assertThat(impostor.leaderId()).as("the leader the impostor was told of").isNull();
+                        assertThat(impostor.entriesReceived()).as("log entries the impostor got").isZero();
+                    });
+                    String presented = "CN=" + (certificate.equals("intruder") ? "intruder" : otherNode);
+                    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(leader.logTail(100_000))
+                            .contains("Raft port: refused node " + posedAs + " at " + cluster.raftAddresses().get(posedAs)
+                                    + " presented " + presented + " (names [")
+                            .contains("which does not name " + posedAs));
+                    // its own requests (votes) to the nodes are refused as well: a certificate naming nobody at the
+                    // handshake, one naming another node when it asks in the name of the node it poses as
+                    String refusedRequest = certificate.equals("intruder")
+                            ? "Raft port: refused a node connecting to this one presented CN=intruder"
+                            : "Raft port: refused a request of node " + posedAs + " over a connection whose certificate "
+                                    + "names [" + otherNode + ", localhost], not " + posedAs;
+                    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(leader.logTail(100_000))
+                            .contains(refusedRequest));
+                }
+            }
+            assertThat(cluster.awaitLeader()).isSameAs(leader);
+            String xid = preparedTransaction();
+            assertThat(order.commit(xid, true).getOutcome()).isEqualTo(Outcome.COMMITTED);
+        } finally {
+            victim.start();
+        }
+        await().atMost(Duration.ofSeconds(60)).ignoreException(IllegalStateException.class)
+                .until(() -> victim.admin("/cluster").contains("\"role\" : \"FOLLOWER\""));
     }
 
     @Test

@@ -1,6 +1,10 @@
 package dev.entente.testkit;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +31,9 @@ public final class CoordinatorCluster implements AutoCloseable {
 
         RaftRoutes DIRECT = (from, to, raftAddress) -> raftAddress;
     }
+
+    /** In an extra argument, stands for the id of the node that gets it (a certificate of its own, say). */
+    public static final String NODE = "{node}";
 
     private final List<CoordinatorProcess> nodes = new ArrayList<>();
     private final Map<String, String> raftAddresses = new LinkedHashMap<>();
@@ -56,11 +63,32 @@ public final class CoordinatorCluster implements AutoCloseable {
             List<String> args = new ArrayList<>(List.of("--node-id", self, "--peers", peers,
                     "--port", String.valueOf(client), "--admin-port", String.valueOf(admin),
                     "--data-dir", workDir.resolve("n" + i).toString()));
-            args.addAll(List.of(extraArgs));
+            for (String arg : extraArgs) {
+                args.add(arg.replace(NODE, self));
+            }
             if (!args.contains("--tls-cert")) {
                 args.add("--insecure");
             }
+            if (!args.contains("--admin-read-token-file") && !args.contains("--admin-open-views")) {
+                args.addAll(List.of("--admin-read-token-file", readToken(workDir).toString()));
+            }
             nodes.add(new CoordinatorProcess("n" + i, workDir, client, admin, jvmOptions, args));
+        }
+    }
+
+    /** The read token every node's admin views take (as an operator gives all nodes one): made once per folder. */
+    private static Path readToken(Path workDir) {
+        Path file = workDir.resolve("admin-read-token");
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(workDir);
+                byte[] random = new byte[24];
+                new SecureRandom().nextBytes(random);
+                Files.writeString(file, HexFormat.of().formatHex(random) + "\n");
+            }
+            return file;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the read token " + file + ": " + e, e);
         }
     }
 

@@ -1,21 +1,32 @@
 package dev.entente.testkit;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A coordinator node running as its own JVM process, as in production; killed with SIGKILL in fault tests.
  * {@link #dev} nodes run plain text on loopback (as {@code --dev} does); pass {@link CoordinatorSecurity#coordinatorArgs()}
- * as extra arguments for TLS and client authentication.
+ * as extra arguments for TLS and client authentication. {@link #admin} reads the node's admin port as an
+ * operator would: over HTTPS trusting {@code --tls-ca} when the node has TLS material, with the read token
+ * ({@link #readTokenFile()}).
  */
 public final class CoordinatorProcess implements AutoCloseable {
 
@@ -27,6 +38,8 @@ public final class CoordinatorProcess implements AutoCloseable {
     private final JvmProcess process;
     private final int clientPort;
     private final int adminPort;
+    private final List<String> args;
+    private final HttpClient http;
 
     public CoordinatorProcess(String name, Path workDir, int clientPort, int adminPort, List<String> args) {
         this(name, workDir, clientPort, adminPort, List.of(), args);
@@ -41,6 +54,51 @@ public final class CoordinatorProcess implements AutoCloseable {
         this.process = new JvmProcess(name, jvm, workDir.resolve(name + ".log"), " ready: ");
         this.clientPort = clientPort;
         this.adminPort = adminPort;
+        this.args = List.copyOf(args);
+        this.http = argument("--tls-ca").map(CoordinatorProcess::httpsTrusting).orElse(HTTP);
+    }
+
+    /** The value given to {@code flag}, if it is among the node's arguments. */
+    private Optional<String> argument(String flag) {
+        int at = args.lastIndexOf(flag);
+        return at < 0 || at + 1 >= args.size() ? Optional.empty() : Optional.of(args.get(at + 1));
+    }
+
+    private static HttpClient httpsTrusting(String caFile) {
+        try (InputStream in = Files.newInputStream(Path.of(caFile))) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            int i = 0;
+            for (Certificate authority : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("ca-" + i++, authority);
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(context).build();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot trust the authority in " + caFile + ": " + e, e);
+        }
+    }
+
+    /**
+     * The file whose token reads this node's admin views: {@code --admin-read-token-file}, else the one
+     * {@code --dev} writes to {@code DATA-DIR/admin-read-token}, else {@code --admin-token-file} (the admin
+     * token reads too); empty for a node started with {@code --admin-open-views}.
+     */
+    public Optional<Path> readTokenFile() {
+        if (args.contains("--admin-open-views")) {
+            return Optional.empty();
+        }
+        Optional<String> generated = args.contains("--dev")
+                ? Optional.of(argument("--data-dir").orElse("entente-data/dev") + "/admin-read-token") : Optional.empty();
+        return argument("--admin-read-token-file").or(() -> generated).or(() -> argument("--admin-token-file")).map(Path::of);
+    }
+
+    /** The admin port's URL scheme: https for a node with TLS material. */
+    public String adminScheme() {
+        return args.contains("--tls-cert") ? "https" : "http";
     }
 
     /**
@@ -175,10 +233,17 @@ public final class CoordinatorProcess implements AutoCloseable {
         }
     }
 
+    /** A request to the admin port, with the read token when the node has one. */
     public HttpResponse<String> adminResponse(String method, String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(3)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adminScheme() + "://127.0.0.1:" + adminPort + path))
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                // a TLS handshake with a JVM that has just started takes seconds on a loaded machine
+                .timeout(Duration.ofSeconds(adminScheme().equals("https") ? 10 : 3));
+        Optional<Path> tokenFile = readTokenFile();
+        if (tokenFile.isPresent() && Files.isReadable(tokenFile.get())) {
+            request.header("Authorization", "Bearer " + Files.readString(tokenFile.get()).strip());
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Override

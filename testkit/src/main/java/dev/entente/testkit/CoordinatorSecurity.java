@@ -20,9 +20,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * TLS material and application secrets for a secured coordinator, made at test time in a folder: a
  * certificate authority, one node certificate (for 127.0.0.1 and localhost, good for server and client
- * use, so every node of a test cluster presents it) signed with the JDK's {@code keytool}, its private
- * key as PKCS#8 PEM, and an {@code --app-secrets} file with a fresh random secret per application.
- * Nothing here is committed: every run makes new keys.
+ * use, naming every node id the testkit gives: {@code dev} and {@code n1} to {@code n9}, so every node of a
+ * test cluster may present it) signed with the JDK's {@code keytool}, its private key as PKCS#8 PEM, and
+ * an {@code --app-secrets} file with a fresh random secret per application. {@link #perNodeArgs} issues each
+ * node a certificate of its own instead, as in production; {@link #issue} any other certificate of the same
+ * CA. Nothing here is committed: every run makes new keys.
  */
 public final class CoordinatorSecurity {
 
@@ -72,6 +74,42 @@ public final class CoordinatorSecurity {
                 "--tls-ca", authority().toString(), "--app-secrets", appSecrets().toString());
     }
 
+    /**
+     * As {@link #coordinatorArgs()}, but each node of a {@link CoordinatorCluster} presents a certificate of
+     * its own ({@code CN=}its id), issued here for each of {@code nodeIds}; the cluster puts the node's id in
+     * place of {@code {node}}.
+     */
+    public List<String> perNodeArgs(String... nodeIds) {
+        for (String id : nodeIds) {
+            issue(id, id);
+        }
+        return List.of("--tls-cert", certificate(CoordinatorCluster.NODE).toString(), "--tls-key", key(CoordinatorCluster.NODE).toString(),
+                "--tls-ca", authority().toString(), "--app-secrets", appSecrets().toString());
+    }
+
+    /**
+     * Issues another certificate of this CA, {@code CN=commonName}, for 127.0.0.1 and localhost, good for
+     * server and client use: {@link #certificate(String)} and {@link #key(String)} name its files.
+     */
+    public CoordinatorSecurity issue(String name, String commonName) {
+        try {
+            makeCertificate(name, "CN=" + commonName, "san=ip:127.0.0.1,dns:localhost");
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make the test certificate " + name + " in " + dir + ": " + e, e);
+        }
+        return this;
+    }
+
+    /** The certificate {@link #issue} made under {@code name} (PEM). */
+    public Path certificate(String name) {
+        return dir.resolve(name + ".pem");
+    }
+
+    /** Its private key (PKCS#8 PEM). */
+    public Path key(String name) {
+        return dir.resolve(name + ".key");
+    }
+
     public Path authority() {
         return dir.resolve("ca.pem");
     }
@@ -104,26 +142,36 @@ public final class CoordinatorSecurity {
         try {
             Files.createDirectories(dir);
             Path caStore = dir.resolve("ca.p12");
-            Path nodeStore = dir.resolve("node.p12");
             keytool("-genkeypair", "-keystore", caStore, "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
                     "-dname", "CN=Entente test CA", "-ext", "bc:c", "-validity", "2");
             keytool("-exportcert", "-keystore", caStore, "-alias", "ca", "-rfc", "-file", authority());
-            keytool("-genkeypair", "-keystore", nodeStore, "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1",
-                    "-dname", "CN=entente-node", "-validity", "2");
-            keytool("-certreq", "-keystore", nodeStore, "-alias", "node", "-file", dir.resolve("node.csr"));
-            keytool("-gencert", "-keystore", caStore, "-alias", "ca", "-infile", dir.resolve("node.csr"),
-                    "-outfile", nodeCertificate(), "-rfc", "-validity", "2",
-                    "-ext", subjectAltNames, "-ext", "eku=serverAuth,clientAuth");
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(nodeStore)) {
-                store.load(in, STORE_PASSWORD.toCharArray());
+            // every node id the testkit gives (dev, n1 to n9), so any test node may present it
+            StringBuilder nodeIds = new StringBuilder(subjectAltNames).append(",dns:dev");
+            for (int i = 1; i <= 9; i++) {
+                nodeIds.append(",dns:n").append(i);
             }
-            byte[] pkcs8 = store.getKey("node", STORE_PASSWORD.toCharArray()).getEncoded();
-            write(nodeKey(), "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                    .encodeToString(pkcs8) + "\n-----END PRIVATE KEY-----\n");
+            makeCertificate("node", "CN=entente-node", nodeIds.toString());
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot make test certificates in " + dir + ": " + e, e);
         }
+    }
+
+    /** A key pair and a certificate the CA signed: {@code name.pem} and {@code name.key}. */
+    private void makeCertificate(String name, String subject, String alternativeNames) throws IOException, GeneralSecurityException {
+        Path store = dir.resolve(name + ".p12");
+        keytool("-genkeypair", "-keystore", store, "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", subject, "-validity", "2");
+        keytool("-certreq", "-keystore", store, "-alias", "node", "-file", dir.resolve(name + ".csr"));
+        keytool("-gencert", "-keystore", dir.resolve("ca.p12"), "-alias", "ca", "-infile", dir.resolve(name + ".csr"),
+                "-outfile", certificate(name), "-rfc", "-validity", "2",
+                "-ext", alternativeNames, "-ext", "eku=serverAuth,clientAuth");
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            keys.load(in, STORE_PASSWORD.toCharArray());
+        }
+        byte[] pkcs8 = keys.getKey("node", STORE_PASSWORD.toCharArray()).getEncoded();
+        write(key(name), "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(pkcs8) + "\n-----END PRIVATE KEY-----\n");
     }
 
     private static void keytool(Object... args) throws IOException {

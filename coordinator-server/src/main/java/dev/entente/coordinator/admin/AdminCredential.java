@@ -13,9 +13,10 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * The admin token that operations changing a transaction's fate (resolve) require, sent as
- * {@code Authorization: Bearer <token>} and compared in constant time. The token itself is never logged,
- * printed or shown in metrics: only the path of the file that holds it.
+ * A token the admin port checks, sent as {@code Authorization: Bearer <token>} and compared in constant
+ * time: the admin token, which operations changing a transaction's fate (resolve) require, or the read
+ * token of the views ({@link ViewAccess}). The token itself is never logged, printed or shown in metrics:
+ * only the path of the file that holds it.
  */
 public final class AdminCredential {
 
@@ -40,10 +41,10 @@ public final class AdminCredential {
         try {
             text = Files.readString(file.toPath(), StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the admin token file " + file, e);
+            throw new UncheckedIOException("cannot read the token file " + file, e);
         }
         if (text.length() < MIN_TOKEN_CHARS || text.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException("the admin token in " + file + " must be at least " + MIN_TOKEN_CHARS
+            throw new IllegalArgumentException("the token in " + file + " must be at least " + MIN_TOKEN_CHARS
                     + " characters without white space");
         }
         return new AdminCredential(text.getBytes(StandardCharsets.UTF_8), file.toString());
@@ -60,7 +61,7 @@ public final class AdminCredential {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, text + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the admin token file " + file, e);
+            throw new UncheckedIOException("cannot write the token file " + file, e);
         }
         return new AdminCredential(text.getBytes(StandardCharsets.UTF_8), file.toString());
     }
@@ -83,15 +84,22 @@ public final class AdminCredential {
             return Optional.of("this admin operation needs the admin token: send 'Authorization: Bearer <token>' "
                     + "(entente tx: --admin-token-file or ENTENTE_ADMIN_TOKEN_FILE)");
         }
-        byte[] given = authorization.substring("Bearer ".length()).strip().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, token)) {
+        if (!matches(authorization)) {
             return Optional.of("the admin token does not match the one this node was started with");
         }
         return Optional.empty();
     }
 
+    /** True if this credential exists and {@code authorization} is {@code Bearer <its token>} (constant time). */
+    public boolean matches(String authorization) {
+        if (token == null || authorization == null || !authorization.startsWith("Bearer ")) {
+            return false;
+        }
+        return MessageDigest.isEqual(authorization.substring("Bearer ".length()).strip().getBytes(StandardCharsets.UTF_8), token);
+    }
+
     @Override
     public String toString() {
-        return "admin token from " + source; // never the token
+        return "token from " + source; // never the token
     }
 }

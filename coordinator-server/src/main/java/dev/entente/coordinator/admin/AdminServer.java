@@ -3,7 +3,10 @@ package dev.entente.coordinator.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.entente.coordinator.health.Readiness;
 import dev.entente.coordinator.txn.Rejection;
 import dev.entente.protocol.Outcome;
@@ -24,17 +27,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The coordinator's admin HTTP port. Read-only views are open to whoever reaches the port (it binds
- * loopback unless {@code --admin-host} says otherwise): the console ({@code GET /}),
+ * The coordinator's admin HTTP port (HTTPS with the node's certificate when the node has TLS material; it
+ * binds loopback unless {@code --admin-host} says otherwise). Open to whoever reaches it: the console's
+ * files ({@code GET /}) and the probes {@code GET /health/live} and {@code GET /health/ready} (200 or 503,
+ * with the reason; {@link Readiness}), as probes carry no credentials. The read-only views
  * {@code GET /cluster}, {@code GET /transactions}, {@code GET /transactions/XID} (JSON) and
- * {@code GET /metrics} (Prometheus text), and the probes {@code GET /health/live} and {@code GET /health/ready}
- * (200 or 503, with the reason; {@link Readiness}). {@code POST /transactions/XID/resolve} changes a transaction's
- * fate and needs the admin token ({@link AdminCredential}).
+ * {@code GET /metrics} (Prometheus text) need the read token or the admin token ({@link ViewAccess}).
+ * {@code POST /transactions/XID/resolve} changes a transaction's fate and needs the admin token
+ * ({@link AdminCredential}). Optionally {@code GET /metrics} also has a listener of its own, without a
+ * credential, for scrapers ({@code --metrics-port}).
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -82,30 +89,81 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final Optional<HttpServer> metricsServer;
     private final Views views;
     private final Readiness readiness;
     private final AdminCredential credential;
+    private final ViewAccess viewAccess;
     private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
         Thread thread = new Thread(r, "entente-admin-http");
         thread.setDaemon(true);
         return thread;
     });
 
-    public AdminServer(String host, int port, Views views, Readiness readiness, AdminCredential credential) throws IOException {
+    /**
+     * The admin port at {@code address} and, if {@code metricsAddress} is given, the metrics listener there;
+     * both speak HTTPS with {@code tls} when given.
+     */
+    public AdminServer(InetSocketAddress address, Optional<InetSocketAddress> metricsAddress, Optional<SSLContext> tls,
+                       Views views, Readiness readiness, AdminCredential credential, ViewAccess viewAccess) throws IOException {
         this.views = views;
         this.readiness = readiness;
         this.credential = credential;
-        server = HttpServer.create(new InetSocketAddress(host, port), 50);
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        this.viewAccess = viewAccess;
+        this.server = listen(address, tls, this::handle);
+        try {
+            this.metricsServer = metricsAddress.isEmpty() ? Optional.empty()
+                    : Optional.of(listen(metricsAddress.get(), tls, this::handleMetrics));
+        } catch (IOException e) {
+            server.stop(0);
+            throw e;
+        }
+    }
+
+    private HttpServer listen(InetSocketAddress address, Optional<SSLContext> tls, HttpHandler handler) throws IOException {
+        HttpServer listener;
+        if (tls.isPresent()) {
+            HttpsServer https = HttpsServer.create(address, 50);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls.get()));
+            listener = https;
+        } else {
+            listener = HttpServer.create(address, 50);
+        }
+        listener.setExecutor(executor);
+        listener.createContext("/", handler);
+        return listener;
     }
 
     public void start() {
         server.start();
+        metricsServer.ifPresent(HttpServer::start);
     }
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** The metrics listener: {@code GET /metrics}, without a credential; nothing else. */
+    private void handleMetrics(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getRawPath();
+        Answer answer;
+        if (!path.equals("/metrics")) {
+            answer = Answer.json(404, Map.of("error", "no such endpoint: " + path + " (this port serves /metrics only)"));
+        } else if (!exchange.getRequestMethod().equals("GET")) {
+            answer = Answer.json(405, Map.of("error", path + " answers GET only"));
+        } else {
+            try {
+                answer = metrics();
+            } catch (RuntimeException e) {
+                LOG.warn("metrics listener: GET /metrics failed", e);
+                answer = Answer.json(500, Map.of("error", String.valueOf(e)));
+            }
+        }
+        respond(exchange, answer);
+    }
+
+    private Answer metrics() {
+        return new Answer(200, "text/plain; version=0.0.4; charset=utf-8", views.metrics().getBytes(StandardCharsets.UTF_8));
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -134,6 +192,16 @@ public final class AdminServer implements AutoCloseable {
         if (CONSOLE.containsKey(path)) {
             return console(CONSOLE.get(path));
         }
+        if (path.equals("/health/live")) {
+            return probe(readiness.live(), "live");
+        }
+        if (path.equals("/health/ready")) {
+            return probe(readiness.ready(), "ready");
+        }
+        Optional<String> refusal = viewAccess.refusal(exchange.getRequestHeaders().getFirst("Authorization"));
+        if (refusal.isPresent()) {
+            return Answer.json(viewAccess.closed() ? 403 : 401, Map.of("error", path + ": " + refusal.get()));
+        }
         if (path.startsWith(TRANSACTIONS)) {
             String xid = decode(path.substring(TRANSACTIONS.length()));
             return await(views.transaction(xid)).map(tx -> Answer.json(200, tx))
@@ -143,10 +211,7 @@ public final class AdminServer implements AutoCloseable {
         return switch (path) {
             case "/cluster" -> Answer.json(200, views.cluster());
             case "/transactions" -> Answer.json(200, await(views.transactions()));
-            case "/metrics" -> new Answer(200, "text/plain; version=0.0.4; charset=utf-8",
-                    views.metrics().getBytes(StandardCharsets.UTF_8));
-            case "/health/live" -> probe(readiness.live(), "live");
-            case "/health/ready" -> probe(readiness.ready(), "ready");
+            case "/metrics" -> metrics();
             default -> Answer.json(404, Map.of("error", "no such endpoint: " + path
                     + " (try /, /cluster, /transactions, /transactions/XID, /metrics, /health/live, /health/ready)"));
         };
@@ -282,6 +347,9 @@ public final class AdminServer implements AutoCloseable {
         headers.set("X-Content-Type-Options", "nosniff");
         headers.set("X-Frame-Options", "DENY");
         headers.set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+        if (answer.status() == 401) {
+            headers.set("WWW-Authenticate", "Bearer realm=\"entente\"");
+        }
         exchange.sendResponseHeaders(answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(answer.body());
@@ -291,6 +359,7 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        metricsServer.ifPresent(listener -> listener.stop(0));
         executor.shutdownNow();
     }
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * Talks to a coordinator cluster's admin ports the way the clients talk to its client ports: asks the
@@ -38,12 +39,23 @@ final class AdminClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private final List<String> addresses;
-    private final Optional<String> token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final Optional<String> readToken;
+    private final Optional<String> adminToken;
+    private final String scheme;
+    private final HttpClient http;
 
-    AdminClient(List<String> addresses, Optional<String> token) {
+    /**
+     * Sends {@code readToken} (or, without one, {@code adminToken}) with every read and {@code adminToken} with
+     * every change; speaks HTTPS trusting {@code tls} when given.
+     */
+    AdminClient(List<String> addresses, Optional<String> readToken, Optional<String> adminToken, Optional<SSLContext> tls) {
         this.addresses = addresses;
-        this.token = token;
+        this.readToken = readToken.or(() -> adminToken);
+        this.adminToken = adminToken;
+        this.scheme = tls.isPresent() ? "https" : "http";
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+        tls.ifPresent(builder::sslContext);
+        this.http = builder.build();
     }
 
     Reply transactions() {
@@ -76,7 +88,12 @@ final class AdminClient {
         for (String address : addresses) {
             JsonNode cluster;
             try {
-                cluster = request(address, "GET", "/cluster", null).body();
+                Reply reply = request(address, "GET", "/cluster", null);
+                if (reply.status() != 200) {
+                    problems.add(address + " refused: " + reply.error());
+                    continue;
+                }
+                cluster = reply.body();
             } catch (AdminException e) {
                 problems.add(e.getMessage());
                 continue;
@@ -97,12 +114,12 @@ final class AdminClient {
     }
 
     private Reply request(String address, String method, String path, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + address + path)).timeout(TIMEOUT)
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + address + path)).timeout(TIMEOUT)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
-            token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
         }
+        (body == null ? readToken : adminToken).ifPresent(t -> request.header("Authorization", "Bearer " + t));
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode json;
@@ -115,7 +132,8 @@ final class AdminClient {
             return new Reply(response.statusCode(), json == null ? JSON.createObjectNode() : json);
         } catch (IOException e) {
             throw new AdminException("cannot reach the coordinator admin port at " + address + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                    + (scheme.equals("http") ? " (the admin port of a node with TLS material speaks HTTPS: give --tls-ca)" : ""));
         } catch (IllegalArgumentException e) {
             throw new AdminException("'" + address + "' is not a host:port admin address");
         } catch (InterruptedException e) {

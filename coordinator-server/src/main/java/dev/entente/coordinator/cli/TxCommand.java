@@ -7,16 +7,20 @@ import dev.entente.options.CommandOption;
 import dev.entente.options.GivenOptions;
 import dev.entente.options.InvalidOption;
 import dev.entente.options.OptionTable;
+import dev.entente.protocol.tls.PemFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 /**
  * {@code entente tx list|show XID|resolve XID --commit|--rollback}: looks at the transactions of a
@@ -29,19 +33,26 @@ public final class TxCommand {
             "admin addresses of one or more coordinator nodes; the command asks them in turn which node leads and "
                     + "talks to the leader");
     static final CommandOption ADMIN_TOKEN_FILE = new CommandOption("admin-token-file", "F", "",
-            "the file holding the admin token, needed by resolve");
+            "the file holding the admin token, needed by resolve (list and show take it too)");
+    static final CommandOption ADMIN_READ_TOKEN_FILE = new CommandOption("admin-read-token-file", "F", "",
+            "the file holding the read token of the admin ports' views, needed by list and show unless the admin token "
+                    + "is given or the nodes run --admin-open-views (--dev writes it to DATA-DIR/admin-read-token)");
+    static final CommandOption TLS_CA = new CommandOption("tls-ca", "F", "",
+            "the authority (PEM) that signed the nodes' certificates: the admin ports of nodes with TLS material speak "
+                    + "HTTPS, and the command trusts the certificates it signed");
     static final CommandOption COMMIT = CommandOption.toggle("commit",
             "the outcome resolve writes (an undecided transaction) or insists on (a decided one: refused if it was "
                     + "decided the other way)").onCommandLineOnly();
     static final CommandOption ROLLBACK = CommandOption.toggle("rollback", "likewise, a rollback").onCommandLineOnly();
     /** Every option of {@code entente tx}; the usage text and the table in docs/operations.md come from it. */
-    public static final OptionTable TABLE = new OptionTable("ENTENTE_", List.of(ADMIN, ADMIN_TOKEN_FILE, COMMIT, ROLLBACK),
+    public static final OptionTable TABLE = new OptionTable("ENTENTE_", List.of(ADMIN, ADMIN_TOKEN_FILE, ADMIN_READ_TOKEN_FILE, TLS_CA,
+            COMMIT, ROLLBACK),
             OptionTable.Feature.ARGUMENTS);
 
     static final String USAGE = """
-            usage: entente tx list [--admin H:P,...]
-                   entente tx show XID [--admin H:P,...]
-                   entente tx resolve XID --commit|--rollback [--admin H:P,...] [--admin-token-file F]
+            usage: entente tx list [--admin H:P,...] [--admin-read-token-file F] [--tls-ca F]
+                   entente tx show XID [--admin H:P,...] [--admin-read-token-file F] [--tls-ca F]
+                   entente tx resolve XID --commit|--rollback [--admin H:P,...] [--admin-token-file F] [--tls-ca F]
             options (a flag beats the environment variable in brackets):
             """ + TABLE.usage();
 
@@ -100,6 +111,9 @@ public final class TxCommand {
         List<String> positional = given.arguments().subList(1, given.arguments().size());
         String admin = given.valueOrDefault(ADMIN);
         String tokenFile = given.value(ADMIN_TOKEN_FILE).orElse(null);
+        Optional<String> readToken = given.value(ADMIN_READ_TOKEN_FILE).map(file -> token(ADMIN_READ_TOKEN_FILE, file))
+                .or(() -> Optional.ofNullable(tokenFile).map(file -> token(ADMIN_TOKEN_FILE, file)));
+        Optional<SSLContext> tls = given.value(TLS_CA).map(TxCommand::trusting);
         if (given.isOn(COMMIT) && given.isOn(ROLLBACK)) {
             throw new UsageException("--rollback: give one of --commit and --rollback, once");
         }
@@ -114,18 +128,23 @@ public final class TxCommand {
         return switch (command) {
             case "list" -> {
                 requireArguments(command, positional, 0);
-                yield list(new AdminClient(addresses, Optional.empty()));
+                yield list(new AdminClient(addresses, readToken, Optional.empty(), tls));
             }
             case "show" -> {
                 requireArguments(command, positional, 1);
-                yield show(new AdminClient(addresses, Optional.empty()), positional.get(0));
+                yield show(new AdminClient(addresses, readToken, Optional.empty(), tls), positional.get(0));
             }
             case "resolve" -> {
                 requireArguments(command, positional, 1);
                 if (outcome == null) {
                     throw new UsageException("resolve " + positional.get(0) + ": say --commit or --rollback");
                 }
-                yield resolve(new AdminClient(addresses, Optional.of(token(tokenFile))), positional.get(0), outcome);
+                if (tokenFile == null || tokenFile.isBlank()) {
+                    throw new UsageException("resolve needs the admin token: give --admin-token-file F or set "
+                            + "ENTENTE_ADMIN_TOKEN_FILE (--dev writes it to DATA-DIR/admin-token)");
+                }
+                String adminToken = token(ADMIN_TOKEN_FILE, tokenFile);
+                yield resolve(new AdminClient(addresses, readToken, Optional.of(adminToken), tls), positional.get(0), outcome);
             }
             default -> throw new UsageException("unknown command '" + command + "' (list, show or resolve)");
         };
@@ -138,19 +157,28 @@ public final class TxCommand {
         }
     }
 
-    private static String token(String file) {
-        if (file == null || file.isBlank()) {
-            throw new UsageException("resolve needs the admin token: give --admin-token-file F or set ENTENTE_ADMIN_TOKEN_FILE "
-                    + "(--dev writes it to DATA-DIR/admin-token)");
-        }
+    private static String token(CommandOption option, String file) {
         try {
             String token = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
             if (token.isEmpty()) {
-                throw new UsageException("--admin-token-file: " + file + " is empty");
+                throw new UsageException(option.flag() + ": " + file + " is empty");
             }
             return token;
         } catch (IOException e) {
-            throw new UsageException("--admin-token-file: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+            throw new UsageException(option.flag() + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** HTTPS that trusts the certificates the authority in {@code caFile} signed. */
+    private static SSLContext trusting(String caFile) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {PemFiles.trustManager(TLS_CA.flag(), Path.of(caFile))}, null);
+            return context;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        } catch (GeneralSecurityException e) {
+            throw new UsageException(TLS_CA.flag() + ": " + caFile + " (" + e.getMessage() + ")");
         }
     }
 

@@ -5,6 +5,8 @@ import dev.entente.coordinator.log.LogRecord;
 import dev.entente.coordinator.log.StatusAnswer;
 import dev.entente.coordinator.log.StatusQuery;
 import dev.entente.coordinator.security.NodeSecurity;
+import dev.entente.coordinator.security.PeerCertificates;
+import dev.entente.coordinator.security.PeerRequests;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -116,8 +118,14 @@ public final class ReplicatedLog implements AutoCloseable {
         RaftServerConfigKeys.Notification.setNoLeaderTimeout(properties, NO_LEADER_TIMEOUT);
         Parameters parameters = new Parameters();
         // nodes speak mutual TLS: each presents its certificate, and accepts only peers signed by the CA
-        settings.tls().ifPresent(tls -> GrpcConfigKeys.TLS.setConf(parameters,
-                new GrpcTlsConfig(tls.keyManager(), tls.trustManager(), true)));
+        // whose certificates name a node of the group (the one dialled, when this node dials); a request
+        // counts only from the node the certificate of its connection names
+        settings.tls().ifPresent(tls -> {
+            GrpcConfigKeys.TLS.setConf(parameters,
+                    new GrpcTlsConfig(tls.keyManager(), new PeerCertificates(tls.trustManager(), settings.peers()), true));
+            PeerRequests requests = new PeerRequests();
+            GrpcConfigKeys.Server.setServicesCustomizer(parameters, (builder, services) -> builder.intercept(requests));
+        });
         this.server = RaftServer.newBuilder()
                 .setServerId(self)
                 .setParameters(parameters)

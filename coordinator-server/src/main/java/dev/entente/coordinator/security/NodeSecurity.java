@@ -6,7 +6,11 @@ import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.TlsServerCredentials;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.util.Optional;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 
@@ -19,8 +23,8 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class NodeSecurity {
 
-    /** The node's certificate and key, and the authority its peers' certificates are signed by. */
-    public record TlsMaterial(X509KeyManager keyManager, X509TrustManager trustManager) {
+    /** The node's certificate (the first of its chain) and key, and the authority its peers' certificates are signed by. */
+    public record TlsMaterial(X509Certificate certificate, X509KeyManager keyManager, X509TrustManager trustManager) {
     }
 
     private final Optional<TlsMaterial> tls;
@@ -37,7 +41,8 @@ public final class NodeSecurity {
 
     /** Loads the files; an IllegalArgumentException names the option whose file is missing or bad. */
     public static NodeSecurity load(Path certificate, Path key, Path authority, Path appSecrets) {
-        TlsMaterial tls = new TlsMaterial(PemFiles.keyManager("--tls-cert", certificate, "--tls-key", key),
+        TlsMaterial tls = new TlsMaterial(PemFiles.certificates("--tls-cert", certificate).get(0),
+                PemFiles.keyManager("--tls-cert", certificate, "--tls-key", key),
                 PemFiles.trustManager("--tls-ca", authority));
         return new NodeSecurity(Optional.of(tls), Optional.of(AppSecrets.load(appSecrets)));
     }
@@ -55,6 +60,19 @@ public final class NodeSecurity {
     public ServerCredentials clientPortCredentials() {
         return tls.<ServerCredentials>map(m -> TlsServerCredentials.newBuilder().keyManager(m.keyManager()).build())
                 .orElseGet(InsecureServerCredentials::create);
+    }
+
+    /** For the admin port (and the metrics listener): HTTPS with the node's certificate, when the node has TLS material. */
+    public Optional<SSLContext> adminPortTls() {
+        return tls.map(m -> {
+            try {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(new KeyManager[] {m.keyManager()}, null, null);
+                return context;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot set up HTTPS for the admin port: " + e.getMessage(), e);
+            }
+        });
     }
 
     /** The interceptor that authenticates clients, when this node authenticates them. */

@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,8 +25,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The admin port of a real coordinator process: resolve needs the admin token, the token never shows in
- * logs or views, read-only views and metrics stay open.
+ * The admin port of a real coordinator process: resolve needs the admin token, the read-only views and
+ * metrics need the read token (or the admin token) unless opened, the probes and the console's files need
+ * none, and no token shows in logs or views.
  */
 @Timeout(180)
 class AdminPortTest {
@@ -95,22 +97,99 @@ class AdminPortTest {
         assertThat(dev.admin("/metrics")).contains("entente_transactions_resolved_total{outcome=\"ROLLED_BACK\"} ");
     }
 
+    static HttpResponse<String> get(String url, Optional<String> token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
+        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Issue 18 item 3: the views need a credential; the probes and the console's own files do not. */
     @Test
-    void aClusterNodeWithoutATokenFileRefusesAdminOperations() throws Exception {
+    void theViewsNeedTheReadTokenOrTheAdminTokenAndTheProbesNone() throws Exception {
+        Path readTokenFile = work.resolve("dev-data").resolve("admin-read-token");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(readTokenFile))).isEqualTo("rw-------");
+        String readToken = Files.readString(readTokenFile).strip();
+        String adminToken = Files.readString(generatedToken).strip();
+        assertThat(readToken).hasSizeGreaterThanOrEqualTo(32).isNotEqualTo(adminToken);
+        assertThat(dev.logTail(200)).contains("admin views: need the read token in " + readTokenFile + " or the admin token");
+        String xid = new StuckTransactions(client).undecided("read-check", "shop", "rm-x", "db-x");
+        String base = "http://" + dev.adminAddress();
+        for (String view : List.of("/cluster", "/transactions", "/transactions/" + xid, "/metrics")) {
+            HttpResponse<String> none = get(base + view, Optional.empty());
+            assertThat(none.statusCode()).as(view).isEqualTo(401);
+            assertThat(none.body()).as(view).contains("needs the read token").doesNotContain(xid + "\"").doesNotContain("read-check");
+            assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"entente\"");
+            HttpResponse<String> wrong = get(base + view, Optional.of("y".repeat(43)));
+            assertThat(wrong.statusCode()).as(view).isEqualTo(401);
+            assertThat(wrong.body()).as(view).contains("matches neither");
+            assertThat(get(base + view, Optional.of(readToken)).statusCode()).as(view).isEqualTo(200);
+            assertThat(get(base + view, Optional.of(adminToken)).statusCode()).as(view).isEqualTo(200);
+        }
+        assertThat(get(base + "/transactions/" + xid, Optional.of(readToken)).body()).contains("read-check");
+        for (String open : List.of("/health/live", "/health/ready", "/", "/console.js")) {
+            assertThat(get(base + open, Optional.empty()).statusCode()).as(open).isEqualTo(200);
+        }
+        // the read token reads, it does not resolve
+        HttpResponse<String> resolveWithReadToken = resolve(dev.adminAddress(), xid, "rollback", Optional.of(readToken));
+        assertThat(resolveWithReadToken.statusCode()).isEqualTo(401);
+        assertThat(client.status(xid).getOutcome()).isEqualTo(Outcome.ACTIVE);
+        assertThat(Files.readString(dev.logFile())).doesNotContain(readToken);
+        client.rollback(xid, "test over", false);
+    }
+
+    /**
+     * A cluster node given no token: admin operations are refused, the views are closed to everyone, the
+     * probes still answer.
+     */
+    @Test
+    void aClusterNodeWithoutATokenFileRefusesAdminOperationsAndClosesItsViews() throws Exception {
         int raft = FreePorts.next();
         int clientPort = FreePorts.next();
         int adminPort = FreePorts.next();
         try (CoordinatorProcess node = new CoordinatorProcess("n1", work, clientPort, adminPort, List.of("--insecure", "--node-id", "n1",
                 "--peers", "n1=127.0.0.1:" + raft, "--port", String.valueOf(clientPort), "--admin-port", String.valueOf(adminPort),
-                "--data-dir", work.resolve("n1-data").toString())).start().awaitServing();
+                "--data-dir", work.resolve("n1-data").toString())).start();
              CoordinatorClient nodeClient = CoordinatorClient.connect(node.clientAddress())) {
-            assertThat(node.logTail(100)).contains("admin operations: disabled: it was started without --admin-token-file");
+            String base = "http://" + node.adminAddress();
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> get(base + "/health/ready", Optional.empty()).statusCode() == 200);
+            assertThat(node.logTail(100)).contains("admin operations: disabled: it was started without --admin-token-file")
+                    .contains("admin views: closed: it was started without --admin-read-token-file");
             String xid = new StuckTransactions(nodeClient).undecided("no-admin", "shop", "rm-x", "db-x");
             HttpResponse<String> refused = resolve(node.adminAddress(), xid, "rollback", Optional.of("anything-at-all-0123"));
             assertThat(refused.statusCode()).isEqualTo(403);
             assertThat(refused.body()).contains("admin operations are disabled on this node");
-            assertThat(node.admin("/transactions/" + xid)).contains("\"state\" : \"ACTIVE\"");
+            HttpResponse<String> closed = get(base + "/transactions/" + xid, Optional.of("anything-at-all-0123"));
+            assertThat(closed.statusCode()).isEqualTo(403);
+            assertThat(closed.body()).contains("the views of this node are closed").doesNotContain("no-admin");
+            assertThat(get(base + "/health/live", Optional.empty()).statusCode()).isEqualTo(200);
+            assertThat(nodeClient.status(xid).getOutcome()).isEqualTo(Outcome.ACTIVE);
         }
+    }
+
+    /** --admin-open-views opens the views, not resolve; --metrics-port serves /metrics alone, without a credential. */
+    @Test
+    void openViewsAndAMetricsListenerOfItsOwn() throws Exception {
+        int metricsPort = FreePorts.next();
+        try (CoordinatorProcess open = CoordinatorProcess.dev(work.resolve("open"), "--admin-open-views",
+                "--metrics-port", String.valueOf(metricsPort)).start().awaitServing()) {
+            String base = "http://" + open.adminAddress();
+            assertThat(open.readTokenFile()).isEmpty();
+            assertThat(open.logTail(100)).contains("admin views: open to whoever reaches the port (--admin-open-views)")
+                    .contains("metrics=http://127.0.0.1:" + metricsPort + "/metrics");
+            assertThat(get(base + "/cluster", Optional.empty()).statusCode()).isEqualTo(200);
+            assertThat(get(base + "/transactions", Optional.empty()).statusCode()).isEqualTo(200);
+            assertThat(resolve(open.adminAddress(), "C-x:1", "rollback", Optional.empty()).statusCode()).isEqualTo(401);
+
+            String metrics = "http://127.0.0.1:" + metricsPort;
+            HttpResponse<String> scraped = get(metrics + "/metrics", Optional.empty());
+            assertThat(scraped.statusCode()).isEqualTo(200);
+            assertThat(scraped.body()).contains("entente_raft_role{role=\"LEADER\"} 1");
+            for (String other : List.of("/cluster", "/transactions", "/", "/health/live")) {
+                assertThat(get(metrics + other, Optional.empty()).statusCode()).as(other).isEqualTo(404);
+            }
+        }
+        // without the option, the admin port's /metrics needs a token (the listener does not exist)
+        assertThat(get("http://" + dev.adminAddress() + "/metrics", Optional.empty()).statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -62,7 +62,8 @@ class ClusterTxCommandTest {
             String second = stuck.undecided("on-the-new-leader", "shop", "rm-1", "db-1");
             // the dead leader first in the list: the command goes on to a live node and from there to the leader
             Map<String, String> afterFailover = Map.of("ENTENTE_ADMIN", leader.adminAddress() + ","
-                    + cluster.followers(next).stream().filter(CoordinatorProcess::isAlive).findFirst().orElse(next).adminAddress());
+                    + cluster.followers(next).stream().filter(CoordinatorProcess::isAlive).findFirst().orElse(next).adminAddress(),
+                    "ENTENTE_ADMIN_READ_TOKEN_FILE", next.readTokenFile().orElseThrow().toString());
             Run listAgain = TxRunner.run(afterFailover, "list");
             assertThat(listAgain.status()).as(listAgain.err()).isZero();
             assertThat(listAgain.out()).contains(second);

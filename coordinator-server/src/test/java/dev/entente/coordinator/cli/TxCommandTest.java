@@ -198,11 +198,31 @@ class TxCommandTest {
 
         Path wrong = work.resolve("wrong-token");
         Files.writeString(wrong, "not-the-right-token-at-all");
-        Run refused = tx(Map.of("ENTENTE_ADMIN", coordinator.adminAddress()), "resolve", xid, "--rollback",
+        Run refused = tx(Map.of("ENTENTE_ADMIN", coordinator.adminAddress(), "ENTENTE_ADMIN_READ_TOKEN_FILE",
+                        coordinator.readTokenFile().orElseThrow().toString()), "resolve", xid, "--rollback",
                 "--admin-token-file", wrong.toString());
         assertThat(refused.status()).isEqualTo(1);
         assertThat(refused.err()).contains("resolve " + xid).contains("does not match");
+        // without the read token, the wrong admin token does not even find the leader
+        Run unread = tx(Map.of("ENTENTE_ADMIN", coordinator.adminAddress()), "resolve", xid, "--rollback",
+                "--admin-token-file", wrong.toString());
+        assertThat(unread.status()).isEqualTo(1);
+        assertThat(unread.err()).contains("refused: /cluster: the token matches neither");
         assertThat(client.status(xid).getOutcome()).isEqualTo(Outcome.ACTIVE);
+        assertThat(tx("resolve", xid, "--rollback").status()).isZero();
+    }
+
+    /** Issue 18 item 3: list and show need the read token (or the admin token); the read token reads alone. */
+    @Test
+    void listAndShowNeedTheReadToken() {
+        String xid = stuck.undecided("read-guarded", "shop", rm.instanceId(), "cli-db");
+        Run none = tx(Map.of("ENTENTE_ADMIN", coordinator.adminAddress()), "show", xid);
+        assertThat(none.status()).isEqualTo(1);
+        assertThat(none.err()).contains("needs the read token").contains("--admin-read-token-file").doesNotContain("read-guarded");
+        Run read = tx(Map.of("ENTENTE_ADMIN", coordinator.adminAddress()), "show", xid,
+                "--admin-read-token-file", coordinator.readTokenFile().orElseThrow().toString());
+        assertThat(read.status()).as(read.err()).isZero();
+        assertThat(read.out()).contains("read-guarded");
         assertThat(tx("resolve", xid, "--rollback").status()).isZero();
     }
 
@@ -214,7 +234,7 @@ class TxCommandTest {
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err()).contains("cannot reach the coordinator admin port at " + nobody);
         // any reachable address of the list will do
-        Run second = tx(Map.of(), "list", "--admin", nobody + "," + coordinator.adminAddress());
+        Run second = tx(Map.of("ENTENTE_ADMIN_TOKEN_FILE", tokenFile.toString()), "list", "--admin", nobody + "," + coordinator.adminAddress());
         assertThat(second.status()).as(second.err()).isZero();
     }
 }

@@ -1,5 +1,6 @@
-// The coordinator's console: reads the admin JSON endpoints of the node that serves it, and resolves
-// transactions with the admin token. Text from the server is only ever set as textContent.
+// The coordinator's console: reads the admin JSON endpoints of the node that serves it with the token
+// the user entered (the read token or the admin token), and resolves transactions with the admin token.
+// Text from the server is only ever set as textContent.
 'use strict';
 
 const REFRESH_MILLIS = 2000;
@@ -35,8 +36,13 @@ function fill(tableId, rows, emptyText, columns) {
   rows.forEach(r => body.appendChild(r));
 }
 
+function token() {
+  return document.getElementById('token').value.trim();
+}
+
 async function getJson(path) {
-  const response = await fetch(path, { cache: 'no-store' });
+  const headers = token() ? { 'Authorization': 'Bearer ' + token() } : {};
+  const response = await fetch(path, { cache: 'no-store', headers: headers });
   const body = await response.json();
   if (!response.ok) throw new Error(body.error || (path + ': HTTP ' + response.status));
   return body;
@@ -77,16 +83,14 @@ function showResult(text, ok) {
 }
 
 async function resolve(xid, outcome) {
-  const token = document.getElementById('token').value.trim();
-  if (!token) {
-    showResult('Resolving ' + xid + ' needs the admin token: enter it under "Admin token".', false);
+  if (!token()) {
+    showResult('Resolving ' + xid + ' needs the admin token: enter it under "Token".', false);
     return;
   }
-  sessionStorage.setItem('entente-admin-token', token);
   try {
     const response = await fetch('/transactions/' + encodeURIComponent(xid) + '/resolve', {
       method: 'POST',
-      headers: { 'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json' },
+      headers: { 'Authorization': 'Bearer ' + token(), 'Content-Type': 'application/json' },
       body: JSON.stringify({ outcome: outcome })
     });
     const body = await response.json();
@@ -113,8 +117,8 @@ function renderCluster(cluster) {
     const lead = cluster.peers.find(p => p.id === cluster.leaderId);
     leader.appendChild(el('span', 'Leader: ' + cluster.leaderId + '. This node shows decided transactions only; live ones are on the leader: '));
     if (lead && lead.adminAddress) {
-      const link = el('a', 'http://' + lead.adminAddress + '/');
-      link.href = 'http://' + lead.adminAddress + '/';
+      const link = el('a', location.protocol + '//' + lead.adminAddress + '/');
+      link.href = location.protocol + '//' + lead.adminAddress + '/';
       leader.appendChild(link);
     }
   }
@@ -159,7 +163,12 @@ async function refresh() {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
-  document.getElementById('token').value = sessionStorage.getItem('entente-admin-token') || '';
+  const tokenField = document.getElementById('token');
+  tokenField.value = sessionStorage.getItem('entente-admin-token') || '';
+  tokenField.addEventListener('change', () => {
+    sessionStorage.setItem('entente-admin-token', token());
+    refresh();
+  });
   document.getElementById('search').addEventListener('submit', event => {
     event.preventDefault();
     search = document.getElementById('xid').value.trim();
