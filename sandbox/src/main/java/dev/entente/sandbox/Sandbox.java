@@ -136,6 +136,12 @@ public final class Sandbox implements AutoCloseable {
      * What services need to reach the sandbox, as the environment variables they read; the database
      * URLs name an empty database {@code sandbox}, created afresh at start.
      */
+    /** Where the coordinator's console is, and the file whose token its views ask for. */
+    public String consoleAddress() {
+        return coordinator.adminScheme() + "://" + coordinator.adminAddress() + "/"
+                + coordinator.readTokenFile().map(file -> " (token: the content of " + file + ")").orElse("");
+    }
+
     public Map<String, String> environment() {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("ENTENTE_COORDINATOR", coordinatorAddress());
@@ -185,6 +191,7 @@ public final class Sandbox implements AutoCloseable {
             stopped.countDown();
         }, "sandbox-stop"));
         System.err.println("sandbox: logs and data in " + work + " (the coordinator's in dev.log, with its admin address)");
+        System.err.println("sandbox: the coordinator's console and views: " + sandbox.consoleAddress());
         sandbox.environment().forEach((name, value) -> System.out.println(name + "=" + value));
         System.out.println("ready");
         System.out.flush();
