@@ -156,7 +156,8 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
 
     /** The resource and instance of a branch; {@code optional}: a vote of a registered branch names neither. */
     private static void requireBranchPlace(String operation, String xid, String resource, String instanceId, boolean optional) {
-        if ((resource.isEmpty() && !optional) || resource.isBlank() != resource.isEmpty() || resource.length() > MAX_RESOURCE) {
+        boolean absent = resource.isEmpty() && optional;
+        if (!absent && (resource.isBlank() || resource.length() > MAX_RESOURCE)) {
             throw Rejection.invalid(operation + " " + xid + ": resource must be 1-" + MAX_RESOURCE + " characters");
         }
         if (instanceId.length() > MAX_RESOURCE) {
@@ -212,13 +213,9 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
 
     /**
      * Commit ({@code wanted} COMMITTED) or roll back; the same answer on every retry. A commit takes
-     * {@code votes} first, as if each had come by ReportBranch (a rollback needs none).
+     * {@code votes} first, as if each had come by ReportBranch, and {@code messages} to publish to
+     * {@code kafka}, as if they had come by Publish (a rollback needs neither).
      */
-    public CompletableFuture<OutcomeReply> end(Caller caller, String xid, Outcome wanted, String reason, List<BranchReport> votes) {
-        return end(caller, xid, wanted, reason, votes, "", List.of());
-    }
-
-    /** As {@link #end(Caller, String, Outcome, String, List)}, a commit also carrying messages to publish to {@code kafka}. */
     public CompletableFuture<OutcomeReply> end(Caller caller, String xid, Outcome wanted, String reason, List<BranchReport> votes,
                                                String kafka, List<OutgoingMessage> messages) {
         String operation = wanted == Outcome.COMMITTED ? "Commit" : "Rollback";
