@@ -163,6 +163,11 @@ public final class Shop implements AutoCloseable {
         return mariadb.preparedTransactions().stream().anyMatch(this::ours);
     }
 
+    /** Whether the order service's database (PostgreSQL) holds a prepared branch of this shop's cluster. */
+    public boolean ordersHavePrepared() {
+        return postgres.preparedTransactions().stream().anyMatch(this::ours);
+    }
+
     public void assertNoPreparedTransactionsLeft() {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             assertThat(postgres.preparedTransactions()).noneMatch(this::ours);
