@@ -29,6 +29,16 @@ class MariaDbXaDialectTest extends XaDialectContract {
     }
 
     @Override
+    String sessionIdQuery() {
+        return "SELECT CONNECTION_ID()";
+    }
+
+    @Override
+    String sessionsWithIdQuery() {
+        return "SELECT count(*) FROM information_schema.processlist WHERE id = ?";
+    }
+
+    @Override
     boolean autoCommitInsideBranch() {
         return true; // XA START does not touch it; the server ignores it inside an XA transaction
     }

@@ -32,6 +32,16 @@ class MySqlXaDialectTest extends XaDialectContract {
     }
 
     @Override
+    String sessionIdQuery() {
+        return "SELECT CONNECTION_ID()";
+    }
+
+    @Override
+    String sessionsWithIdQuery() {
+        return "SELECT count(*) FROM information_schema.processlist WHERE id = ?";
+    }
+
+    @Override
     boolean autoCommitInsideBranch() {
         return true;
     }

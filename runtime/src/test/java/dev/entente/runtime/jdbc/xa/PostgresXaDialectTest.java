@@ -38,6 +38,16 @@ class PostgresXaDialectTest extends XaDialectContract {
     }
 
     @Override
+    String sessionIdQuery() {
+        return "SELECT pg_backend_pid()";
+    }
+
+    @Override
+    String sessionsWithIdQuery() {
+        return "SELECT count(*) FROM pg_stat_activity WHERE pid = ?";
+    }
+
+    @Override
     boolean autoCommitInsideBranch() {
         return false; // PGXAConnection.start switches it off, prepare/commit/rollback put it back
     }

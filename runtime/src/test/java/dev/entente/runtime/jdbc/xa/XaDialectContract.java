@@ -3,6 +3,7 @@ package dev.entente.runtime.jdbc.xa;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import dev.entente.testkit.TestDatabase;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,6 +56,12 @@ abstract class XaDialectContract {
      * machine's shared server (started only by the test that restarts it).
      */
     abstract TestDatabase restartableServer();
+
+    /** The query that answers the current session's id on the server. */
+    abstract String sessionIdQuery();
+
+    /** The query that counts the server's sessions with the id given as its one parameter. */
+    abstract String sessionsWithIdQuery();
 
     // ---- vendor behaviour ----
 
@@ -482,14 +490,40 @@ abstract class XaDialectContract {
         prepareInsertAndClose(url, id, xid);
     }
 
-    /** One prepared branch that inserted {@code id} in {@code database}, left behind by a connection that then closed. */
-    private static void prepareInsertAndClose(String database, int id, Xid xid) throws Exception {
+    /**
+     * One prepared branch that inserted {@code id} in {@code database}, left behind by a connection
+     * that then closed. The server ends the session some time after the client closed its socket;
+     * where the session stays bound to its prepared branch, another session gets XAER_NOTA until
+     * then, so this returns only once the server has no such session left.
+     */
+    private void prepareInsertAndClose(String database, int id, Xid xid) throws Exception {
+        long session;
         try (Connection connection = DriverManager.getConnection(database)) {
+            session = sessionId(connection);
             XAResource xa = dialect(connection).xaResource(connection);
             xa.start(xid, XAResource.TMNOFLAGS);
             insert(connection, id);
             xa.end(xid, XAResource.TMSUCCESS);
             assertThat(xa.prepare(xid)).isEqualTo(XAResource.XA_OK);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !sessionAlive(database, session));
+    }
+
+    private long sessionId(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sessionIdQuery())) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private boolean sessionAlive(String database, long session) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(database);
+                PreparedStatement query = connection.prepareStatement(sessionsWithIdQuery())) {
+            query.setLong(1, session);
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
         }
     }
 
