@@ -119,7 +119,7 @@ abstract class TwoServiceTransactionTest {
         HttpResponse<String> reply = shop.orders.post("/order?id=o4&sku=pear&quantity=5&sleep=4500");
 
         assertThat(reply.statusCode()).isEqualTo(500);
-        assertThat(reply.body()).contains("TransactionRolledBackException").contains("timed out after 3000 ms");
+        assertThat(reply.body()).contains("TransactionRolledBackException").contains("timed out: its deadline passed");
         assertRolledBack("o4", "pear", pearsBefore);
     }
 

@@ -24,6 +24,7 @@ import dev.entente.coordinator.rpc.MalformedRequests;
 import dev.entente.coordinator.rpc.RequestCounts;
 import dev.entente.coordinator.session.RmSessions;
 import dev.entente.coordinator.txn.ActiveTransactions;
+import dev.entente.coordinator.txn.SessionGrants;
 import dev.entente.coordinator.txn.ClusterIdentity;
 import dev.entente.coordinator.txn.TransactionTable;
 import dev.entente.protocol.extension.ExtensionJars;
@@ -95,10 +96,13 @@ public final class CoordinatorNode implements AutoCloseable {
         timer.setRemoveOnCancelPolicy(true);
         this.phaseTwoThread = Executors.newSingleThreadScheduledExecutor(daemon("entente-phase2"));
         LeaderGuard guard = new LeaderGuard(log, this::clientAddressOf);
-        this.sessions = new RmSessions(options.nodeId(), table::clusterId, HEARTBEAT_MILLIS, timer, guard::leaderTrailers);
+        SessionGrants grants = new SessionGrants(log::term, log::isLeaderReady);
+        this.sessions = new RmSessions(options.nodeId(), table::clusterId,
+                new RmSessions.Welcomes(grants, options.defaultTimeoutMillis(), options.maxTimeoutMillis()),
+                HEARTBEAT_MILLIS, timer, guard::leaderTrailers);
         Optional<KafkaCluster> kafka = options.kafka().map(KafkaCluster::new);
         this.topicLimits = kafka.map(TopicLimits::new);
-        this.transactions = new ActiveTransactions(table::clusterId, log, timer, metrics,
+        this.transactions = new ActiveTransactions(table::clusterId, log, table, grants, timer, metrics,
                 new ActiveTransactions.Limits(options.defaultTimeoutMillis(), options.maxTimeoutMillis(), VOTE_WAIT_MILLIS),
                 kafka.map(cluster -> new ActiveTransactions.Publishing(cluster, topicLimits.orElseThrow())));
         PublishInterceptor interceptor = PublishInterceptor.all(extensions(PublishInterceptor.class, options));
@@ -284,7 +288,7 @@ public final class CoordinatorNode implements AutoCloseable {
      */
     private void stepDown() {
         String node = "coordinator node " + options.nodeId();
-        transactions.refuseBegins(node + " is shutting down and takes no new transactions; another node will lead shortly");
+        transactions.refuseNewTransactions(node + " is shutting down and takes no new transactions; another node will lead shortly");
         LOG.info("{} is shutting down: it takes no new transactions and waits for its {} undecided ones to be decided",
                 node, transactions.size());
         long deadline = System.nanoTime() + DRAIN_PATIENCE.toNanos();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.entente.coordinator.testing.FakeRm;
 import dev.entente.coordinator.testing.TestBranches;
+import dev.entente.coordinator.testing.TestTransactions;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.PhaseTwoAction;
@@ -36,7 +37,7 @@ class BackupRestoreTest {
     Path work;
 
     private static String committed(CoordinatorClient client, FakeRm rm) {
-        String xid = client.begin("sale", 60_000, "shop").getXid();
+        String xid = TestTransactions.begin(client, "shop", 60_000);
         client.reportBranch(xid, TestBranches.register(client, xid, ORDERS, rm.instanceId()), BranchVote.PREPARED, "");
         assertThat(client.commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
         return xid;

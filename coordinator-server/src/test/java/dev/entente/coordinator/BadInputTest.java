@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.entente.coordinator.testing.TestBranches;
+import dev.entente.coordinator.testing.TestTransactions;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.CoordinatorGrpc;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.SessionDown;
+import dev.entente.protocol.Xids;
 import dev.entente.protocol.SessionUp;
 import dev.entente.protocol.StatusRequest;
 import dev.entente.protocol.client.CoordinatorClient;
@@ -61,10 +63,11 @@ class BadInputTest {
 
     @Test
     void anUnknownXidIsNamedInANotFoundError() {
-        String unknown = coordinator.clusterId() + ":1:999999";
+        // an XID of a term no leader of this cluster had: no decision can ever name it
+        String unknown = Xids.format(coordinator.clusterId(), 0, 1, 999_999, System.currentTimeMillis() + 60_000);
         assertThatThrownBy(() -> client.commit(unknown, false))
                 .isInstanceOf(CoordinatorException.class)
-                .hasMessageContaining(unknown).hasMessageContaining("unknown")
+                .hasMessageContaining(unknown).hasMessageContaining("does not know it")
                 .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.NOT_FOUND));
         assertThat(client.status(unknown).getOutcome()).isEqualTo(Outcome.UNKNOWN);
         assertThatThrownBy(() -> TestBranches.register(client, unknown, "db", "rm-1"))
@@ -79,7 +82,8 @@ class BadInputTest {
     void anotherClustersXidIsRefusedNotPresumedAborted() {
         String ours = coordinator.clusterId();
         assertThat(ours).matches("entente-[a-z0-9]{10}");
-        for (String foreign : List.of("entente:1:5", "entente-0000000000:1:5")) {
+        long deadline = System.currentTimeMillis() + 60_000;
+        for (String foreign : List.of(Xids.format("entente", 1, 1, 5, deadline), Xids.format("entente-0000000000", 1, 1, 5, deadline))) {
             assertThatThrownBy(() -> client.status(foreign))
                     .hasMessageContaining("belongs to cluster").hasMessageContaining("this is '" + ours + "'")
                     .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
@@ -91,13 +95,21 @@ class BadInputTest {
         assertThatThrownBy(() -> client.commit("not an xid", false))
                 .hasMessageContaining("'not an xid' is not an XID")
                 .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
-        assertThatThrownBy(() -> client.status("other-cluster:1:1"))
+        assertThatThrownBy(() -> client.status(Xids.format("other-cluster", 1, 1, 1, System.currentTimeMillis())))
                 .hasMessageContaining("belongs to cluster 'other-cluster'")
                 .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
-        assertThatThrownBy(() -> client.begin("x", -5, "app"))
-                .hasMessageContaining("timeout_millis")
+        String xid = TestTransactions.begin(client, "app", 10_000);
+        String cluster = Xids.clusterId(xid);
+        long term = Xids.term(xid);
+        String tooFar = Xids.format(cluster, term, Xids.session(xid), 999, System.currentTimeMillis() + 10L * 24 * 3600 * 1000);
+        assertThatThrownBy(() -> client.registerBranch(tooFar, 1, "db", "rm-1")).hasMessageContaining("--max-timeout")
                 .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
-        String xid = client.begin("x", 10_000, "app").getXid();
+        String ungranted = Xids.format(cluster, term, 999_999, 1, System.currentTimeMillis() + 10_000);
+        assertThatThrownBy(() -> client.registerBranch(ungranted, 1, "db", "rm-1")).hasMessageContaining("never granted")
+                .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        String pastDeadline = Xids.format(cluster, term, Xids.session(xid), 998, System.currentTimeMillis() - 5_000);
+        assertThatThrownBy(() -> client.registerBranch(pastDeadline, 1, "db", "rm-1")).hasMessageContaining("past its deadline")
+                .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.FAILED_PRECONDITION));
         assertThatThrownBy(() -> TestBranches.register(client, xid, " ", "rm-1")).hasMessageContaining("resource");
         assertThatThrownBy(() -> client.registerBranch(xid, 0, "db", "rm-1")).hasMessageContaining("branch_id must be positive")
                 .satisfies(e -> assertThat(codeOf(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
@@ -127,7 +139,7 @@ class BadInputTest {
                 // the server may close the connection while we write
             }
         }
-        String xid = client.begin("after garbage", 10_000, "app").getXid();
+        String xid = TestTransactions.begin(client, "app", 10_000);
         assertThat(client.rollback(xid, "", false).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
         assertThat(coordinator.isAlive()).isTrue();
     }
@@ -150,7 +162,7 @@ class BadInputTest {
                 }
                 lorises.add(socket);
             }
-            String xid = client.begin("among lorises", 10_000, "app").getXid();
+            String xid = TestTransactions.begin(client, "app", 10_000);
             assertThat(client.rollback(xid, "", false).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
             for (Socket socket : lorises) {
                 assertThat(closedByTheServer(socket)).as("connection from local port %d closed by the server", socket.getLocalPort())
@@ -212,10 +224,11 @@ class BadInputTest {
 
     @Test
     void adminEndpointsAnswerJsonAndPrometheusText() throws Exception {
-        String xid = client.begin("visible", 30_000, "shop").getXid();
+        String xid = TestTransactions.begin(client, "shop", 30_000);
+        client.registerBranch(xid, 1, "shop-db", "shop-rm"); // the coordinator hears of it at its first call
         assertThat(coordinator.admin("/cluster")).contains("\"nodeId\" : \"dev\"").contains("\"role\" : \"LEADER\"")
                 .contains("\"leaderId\" : \"dev\"").contains("\"term\"");
-        assertThat(coordinator.admin("/transactions")).contains(xid).contains("\"state\" : \"ACTIVE\"").contains("visible");
+        assertThat(coordinator.admin("/transactions")).contains(xid).contains("\"state\" : \"ACTIVE\"").contains("\"app\" : \"shop\"");
         assertThat(coordinator.admin("/metrics")).contains("# TYPE entente_transactions_begun_total counter")
                 .contains("entente_raft_is_leader 1").contains("entente_decision_latency_seconds_bucket{le=\"+Inf\"}");
         assertThat(coordinator.adminResponse("GET", "/nope").statusCode()).isEqualTo(404);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.entente.coordinator.testing.TestBranches;
+import dev.entente.coordinator.testing.TestTransactions;
 import dev.entente.testkit.CoordinatorCluster;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.TcpProxy;
@@ -58,7 +59,7 @@ class ClusterFailoverTest {
     }
 
     private String preparedTransaction() {
-        String xid = client.begin("transfer", 60_000, "bank").getXid();
+        String xid = TestTransactions.begin(client, "bank", 60_000);
         client.reportBranch(xid, TestBranches.register(client, xid, ORDERS, orders.instanceId()), BranchVote.PREPARED, "");
         client.reportBranch(xid, TestBranches.register(client, xid, STOCK, stock.instanceId()), BranchVote.PREPARED, "");
         return xid;
@@ -68,7 +69,7 @@ class ClusterFailoverTest {
     void aClientGivenOnlyAFollowersAddressFollowsItToTheLeader() {
         CoordinatorProcess follower = cluster.followers(cluster.awaitLeader()).get(0);
         try (CoordinatorClient viaFollower = CoordinatorClient.connect(follower.clientAddress())) {
-            String xid = viaFollower.begin("via follower", 10_000, "bank").getXid();
+            String xid = TestTransactions.begin(viaFollower, "bank", 10_000);
             assertThat(viaFollower.rollback(xid, "", false).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
             assertThat(viaFollower.leaderAddress()).isNotEqualTo(follower.clientAddress());
         }
@@ -87,13 +88,13 @@ class ClusterFailoverTest {
         proxies.add(0, proxies.remove(cluster.nodes().indexOf(follower)));
         List<String> addresses = proxies.stream().map(TcpProxy::address).toList();
         try (CoordinatorClient viaProxies = new CoordinatorClient(addresses, Duration.ofSeconds(3), Duration.ofSeconds(2))) {
-            String xid = viaProxies.begin("via proxies", 10_000, "bank").getXid();
+            String xid = TestTransactions.begin(viaProxies, "bank", 10_000);
             assertThat(viaProxies.rollback(xid, "", false).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
             assertThat(addresses).contains(viaProxies.leaderAddress());
 
             proxies.forEach(TcpProxy::cut);
             // the leader still serves at its own address, which this client must not fall back to
-            assertThatThrownBy(() -> viaProxies.begin("cut off", 10_000, "bank")).isInstanceOf(CoordinatorException.class);
+            assertThatThrownBy(() -> viaProxies.status(xid)).isInstanceOf(CoordinatorException.class);
             assertThat(addresses).contains(viaProxies.leaderAddress());
         } finally {
             proxies.forEach(TcpProxy::close);
@@ -154,7 +155,7 @@ class ClusterFailoverTest {
                 Duration.ofSeconds(5), Duration.ofSeconds(3));
         long started = System.nanoTime();
         assertThatThrownBy(() -> {
-            String xid = impatient.begin("no quorum", 10_000, "bank").getXid();
+            String xid = TestTransactions.begin(impatient, "bank", 10_000);
             impatient.commit(xid, false);
         }).isInstanceOf(CoordinatorException.class)
                 .satisfies(e -> assertThat(((CoordinatorException) e).isUnavailable()).isTrue());

@@ -2,6 +2,7 @@ package dev.entente.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.entente.coordinator.testing.TestTransactions;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.testkit.CoordinatorCluster;
 import dev.entente.testkit.CoordinatorProcess;
@@ -59,11 +60,15 @@ class LateNodeElectionTest {
         }
     }
 
-    /** {@code count} decisions in the log: Begin alone writes nothing, a rollback does. */
+    /**
+     * {@code count} decisions in the log: a transaction's rollback writes one once a participant named it
+     * (the registration brings it to the coordinator; one only its owner knows is rolled back unwritten).
+     */
     private static void decide(CoordinatorClient client, int count, String when) {
         for (int i = 0; i < count; i++) {
-            String xid = client.begin(when + " " + i, 60_000, "late-node").getXid();
-            client.rollback(xid, "the test only needs log entries", false);
+            String xid = TestTransactions.begin(client, "late-node", 60_000);
+            client.registerBranch(xid, 1, "late-node-db", "late-node-rm");
+            client.rollback(xid, "the test only needs log entries (" + when + ")", false);
         }
     }
 }

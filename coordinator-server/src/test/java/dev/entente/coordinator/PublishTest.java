@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import dev.entente.coordinator.testing.FakeRm;
 import dev.entente.coordinator.testing.TestBranches;
+import dev.entente.coordinator.testing.TestTransactions;
 import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
@@ -77,7 +78,7 @@ class PublishTest {
 
     /** A transaction with one prepared branch and {@code messages}; returns its XID, undecided. */
     private static String prepared(CoordinatorClient client, FakeRm rm, List<OutgoingMessage> messages) {
-        String xid = client.begin("place-order", 60_000, "orders").getXid();
+        String xid = TestTransactions.begin(client, "orders", 60_000);
         client.reportBranch(xid, TestBranches.register(client, xid, ORDERS, rm.instanceId()), BranchVote.PREPARED, "");
         client.publish(xid, kafka.bootstrapServers(), messages);
         return xid;
@@ -123,7 +124,7 @@ class PublishTest {
         try (Node node = Node.dev("carried")) {
             String topic = newTopic();
             OutgoingMessage placed = message(topic, "order-7", "placed");
-            String xid = node.client.begin("place-order", 60_000, "orders").getXid();
+            String xid = TestTransactions.begin(node.client, "orders", 60_000);
             List<BranchReport> votes = List.of(BranchReport.newBuilder().setXid(xid).setBranchId(7).setVote(BranchVote.PREPARED)
                     .setResource(ORDERS).setInstanceId(node.rm.instanceId()).build());
 
@@ -136,7 +137,7 @@ class PublishTest {
             assertThat(CommittedRecords.read(kafka.bootstrapServers(), topic)).extracting(Message::value, m -> m.header("entente-xid"))
                     .containsExactly(tuple("placed", xid));
 
-            String tooBig = node.client.begin("place-order", 60_000, "orders").getXid();
+            String tooBig = TestTransactions.begin(node.client, "orders", 60_000);
             OutcomeReply refused = node.client.commit(tooBig, true, List.of(), kafka.bootstrapServers(),
                     List.of(message(topic, "order-8", "fine"), message(topic, "order-8", "x".repeat(BROKER_LIMIT + 1))));
             assertThat(refused.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
@@ -150,7 +151,7 @@ class PublishTest {
     void aMessageTheTopicCannotTakeIsRefusedBeforeTheDecision() throws Exception {
         try (Node node = Node.dev("limits")) {
             String topic = newTopic();
-            String xid = node.client.begin("too big", 60_000, "orders").getXid();
+            String xid = TestTransactions.begin(node.client, "orders", 60_000);
             OutgoingMessage huge = message(topic, "k", "x".repeat(BROKER_LIMIT + 1));
             assertThatThrownBy(() -> node.client.publish(xid, kafka.bootstrapServers(), List.of(huge)))
                     .isInstanceOf(CoordinatorException.class)

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.entente.coordinator.rpc.MalformedRequests;
 import dev.entente.coordinator.testing.MessageMutator;
-import dev.entente.protocol.BeginRequest;
+import dev.entente.coordinator.testing.TestTransactions;
 import dev.entente.protocol.BranchAck;
 import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
@@ -101,7 +101,7 @@ class RequestFuzzTest {
     @AfterEach
     void serverStillServes() throws IOException {
         assertThat(coordinator.isAlive()).as("coordinator process alive (seed " + SEED + ")").isTrue();
-        String xid = client.begin("after fuzzing", 10_000, "fuzz-check").getXid();
+        String xid = TestTransactions.begin(client, "fuzz-check", 10_000);
         assertThat(client.commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
         String log = Files.readString(coordinator.logFile());
         assertThat(log).as("coordinator log (seed " + SEED + ")")
@@ -118,8 +118,6 @@ class RequestFuzzTest {
     /** Valid requests of each method, around a transaction that exists. */
     private Map<String, Supplier<MessageLite>> validRequests(String xid) {
         return Map.of(
-                CoordinatorGrpc.getBeginMethod().getFullMethodName(),
-                () -> BeginRequest.newBuilder().setName("fuzz").setApp("fuzz").setTimeoutMillis(1 + random.nextInt(5000)).build(),
                 CoordinatorGrpc.getRegisterBranchMethod().getFullMethodName(),
                 () -> RegisterBranchRequest.newBuilder().setXid(xid).setResource("fuzz-db").setInstanceId("fuzz-rm").build(),
                 CoordinatorGrpc.getReportBranchMethod().getFullMethodName(),
@@ -156,10 +154,10 @@ class RequestFuzzTest {
         List<String> unexpected = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FUZZ_SECONDS);
         int sent = 0;
-        String xid = client.begin("fuzz target", 600_000, "fuzz").getXid();
+        String xid = TestTransactions.begin(client, "fuzz", 600_000);
         while (System.nanoTime() < deadline) {
             if (sent % 200 == 0) {
-                xid = client.begin("fuzz target", 600_000, "fuzz").getXid();
+                xid = TestTransactions.begin(client, "fuzz", 600_000);
             }
             MethodDescriptor<?, ?> method = methods.get(random.nextInt(methods.size()));
             Supplier<MessageLite> valid = validRequests(xid).get(method.getFullMethodName());
@@ -237,8 +235,8 @@ class RequestFuzzTest {
 
     @Test
     void anOversizedMessageIsRefusedWithResourceExhausted() {
-        byte[] oversized = BeginRequest.newBuilder().setName("x".repeat(MAX_MESSAGE_BYTES + 1)).build().toByteArray();
-        Status unaryStatus = unary(raw(CoordinatorGrpc.getBeginMethod()), oversized);
+        byte[] oversized = EndRequest.newBuilder().setName("x".repeat(MAX_MESSAGE_BYTES + 1)).build().toByteArray();
+        Status unaryStatus = unary(raw(CoordinatorGrpc.getCommitMethod()), oversized);
         assertThat(unaryStatus.getCode()).as(unaryStatus.toString()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
 
         byte[] hugeHello = SessionUp.newBuilder().setHello(SessionHello.newBuilder().setInstanceId("big")
@@ -248,10 +246,11 @@ class RequestFuzzTest {
                 .isIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED);
 
         // just under the limit is decoded and refused for what it says, not for its size
-        byte[] large = BeginRequest.newBuilder().setName("x".repeat(MAX_MESSAGE_BYTES - 100)).build().toByteArray();
-        Status largeStatus = unary(raw(CoordinatorGrpc.getBeginMethod()), large);
+        byte[] large = EndRequest.newBuilder().setXid(TestTransactions.begin(client, "fuzz", 60_000)).setName("x".repeat(MAX_MESSAGE_BYTES - 100))
+                .build().toByteArray();
+        Status largeStatus = unary(raw(CoordinatorGrpc.getCommitMethod()), large);
         assertThat(largeStatus.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(largeStatus.getDescription()).contains("name and app may have at most");
+        assertThat(largeStatus.getDescription()).contains("name may have at most");
     }
 
     @Test
@@ -294,7 +293,7 @@ class RequestFuzzTest {
                         // the server may give up on a connection that trickles; that is allowed
                     }
                 }
-                String xid = client.begin("amid slow connections", 10_000, "fuzz-check").getXid();
+                String xid = TestTransactions.begin(client, "fuzz-check", 10_000);
                 assertThat(client.rollback(xid, "", false).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
                 Thread.sleep(200);
             }

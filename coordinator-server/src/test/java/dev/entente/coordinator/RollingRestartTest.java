@@ -2,6 +2,7 @@ package dev.entente.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.entente.coordinator.testing.TestTransactions;
 import dev.entente.coordinator.testing.FakeRm;
 import dev.entente.coordinator.testing.TestBranches;
 import dev.entente.protocol.BranchVote;
@@ -110,7 +111,7 @@ class RollingRestartTest {
         Outcome wanted = number % 5 == 0 ? Outcome.ROLLED_BACK : Outcome.COMMITTED;
         String xid = "(none: Begin failed)";
         try {
-            xid = client.begin("rolling restart " + number, 30_000, "bank").getXid();
+            xid = TestTransactions.begin(client, "bank", 30_000);
             long branch = TestBranches.register(client, xid, ORDERS, orders.instanceId());
             client.reportBranch(xid, branch, BranchVote.PREPARED, "");
             Thread.sleep(150);

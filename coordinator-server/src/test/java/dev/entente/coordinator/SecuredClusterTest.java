@@ -9,6 +9,7 @@ import dev.entente.coordinator.testing.HandSpokenSession;
 import dev.entente.coordinator.testing.LeaderFailOver;
 import dev.entente.coordinator.testing.RaftImpostor;
 import dev.entente.coordinator.testing.TestBranches;
+import dev.entente.coordinator.testing.TestTransactions;
 import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.CoordinatorGrpc;
@@ -127,7 +128,7 @@ class SecuredClusterTest {
     private static final long STOCK_BRANCH = 2;
 
     private String preparedTransaction() {
-        String xid = order.begin("sale", 60_000, "order").getXid();
+        String xid = TestTransactions.begin(order, "order", 60_000);
         order.registerBranch(xid, 1, ORDERS, orderRm.instanceId());
         order.reportBranch(xid, 1, BranchVote.PREPARED, "");
         inventory.registerBranch(xid, STOCK_BRANCH, STOCK, inventoryRm.instanceId());
@@ -161,15 +162,16 @@ class SecuredClusterTest {
     @Test
     @Order(1)
     void withoutCredentialsBeginCommitRollbackAndStatusAreRefused() {
-        String xid = order.begin("sale", 60_000, "order").getXid();
+        String xid = TestTransactions.begin(order, "order", 60_000);
         try (CoordinatorClient anonymous = client(tls())) {
-            refused(() -> anonymous.begin("sale", 60_000, "order"), Status.Code.UNAUTHENTICATED, "no application credentials");
+            refused(() -> anonymous.registerBranch(xid, 1, "orders-db", "anonymous-rm"), Status.Code.UNAUTHENTICATED,
+                    "no application credentials");
             refused(() -> anonymous.commit(xid, false), Status.Code.UNAUTHENTICATED, "Commit");
             refused(() -> anonymous.rollback(xid, "", false), Status.Code.UNAUTHENTICATED, "Rollback");
             refused(() -> anonymous.status(xid), Status.Code.UNAUTHENTICATED, "Status");
         }
         try (CoordinatorClient plainText = client(ClientSecurity.plainText())) {
-            assertThatThrownBy(() -> plainText.begin("sale", 60_000, "order")).isInstanceOf(CoordinatorException.class);
+            assertThatThrownBy(() -> plainText.status(xid)).isInstanceOf(CoordinatorException.class);
         }
         assertThat(order.status(xid).getOutcome()).isEqualTo(Outcome.ACTIVE);
         assertThat(order.rollback(xid, "test over", false).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
@@ -181,11 +183,10 @@ class SecuredClusterTest {
         String xid = preparedTransaction();
         // order's name with stranger's secret
         try (CoordinatorClient impostor = client(tls().withSecret("order", "secret-file", security.secretFile("stranger")))) {
-            refused(() -> impostor.begin("sale", 60_000, "order"), Status.Code.UNAUTHENTICATED, "application 'order' did not authenticate");
+            refused(() -> impostor.status(xid), Status.Code.UNAUTHENTICATED, "application 'order' did not authenticate");
             refused(() -> impostor.commit(xid, false), Status.Code.UNAUTHENTICATED, "Commit");
         }
         // stranger, authenticated as itself, on order's transaction
-        refused(() -> stranger.begin("sale", 60_000, "order"), Status.Code.PERMISSION_DENIED, "names application 'order'");
         refused(() -> stranger.commit(xid, false), Status.Code.PERMISSION_DENIED, "Commit " + xid);
         refused(() -> stranger.rollback(xid, "", false), Status.Code.PERMISSION_DENIED, "Rollback " + xid);
         refused(() -> stranger.status(xid), Status.Code.PERMISSION_DENIED, "Status " + xid);
@@ -228,7 +229,7 @@ class SecuredClusterTest {
     @Test
     @Order(4)
     void aVoteCountsOnlyFromTheApplicationThatRegisteredTheBranch() {
-        String xid = order.begin("sale", 60_000, "order").getXid();
+        String xid = TestTransactions.begin(order, "order", 60_000);
         order.reportBranch(xid, TestBranches.register(order, xid, ORDERS, orderRm.instanceId()), BranchVote.PREPARED, "");
         long stock = TestBranches.register(inventory, xid, STOCK, inventoryRm.instanceId());
 
@@ -242,7 +243,7 @@ class SecuredClusterTest {
         assertThat(outcome.getReason()).isEqualTo("branch " + stock + " on " + STOCK + " never prepared");
 
         // nor can another participant's FAILED veto a branch that is not its own
-        String vetoed = order.begin("sale", 60_000, "order").getXid();
+        String vetoed = TestTransactions.begin(order, "order", 60_000);
         long stockOfVetoed = TestBranches.register(inventory, vetoed, STOCK, inventoryRm.instanceId());
         refused(() -> auditor.reportBranch(vetoed, stockOfVetoed, BranchVote.FAILED, "not mine"), Status.Code.PERMISSION_DENIED,
                 "application 'inventory' registered it");
@@ -346,7 +347,7 @@ class SecuredClusterTest {
     @Test
     @Order(8)
     void aRegisterBranchRetriedRegistersOneBranchAndTheTransactionCommits() {
-        String xid = order.begin("sale", 60_000, "order").getXid();
+        String xid = TestTransactions.begin(order, "order", 60_000);
         order.reportBranch(xid, TestBranches.register(order, xid, ORDERS, orderRm.instanceId()), BranchVote.PREPARED, "");
         RegisterBranchRequest request = registration(xid, 77);
         asInventory(stub -> stub.registerBranch(request));
@@ -359,7 +360,7 @@ class SecuredClusterTest {
         assertThat(inventoryRm.receivedFor(xid)).extracting(FakeRm.Received::action).containsExactly(PhaseTwoAction.COMMIT);
 
         // a branch id names one branch: registered again on another resource, it is refused
-        String other = order.begin("sale", 60_000, "order").getXid();
+        String other = TestTransactions.begin(order, "order", 60_000);
         RegisterBranchRequest registered = registration(other, 78);
         asInventory(stub -> stub.registerBranch(registered));
         RegisterBranchRequest altered = registered.toBuilder().setResource(ORDERS).build();
@@ -422,7 +423,7 @@ class SecuredClusterTest {
         security.app("latecomer");
         try (CoordinatorClient latecomer = client("latecomer")) {
             String xid = await().atMost(Duration.ofSeconds(30)).ignoreException(CoordinatorException.class)
-                    .until(() -> latecomer.begin("late", 60_000, "latecomer").getXid(), x -> true);
+                    .until(() -> TestTransactions.begin(latecomer, "latecomer", 60_000), x -> true);
             assertThat(latecomer.commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
             refused(() -> order.status(xid), Status.Code.PERMISSION_DENIED, "Status " + xid);
         }

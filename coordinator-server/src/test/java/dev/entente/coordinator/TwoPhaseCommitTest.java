@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.entente.coordinator.testing.TestBranches;
+import dev.entente.coordinator.testing.TestTransactions;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.coordinator.testing.FakeRm;
 import dev.entente.protocol.BranchReport;
@@ -57,7 +58,7 @@ class TwoPhaseCommitTest {
     }
 
     private String transactionWithPreparedBranches() {
-        String xid = client.begin("place-order", 30_000, "orders").getXid();
+        String xid = TestTransactions.begin(client, "orders", 30_000);
         long first = TestBranches.register(client, xid, ORDERS, orders.instanceId());
         long second = TestBranches.register(client, xid, ORDERS, orders.instanceId());
         long third = TestBranches.register(client, xid, STOCK, stock.instanceId());
@@ -98,7 +99,7 @@ class TwoPhaseCommitTest {
 
     @Test
     void aFailedBranchTurnsCommitIntoRollback() {
-        String xid = client.begin("place-order", 30_000, "orders").getXid();
+        String xid = TestTransactions.begin(client, "orders", 30_000);
         long ok = TestBranches.register(client, xid, ORDERS, orders.instanceId());
         long bad = TestBranches.register(client, xid, STOCK, stock.instanceId());
         client.reportBranch(xid, ok, BranchVote.PREPARED, "");
@@ -113,7 +114,7 @@ class TwoPhaseCommitTest {
 
     @Test
     void votesCarriedByCommitCountAsReportedOnes() {
-        String xid = client.begin("place-order", 30_000, "orders").getXid();
+        String xid = TestTransactions.begin(client, "orders", 30_000);
         long reported = TestBranches.register(client, xid, ORDERS, orders.instanceId());
         long carried = TestBranches.register(client, xid, STOCK, stock.instanceId());
         client.reportBranch(xid, reported, BranchVote.PREPARED, "");
@@ -129,7 +130,7 @@ class TwoPhaseCommitTest {
 
     @Test
     void aFailedVoteCarriedByCommitTurnsItIntoRollback() {
-        String xid = client.begin("place-order", 30_000, "orders").getXid();
+        String xid = TestTransactions.begin(client, "orders", 30_000);
         long ok = TestBranches.register(client, xid, ORDERS, orders.instanceId());
         long bad = TestBranches.register(client, xid, STOCK, stock.instanceId());
 
@@ -142,7 +143,7 @@ class TwoPhaseCommitTest {
 
     @Test
     void aBranchThatFailedStaysFailedWhateverVoteComesLater() {
-        String xid = client.begin("place-order", 30_000, "orders").getXid();
+        String xid = TestTransactions.begin(client, "orders", 30_000);
         long ok = TestBranches.register(client, xid, ORDERS, orders.instanceId());
         long bad = TestBranches.register(client, xid, STOCK, stock.instanceId());
         client.reportBranch(xid, ok, BranchVote.PREPARED, "");
@@ -160,8 +161,8 @@ class TwoPhaseCommitTest {
 
     @Test
     void aCommitCarryingAVoteOfAnotherTransactionIsRefused() {
-        String xid = client.begin("place-order", 30_000, "orders").getXid();
-        String other = client.begin("place-order", 30_000, "orders").getXid();
+        String xid = TestTransactions.begin(client, "orders", 30_000);
+        String other = TestTransactions.begin(client, "orders", 30_000);
         long branch = TestBranches.register(client, xid, ORDERS, orders.instanceId());
 
         assertThatThrownBy(() -> client.commit(xid, false, List.of(vote(other, branch, BranchVote.PREPARED))))
@@ -189,7 +190,7 @@ class TwoPhaseCommitTest {
      */
     @Test
     void unregisteredBranchesCommitWhenTheDecisionNamesThemAndABranchWhoseVoteMissedItRollsBack() {
-        String xid = client.begin("place-order", 30_000, "orders").getXid();
+        String xid = TestTransactions.begin(client, "orders", 30_000);
 
         OutcomeReply reply = client.commit(xid, false, List.of(unregisteredVote(xid, 41, ORDERS, orders),
                 unregisteredVote(xid, 42, STOCK, stock)));
@@ -220,7 +221,7 @@ class TwoPhaseCommitTest {
 
     @Test
     void aBranchThatNeverPreparedTurnsCommitIntoRollback() {
-        String xid = client.begin("place-order", 30_000, "orders").getXid();
+        String xid = TestTransactions.begin(client, "orders", 30_000);
         TestBranches.register(client, xid, ORDERS, orders.instanceId());
 
         OutcomeReply reply = client.commit(xid, false);
@@ -231,7 +232,7 @@ class TwoPhaseCommitTest {
 
     @Test
     void readOnlyBranchesSkipPhaseTwo() {
-        String xid = client.begin("lookup", 30_000, "orders").getXid();
+        String xid = TestTransactions.begin(client, "orders", 30_000);
         long readOnly = TestBranches.register(client, xid, ORDERS, orders.instanceId());
         long written = TestBranches.register(client, xid, STOCK, stock.instanceId());
         client.reportBranch(xid, readOnly, BranchVote.READ_ONLY, "");
@@ -258,7 +259,7 @@ class TwoPhaseCommitTest {
 
     @Test
     void aTransactionWhoseTmFallsSilentTimesOutAndItsBranchesRollBack() {
-        String xid = client.begin("abandoned", 700, "orders").getXid();
+        String xid = TestTransactions.begin(client, "orders", 700);
         long branch = TestBranches.register(client, xid, ORDERS, orders.instanceId());
         client.reportBranch(xid, branch, BranchVote.PREPARED, "");
         // the TM never calls Commit or Rollback
@@ -267,7 +268,7 @@ class TwoPhaseCommitTest {
         assertThat(orders.receivedFor(xid)).extracting(FakeRm.Received::action).containsOnly(PhaseTwoAction.ROLLBACK);
         OutcomeReply late = client.commit(xid, false);
         assertThat(late.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
-        assertThat(late.getReason()).contains("timed out after 700 ms");
+        assertThat(late.getReason()).contains("timed out: its deadline passed");
         assertThat(coordinator.admin("/metrics")).containsPattern("entente_transactions_timed_out_total [1-9]");
     }
 
@@ -276,7 +277,7 @@ class TwoPhaseCommitTest {
         FakeRm flaky = new FakeRm(client, "payment", "payment-1", Set.of("postgresql://127.0.0.1:5432/payment")).connect();
         try {
             flaky.acknowledge(false);
-            String xid = client.begin("pay", 30_000, "orders").getXid();
+            String xid = TestTransactions.begin(client, "orders", 30_000);
             long branch = TestBranches.register(client, xid, "postgresql://127.0.0.1:5432/payment", flaky.instanceId());
             client.reportBranch(xid, branch, BranchVote.PREPARED, "");
             assertThat(client.commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
@@ -295,7 +296,7 @@ class TwoPhaseCommitTest {
     void anRmSessionThatDropsAndReconnectsStillReceivesPendingCommands() {
         String resource = "mariadb://127.0.0.1:3306/shipping";
         FakeRm shipping = new FakeRm(client, "shipping", "shipping-1", Set.of(resource)).connect();
-        String xid = client.begin("ship", 30_000, "orders").getXid();
+        String xid = TestTransactions.begin(client, "orders", 30_000);
         long branch = TestBranches.register(client, xid, resource, shipping.instanceId());
         client.reportBranch(xid, branch, BranchVote.PREPARED, "");
         shipping.disconnect();
@@ -319,7 +320,7 @@ class TwoPhaseCommitTest {
         FakeRm first = new FakeRm(client, "ledger", "ledger-1", Set.of(resource)).connect();
         FakeRm second = new FakeRm(client, "ledger", "ledger-2", Set.of(resource)).connect();
         try {
-            String xid = client.begin("book", 30_000, "ledger").getXid();
+            String xid = TestTransactions.begin(client, "ledger", 30_000);
             long branch = TestBranches.register(client, xid, resource, first.instanceId());
             client.reportBranch(xid, branch, BranchVote.PREPARED, "");
             first.disconnect();
@@ -340,6 +341,6 @@ class TwoPhaseCommitTest {
         assertThatThrownBy(() -> TestBranches.register(client, xid, ORDERS, orders.instanceId()))
                 .isInstanceOf(CoordinatorException.class)
                 .hasMessageContaining(xid)
-                .extracting(e -> ((CoordinatorException) e).code()).isEqualTo(Status.Code.NOT_FOUND);
+                .extracting(e -> ((CoordinatorException) e).code()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     }
 }

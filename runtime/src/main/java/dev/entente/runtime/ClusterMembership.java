@@ -41,14 +41,6 @@ public final class ClusterMembership {
         return previous == null;
     }
 
-    /**
-     * Checks the cluster of an XID the coordinator just began (the RM session may not have been welcomed
-     * yet); false, and the mismatch remembered and logged, if it is not this application's cluster.
-     */
-    public synchronized boolean admits(String xid, String coordinator) {
-        return !refused(Xids.clusterId(xid), coordinator);
-    }
-
     private boolean refused(String announced, String coordinator) {
         if (expected.isEmpty() || belongs(expected.get(), announced)) {
             return false;

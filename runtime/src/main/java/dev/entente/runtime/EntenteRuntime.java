@@ -3,7 +3,9 @@ package dev.entente.runtime;
 import dev.entente.bootstrap.Hooks;
 import dev.entente.bootstrap.TransactionContext;
 import dev.entente.protocol.client.CoordinatorClient;
+import dev.entente.protocol.SessionWelcome;
 import dev.entente.protocol.client.RmSession;
+import dev.entente.protocol.client.XidMint;
 import dev.entente.protocol.extension.ExtensionJars;
 import dev.entente.runtime.http.RequestScopes;
 import dev.entente.runtime.jdbc.BranchAdmission;
@@ -68,6 +70,8 @@ public final class EntenteRuntime implements AutoCloseable {
     private final PublishManager publisher;
     private final Recovery recovery;
     private final ClusterMembership cluster;
+    /** Mints this process's XIDs from the RM session's grant; the session's first connection is awaited before. */
+    private final XidMint xids = new XidMint(Duration.ofSeconds(5));
     private final ScheduledExecutorService scheduler;
 
     private EntenteRuntime(Settings settings) {
@@ -85,8 +89,8 @@ public final class EntenteRuntime implements AutoCloseable {
         this.resources = new ResourceManager(this::coordinator, settings.instanceId(), this::resourceReached, locks,
                 XaResourceWrapper.all(extensions(XaResourceWrapper.class, settings)),
                 new BranchAdmission(settings.excludedResources(), (xid, why) -> transactionManager().markRollbackOnly(xid, why)));
-        this.transactions = new TransactionManager(this::coordinator, resources, settings.app(), settings.waitForPhaseTwo(),
-                settings.defaultTimeoutMillis(), locks, cluster);
+        this.transactions = new TransactionManager(this::coordinator, xids, resources, settings.app(), settings.waitForPhaseTwo(),
+                settings.defaultTimeoutMillis(), locks);
         this.publisher = new PublishManager(settings.kafka(), this::coordinator, this::transactionManager);
         this.recovery = new Recovery(resources, this::coordinator, cluster::clusterId);
         if (client != null) {
@@ -172,10 +176,18 @@ public final class EntenteRuntime implements AutoCloseable {
         return client;
     }
 
-    /** The RM session was welcomed by a coordinator of cluster {@code clusterId}: recovery can start. */
-    private void welcomedTo(String clusterId) {
-        if (cluster.welcomed(clusterId, client.leaderAddress())) {
-            LOG.info("Entente: coordinator cluster {}", clusterId);
+    /**
+     * The RM session was welcomed by a leader of cluster {@code welcome.getClusterId()}: transactions are
+     * minted from its grant, and recovery can start. A leader of another cluster grants nothing.
+     */
+    private void welcomedTo(SessionWelcome welcome) {
+        boolean first = cluster.welcomed(welcome.getClusterId(), client.leaderAddress());
+        if (cluster.mismatch().isPresent()) {
+            return;
+        }
+        xids.granted(welcome);
+        if (first) {
+            LOG.info("Entente: coordinator cluster {}", welcome.getClusterId());
             scheduler.execute(recovery::scanAll);
         }
     }

@@ -9,8 +9,6 @@ import dev.entente.coordinator.session.ServerRmSession;
 import dev.entente.coordinator.txn.ActiveTransactions;
 import dev.entente.coordinator.txn.Caller;
 import dev.entente.coordinator.txn.Rejection;
-import dev.entente.protocol.BeginReply;
-import dev.entente.protocol.BeginRequest;
 import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchReportReply;
 import dev.entente.protocol.CoordinatorGrpc;
@@ -58,11 +56,6 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     }
 
     @Override
-    public void begin(BeginRequest request, StreamObserver<BeginReply> reply) {
-        answer("", reply, () -> transactions.begin(request.getName(), request.getTimeoutMillis(), beginner(request.getApp())));
-    }
-
-    @Override
     public void registerBranch(RegisterBranchRequest request, StreamObserver<RegisterBranchReply> reply) {
         answer(request.getXid(), reply, () -> {
             transactions.registerBranch(ClientAuthenticator.caller(), request.getXid(), request.getBranchId(),
@@ -100,7 +93,8 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     private void end(EndRequest request, Outcome wanted, StreamObserver<OutcomeReply> reply) {
         Caller caller = ClientAuthenticator.caller();
         answerLater(request.getXid(), reply, () -> {
-            CompletableFuture<OutcomeReply> outcome = transactions.end(caller, request.getXid(), wanted, request.getReason(),
+            CompletableFuture<OutcomeReply> outcome = transactions.end(caller, request.getXid(), request.getName(), wanted,
+                    request.getReason(),
                     request.getVotesList(), request.getKafka(), request.getMessagesList());
             if (!request.getWaitForPhaseTwo()) {
                 return outcome;
@@ -115,21 +109,8 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     @Override
     public void status(StatusRequest request, StreamObserver<OutcomeReply> reply) {
         Caller caller = ClientAuthenticator.caller();
-        answerLater(request.getXid(), reply, () -> transactions.status(caller, request.getXid(), request.getBranchId()));
-    }
-
-    /** The application a Begin is for: the authenticated one, which the request may name but not contradict. */
-    private static String beginner(String requested) {
-        Caller caller = ClientAuthenticator.caller();
-        if (caller.app().isEmpty()) {
-            return requested;
-        }
-        if (!requested.isEmpty() && !requested.equals(caller.app().get())) {
-            throw new Rejection(Rejection.Kind.PERMISSION_DENIED, "Begin refused: it names application '"
-                    + (requested.length() > 64 ? requested.substring(0, 64) + "..." : requested)
-                    + "' but the credentials are " + caller);
-        }
-        return caller.app().get();
+        answerLater(request.getXid(), reply, () -> transactions.status(caller, request.getXid(), request.getBranchId(),
+                request.getAbortIfUndecided()));
     }
 
     @Override

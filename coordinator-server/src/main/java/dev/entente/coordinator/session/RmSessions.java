@@ -7,6 +7,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
+import dev.entente.coordinator.txn.SessionGrants;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,16 +40,22 @@ public final class RmSessions {
      */
     private final ConcurrentHashMap<InstanceKey, ServerRmSession> byInstance = new ConcurrentHashMap<>();
     private final Supplier<Optional<String>> clusterId;
+    private final Welcomes welcomes;
     private volatile Listener listener;
+
+    /** What a welcome grants: session numbers, and the timeouts a TM mints its XIDs' deadlines with. */
+    public record Welcomes(SessionGrants grants, long defaultTimeoutMillis, long maxTimeoutMillis) {
+    }
 
     /** An application instance's RM, as the coordinator knows it. */
     record InstanceKey(String app, String instanceId) {
     }
 
-    public RmSessions(String nodeId, Supplier<Optional<String>> clusterId, long heartbeatMillis, ScheduledExecutorService timer,
-                      Supplier<Metadata> leaderTrailers) {
+    public RmSessions(String nodeId, Supplier<Optional<String>> clusterId, Welcomes welcomes, long heartbeatMillis,
+                      ScheduledExecutorService timer, Supplier<Metadata> leaderTrailers) {
         this.nodeId = nodeId;
         this.clusterId = clusterId;
+        this.welcomes = welcomes;
         this.heartbeatMillis = heartbeatMillis;
         this.leaderTrailers = leaderTrailers;
         timer.scheduleWithFixedDelay(this::closeSilentSessions, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
@@ -65,6 +72,10 @@ public final class RmSessions {
 
     Optional<String> clusterId() {
         return clusterId.get();
+    }
+
+    Welcomes welcomes() {
+        return welcomes;
     }
 
     long heartbeatMillis() {

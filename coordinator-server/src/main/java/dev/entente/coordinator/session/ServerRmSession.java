@@ -1,6 +1,8 @@
 package dev.entente.coordinator.session;
 
 import dev.entente.coordinator.txn.Caller;
+import dev.entente.coordinator.txn.Rejection;
+import dev.entente.coordinator.txn.SessionGrants;
 import dev.entente.protocol.BranchAck;
 import dev.entente.protocol.BranchCommand;
 import dev.entente.protocol.Heartbeat;
@@ -91,9 +93,19 @@ public final class ServerRmSession implements StreamObserver<SessionUp> {
                         + " has not written the cluster's identity yet; retry shortly"));
                 return;
             }
+            SessionGrants.Grant grant;
+            try {
+                grant = registry.welcomes().grants().open(message.getHello().getApp());
+            } catch (Rejection refused) {
+                close(Status.UNAVAILABLE.withDescription("coordinator node " + nodeId + ": " + refused.getMessage()));
+                return;
+            }
             hello = message.getHello();
             send(SessionDown.newBuilder().setWelcome(SessionWelcome.newBuilder().setNodeId(nodeId)
-                    .setHeartbeatIntervalMillis(registry.heartbeatMillis()).setClusterId(clusterId.get())).build());
+                    .setHeartbeatIntervalMillis(registry.heartbeatMillis()).setClusterId(clusterId.get())
+                    .setTerm(grant.term()).setSession(grant.session())
+                    .setDefaultTimeoutMillis(registry.welcomes().defaultTimeoutMillis())
+                    .setMaxTimeoutMillis(registry.welcomes().maxTimeoutMillis())).build());
             registry.opened(this);
             return;
         }

@@ -16,8 +16,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * A global transaction between Begin and its decision, held only in the leader's memory (presumed
- * abort: if the leader dies, nobody needs to know it existed). Guarded by its own monitor.
+ * A global transaction between the first call that named it and its decision, held only in the
+ * leader's memory (presumed abort: if the leader dies, nobody needs to know it existed). Guarded by
+ * its own monitor.
  */
 final class ActiveTransaction {
 
@@ -32,7 +33,7 @@ final class ActiveTransaction {
     }
 
     final String xid;
-    final String name;
+    volatile String name;
     final String app;
     final long begunAtMillis;
     final long timeoutMillis;
@@ -52,6 +53,13 @@ final class ActiveTransaction {
         this.app = app;
         this.begunAtMillis = begunAtMillis;
         this.timeoutMillis = timeoutMillis;
+    }
+
+    /** The name its owner's Commit gives it (none before: a participant's first call does not know it). */
+    void named(String given) {
+        if (!given.isEmpty()) {
+            name = given;
+        }
     }
 
     /**

@@ -8,7 +8,6 @@ import dev.entente.coordinator.log.StatusAnswer;
 import dev.entente.coordinator.publish.KafkaCluster;
 import dev.entente.coordinator.publish.TopicLimits;
 import dev.entente.coordinator.raft.ReplicatedLog;
-import dev.entente.protocol.BeginReply;
 import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
@@ -22,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -30,9 +28,12 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The leader's table of undecided transactions: Begin, branch registration and votes, the
- * commit/rollback decision (one replicated record), and timeouts. Everything here is lost when the
- * leader goes, which presumed abort allows: a transaction no decision names rolls back.
+ * The leader's table of undecided transactions: branch registration and votes, the commit/rollback
+ * decision (one replicated record), and deadlines. There is no Begin: a transaction enters the table
+ * at the first call that names its XID (a participant's registration or vote, a Publish, the owner's
+ * Commit), if its XID is of this leader's term, names a session this leader granted, and is not past
+ * its deadline. Everything here is lost when the leader goes, which presumed abort allows: a
+ * transaction no decision names rolls back, and one of an earlier term can no longer commit.
  */
 public final class ActiveTransactions implements TransactionTable.DecisionListener {
 
@@ -50,62 +51,110 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     public record Publishing(KafkaCluster cluster, TopicLimits limits) {
     }
 
-    /** Limits on what clients may ask for. */
+    /**
+     * Limits on what clients may ask for: an XID's deadline may lie at most {@code maxTimeoutMillis}
+     * (plus {@link #CLOCK_SKEW_MILLIS}) ahead of this node's clock.
+     */
     public record Limits(long defaultTimeoutMillis, long maxTimeoutMillis, long voteWaitMillis) {
     }
 
+    /** How far a TM's clock may run ahead of the leader's before its deadlines are refused as too far. */
+    static final long CLOCK_SKEW_MILLIS = 5_000;
+
     private final Supplier<Optional<String>> clusterId;
     private final ReplicatedLog log;
+    private final TransactionTable table;
+    private final SessionGrants grants;
     private final ScheduledExecutorService timer;
     private final CoordinatorMetrics metrics;
     private final Limits limits;
     private final Optional<Publishing> publishing;
     private final ConcurrentHashMap<String, ActiveTransaction> active = new ConcurrentHashMap<>();
-    /**
-     * Numbers transactions within this leader's term. It starts from the clock (microseconds) so that a
-     * cluster started again from empty data, whose terms start again at 1, never reuses an XID that a
-     * database's in-doubt list or the Kafka marker topic may still name.
-     */
-    private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() * 1000);
-    /** Why Begin is refused once this node takes no new transactions (it is being stopped); null until then. */
-    private volatile String refusingBegins;
+    /** Why new transactions are refused once this node takes none (it is being stopped); null until then. */
+    private volatile String refusingNew;
 
-    /** @param clusterId the cluster's id once its first leader wrote it (Begin is refused until then) */
-    public ActiveTransactions(Supplier<Optional<String>> clusterId, ReplicatedLog log, ScheduledExecutorService timer,
-                              CoordinatorMetrics metrics, Limits limits, Optional<Publishing> publishing) {
+    /**
+     * @param clusterId the cluster's id once its first leader wrote it (every call is refused until then)
+     * @param table     the replicated decisions, read locally: a decided XID never enters the table again
+     * @param grants    the session numbers this leader granted, by application: an XID's owner
+     */
+    public ActiveTransactions(Supplier<Optional<String>> clusterId, ReplicatedLog log, TransactionTable table,
+                              SessionGrants grants, ScheduledExecutorService timer, CoordinatorMetrics metrics, Limits limits,
+                              Optional<Publishing> publishing) {
         this.clusterId = clusterId;
         this.log = log;
+        this.table = table;
+        this.grants = grants;
         this.timer = timer;
         this.metrics = metrics;
         this.limits = limits;
         this.publishing = publishing;
     }
 
-    public BeginReply begin(String name, long timeoutMillis, String app) {
-        String refusal = refusingBegins;
+    /**
+     * The transaction {@code xid}, entering the table now if this is the first call that names it: the
+     * XID must be of this leader's term (an earlier leader's transactions are presumed aborted with what
+     * it knew of them), name a session this leader granted (whose application owns the transaction), and
+     * not be past its deadline. A decided XID never enters again.
+     */
+    private ActiveTransaction join(Caller caller, String xid, String operation) {
+        requireWellFormed(xid, operation);
+        ActiveTransaction tx = active.get(xid);
+        if (tx == null) {
+            tx = admit(xid, operation);
+        }
+        caller.requireParticipant(tx.app, xid, operation);
+        return tx;
+    }
+
+    private ActiveTransaction admit(String xid, String operation) {
+        String refusal = refusingNew;
         if (refusal != null) {
-            throw new Rejection(Rejection.Kind.UNAVAILABLE, "Begin refused: " + refusal);
+            throw new Rejection(Rejection.Kind.UNAVAILABLE, operation + " " + xid + " refused: " + refusal);
         }
-        if (name.length() > MAX_NAME || app.length() > MAX_NAME) {
-            throw Rejection.invalid("Begin: name and app may have at most " + MAX_NAME + " characters");
+        String owner = owner(xid, operation);
+        long now = System.currentTimeMillis();
+        long deadline = Xids.deadlineMillis(xid);
+        if (deadline <= now) {
+            throw new Rejection(Rejection.Kind.NOT_ACTIVE, operation + ": transaction " + xid + " is past its deadline ("
+                    + (now - deadline) + " ms ago): it can no longer commit");
         }
-        if (timeoutMillis < 0 || timeoutMillis > limits.maxTimeoutMillis()) {
-            throw Rejection.invalid("Begin: timeout_millis must be between 0 (the default, "
-                    + limits.defaultTimeoutMillis() + ") and " + limits.maxTimeoutMillis() + ", got " + timeoutMillis);
+        if (deadline > now + limits.maxTimeoutMillis() + CLOCK_SKEW_MILLIS) {
+            throw Rejection.invalid(operation + ": the deadline of " + xid + " is " + (deadline - now) + " ms away; this "
+                    + "coordinator takes transactions of at most " + limits.maxTimeoutMillis() + " ms (--max-timeout)");
         }
-        long timeout = timeoutMillis == 0 ? limits.defaultTimeoutMillis() : timeoutMillis;
-        String xid = Xids.format(requireClusterId("Begin"), log.term(), sequence.incrementAndGet());
-        ActiveTransaction tx = new ActiveTransaction(xid, name, app, System.currentTimeMillis(), timeout);
-        active.put(xid, tx);
+        ActiveTransaction tx = new ActiveTransaction(xid, "", owner, now, deadline - now);
+        ActiveTransaction first = active.putIfAbsent(xid, tx);
+        if (first != null) {
+            return first;
+        }
+        if (table.status(xid).getOutcome() != Outcome.UNKNOWN) {
+            active.remove(xid, tx); // decided before: a late call must not begin it again
+            throw new Rejection(Rejection.Kind.NOT_ACTIVE, operation + ": transaction " + xid + " is already decided");
+        }
         if (!log.isLeaderReady()) {
-            // leadership went while this Begin ran: leadershipLost() may have cleared the table before the put
+            // leadership went while this ran: leadershipLost() may have cleared the table before the put
             active.remove(xid, tx);
-            throw new Rejection(Rejection.Kind.UNAVAILABLE, "Begin: this coordinator node stopped leading; retry at the new leader");
+            throw new Rejection(Rejection.Kind.UNAVAILABLE, operation + ": this coordinator node stopped leading; retry at the new leader");
         }
-        tx.timeout = timer.schedule(() -> timedOut(tx), timeout, TimeUnit.MILLISECONDS);
+        tx.timeout = timer.schedule(() -> timedOut(tx), deadline - now, TimeUnit.MILLISECONDS);
         metrics.begun.increment();
-        metrics.appBegun(app);
-        return BeginReply.newBuilder().setXid(xid).setTimeoutMillis(timeout).build();
+        metrics.appBegun(owner);
+        return tx;
+    }
+
+    /**
+     * The application that owns {@code xid}: the one whose session it names. An XID of another term is
+     * unknown here (presumed aborted); one naming a session this leader never granted is refused.
+     */
+    private String owner(String xid, String operation) {
+        long term = log.term();
+        if (Xids.term(xid) != term) {
+            throw new Rejection(Rejection.Kind.UNKNOWN, operation + ": transaction " + xid + " began under the leader of term "
+                    + Xids.term(xid) + "; this leader (term " + term + ") does not know it: presumed aborted");
+        }
+        return grants.app(term, Xids.session(xid)).orElseThrow(() -> Rejection.invalid(operation + ": XID " + xid
+                + " names session " + Xids.session(xid) + " of term " + term + ", which this leader never granted"));
     }
 
     /**
@@ -115,7 +164,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     public void registerBranch(Caller caller, String xid, long branchId, String resource, String instanceId) {
         requireBranchId("RegisterBranch", xid, branchId);
         requireBranchPlace("RegisterBranch", xid, resource, instanceId, false);
-        requireActive(caller, xid, "RegisterBranch").register(branchId, resource, instanceId, caller.app().orElse(""));
+        join(caller, xid, "RegisterBranch").register(branchId, resource, instanceId, caller.app().orElse(""));
     }
 
     /**
@@ -128,11 +177,11 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
             if (report.getReason().length() > MAX_REASON) {
                 throw Rejection.invalid("ReportBranch " + xid + ": reason may have at most " + MAX_REASON + " characters");
             }
-            requireActive(caller, xid, "ReportBranch").participantFailed(caller, report.getReason());
+            join(caller, xid, "ReportBranch").participantFailed(caller, report.getReason());
             return;
         }
         requireVote("ReportBranch", xid, report);
-        requireActive(caller, xid, "ReportBranch").vote(caller, report);
+        join(caller, xid, "ReportBranch").vote(caller, report);
     }
 
     private static void requireVote(String operation, String xid, BranchReport report) {
@@ -167,7 +216,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
 
     /** Messages {@code xid} publishes to {@code kafka} if it commits; checked now, so a commit never carries a bad one. */
     public void publish(Caller caller, String xid, String kafka, List<OutgoingMessage> messages) {
-        ActiveTransaction tx = requireActive(caller, xid, "Publish");
+        ActiveTransaction tx = join(caller, xid, "Publish");
         checkMessages("Publish", xid, kafka, messages);
         tx.publish(messages, MAX_MESSAGES, MAX_MESSAGE_BYTES);
     }
@@ -218,6 +267,16 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
      */
     public CompletableFuture<OutcomeReply> end(Caller caller, String xid, Outcome wanted, String reason, List<BranchReport> votes,
                                                String kafka, List<OutgoingMessage> messages) {
+        return end(caller, xid, "", wanted, reason, votes, kafka, messages);
+    }
+
+    /**
+     * As above, naming the transaction for admin views. A Commit of an XID the table does not hold
+     * brings it in (the owner's votes ride it); a Rollback of one that no participant named is answered
+     * without a write: nothing of it is held anywhere but in its owner's process.
+     */
+    public CompletableFuture<OutcomeReply> end(Caller caller, String xid, String name, Outcome wanted, String reason,
+                                               List<BranchReport> votes, String kafka, List<OutgoingMessage> messages) {
         String operation = wanted == Outcome.COMMITTED ? "Commit" : "Rollback";
         requireWellFormed(xid, operation);
         for (BranchReport vote : votes) {
@@ -226,19 +285,36 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
             }
             requireVote(operation, xid, vote);
         }
+        if (name.length() > MAX_NAME) {
+            throw Rejection.invalid(operation + " " + xid + ": name may have at most " + MAX_NAME + " characters");
+        }
         ActiveTransaction tx = active.get(xid);
         if (tx == null) {
-            return log.status(xid).thenApply(answer -> {
-                if (answer.getOutcome() != Outcome.UNKNOWN) {
-                    caller.requireOwner(answer.getApp(), xid, operation);
-                }
-                if (answer.getOutcome() == Outcome.UNKNOWN) {
-                    throw new Rejection(Rejection.Kind.UNKNOWN, "transaction " + xid + " is unknown: " + answer.getReason());
-                }
-                return reply(xid, answer);
-            });
+            StatusAnswer decided = table.status(xid);
+            if (decided.getOutcome() != Outcome.UNKNOWN) {
+                caller.requireOwner(decided.getApp(), xid, operation);
+                return CompletableFuture.completedFuture(reply(xid, decided)); // a retry: the answer it had
+            }
+            if (wanted == Outcome.ROLLED_BACK) {
+                caller.requireOwner(owner(xid, operation), xid, operation);
+                return CompletableFuture.completedFuture(OutcomeReply.newBuilder().setXid(xid).setOutcome(Outcome.ROLLED_BACK)
+                        .setReason("rolled back by the application" + (reason.isEmpty() ? "" : ": " + reason))
+                        .setPhaseTwoDone(true).build());
+            }
+            if (Xids.term(xid) == log.term() && System.currentTimeMillis() >= Xids.deadlineMillis(xid)) {
+                caller.requireOwner(owner(xid, operation), xid, operation);
+                return abort(xid, 0, "its Commit came past its deadline");
+            }
         }
+        return end(caller, tx != null ? tx : admit(xid, operation), name, wanted, reason, votes, kafka, messages);
+    }
+
+    private CompletableFuture<OutcomeReply> end(Caller caller, ActiveTransaction tx, String name, Outcome wanted, String reason,
+                                                List<BranchReport> votes, String kafka, List<OutgoingMessage> messages) {
+        String xid = tx.xid;
+        String operation = wanted == Outcome.COMMITTED ? "Commit" : "Rollback";
         caller.requireOwner(tx.app, xid, operation);
+        tx.named(name);
         if (wanted == Outcome.COMMITTED) {
             votes.forEach(vote -> tx.voteUnlessDeciding(caller, vote));
             publishWithCommit(caller, tx, kafka, messages);
@@ -288,14 +364,15 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
 
     /** The outcome as known now: ACTIVE for a transaction in this leader's memory, else the replicated state. */
     public CompletableFuture<OutcomeReply> status(Caller caller, String xid) {
-        return status(caller, xid, 0);
+        return status(caller, xid, 0, false);
     }
 
     /**
      * The outcome of {@code xid}, or with a non-zero {@code branchId} of that branch (COMMITTED only if
-     * the commit decision names it).
+     * the commit decision names it). ACTIVE: it may still commit. With {@code abortIfUndecided}, any
+     * other answer is final (see {@link #undecided}).
      */
-    public CompletableFuture<OutcomeReply> status(Caller caller, String xid, long branchId) {
+    public CompletableFuture<OutcomeReply> status(Caller caller, String xid, long branchId, boolean abortIfUndecided) {
         requireWellFormed(xid, "Status");
         if (branchId < 0) {
             throw Rejection.invalid("Status " + xid + ": branch_id must be 0 (the transaction) or a branch id, got " + branchId);
@@ -303,14 +380,57 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         ActiveTransaction tx = active.get(xid);
         if (tx != null) {
             caller.requireParticipant(tx.app, xid, "Status");
+            if (abortIfUndecided && System.currentTimeMillis() >= Xids.deadlineMillis(xid)) {
+                return decide(tx, Outcome.ROLLED_BACK, "past its deadline, found in doubt by " + caller)
+                        .thenCompose(applied -> log.status(xid, branchId)).thenApply(answer -> reply(xid, answer));
+            }
             return CompletableFuture.completedFuture(OutcomeReply.newBuilder().setXid(xid).setOutcome(Outcome.ACTIVE).build());
         }
-        return log.status(xid, branchId).thenApply(answer -> {
+        return log.status(xid, branchId).thenCompose(answer -> {
             if (answer.getOutcome() != Outcome.UNKNOWN) {
                 caller.requireParticipant(answer.getApp(), xid, "Status");
+                return CompletableFuture.completedFuture(reply(xid, answer));
             }
-            return reply(xid, answer);
+            return undecided(caller, xid, branchId, abortIfUndecided, answer);
         });
+    }
+
+    /**
+     * The status of an XID no decision names and the table does not hold. Of this term and before its
+     * deadline, its owner may still commit it (ACTIVE). Of an earlier term, it never can (a commit
+     * decision counts only in its XID's term): UNKNOWN is final. Of this term past its deadline, the
+     * leader refuses it, but a clock set back could let a Commit in: for an RM about to roll a branch
+     * back ({@code abortIfUndecided}), an abort is written first, which every later Commit meets.
+     */
+    private CompletableFuture<OutcomeReply> undecided(Caller caller, String xid, long branchId, boolean abortIfUndecided,
+                                                      StatusAnswer unknown) {
+        if (Xids.term(xid) != log.term()) {
+            return CompletableFuture.completedFuture(reply(xid, unknown));
+        }
+        long now = System.currentTimeMillis();
+        long deadline = Xids.deadlineMillis(xid);
+        if (now < deadline) {
+            return CompletableFuture.completedFuture(OutcomeReply.newBuilder().setXid(xid).setOutcome(Outcome.ACTIVE)
+                    .setReason("not decided yet; its deadline is in " + (deadline - now) + " ms").build());
+        }
+        if (!abortIfUndecided) {
+            return CompletableFuture.completedFuture(reply(xid, unknown));
+        }
+        return abort(xid, branchId, "undecided past its deadline, found in doubt by " + caller);
+    }
+
+    /**
+     * Writes an abort for {@code xid}, which no decision names yet and the table does not hold: every
+     * later Commit meets it (the first decision of an XID stands). The answer is then the decision that
+     * stands, for the transaction or its branch {@code branchId}.
+     */
+    private CompletableFuture<OutcomeReply> abort(String xid, long branchId, String why) {
+        DecisionRecord abort = DecisionRecord.newBuilder().setXid(xid).setOutcome(Outcome.ROLLED_BACK).setReason(why)
+                .setDecidedAtMillis(System.currentTimeMillis())
+                .setApp(grants.app(Xids.term(xid), Xids.session(xid)).orElse("")).build();
+        metrics.timedOut.increment();
+        return log.append(LogRecord.newBuilder().setDecision(abort).build())
+                .thenCompose(applied -> log.status(xid, branchId)).thenApply(answer -> reply(xid, answer));
     }
 
     private static OutcomeReply reply(String xid, StatusAnswer answer) {
@@ -367,10 +487,10 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
             return;
         }
         try (MDC.MDCCloseable logContext = MDC.putCloseable(Xids.LOG_KEY, tx.xid)) {
-            LOG.info("transaction {} ({}) timed out after {} ms: rolling back", tx.xid, tx.name, tx.timeoutMillis);
+            LOG.info("transaction {} ({}) timed out: its deadline passed; rolling back", tx.xid, tx.name);
         }
         metrics.timedOut.increment();
-        decide(tx, Outcome.ROLLED_BACK, "timed out after " + tx.timeoutMillis + " ms").exceptionally(failure -> {
+        decide(tx, Outcome.ROLLED_BACK, "timed out: its deadline passed").exceptionally(failure -> {
             if (!log.isLeaderReady()) {
                 // a follower has nothing to decide: the leader presumes the transaction aborted
                 active.remove(tx.xid, tx);
@@ -391,11 +511,11 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     }
 
     /**
-     * Refuses every later Begin with UNAVAILABLE ({@code why} says why), so that clients try again and
-     * find the next leader; the transactions already begun go on to their decision.
+     * Refuses every transaction not yet in the table with UNAVAILABLE ({@code why} says why), so that
+     * clients try again and find the next leader; those already in it go on to their decision.
      */
-    public void refuseBegins(String why) {
-        refusingBegins = why;
+    public void refuseNewTransactions(String why) {
+        refusingNew = why;
     }
 
     /** This node stopped leading: its undecided transactions are gone (presumed abort). */
@@ -411,20 +531,9 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         active.clear();
     }
 
-    private ActiveTransaction requireActive(Caller caller, String xid, String operation) {
-        requireWellFormed(xid, operation);
-        ActiveTransaction tx = active.get(xid);
-        if (tx == null) {
-            throw new Rejection(Rejection.Kind.UNKNOWN, operation + ": transaction " + xid + " is not active on this "
-                    + "coordinator: it was already decided, or never begun here, or lost in a leader change (presumed aborted)");
-        }
-        caller.requireParticipant(tx.app, xid, operation);
-        return tx;
-    }
-
     private void requireWellFormed(String xid, String operation) {
         if (!Xids.isWellFormed(xid)) {
-            throw Rejection.invalid(operation + ": '" + abbreviate(xid) + "' is not an XID (expected cluster:term:sequence)");
+            throw Rejection.invalid(operation + ": '" + abbreviate(xid) + "' is not an XID (expected cluster:term:session:counter:deadline)");
         }
         String ours = requireClusterId(operation);
         if (!Xids.clusterId(xid).equals(ours)) {

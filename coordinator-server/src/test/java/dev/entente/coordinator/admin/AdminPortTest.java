@@ -2,6 +2,7 @@ package dev.entente.coordinator.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.entente.coordinator.testing.TestTransactions;
 import dev.entente.coordinator.testing.StuckTransactions;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.client.CoordinatorClient;
@@ -194,7 +195,8 @@ class AdminPortTest {
 
     @Test
     void metricsCountPerApplicationAndShowTheRaftRole() {
-        String xid = client.begin("counted", 10_000, "billing \"eu\"").getXid();
+        String xid = TestTransactions.begin(client, "billing \"eu\"", 10_000);
+        client.registerBranch(xid, 1, "billing-db", "billing-rm"); // the coordinator counts it from its first call
         client.rollback(xid, "", false);
         String metrics = dev.admin("/metrics");
         assertThat(metrics).contains("entente_app_transactions_begun_total{app=\"billing \\\"eu\\\"\"} 1")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.entente.coordinator.cli.TxRunner.Run;
+import dev.entente.coordinator.testing.TestTransactions;
 import dev.entente.protocol.client.ClientSecurity;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.tls.PemFiles;
@@ -99,7 +100,7 @@ class HttpsAdminPortTest {
     void txReadsOverHttpsWithTheAuthorityAndTheReadToken() throws Exception {
         try (CoordinatorClient client = CoordinatorClient.connect(coordinator.clientAddress(),
                 ClientSecurity.tls("tls-ca", security.authority()).withSecret("shop", "secret-file", security.secretFile("shop")))) {
-            String xid = client.begin("over-https", 60_000, "shop").getXid();
+            String xid = TestTransactions.begin(client, "shop", 60_000);
             Map<String, String> env = Map.of("ENTENTE_ADMIN", coordinator.adminAddress(),
                     "ENTENTE_ADMIN_READ_TOKEN_FILE", coordinator.readTokenFile().orElseThrow().toString());
 

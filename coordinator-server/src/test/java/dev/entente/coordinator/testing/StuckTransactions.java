@@ -21,7 +21,7 @@ public final class StuckTransactions {
 
     /** Begun with a long timeout; one branch per resource, each prepared; the TM never ends it. */
     public String undecided(String name, String app, String instanceId, String... preparedResources) {
-        String xid = client.begin(name, LONG_TIMEOUT_MILLIS, app).getXid();
+        String xid = TestTransactions.begin(client, app, LONG_TIMEOUT_MILLIS);
         long branch = 0;
         for (String resource : preparedResources) {
             client.registerBranch(xid, ++branch, resource, instanceId);
@@ -32,7 +32,7 @@ public final class StuckTransactions {
 
     /** Begun, a branch on {@code resource} registered that never votes. */
     public String undecidedUnprepared(String name, String app, String resource) {
-        String xid = client.begin(name, LONG_TIMEOUT_MILLIS, app).getXid();
+        String xid = TestTransactions.begin(client, app, LONG_TIMEOUT_MILLIS);
         client.registerBranch(xid, 1, resource, "instance-that-never-prepares");
         return xid;
     }

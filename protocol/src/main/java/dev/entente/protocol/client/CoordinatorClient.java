@@ -1,7 +1,5 @@
 package dev.entente.protocol.client;
 
-import dev.entente.protocol.BeginReply;
-import dev.entente.protocol.BeginRequest;
 import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.CoordinatorGrpc;
@@ -39,6 +37,7 @@ public final class CoordinatorClient implements AutoCloseable {
     private final Duration retryBudget;
     private final Duration callTimeout;
     private final ClientSecurity security;
+    private volatile boolean closed;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private volatile String leader;
 
@@ -68,13 +67,6 @@ public final class CoordinatorClient implements AutoCloseable {
                 Duration.ofSeconds(15), Duration.ofSeconds(10), security);
     }
 
-    public BeginReply begin(String name, long timeoutMillis, String app) {
-        BeginRequest request = BeginRequest.newBuilder()
-                .setName(name).setTimeoutMillis(timeoutMillis).setApp(app).build();
-        return call("Begin", stub -> stub.begin(request));
-    }
-
-    /** Registers a branch; retried on UNAVAILABLE with the same request id, so a retry never adds a second one. */
     /** Announces branch {@code branchId} (the RM's own choice) before its work; retries repeat the same id. */
     public void registerBranch(String xid, long branchId, String resource, String instanceId) {
         RegisterBranchRequest request = RegisterBranchRequest.newBuilder().setXid(xid).setBranchId(branchId)
@@ -114,9 +106,13 @@ public final class CoordinatorClient implements AutoCloseable {
      */
     public OutcomeReply commit(String xid, boolean waitForPhaseTwo, List<BranchReport> votes, String kafka,
                                List<OutgoingMessage> messages) {
-        EndRequest request = EndRequest.newBuilder().setXid(xid).setWaitForPhaseTwo(waitForPhaseTwo).addAllVotes(votes)
-                .setKafka(kafka).addAllMessages(messages).build();
-        return call("Commit " + xid, stub -> stub.commit(request));
+        return commit(EndRequest.newBuilder().setXid(xid).setWaitForPhaseTwo(waitForPhaseTwo).addAllVotes(votes)
+                .setKafka(kafka).addAllMessages(messages).build());
+    }
+
+    /** Commit as {@code request} asks (its votes, messages and the transaction's name). */
+    public OutcomeReply commit(EndRequest request) {
+        return call("Commit " + request.getXid(), stub -> stub.commit(request));
     }
 
     public OutcomeReply rollback(String xid, String reason, boolean waitForPhaseTwo) {
@@ -140,7 +136,17 @@ public final class CoordinatorClient implements AutoCloseable {
      * the commit decision names the branch.
      */
     public OutcomeReply status(String xid, long branchId) {
-        StatusRequest request = StatusRequest.newBuilder().setXid(xid).setBranchId(branchId).build();
+        return status(xid, branchId, false);
+    }
+
+    /**
+     * As {@link #status(String, long)}; with {@code abortIfUndecided}, the answer for an XID no decision
+     * names and that can no longer commit is final (an abort is written first where needed): what an RM
+     * asks before it rolls back a branch it found in doubt. ACTIVE means it may still commit.
+     */
+    public OutcomeReply status(String xid, long branchId, boolean abortIfUndecided) {
+        StatusRequest request = StatusRequest.newBuilder().setXid(xid).setBranchId(branchId)
+                .setAbortIfUndecided(abortIfUndecided).build();
         return call("Status " + xid, stub -> stub.status(request));
     }
 
@@ -226,8 +232,14 @@ public final class CoordinatorClient implements AutoCloseable {
         }
     }
 
+    /** True once {@link #close()} ran: sessions over this client end instead of reconnecting. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public void close() {
+        closed = true;
         channels.values().forEach(ManagedChannel::shutdownNow);
         channels.clear();
     }

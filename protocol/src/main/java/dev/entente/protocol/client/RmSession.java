@@ -7,6 +7,7 @@ import dev.entente.protocol.Heartbeat;
 import dev.entente.protocol.SessionDown;
 import dev.entente.protocol.SessionHello;
 import dev.entente.protocol.SessionUp;
+import dev.entente.protocol.SessionWelcome;
 import io.grpc.stub.StreamObserver;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -32,7 +33,7 @@ public final class RmSession implements AutoCloseable {
     private final CoordinatorClient client;
     private volatile SessionHello hello;
     private final BranchCommandHandler handler;
-    private final Consumer<String> clusterIdListener;
+    private final Consumer<SessionWelcome> welcomeListener;
     private final ScheduledExecutorService timer;
     private final ExecutorService workers;
     private volatile boolean closed;
@@ -44,16 +45,19 @@ public final class RmSession implements AutoCloseable {
 
     public RmSession(CoordinatorClient client, String app, String instanceId, Set<String> resources,
                      BranchCommandHandler handler) {
-        this(client, app, instanceId, resources, handler, clusterId -> { });
+        this(client, app, instanceId, resources, handler, welcome -> { });
     }
 
-    /** @param clusterIdListener told the cluster id each welcome announces (on the session's thread) */
+    /**
+     * @param welcomeListener told each welcome (on the session's thread): the cluster id it announces, and
+     *                        the term and session number this instance's TM mints XIDs from
+     */
     public RmSession(CoordinatorClient client, String app, String instanceId, Set<String> resources,
-                     BranchCommandHandler handler, Consumer<String> clusterIdListener) {
+                     BranchCommandHandler handler, Consumer<SessionWelcome> welcomeListener) {
         this.client = client;
         this.hello = SessionHello.newBuilder().setApp(app).setInstanceId(instanceId).addAllResources(resources).build();
         this.handler = handler;
-        this.clusterIdListener = clusterIdListener;
+        this.welcomeListener = welcomeListener;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "entente-rm-session-" + instanceId));
         this.workers = Executors.newFixedThreadPool(4, r -> daemon(r, "entente-phase2-" + instanceId));
         timer.execute(this::connect);
@@ -90,6 +94,9 @@ public final class RmSession implements AutoCloseable {
     }
 
     private void connect() {
+        if (client.isClosed()) {
+            close(); // its client is gone: nothing to reconnect with
+        }
         if (closed || up != null) {
             return;
         }
@@ -175,7 +182,7 @@ public final class RmSession implements AutoCloseable {
                     long every = message.getWelcome().getHeartbeatIntervalMillis() > 0
                             ? message.getWelcome().getHeartbeatIntervalMillis() : HEARTBEAT_MILLIS;
                     heartbeats = timer.scheduleAtFixedRate(() -> heartbeat(every), every, every, TimeUnit.MILLISECONDS);
-                    clusterIdListener.accept(message.getWelcome().getClusterId());
+                    welcomeListener.accept(message.getWelcome());
                 });
                 case COMMAND -> unlessClosed(workers, () -> execute(message.getCommand()));
                 default -> { }

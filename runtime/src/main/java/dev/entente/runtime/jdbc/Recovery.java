@@ -59,7 +59,7 @@ public final class Recovery {
                 continue;
             }
             try {
-                Outcome outcome = coordinator.get().status(xid.globalXid(), xid.branchId()).getOutcome();
+                Outcome outcome = coordinator.get().status(xid.globalXid(), xid.branchId(), true).getOutcome();
                 if (outcome == Outcome.ACTIVE) {
                     continue;
                 }

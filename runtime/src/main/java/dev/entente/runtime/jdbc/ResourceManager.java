@@ -429,7 +429,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
     private Outcome settleRefusedVote(XaBranch branch) {
         Outcome outcome;
         try {
-            outcome = coordinator.get().status(branch.globalXid(), branch.xid.branchId()).getOutcome();
+            outcome = coordinator.get().status(branch.globalXid(), branch.xid.branchId(), true).getOutcome();
         } catch (RuntimeException e) {
             LOG.warn("{}: its vote was refused and the coordinator cannot say how the transaction ended ({}); "
                     + "it stays prepared for phase 2 or recovery to finish", branch, e.getMessage());

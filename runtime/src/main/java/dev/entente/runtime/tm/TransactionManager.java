@@ -2,12 +2,13 @@ package dev.entente.runtime.tm;
 
 import dev.entente.bootstrap.TransactionContext;
 import dev.entente.protocol.BranchReport;
+import dev.entente.protocol.EndRequest;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.OutcomeReply;
 import dev.entente.protocol.OutgoingMessage;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.CoordinatorException;
-import dev.entente.runtime.ClusterMembership;
+import dev.entente.protocol.client.XidMint;
 import dev.entente.runtime.jdbc.ResourceManager;
 import io.grpc.Status;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transaction manager client: begins global transactions at the coordinator, applies the
+ * The transaction manager client: begins global transactions (minting their XIDs here), applies the
  * propagation rules, and at the end of the outermost method prepares this service's open branches
  * and asks the coordinator to commit, or rolls back.
  */
@@ -34,20 +35,24 @@ public final class TransactionManager {
     private final boolean waitForPhaseTwo;
     private final long defaultTimeoutMillis;
     private final FinishListener finish;
-    private final ClusterMembership cluster;
+    private final XidMint xids;
     /** Transactions begun in this process and not yet ended, with their rollback-only reason if any. */
     private final Map<String, String> owned = new ConcurrentHashMap<>();
+    /** The names of the transactions in {@link #owned}, which their Commit gives the coordinator. */
+    private final Map<String, String> names = new ConcurrentHashMap<>();
     /** Messages of {@code @Publish} methods run here under transactions this process owns: their Commit carries them. */
     private final Map<String, MessagesForCommit> messagesForCommit = new HashMap<>();
 
     private record MessagesForCommit(String kafka, List<OutgoingMessage> messages) {
     }
 
-    /** @param coordinator gives the client, or throws IllegalStateException naming what is not configured */
-    public TransactionManager(Supplier<CoordinatorClient> coordinator, ResourceManager resources, String app,
-                              boolean waitForPhaseTwo, long defaultTimeoutMillis, FinishListener finish,
-                              ClusterMembership cluster) {
-        this.cluster = cluster;
+    /**
+     * @param coordinator gives the client, or throws IllegalStateException naming what is not configured
+     * @param xids        mints the XIDs of the transactions this process begins
+     */
+    public TransactionManager(Supplier<CoordinatorClient> coordinator, XidMint xids, ResourceManager resources, String app,
+                              boolean waitForPhaseTwo, long defaultTimeoutMillis, FinishListener finish) {
+        this.xids = xids;
         this.defaultTimeoutMillis = defaultTimeoutMillis;
         this.finish = finish;
         this.coordinator = coordinator;
@@ -85,25 +90,21 @@ public final class TransactionManager {
         return new TransactionScope(TransactionScope.Kind.JOINED, xid, xid, definition, loader);
     }
 
+    /**
+     * Begins a transaction owned by this process: its XID is minted here, from the RM session's grant,
+     * with no call to the coordinator (which first hears of it from a participant or from the Commit).
+     */
     private TransactionScope begin(TransactionDefinition definition, ClassLoader loader) {
+        client(definition, loader); // a coordinator is configured, of this application's cluster, and its session opened
         String xid;
-        CoordinatorClient client = client(definition, loader);
         try {
-            long timeout = definition.timeoutMillis() > 0 ? definition.timeoutMillis() : defaultTimeoutMillis;
-            xid = client.begin(definition.name(), timeout, app).getXid();
-        } catch (CoordinatorException e) {
-            throw ApiExceptions.failed(loader, "cannot begin a global transaction for " + definition.name() + ": " + e.getMessage(), e);
-        }
-        if (!cluster.admits(xid, client.leaderAddress())) {
-            try {
-                client.rollback(xid, app + ": the coordinator is not of this application's cluster", false);
-            } catch (CoordinatorException e) {
-                LOG.debug("rollback of {} refused ({}); it times out at the coordinator", xid, e.getMessage());
-            }
+            xid = xids.mint(definition.timeoutMillis() > 0 ? definition.timeoutMillis() : defaultTimeoutMillis);
+        } catch (IllegalStateException noSession) {
             throw ApiExceptions.failed(loader, "cannot begin a global transaction for " + definition.name() + ": "
-                    + cluster.mismatch().orElseThrow(), null);
+                    + noSession.getMessage(), null);
         }
         owned.put(xid, "");
+        names.put(xid, definition.name());
         resources.keepVotesForCommit(xid);
         return new TransactionScope(TransactionScope.Kind.OWNER, xid, TransactionContext.bind(xid), definition, loader);
     }
@@ -184,6 +185,7 @@ public final class TransactionManager {
             rollbackOnly = owned.remove(xid);
             messages = messagesForCommit.remove(xid);
         }
+        String name = names.remove(xid);
         boolean rollback = thrown != null && scope.definition().rollsBackOn(thrown);
         if (rollback || (rollbackOnly != null && !rollbackOnly.isEmpty())) {
             String reason = rollback ? scope.definition().name() + " threw " + thrown : rollbackOnly;
@@ -195,8 +197,12 @@ public final class TransactionManager {
         List<BranchReport> votes = resources.takeVotesForCommit(xid);
         OutcomeReply outcome;
         try {
-            outcome = messages == null ? coordinator.get().commit(xid, waitForPhaseTwo, votes)
-                    : coordinator.get().commit(xid, waitForPhaseTwo, votes, messages.kafka(), messages.messages());
+            EndRequest.Builder commit = EndRequest.newBuilder().setXid(xid).setName(name == null ? "" : name)
+                    .setWaitForPhaseTwo(waitForPhaseTwo).addAllVotes(votes);
+            if (messages != null) {
+                commit.setKafka(messages.kafka()).addAllMessages(messages.messages());
+            }
+            outcome = coordinator.get().commit(commit.build());
         } catch (CoordinatorException e) {
             finish.finished(xid, false);
             if (e.code() == Status.Code.NOT_FOUND) {

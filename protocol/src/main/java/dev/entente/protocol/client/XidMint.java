@@ -1,0 +1,72 @@
+package dev.entente.protocol.client;
+
+import dev.entente.protocol.SessionWelcome;
+import dev.entente.protocol.Xids;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Mints the XIDs of the transactions this process begins, with no call to the coordinator: each RM
+ * session's welcome grants a term and a session number, and the XID adds a counter and the deadline.
+ * Until the first welcome arrives, minting waits for one, up to a bound. A grant stays usable after its
+ * session's stream closes: the leader that granted it knows it for its whole term, and an XID of a
+ * term that has ended is refused at its first call (the transaction rolls back).
+ */
+public final class XidMint {
+
+    private record Grant(String clusterId, long term, long session, long defaultTimeoutMillis, long maxTimeoutMillis) {
+    }
+
+    private final Duration grantWait;
+    private final AtomicLong counter = new AtomicLong();
+    private Grant grant;
+
+    /** @param grantWait how long {@link #mint} waits for a session's welcome when none has come */
+    public XidMint(Duration grantWait) {
+        this.grantWait = grantWait;
+    }
+
+    /** A session was welcomed: later XIDs carry its term and session number. */
+    public synchronized void granted(SessionWelcome welcome) {
+        if (welcome.getSession() <= 0 || welcome.getClusterId().isEmpty()) {
+            return; // a coordinator that grants no sessions: nothing to mint from
+        }
+        grant = new Grant(welcome.getClusterId(), welcome.getTerm(), welcome.getSession(),
+                welcome.getDefaultTimeoutMillis(), welcome.getMaxTimeoutMillis());
+        notifyAll();
+    }
+
+    /**
+     * A new XID whose deadline is {@code timeoutMillis} from now (0: the coordinator's default; more than
+     * the coordinator's maximum: its maximum).
+     *
+     * @throws IllegalStateException if no session is welcomed within the wait, naming the wait
+     */
+    public String mint(long timeoutMillis) {
+        Grant current = awaitGrant();
+        long timeout = timeoutMillis <= 0 ? current.defaultTimeoutMillis() : timeoutMillis;
+        if (current.maxTimeoutMillis() > 0) {
+            timeout = Math.min(timeout, current.maxTimeoutMillis());
+        }
+        return Xids.format(current.clusterId(), current.term(), current.session(), counter.incrementAndGet(),
+                System.currentTimeMillis() + timeout);
+    }
+
+    private synchronized Grant awaitGrant() {
+        long deadline = System.nanoTime() + grantWait.toNanos();
+        while (grant == null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new IllegalStateException("no session with a coordinator leader was open within " + grantWait.toMillis()
+                        + " ms: a transaction's XID is minted from the session's welcome");
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a session with the coordinator leader", e);
+            }
+        }
+        return grant;
+    }
+}
