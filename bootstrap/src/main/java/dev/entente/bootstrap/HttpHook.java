@@ -16,7 +16,8 @@ public interface HttpHook {
     /**
      * A client request is about to be sent under global transaction {@code xid}: the request to send,
      * carrying the XID. An immutable {@code java.net.http.HttpRequest} is replaced by a copy; a mutable
-     * one (Apache HttpClient 5's {@code HttpMessage}) gets the header and is returned as it is.
+     * one (Apache HttpClient 5's {@code HttpMessage}, a {@code java.net.URLConnection} not yet
+     * connected) gets the header and is returned as it is.
      */
     default Object outgoing(Object request, String xid) {
         return request;

@@ -75,6 +75,7 @@ public final class CoordinatorNode implements AutoCloseable {
     private final ScheduledExecutorService phaseTwoThread;
     private final ExecutorService leadershipThread = Executors.newSingleThreadExecutor(daemon("entente-leadership"));
     private final RmSessions sessions;
+    private final SessionGrants grants;
     private final ActiveTransactions transactions;
     private final PhaseTwoDriver phaseTwo;
     private final Optional<TopicLimits> topicLimits;
@@ -96,7 +97,7 @@ public final class CoordinatorNode implements AutoCloseable {
         timer.setRemoveOnCancelPolicy(true);
         this.phaseTwoThread = Executors.newSingleThreadScheduledExecutor(daemon("entente-phase2"));
         LeaderGuard guard = new LeaderGuard(log, this::clientAddressOf);
-        SessionGrants grants = new SessionGrants(log::term, log::isLeaderReady);
+        this.grants = new SessionGrants(log::term, log::isLeaderReady);
         this.sessions = new RmSessions(options.nodeId(), table::clusterId,
                 new RmSessions.Welcomes(grants, options.defaultTimeoutMillis(), options.maxTimeoutMillis()),
                 HEARTBEAT_MILLIS, timer, guard::leaderTrailers);
@@ -281,15 +282,18 @@ public final class CoordinatorNode implements AutoCloseable {
     }
 
     /**
-     * Takes no new transactions, waits (at most {@link #DRAIN_PATIENCE}) until every undecided one is
-     * decided, by its application's Commit or Rollback or its timeout, then hands leadership on (in a
-     * cluster of several nodes).
-     * Transactions still undecided after the wait are presumed aborted, as when a leader dies.
+     * Grants no more sessions and tells the sessions it granted to mint no more XIDs (their TMs wait
+     * for the next leader's welcome), waits (at most {@link #DRAIN_PATIENCE}) until every undecided
+     * transaction is decided, by its application's Commit or Rollback or its deadline, then hands
+     * leadership on (in a cluster of several nodes). Transactions still undecided after the wait are
+     * presumed aborted, as when a leader dies; those only their owner knew commit at the next leader.
      */
     private void stepDown() {
         String node = "coordinator node " + options.nodeId();
-        transactions.refuseNewTransactions(node + " is shutting down and takes no new transactions; another node will lead shortly");
-        LOG.info("{} is shutting down: it takes no new transactions and waits for its {} undecided ones to be decided",
+        String why = node + " is shutting down; another node will lead shortly";
+        grants.stopGranting(why);
+        sessions.withdrawGrants(why);
+        LOG.info("{} is shutting down: it grants no more sessions and waits for its {} undecided transactions to be decided",
                 node, transactions.size());
         long deadline = System.nanoTime() + DRAIN_PATIENCE.toNanos();
         while (transactions.size() > 0 && System.nanoTime() < deadline) {

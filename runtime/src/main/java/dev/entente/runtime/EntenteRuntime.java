@@ -5,6 +5,7 @@ import dev.entente.bootstrap.TransactionContext;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.SessionWelcome;
 import dev.entente.protocol.client.RmSession;
+import dev.entente.protocol.client.SessionListener;
 import dev.entente.protocol.client.XidMint;
 import dev.entente.protocol.extension.ExtensionJars;
 import dev.entente.runtime.http.RequestScopes;
@@ -185,7 +186,7 @@ public final class EntenteRuntime implements AutoCloseable {
         if (cluster.mismatch().isPresent()) {
             return;
         }
-        xids.granted(welcome);
+        xids.welcomed(welcome);
         if (first) {
             LOG.info("Entente: coordinator cluster {}", welcome.getClusterId());
             scheduler.execute(recovery::scanAll);
@@ -196,7 +197,17 @@ public final class EntenteRuntime implements AutoCloseable {
     private synchronized RmSession startSession() {
         if (session == null && client != null && !scheduler.isShutdown()) {
             session = withOwnContextLoader(() ->
-                    new RmSession(client, settings.app(), settings.instanceId(), Set.copyOf(reached), resources, this::welcomedTo));
+                    new RmSession(client, settings.app(), settings.instanceId(), Set.copyOf(reached), resources, new SessionListener() {
+                        @Override
+                        public void welcomed(SessionWelcome welcome) {
+                            welcomedTo(welcome);
+                        }
+
+                        @Override
+                        public void grantWithdrawn() {
+                            xids.grantWithdrawn();
+                        }
+                    }));
         }
         return session;
     }

@@ -15,6 +15,7 @@ import dev.entente.protocol.Outcome;
 import dev.entente.protocol.OutcomeReply;
 import dev.entente.protocol.client.CoordinatorAddresses;
 import dev.entente.protocol.client.CoordinatorClient;
+import dev.entente.protocol.client.XidMint;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,9 +25,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Row 1: the coordinator alone. Clients run global transactions of 0..n no-op branches (Begin,
- * RegisterBranch + ReportBranch PREPARED per branch, Commit without waiting for phase 2, as the
- * runtime does) against one node and against a cluster, at each concurrency. The leader's
+ * Row 1: the coordinator alone. Clients run global transactions of 0..n no-op branches (an XID
+ * minted by the client, the branches' PREPARED votes riding the Commit, which does not wait for phase
+ * 2, as the runtime does for its own branches) against one node and against a cluster, at each concurrency. The leader's
  * {@code /metrics} before and after each point give the group commit: decisions per Raft log flush.
  * Points are interleaved run by run, so every configuration meets the same background load.
  */
@@ -69,6 +70,7 @@ public final class CoordinatorBench {
                 nodeCounts, branchCounts, concurrencies, runCount, window.toMillis() / 1000.0, warmup.toMillis() / 1000.0);
         List<Deployment> deployments = new ArrayList<>();
         List<CoordinatorClient> clients = new ArrayList<>();
+        List<XidMint> mints = new ArrayList<>();
         List<NoOpResourceManagers> resourceManagers = new ArrayList<>();
         try {
             for (int nodes : nodeCounts) {
@@ -77,6 +79,7 @@ public final class CoordinatorBench {
                 CoordinatorClient client = new CoordinatorClient(CoordinatorAddresses.parse("coordinator", deployment.addresses()),
                         Duration.ofSeconds(15), Duration.ofSeconds(10));
                 clients.add(client);
+                mints.add(XidMint.withOwnSession(client, "bench", "bench-tm", Duration.ofSeconds(15)));
                 resourceManagers.add(new NoOpResourceManagers(client, maxBranches));
                 out.printf("started %d coordinator node(s) at %s%n", nodes, deployment.addresses());
             }
@@ -85,7 +88,7 @@ public final class CoordinatorBench {
                     for (int branches : branchCounts) {
                         for (int concurrency : concurrencies) {
                             Point point = new Point(deployments.get(d).nodes(), branches, concurrency);
-                            measure(run, point, deployments.get(d), clients.get(d), warmup, window);
+                            measure(run, point, deployments.get(d), clients.get(d), mints.get(d), warmup, window);
                         }
                     }
                 }
@@ -98,10 +101,10 @@ public final class CoordinatorBench {
         report(nodeCounts.get(0), branchCounts.get(0));
     }
 
-    private void measure(int run, Point point, Deployment deployment, CoordinatorClient client, Duration warmup, Duration window)
-            throws InterruptedException {
+    private void measure(int run, Point point, Deployment deployment, CoordinatorClient client, XidMint xids, Duration warmup,
+                         Duration window) throws InterruptedException {
         String before = deployment.leaderMetrics();
-        Measurement measurement = ClosedLoop.run(point.concurrency(), warmup, window, () -> transaction(client, point.branches()));
+        Measurement measurement = ClosedLoop.run(point.concurrency(), warmup, window, () -> transaction(client, xids, point.branches()));
         String after = deployment.leaderMetrics();
         long decisions = delta(before, after, "entente_transactions_committed_total")
                 + delta(before, after, "entente_transactions_rolled_back_total");
@@ -122,7 +125,7 @@ public final class CoordinatorBench {
     }
 
     /** The client calls a transaction may make, as the leader counts them (entente_requests_total). */
-    private static final List<String> CALLS = List.of("Begin", "RegisterBranch", "ReportBranch", "Publish", "Commit", "Rollback", "Status");
+    private static final List<String> CALLS = List.of("RegisterBranch", "ReportBranch", "Publish", "Commit", "Rollback", "Status");
 
     private static long delta(String before, String after, String metric) {
         return PrometheusText.value(after, metric) - PrometheusText.value(before, metric);
@@ -130,10 +133,11 @@ public final class CoordinatorBench {
 
     /**
      * One global transaction with {@code branches} no-op branches that vote PREPARED, as the owner's own
-     * branches do: unregistered, their votes riding the Commit (two coordinator calls in all).
+     * branches do: unregistered, their votes riding the Commit, its XID minted here (one coordinator call
+     * in all).
      */
-    static void transaction(CoordinatorClient client, int branches) {
-        String xid = client.begin("bench", 0, "bench").getXid();
+    static void transaction(CoordinatorClient client, XidMint xids, int branches) {
+        String xid = xids.mint(0);
         List<BranchReport> votes = new ArrayList<>(branches);
         for (int i = 1; i <= branches; i++) {
             votes.add(BranchReport.newBuilder().setXid(xid).setBranchId(i).setVote(BranchVote.PREPARED)

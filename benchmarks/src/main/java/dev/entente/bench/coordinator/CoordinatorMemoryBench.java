@@ -9,6 +9,7 @@ import dev.entente.options.OptionTable;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.client.CoordinatorAddresses;
 import dev.entente.protocol.client.CoordinatorClient;
+import dev.entente.protocol.client.XidMint;
 import dev.entente.testkit.CoordinatorProcess;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -68,13 +69,14 @@ public final class CoordinatorMemoryBench {
              CoordinatorClient client = new CoordinatorClient(CoordinatorAddresses.parse("coordinator", node.clientAddress()),
                      Duration.ofSeconds(15), Duration.ofSeconds(10));
              NoOpResourceManagers resourceManagers = new NoOpResourceManagers(client, branches)) {
+            XidMint xids = XidMint.withOwnSession(client, "bench", "bench-tm", Duration.ofSeconds(15));
             long idle = NodeHeap.usedAfterFullGc(node.pid());
             idleHeaps.add(idle);
             out.printf("run %d: idle node: heap after GC %.1f MiB%n", run, idle / 1048576.0);
             int open = 0;
             for (int step : steps) {
                 long started = System.nanoTime();
-                leaveInFlight(client, step - open, branches, clients);
+                leaveInFlight(client, xids, step - open, branches, clients);
                 open = step;
                 long inFlight = PrometheusText.value(node.admin("/metrics"), "entente_transactions_in_flight");
                 long heap = NodeHeap.usedAfterFullGc(node.pid());
@@ -87,13 +89,13 @@ public final class CoordinatorMemoryBench {
     }
 
     /** Begins {@code count} transactions from {@code clients} threads, registers and prepares their branches, and decides none. */
-    private static void leaveInFlight(CoordinatorClient client, int count, int branches, int clients) throws Exception {
+    private static void leaveInFlight(CoordinatorClient client, XidMint xids, int count, int branches, int clients) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             List<Future<?>> started = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 started.add(pool.submit(() -> {
-                    String xid = client.begin("bench-in-flight", ONE_HOUR_MILLIS, "bench").getXid();
+                    String xid = xids.mint(ONE_HOUR_MILLIS);
                     for (int b = 1; b <= branches; b++) {
                         client.registerBranch(xid, b, NoOpResourceManagers.resource(b), NoOpResourceManagers.instance(b));
                         client.reportBranch(xid, b, BranchVote.PREPARED, "");

@@ -93,7 +93,8 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     private void end(EndRequest request, Outcome wanted, StreamObserver<OutcomeReply> reply) {
         Caller caller = ClientAuthenticator.caller();
         answerLater(request.getXid(), reply, () -> {
-            CompletableFuture<OutcomeReply> outcome = transactions.end(caller, request.getXid(), request.getName(), wanted,
+            CompletableFuture<OutcomeReply> outcome = transactions.end(caller, request.getXid(), request.getName(),
+                    request.getOwnerOnly(), wanted,
                     request.getReason(),
                     request.getVotesList(), request.getKafka(), request.getMessagesList());
             if (!request.getWaitForPhaseTwo()) {

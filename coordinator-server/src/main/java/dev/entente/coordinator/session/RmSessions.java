@@ -132,6 +132,11 @@ public final class RmSessions {
     }
 
     /** Ends every session (this node stopped leading): RMs reconnect to the new leader. */
+    /** Tells every session to mint no more XIDs from its grant ({@code why}): this leader is handing over. */
+    public void withdrawGrants(String why) {
+        byInstance.values().forEach(s -> s.withdrawGrant(why));
+    }
+
     public void closeAll(String why) {
         byInstance.values().forEach(s -> s.close(Status.UNAVAILABLE.withDescription(why)));
     }

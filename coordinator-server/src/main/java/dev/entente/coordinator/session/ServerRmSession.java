@@ -5,6 +5,7 @@ import dev.entente.coordinator.txn.Rejection;
 import dev.entente.coordinator.txn.SessionGrants;
 import dev.entente.protocol.BranchAck;
 import dev.entente.protocol.BranchCommand;
+import dev.entente.protocol.GrantWithdrawn;
 import dev.entente.protocol.Heartbeat;
 import dev.entente.protocol.SessionDown;
 import dev.entente.protocol.SessionHello;
@@ -145,6 +146,11 @@ public final class ServerRmSession implements StreamObserver<SessionUp> {
     }
 
     /** Pushes a phase-2 command; false if the session is already closed. */
+    /** The session's TM mints no more XIDs from the grant its welcome gave. */
+    void withdrawGrant(String why) {
+        send(SessionDown.newBuilder().setWithdrawn(GrantWithdrawn.newBuilder().setReason(why)).build());
+    }
+
     public boolean send(BranchCommand command) {
         return send(SessionDown.newBuilder().setCommand(command).build());
     }

@@ -37,6 +37,8 @@ final class ActiveTransaction {
     final String app;
     final long begunAtMillis;
     final long timeoutMillis;
+    /** Its owner's Commit brought it, saying no other process had its XID: its decision stands in any term. */
+    final boolean ownerOnly;
     /** By the branch id its RM chose, in the order the coordinator learned them. */
     private final Map<Long, Branch> branches = new LinkedHashMap<>();
     private String participantFailure; // the first participant that failed outside its branches, and why
@@ -48,6 +50,11 @@ final class ActiveTransaction {
     ScheduledFuture<?> timeout;
 
     ActiveTransaction(String xid, String name, String app, long begunAtMillis, long timeoutMillis) {
+        this(xid, name, app, begunAtMillis, timeoutMillis, false);
+    }
+
+    ActiveTransaction(String xid, String name, String app, long begunAtMillis, long timeoutMillis, boolean ownerOnly) {
+        this.ownerOnly = ownerOnly;
         this.xid = xid;
         this.name = name;
         this.app = app;
@@ -223,7 +230,8 @@ final class ActiveTransaction {
         }
         DecisionRecord.Builder record = DecisionRecord.newBuilder().setXid(xid).setOutcome(outcome)
                 .setReason(outcome == Outcome.COMMITTED ? "" : reason)
-                .setDecidedAtMillis(nowMillis).setBegunAtMillis(begunAtMillis).setName(name).setApp(app);
+                .setDecidedAtMillis(nowMillis).setBegunAtMillis(begunAtMillis).setName(name).setApp(app)
+                .setOwnerOnly(ownerOnly);
         if (outcome == Outcome.COMMITTED) {
             record.addAllMessages(messages.values());
         }

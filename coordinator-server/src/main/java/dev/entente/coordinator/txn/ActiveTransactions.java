@@ -70,9 +70,6 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     private final Limits limits;
     private final Optional<Publishing> publishing;
     private final ConcurrentHashMap<String, ActiveTransaction> active = new ConcurrentHashMap<>();
-    /** Why new transactions are refused once this node takes none (it is being stopped); null until then. */
-    private volatile String refusingNew;
-
     /**
      * @param clusterId the cluster's id once its first leader wrote it (every call is refused until then)
      * @param table     the replicated decisions, read locally: a decided XID never enters the table again
@@ -108,11 +105,15 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     }
 
     private ActiveTransaction admit(String xid, String operation) {
-        String refusal = refusingNew;
-        if (refusal != null) {
-            throw new Rejection(Rejection.Kind.UNAVAILABLE, operation + " " + xid + " refused: " + refusal);
-        }
-        String owner = owner(xid, operation);
+        return admit(xid, operation, owner(xid, operation), false);
+    }
+
+    /**
+     * Brings {@code xid} into the table, owned by {@code owner}. {@code ownerOnly}: the owner's Commit
+     * brings it, saying no other process ever had its XID; it may be of an earlier term than this
+     * leader's, since no participant could have told that term's leader of a branch.
+     */
+    private ActiveTransaction admit(String xid, String operation, String owner, boolean ownerOnly) {
         long now = System.currentTimeMillis();
         long deadline = Xids.deadlineMillis(xid);
         if (deadline <= now) {
@@ -123,7 +124,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
             throw Rejection.invalid(operation + ": the deadline of " + xid + " is " + (deadline - now) + " ms away; this "
                     + "coordinator takes transactions of at most " + limits.maxTimeoutMillis() + " ms (--max-timeout)");
         }
-        ActiveTransaction tx = new ActiveTransaction(xid, "", owner, now, deadline - now);
+        ActiveTransaction tx = new ActiveTransaction(xid, "", owner, now, deadline - now, ownerOnly);
         ActiveTransaction first = active.putIfAbsent(xid, tx);
         if (first != null) {
             return first;
@@ -267,16 +268,17 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
      */
     public CompletableFuture<OutcomeReply> end(Caller caller, String xid, Outcome wanted, String reason, List<BranchReport> votes,
                                                String kafka, List<OutgoingMessage> messages) {
-        return end(caller, xid, "", wanted, reason, votes, kafka, messages);
+        return end(caller, xid, "", false, wanted, reason, votes, kafka, messages);
     }
 
     /**
      * As above, naming the transaction for admin views. A Commit of an XID the table does not hold
-     * brings it in (the owner's votes ride it); a Rollback of one that no participant named is answered
+     * brings it in (the owner's votes ride it); {@code ownerOnly}: its owner never passed the XID on, so
+     * it may be of an earlier leader's term. A Rollback of one that no participant named is answered
      * without a write: nothing of it is held anywhere but in its owner's process.
      */
-    public CompletableFuture<OutcomeReply> end(Caller caller, String xid, String name, Outcome wanted, String reason,
-                                               List<BranchReport> votes, String kafka, List<OutgoingMessage> messages) {
+    public CompletableFuture<OutcomeReply> end(Caller caller, String xid, String name, boolean ownerOnly, Outcome wanted,
+                                               String reason, List<BranchReport> votes, String kafka, List<OutgoingMessage> messages) {
         String operation = wanted == Outcome.COMMITTED ? "Commit" : "Rollback";
         requireWellFormed(xid, operation);
         for (BranchReport vote : votes) {
@@ -296,17 +298,21 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
                 return CompletableFuture.completedFuture(reply(xid, decided)); // a retry: the answer it had
             }
             if (wanted == Outcome.ROLLED_BACK) {
-                caller.requireOwner(owner(xid, operation), xid, operation);
+                if (Xids.term(xid) == log.term()) {
+                    caller.requireOwner(owner(xid, operation), xid, operation);
+                }
                 return CompletableFuture.completedFuture(OutcomeReply.newBuilder().setXid(xid).setOutcome(Outcome.ROLLED_BACK)
                         .setReason("rolled back by the application" + (reason.isEmpty() ? "" : ": " + reason))
                         .setPhaseTwoDone(true).build());
             }
-            if (Xids.term(xid) == log.term() && System.currentTimeMillis() >= Xids.deadlineMillis(xid)) {
-                caller.requireOwner(owner(xid, operation), xid, operation);
+            String owner = ownerOnly && Xids.term(xid) != log.term() ? caller.app().orElse("") : owner(xid, operation);
+            caller.requireOwner(owner, xid, operation);
+            if (System.currentTimeMillis() >= Xids.deadlineMillis(xid)) {
                 return abort(xid, 0, "its Commit came past its deadline");
             }
+            tx = admit(xid, operation, owner, ownerOnly);
         }
-        return end(caller, tx != null ? tx : admit(xid, operation), name, wanted, reason, votes, kafka, messages);
+        return end(caller, tx, name, wanted, reason, votes, kafka, messages);
     }
 
     private CompletableFuture<OutcomeReply> end(Caller caller, ActiveTransaction tx, String name, Outcome wanted, String reason,
@@ -396,17 +402,14 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     }
 
     /**
-     * The status of an XID no decision names and the table does not hold. Of this term and before its
-     * deadline, its owner may still commit it (ACTIVE). Of an earlier term, it never can (a commit
-     * decision counts only in its XID's term): UNKNOWN is final. Of this term past its deadline, the
-     * leader refuses it, but a clock set back could let a Commit in: for an RM about to roll a branch
-     * back ({@code abortIfUndecided}), an abort is written first, which every later Commit meets.
+     * The status of an XID no decision names and the table does not hold. Before its deadline, its
+     * owner may still commit it (ACTIVE), even one of an earlier term if no other process had its XID.
+     * Past its deadline, the leader refuses its Commit, but a clock set back could let one in: for an
+     * RM about to roll a branch back ({@code abortIfUndecided}), an abort is written first, which every
+     * later Commit meets.
      */
     private CompletableFuture<OutcomeReply> undecided(Caller caller, String xid, long branchId, boolean abortIfUndecided,
                                                       StatusAnswer unknown) {
-        if (Xids.term(xid) != log.term()) {
-            return CompletableFuture.completedFuture(reply(xid, unknown));
-        }
         long now = System.currentTimeMillis();
         long deadline = Xids.deadlineMillis(xid);
         if (now < deadline) {
@@ -508,14 +511,6 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         if (tx != null && tx.timeout != null) {
             tx.timeout.cancel(false);
         }
-    }
-
-    /**
-     * Refuses every transaction not yet in the table with UNAVAILABLE ({@code why} says why), so that
-     * clients try again and find the next leader; those already in it go on to their decision.
-     */
-    public void refuseNewTransactions(String why) {
-        refusingNew = why;
     }
 
     /** This node stopped leading: its undecided transactions are gone (presumed abort). */

@@ -27,6 +27,7 @@ public final class SessionGrants {
     private final Map<Long, String> apps = new HashMap<>();
     private long term = -1;
     private long lastSession;
+    private String stopped; // why no more sessions are granted, once this node hands over
 
     /**
      * @param currentTerm this node's Raft term
@@ -42,6 +43,9 @@ public final class SessionGrants {
         if (!leading.getAsBoolean()) {
             throw new Rejection(Rejection.Kind.UNAVAILABLE, "this coordinator node does not lead: it grants no sessions");
         }
+        if (stopped != null) {
+            throw new Rejection(Rejection.Kind.UNAVAILABLE, stopped);
+        }
         sync();
         if (apps.size() >= MAX_SESSIONS_PER_TERM) {
             throw new Rejection(Rejection.Kind.UNAVAILABLE, "this leader granted " + MAX_SESSIONS_PER_TERM
@@ -50,6 +54,11 @@ public final class SessionGrants {
         long session = ++lastSession;
         apps.put(session, app);
         return new Grant(term, session);
+    }
+
+    /** Grants no more sessions: this node is handing leadership over ({@code why} says so to whoever asks). */
+    public synchronized void stopGranting(String why) {
+        stopped = why;
     }
 
     /** The application whose session {@code session} of term {@code ofTerm} is, if this leader granted it. */

@@ -49,8 +49,8 @@ public final class TransactionTable {
     /**
      * Applies a decision written in Raft term {@code entryTerm}. The first decision for an XID stands.
      * A commit decision is valid only in the term its transaction was begun in: only that term's
-     * leader knew the transaction's branches and votes, and a later leader may already have answered
-     * "unknown, presumed aborted" to a recovering RM.
+     * leader knew the transaction's branches and votes. An owner-only commit (its Commit carried all
+     * there was, no other process had its XID) stands in any term.
      */
     public ApplyReply applyDecision(DecisionRecord decision, long entryTerm) {
         DecisionRecord effective;
@@ -60,7 +60,8 @@ public final class TransactionTable {
                 return standing.get();
             }
             effective = decision;
-            if (decision.getOutcome() == Outcome.COMMITTED && Xids.term(decision.getXid()) != entryTerm) {
+            if (decision.getOutcome() == Outcome.COMMITTED && !decision.getOwnerOnly()
+                    && Xids.term(decision.getXid()) != entryTerm) {
                 effective = decision.toBuilder().setOutcome(Outcome.ROLLED_BACK)
                         .setReason("the commit decision reached the log after a leader change (term "
                                 + entryTerm + ", transaction began in term " + Xids.term(decision.getXid()) + ")")

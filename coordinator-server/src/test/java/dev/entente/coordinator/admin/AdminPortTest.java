@@ -118,7 +118,7 @@ class AdminPortTest {
         for (String view : List.of("/cluster", "/transactions", "/transactions/" + xid, "/metrics")) {
             HttpResponse<String> none = get(base + view, Optional.empty());
             assertThat(none.statusCode()).as(view).isEqualTo(401);
-            assertThat(none.body()).as(view).contains("needs the read token").doesNotContain(xid + "\"").doesNotContain("read-check");
+            assertThat(none.body()).as(view).contains("needs the read token").doesNotContain(xid + "\"").doesNotContain("db-x");
             assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"entente\"");
             HttpResponse<String> wrong = get(base + view, Optional.of("y".repeat(43)));
             assertThat(wrong.statusCode()).as(view).isEqualTo(401);
@@ -126,7 +126,7 @@ class AdminPortTest {
             assertThat(get(base + view, Optional.of(readToken)).statusCode()).as(view).isEqualTo(200);
             assertThat(get(base + view, Optional.of(adminToken)).statusCode()).as(view).isEqualTo(200);
         }
-        assertThat(get(base + "/transactions/" + xid, Optional.of(readToken)).body()).contains("read-check");
+        assertThat(get(base + "/transactions/" + xid, Optional.of(readToken)).body()).contains("db-x");
         for (String open : List.of("/health/live", "/health/ready", "/", "/console.js")) {
             assertThat(get(base + open, Optional.empty()).statusCode()).as(open).isEqualTo(200);
         }

@@ -77,7 +77,7 @@ class ConsoleBrowserTest {
         browser.waitUntil(row("live", live) + " && " + row("indoubt", inDoubt), PAGE_WAIT);
         assertThat(browser.text("#node")).contains("node dev").contains("LEADER");
         assertThat(browser.text("#members")).contains("dev").contains("leader");
-        assertThat(browser.text("#live")).contains("reserve-stock").contains("orders").contains("inventory-db (PREPARED)");
+        assertThat(browser.text("#live")).contains("orders").contains("inventory-db (PREPARED)");
         assertThat(browser.text("#indoubt")).contains("COMMITTED").contains("charge-card")
                 .contains("waiting for an RM session serving payment-db");
         browser.screenshot(SCREENSHOTS.resolve("1-transactions.png"));

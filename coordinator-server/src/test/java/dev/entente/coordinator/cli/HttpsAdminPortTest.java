@@ -101,6 +101,7 @@ class HttpsAdminPortTest {
         try (CoordinatorClient client = CoordinatorClient.connect(coordinator.clientAddress(),
                 ClientSecurity.tls("tls-ca", security.authority()).withSecret("shop", "secret-file", security.secretFile("shop")))) {
             String xid = TestTransactions.begin(client, "shop", 60_000);
+            client.registerBranch(xid, 1, "over-https-db", "over-https-rm"); // the coordinator hears of it at its first call
             Map<String, String> env = Map.of("ENTENTE_ADMIN", coordinator.adminAddress(),
                     "ENTENTE_ADMIN_READ_TOKEN_FILE", coordinator.readTokenFile().orElseThrow().toString());
 

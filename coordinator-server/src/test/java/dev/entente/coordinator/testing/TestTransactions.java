@@ -1,11 +1,9 @@
 package dev.entente.coordinator.testing;
 
 import dev.entente.protocol.client.CoordinatorClient;
-import dev.entente.protocol.client.RmSession;
 import dev.entente.protocol.client.XidMint;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,9 +29,7 @@ public final class TestTransactions {
     }
 
     private static XidMint openSession(Owner owner) {
-        XidMint mint = new XidMint(Duration.ofSeconds(20));
-        new RmSession(owner.client(), owner.app(), "tm-" + owner.app() + "-" + SESSIONS.incrementAndGet(), Set.of(),
-                command -> { }, mint::granted);
-        return mint;
+        return XidMint.withOwnSession(owner.client(), owner.app(), "tm-" + owner.app() + "-" + SESSIONS.incrementAndGet(),
+                Duration.ofSeconds(20));
     }
 }

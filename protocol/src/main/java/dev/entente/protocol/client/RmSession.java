@@ -7,7 +7,6 @@ import dev.entente.protocol.Heartbeat;
 import dev.entente.protocol.SessionDown;
 import dev.entente.protocol.SessionHello;
 import dev.entente.protocol.SessionUp;
-import dev.entente.protocol.SessionWelcome;
 import io.grpc.stub.StreamObserver;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -16,7 +15,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +31,7 @@ public final class RmSession implements AutoCloseable {
     private final CoordinatorClient client;
     private volatile SessionHello hello;
     private final BranchCommandHandler handler;
-    private final Consumer<SessionWelcome> welcomeListener;
+    private final SessionListener listener;
     private final ScheduledExecutorService timer;
     private final ExecutorService workers;
     private volatile boolean closed;
@@ -48,16 +46,13 @@ public final class RmSession implements AutoCloseable {
         this(client, app, instanceId, resources, handler, welcome -> { });
     }
 
-    /**
-     * @param welcomeListener told each welcome (on the session's thread): the cluster id it announces, and
-     *                        the term and session number this instance's TM mints XIDs from
-     */
+    /** @param listener told each welcome and each withdrawal of its grant (on the session's thread) */
     public RmSession(CoordinatorClient client, String app, String instanceId, Set<String> resources,
-                     BranchCommandHandler handler, Consumer<SessionWelcome> welcomeListener) {
+                     BranchCommandHandler handler, SessionListener listener) {
         this.client = client;
         this.hello = SessionHello.newBuilder().setApp(app).setInstanceId(instanceId).addAllResources(resources).build();
         this.handler = handler;
-        this.welcomeListener = welcomeListener;
+        this.listener = listener;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "entente-rm-session-" + instanceId));
         this.workers = Executors.newFixedThreadPool(4, r -> daemon(r, "entente-phase2-" + instanceId));
         timer.execute(this::connect);
@@ -125,6 +120,7 @@ public final class RmSession implements AutoCloseable {
             up = null;
         }
         connected = false;
+        listener.grantWithdrawn();
         if (heartbeats != null) {
             heartbeats.cancel(false);
         }
@@ -182,8 +178,9 @@ public final class RmSession implements AutoCloseable {
                     long every = message.getWelcome().getHeartbeatIntervalMillis() > 0
                             ? message.getWelcome().getHeartbeatIntervalMillis() : HEARTBEAT_MILLIS;
                     heartbeats = timer.scheduleAtFixedRate(() -> heartbeat(every), every, every, TimeUnit.MILLISECONDS);
-                    welcomeListener.accept(message.getWelcome());
+                    listener.welcomed(message.getWelcome());
                 });
+                case WITHDRAWN -> unlessClosed(timer, listener::grantWithdrawn);
                 case COMMAND -> unlessClosed(workers, () -> execute(message.getCommand()));
                 default -> { }
             }

@@ -3,16 +3,16 @@ package dev.entente.protocol.client;
 import dev.entente.protocol.SessionWelcome;
 import dev.entente.protocol.Xids;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Mints the XIDs of the transactions this process begins, with no call to the coordinator: each RM
  * session's welcome grants a term and a session number, and the XID adds a counter and the deadline.
- * Until the first welcome arrives, minting waits for one, up to a bound. A grant stays usable after its
- * session's stream closes: the leader that granted it knows it for its whole term, and an XID of a
- * term that has ended is refused at its first call (the transaction rolls back).
+ * Until a welcome arrives (the session is connecting, or its stream broke, or the leader is handing
+ * over), minting waits for one, up to a bound.
  */
-public final class XidMint {
+public final class XidMint implements SessionListener {
 
     private record Grant(String clusterId, long term, long session, long defaultTimeoutMillis, long maxTimeoutMillis) {
     }
@@ -26,14 +26,31 @@ public final class XidMint {
         this.grantWait = grantWait;
     }
 
+    /**
+     * A mint for a process that begins transactions but serves no database (a client, a benchmark): it
+     * opens an RM session of its own, serving no resource, which ends when {@code client} is closed.
+     */
+    public static XidMint withOwnSession(CoordinatorClient client, String app, String instanceId, Duration grantWait) {
+        XidMint mint = new XidMint(grantWait);
+        new RmSession(client, app, instanceId, Set.of(), command -> { }, mint);
+        return mint;
+    }
+
     /** A session was welcomed: later XIDs carry its term and session number. */
-    public synchronized void granted(SessionWelcome welcome) {
+    @Override
+    public synchronized void welcomed(SessionWelcome welcome) {
         if (welcome.getSession() <= 0 || welcome.getClusterId().isEmpty()) {
             return; // a coordinator that grants no sessions: nothing to mint from
         }
         grant = new Grant(welcome.getClusterId(), welcome.getTerm(), welcome.getSession(),
                 welcome.getDefaultTimeoutMillis(), welcome.getMaxTimeoutMillis());
         notifyAll();
+    }
+
+    /** Minting waits for the next welcome (at most the grant wait): the grant may be of a term about to end. */
+    @Override
+    public synchronized void grantWithdrawn() {
+        grant = null;
     }
 
     /**

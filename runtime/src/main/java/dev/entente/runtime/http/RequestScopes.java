@@ -5,6 +5,7 @@ import dev.entente.bootstrap.TransactionContext;
 import dev.entente.protocol.Xids;
 import dev.entente.runtime.jdbc.ResourceManager;
 import dev.entente.runtime.tm.TransactionManager;
+import java.net.URLConnection;
 import java.net.http.HttpRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,11 +64,17 @@ public final class RequestScopes implements HttpHook {
         return (String) SERVLET_GET_HEADER.invoke(request, name);
     }
 
+    /** The XID leaves this process: its owner's Commit can no longer say that no one else has it. */
     @Override
     public Object outgoing(Object request, String xid) {
+        transactions.propagated(xid);
         if (request instanceof HttpRequest original) {
             return HttpRequest.newBuilder(original, (name, value) -> !name.equalsIgnoreCase(XID_HEADER))
                     .header(XID_HEADER, xid).build();
+        }
+        if (request instanceof URLConnection connection) {
+            connection.setRequestProperty(XID_HEADER, xid);
+            return connection;
         }
         HTTPCORE5_SET_HEADER.invoke(request, XID_HEADER, xid);
         return request;

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -40,6 +41,8 @@ public final class TransactionManager {
     private final Map<String, String> owned = new ConcurrentHashMap<>();
     /** The names of the transactions in {@link #owned}, which their Commit gives the coordinator. */
     private final Map<String, String> names = new ConcurrentHashMap<>();
+    /** Transactions in {@link #owned} whose XID left this process (a request carried it): participants may exist. */
+    private final Set<String> propagated = ConcurrentHashMap.newKeySet();
     /** Messages of {@code @Publish} methods run here under transactions this process owns: their Commit carries them. */
     private final Map<String, MessagesForCommit> messagesForCommit = new HashMap<>();
 
@@ -153,6 +156,16 @@ public final class TransactionManager {
         }
     }
 
+    /**
+     * The XID of {@code xid} leaves this process (a request carries it): another process may enlist in
+     * it, so its Commit is no longer its owner's alone.
+     */
+    public void propagated(String xid) {
+        if (owned.containsKey(xid)) {
+            propagated.add(xid);
+        }
+    }
+
     /** Whether {@code xid} was begun by this process and has not ended yet. */
     public boolean owns(String xid) {
         return owned.containsKey(xid);
@@ -186,6 +199,7 @@ public final class TransactionManager {
             messages = messagesForCommit.remove(xid);
         }
         String name = names.remove(xid);
+        boolean ownerOnly = !propagated.remove(xid);
         boolean rollback = thrown != null && scope.definition().rollsBackOn(thrown);
         if (rollback || (rollbackOnly != null && !rollbackOnly.isEmpty())) {
             String reason = rollback ? scope.definition().name() + " threw " + thrown : rollbackOnly;
@@ -198,7 +212,7 @@ public final class TransactionManager {
         OutcomeReply outcome;
         try {
             EndRequest.Builder commit = EndRequest.newBuilder().setXid(xid).setName(name == null ? "" : name)
-                    .setWaitForPhaseTwo(waitForPhaseTwo).addAllVotes(votes);
+                    .setOwnerOnly(ownerOnly).setWaitForPhaseTwo(waitForPhaseTwo).addAllVotes(votes);
             if (messages != null) {
                 commit.setKafka(messages.kafka()).addAllMessages(messages.messages());
             }

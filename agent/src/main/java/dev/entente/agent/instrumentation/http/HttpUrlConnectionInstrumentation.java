@@ -5,7 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.entente.agent.instrumentation.TypeInstrumentation;
-import dev.entente.bootstrap.HttpHook;
+import dev.entente.bootstrap.Hooks;
 import dev.entente.bootstrap.TransactionContext;
 import java.net.URLConnection;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -38,7 +38,7 @@ public final class HttpUrlConnectionInstrumentation implements TypeInstrumentati
                                  @Advice.FieldValue("connecting") boolean connecting) {
             String xid = TransactionContext.currentXid();
             if (xid != null && !connected && !connecting) {
-                connection.setRequestProperty(HttpHook.XID_HEADER, xid);
+                Hooks.http.outgoing(connection, xid);
             }
         }
     }
