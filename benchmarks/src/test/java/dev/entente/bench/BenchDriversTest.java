@@ -2,9 +2,9 @@ package dev.entente.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.entente.testkit.TestDatabases;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import dev.entente.testkit.TestDatabases;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -38,7 +38,7 @@ public final class NodeOptionTable {
     public static final CommandOption ELECTION_TIMEOUT = new CommandOption("election-timeout", "MS", "1000",
             "Raft election timeout (the maximum is twice this)");
     public static final CommandOption DEFAULT_TIMEOUT = new CommandOption("default-timeout", "MS", "60000",
-            "transaction timeout when Begin names none");
+            "transaction timeout for a transaction that names none (the welcome tells each RM session)");
     public static final CommandOption MAX_TIMEOUT = new CommandOption("max-timeout", "MS", "3600000",
             "the longest timeout a client may ask for");
     public static final CommandOption TLS_CERT = new CommandOption("tls-cert", "FILE", "",

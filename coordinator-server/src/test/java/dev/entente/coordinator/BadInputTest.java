@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.entente.coordinator.testing.TestBranches;
 import dev.entente.coordinator.testing.TestTransactions;
-import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.CoordinatorGrpc;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.SessionDown;
-import dev.entente.protocol.Xids;
 import dev.entente.protocol.SessionUp;
 import dev.entente.protocol.StatusRequest;
+import dev.entente.protocol.Xids;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.CoordinatorException;
+import dev.entente.testkit.CoordinatorProcess;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;

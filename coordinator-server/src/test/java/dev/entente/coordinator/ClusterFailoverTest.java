@@ -4,18 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.entente.coordinator.testing.FakeRm;
+import dev.entente.coordinator.testing.LeaderFailOver;
 import dev.entente.coordinator.testing.TestBranches;
 import dev.entente.coordinator.testing.TestTransactions;
+import dev.entente.protocol.BranchReport;
+import dev.entente.protocol.BranchVote;
+import dev.entente.protocol.EndRequest;
+import dev.entente.protocol.Outcome;
+import dev.entente.protocol.OutcomeReply;
+import dev.entente.protocol.PhaseTwoAction;
+import dev.entente.protocol.Xids;
+import dev.entente.protocol.client.CoordinatorClient;
+import dev.entente.protocol.client.CoordinatorException;
 import dev.entente.testkit.CoordinatorCluster;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.TcpProxy;
-import dev.entente.coordinator.testing.FakeRm;
-import dev.entente.coordinator.testing.LeaderFailOver;
-import dev.entente.protocol.BranchVote;
-import dev.entente.protocol.Outcome;
-import dev.entente.protocol.PhaseTwoAction;
-import dev.entente.protocol.client.CoordinatorClient;
-import dev.entente.protocol.client.CoordinatorException;
 import io.grpc.Status;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,9 +111,16 @@ class ClusterFailoverTest {
         assertThat(orders.receivedFor(xid)).last().extracting(FakeRm.Received::action).isEqualTo(PhaseTwoAction.COMMIT);
     }
 
+    /**
+     * Its participants' registrations died with the leader: the next one refuses its Commit, and once
+     * its deadline has passed, an RM asking about its prepared branch gets a final rollback (written,
+     * so no Commit can follow).
+     */
     @Test
     void aTransactionUndecidedWhenTheLeaderDiesEndsAborted() {
-        String xid = preparedTransaction();
+        String xid = TestTransactions.begin(client, "bank", 4_000);
+        long branch = TestBranches.register(client, xid, ORDERS, orders.instanceId());
+        client.reportBranch(xid, branch, BranchVote.PREPARED, "");
 
         cluster.awaitLeader().kill9();
         cluster.awaitLeader();
@@ -118,8 +129,40 @@ class ClusterFailoverTest {
                 .isInstanceOf(CoordinatorException.class)
                 .hasMessageContaining(xid).hasMessageContaining("presumed aborted")
                 .extracting(e -> ((CoordinatorException) e).code()).isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(client.status(xid).getOutcome()).isEqualTo(Outcome.UNKNOWN);
+        await().atMost(Duration.ofSeconds(30)).until(() -> System.currentTimeMillis() > Xids.deadlineMillis(xid));
+        OutcomeReply inDoubt = client.status(xid, branch, true);
+        assertThat(inDoubt.getOutcome()).as(inDoubt.getReason()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(inDoubt.getReason()).contains("past its deadline");
+        assertThat(client.commit(commitCarrying(xid, branch, true)).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
         assertThat(orders.receivedFor(xid)).noneMatch(r -> r.action() == PhaseTwoAction.COMMIT);
+    }
+
+    /**
+     * A transaction whose XID never left its owner (its branches vote with its Commit) loses nothing
+     * with the leader that granted its session: the next leader commits it. One whose XID did leave
+     * (a participant may have told the old leader of a branch) is refused.
+     */
+    @Test
+    void aTransactionOnlyItsOwnerKnewCommitsAtTheNextLeader() {
+        String ownerOnly = TestTransactions.begin(client, "bank", 60_000);
+        String shared = TestTransactions.begin(client, "bank", 60_000);
+
+        cluster.awaitLeader().kill9();
+        cluster.awaitLeader();
+
+        OutcomeReply committed = client.commit(commitCarrying(ownerOnly, 1, true));
+        assertThat(committed.getOutcome()).as(committed.getReason()).isEqualTo(Outcome.COMMITTED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !orders.receivedFor(ownerOnly).isEmpty());
+        assertThat(orders.receivedFor(ownerOnly)).extracting(FakeRm.Received::action).containsOnly(PhaseTwoAction.COMMIT);
+        assertThatThrownBy(() -> client.commit(commitCarrying(shared, 1, false)))
+                .isInstanceOf(CoordinatorException.class).hasMessageContaining("presumed aborted")
+                .extracting(e -> ((CoordinatorException) e).code()).isEqualTo(Status.Code.NOT_FOUND);
+    }
+
+    /** The Commit of {@code xid} carrying branch {@code branch}'s PREPARED vote on ORDERS. */
+    private EndRequest commitCarrying(String xid, long branch, boolean ownerOnly) {
+        return EndRequest.newBuilder().setXid(xid).setOwnerOnly(ownerOnly).addVotes(BranchReport.newBuilder().setXid(xid)
+                .setBranchId(branch).setVote(BranchVote.PREPARED).setResource(ORDERS).setInstanceId(orders.instanceId())).build();
     }
 
     @Test

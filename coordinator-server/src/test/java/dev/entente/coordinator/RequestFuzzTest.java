@@ -2,6 +2,8 @@ package dev.entente.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageLite;
 import dev.entente.coordinator.rpc.MalformedRequests;
 import dev.entente.coordinator.testing.MessageMutator;
 import dev.entente.coordinator.testing.TestTransactions;
@@ -20,8 +22,6 @@ import dev.entente.protocol.SessionUp;
 import dev.entente.protocol.StatusRequest;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.testkit.CoordinatorProcess;
-import com.google.protobuf.ByteString;
-import com.google.protobuf.MessageLite;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;

@@ -2,9 +2,9 @@ package dev.entente.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.entente.coordinator.testing.TestTransactions;
 import dev.entente.coordinator.testing.FakeRm;
 import dev.entente.coordinator.testing.TestBranches;
+import dev.entente.coordinator.testing.TestTransactions;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.client.CoordinatorClient;

@@ -5,17 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import dev.entente.coordinator.testing.FakeRm;
 import dev.entente.coordinator.testing.TestBranches;
 import dev.entente.coordinator.testing.TestTransactions;
-import dev.entente.testkit.CoordinatorProcess;
-import dev.entente.coordinator.testing.FakeRm;
 import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
+import dev.entente.protocol.EndRequest;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.OutcomeReply;
 import dev.entente.protocol.PhaseTwoAction;
+import dev.entente.protocol.Xids;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.CoordinatorException;
+import dev.entente.testkit.CoordinatorProcess;
 import io.grpc.Status;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -331,6 +333,28 @@ class TwoPhaseCommitTest {
             first.close();
             second.close();
         }
+    }
+
+    /**
+     * With no Begin, the coordinator first hears of a transaction at its Commit; until its deadline an
+     * RM finding its branch in doubt is told to wait (ACTIVE), after it the answer is a final rollback
+     * (written, so the Commit that comes late meets it).
+     */
+    @Test
+    void anXidNoDecisionNamesIsActiveUntilItsDeadlineThenAbortedForTheRmThatAsks() {
+        String xid = TestTransactions.begin(client, "orders", 1_000);
+        assertThat(client.status(xid, 1, true).getOutcome()).isEqualTo(Outcome.ACTIVE);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> System.currentTimeMillis() > Xids.deadlineMillis(xid));
+        assertThat(client.status(xid, 1, false).getOutcome()).as("asked without abortIfUndecided").isEqualTo(Outcome.UNKNOWN);
+        OutcomeReply aborted = client.status(xid, 1, true);
+        assertThat(aborted.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(aborted.getReason()).contains("past its deadline");
+        OutcomeReply late = client.commit(EndRequest.newBuilder().setXid(xid).setOwnerOnly(true).addVotes(BranchReport.newBuilder()
+                .setXid(xid).setBranchId(1).setVote(BranchVote.PREPARED).setResource(ORDERS).setInstanceId(orders.instanceId()))
+                .build());
+        assertThat(late.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(client.status(xid, 1, false).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
     }
 
     @Test

@@ -2,8 +2,8 @@ package dev.entente.runtime;
 
 import dev.entente.bootstrap.Hooks;
 import dev.entente.bootstrap.TransactionContext;
-import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.SessionWelcome;
+import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.RmSession;
 import dev.entente.protocol.client.SessionListener;
 import dev.entente.protocol.client.XidMint;

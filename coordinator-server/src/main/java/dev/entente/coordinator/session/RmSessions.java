@@ -1,13 +1,13 @@
 package dev.entente.coordinator.session;
 
 import dev.entente.coordinator.txn.Caller;
+import dev.entente.coordinator.txn.SessionGrants;
 import dev.entente.protocol.BranchAck;
 import dev.entente.protocol.SessionDown;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
-import dev.entente.coordinator.txn.SessionGrants;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;

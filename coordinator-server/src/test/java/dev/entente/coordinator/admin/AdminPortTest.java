@@ -2,8 +2,8 @@ package dev.entente.coordinator.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.entente.coordinator.testing.TestTransactions;
 import dev.entente.coordinator.testing.StuckTransactions;
+import dev.entente.coordinator.testing.TestTransactions;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.testkit.CoordinatorProcess;

@@ -7,6 +7,7 @@ import dev.entente.coordinator.testing.FakeRm;
 import dev.entente.coordinator.testing.StuckTransactions;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.PhaseTwoAction;
+import dev.entente.protocol.Xids;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.FreePorts;
@@ -162,7 +163,7 @@ class TxCommandTest {
 
     @Test
     void anUnknownXidIsNamed() {
-        String unknown = coordinator.clusterId() + ":1:424242";
+        String unknown = Xids.format(coordinator.clusterId(), 1, 1, 424242, System.currentTimeMillis() + 60_000);
         Run show = tx("show", unknown);
         assertThat(show.status()).isEqualTo(1);
         assertThat(show.err()).contains(unknown).contains("unknown");

@@ -1,6 +1,7 @@
 package dev.entente.coordinator.testing;
 
 import dev.entente.protocol.BranchVote;
+import dev.entente.protocol.EndRequest;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.client.CoordinatorClient;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,10 @@ public final class StuckTransactions {
         this.client = client;
     }
 
-    /** Begun with a long timeout; one branch per resource, each prepared; the TM never ends it. */
+    /**
+     * Begun with a long timeout; one branch per resource, each prepared; the TM never ends it (so the
+     * coordinator never learns its name, which only the Commit carries).
+     */
     public String undecided(String name, String app, String instanceId, String... preparedResources) {
         String xid = TestTransactions.begin(client, app, LONG_TIMEOUT_MILLIS);
         long branch = 0;
@@ -40,7 +44,7 @@ public final class StuckTransactions {
     /** Committed, with a prepared branch on {@code resource}: in doubt until an RM serving it connects. */
     public String committedInDoubt(String name, String app, String resource) {
         String xid = undecided(name, app, "instance-gone", resource);
-        Outcome outcome = client.commit(xid, false).getOutcome();
+        Outcome outcome = client.commit(EndRequest.newBuilder().setXid(xid).setName(name).build()).getOutcome();
         if (outcome != Outcome.COMMITTED) {
             throw new IllegalStateException(xid + " was meant to commit, got " + outcome);
         }

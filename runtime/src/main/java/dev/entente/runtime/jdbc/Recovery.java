@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Settles in-doubt branches: scans each database this service reached ({@code XA RECOVER}, only this
- * cluster's Entente Xids), asks the coordinator for each outcome, and commits or rolls back. An XID the
- * coordinator does not know rolls back (presumed abort); one still active is left alone.
+ * cluster's Entente Xids), asks the coordinator for each branch's outcome with {@code abortIfUndecided}
+ * (a branch the commit decision does not name rolls back; an XID no decision names and past its
+ * deadline gets a written abort first, so no late Commit can follow), and commits or rolls back. One
+ * that may still commit (ACTIVE: undecided and before its deadline) is left for a later scan.
  */
 public final class Recovery {
 

@@ -33,11 +33,11 @@ class HeldBranchesTest {
     void phaseTwoOnTheHeldConnectionCommitsAndASecondFinisherFindsItDone() throws Exception {
         HeldBranches held = new HeldBranches();
         try (Connection connection = DriverManager.getConnection(url)) {
-            XaBranch branch = preparedBranch(connection, new BranchXid("held-test:1:1", 1), 1);
+            XaBranch branch = preparedBranch(connection, new BranchXid("held-test:1:1:1:tpk0ed", 1), 1);
             held.hold(branch);
 
             assertThat(held.absorbs(connection)).isTrue();
-            assertThatThrownBy(() -> held.awaitRelease(connection, "held-test:1:1"))
+            assertThatThrownBy(() -> held.awaitRelease(connection, "held-test:1:1:1:tpk0ed"))
                     .hasMessageContaining("stays bound to its prepared branch");
 
             assertThat(held.finish(branch.xid, true)).isTrue();
@@ -53,7 +53,7 @@ class HeldBranchesTest {
     void theApplicationsCloseWaitsForPhaseTwo() throws Exception {
         HeldBranches held = new HeldBranches();
         Connection connection = DriverManager.getConnection(url);
-        XaBranch branch = preparedBranch(connection, new BranchXid("held-test:1:2", 1), 2);
+        XaBranch branch = preparedBranch(connection, new BranchXid("held-test:1:1:2:tpk0ed", 1), 2);
         held.hold(branch);
 
         assertThat(held.deferClose(connection, connection)).isTrue();

@@ -9,7 +9,7 @@ import javax.transaction.xa.Xid;
 
 /**
  * The XA {@link Xid} of one Entente branch: format id {@link #FORMAT_ID}, global transaction id the
- * global XID's UTF-8 bytes ({@code entente:7:1234}), branch qualifier the branch id in decimal ASCII.
+ * global XID's UTF-8 bytes ({@code entente-x1:7:1:2s:tpk0ed}), branch qualifier the branch id in decimal ASCII.
  * The same (XID, branch id) always gives the same bytes, so any process can finish a branch another
  * one prepared; {@link #from(Xid)} reads back exactly the Xids this class writes, and nothing else.
  */
@@ -24,14 +24,14 @@ public final class BranchXid implements Xid {
     private final byte[] bqual;
 
     /**
-     * @param globalXid a well-formed Entente XID ({@code <cluster id>:<term>:<sequence>}); its shape
+     * @param globalXid a well-formed Entente XID ({@code <cluster id>:<term>:<session>:<counter>:<deadline>}); its shape
      *                  keeps it within an XA gtrid's 64 bytes
      * @param branchId  the branch id the coordinator assigned, positive
      * @throws IllegalArgumentException naming the XID or branch id that does not fit an XA Xid
      */
     public BranchXid(String globalXid, long branchId) {
         if (!Xids.isWellFormed(globalXid)) {
-            throw new IllegalArgumentException("'" + globalXid + "' is not an Entente XID (cluster:term:sequence)");
+            throw new IllegalArgumentException("'" + globalXid + "' is not an Entente XID (cluster:term:session:counter:deadline)");
         }
         if (branchId <= 0) {
             throw new IllegalArgumentException("branch id " + branchId + " of " + globalXid + " is not positive");
@@ -101,7 +101,7 @@ public final class BranchXid implements Xid {
         return globalXid.hashCode() * 31 + Long.hashCode(branchId);
     }
 
-    /** {@code entente:7:1234/5}: the global XID, then the branch id. */
+    /** {@code entente-x1:7:1:2s:tpk0ed/5}: the global XID, then the branch id. */
     @Override
     public String toString() {
         return globalXid + "/" + branchId;

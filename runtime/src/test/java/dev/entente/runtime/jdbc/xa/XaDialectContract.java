@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import dev.entente.protocol.Xids;
 import dev.entente.testkit.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -309,7 +310,7 @@ abstract class XaDialectContract {
         int rolledBackId = nextId();
         BranchXid toCommit = prepareInsertAndClose(committedId);
         BranchXid toRollBack = prepareInsertAndClose(rolledBackId);
-        BranchXid otherCluster = new BranchXid("xa-other-" + clusterId + ":1:1", 1);
+        BranchXid otherCluster = new BranchXid("xa-other-" + clusterId + ":1:1:1:tpk0ed", 1);
         Xid foreign = new ForeignXid(0x1234, ("not-entente-" + clusterId).getBytes(StandardCharsets.UTF_8), new byte[] {1});
         Xid malformed = new ForeignXid(BranchXid.FORMAT_ID, ("garbage-" + clusterId).getBytes(StandardCharsets.UTF_8),
                 new byte[] {'x'});
@@ -468,7 +469,7 @@ abstract class XaDialectContract {
     }
 
     BranchXid nextXid() {
-        return new BranchXid(clusterId + ":1:" + sequence.incrementAndGet(), 1);
+        return new BranchXid(Xids.format(clusterId, 1, 1, sequence.incrementAndGet(), System.currentTimeMillis() + 60_000), 1);
     }
 
     int nextId() {
