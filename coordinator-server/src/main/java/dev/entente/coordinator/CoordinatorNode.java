@@ -96,7 +96,7 @@ public final class CoordinatorNode implements AutoCloseable {
         this.phaseTwoThread = Executors.newSingleThreadScheduledExecutor(daemon("entente-phase2"));
         LeaderGuard guard = new LeaderGuard(log, this::clientAddressOf);
         this.sessions = new RmSessions(options.nodeId(), table::clusterId, HEARTBEAT_MILLIS, timer, guard::leaderTrailers);
-        Optional<KafkaCluster> kafka = options.kafka().map(KafkaCluster::new);
+        Optional<KafkaCluster> kafka = options.kafka();
         this.topicLimits = kafka.map(TopicLimits::new);
         this.transactions = new ActiveTransactions(table::clusterId, log, timer, metrics,
                 new ActiveTransactions.Limits(options.defaultTimeoutMillis(), options.maxTimeoutMillis(), VOTE_WAIT_MILLIS),

@@ -1,5 +1,6 @@
 package dev.entente.runtime.lock;
 
+import dev.entente.protocol.config.SecurityProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -54,7 +55,7 @@ class ZooKeeperMutexTest {
     }
 
     private ZooKeeperMutex mutex() {
-        return new ZooKeeperMutex(zookeeper.getConnectString(), ROOT, Duration.ofSeconds(10), state -> { });
+        return new ZooKeeperMutex(zookeeper.getConnectString(), SecurityProperties.none(SecurityProperties.Library.ZOOKEEPER), ROOT, Duration.ofSeconds(10), state -> { });
     }
 
     @AfterAll
