@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import dev.entente.coordinator.testing.FakeRm;
+import dev.entente.coordinator.testing.PublishingNode;
 import dev.entente.coordinator.testing.TestBranches;
 import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
@@ -45,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300)
 class PublishTest {
 
-    private static final String ORDERS = "postgresql://127.0.0.1:5432/orders";
+    private static final String ORDERS = PublishingNode.ORDERS;
     private static final int BROKER_LIMIT = 50_000;
     private static final AtomicInteger TOPICS = new AtomicInteger();
 
@@ -89,7 +90,7 @@ class PublishTest {
 
     @Test
     void aCommitPublishesEachMessageOnceWithItsHeadersAndARollbackNone() throws Exception {
-        try (Node node = Node.dev("single")) {
+        try (PublishingNode node = node("single")) {
             String topic = newTopic();
             OutgoingMessage placed = message(topic, "order-1", "placed");
             OutgoingMessage paid = message(topic, "order-1", "paid");
@@ -120,7 +121,7 @@ class PublishTest {
      */
     @Test
     void messagesCarriedByCommitArePublishedIfItCommitsAndARefusedOneRollsItBack() throws Exception {
-        try (Node node = Node.dev("carried")) {
+        try (PublishingNode node = node("carried")) {
             String topic = newTopic();
             OutgoingMessage placed = message(topic, "order-7", "placed");
             String xid = node.client.begin("place-order", 60_000, "orders").getXid();
@@ -148,7 +149,7 @@ class PublishTest {
 
     @Test
     void aMessageTheTopicCannotTakeIsRefusedBeforeTheDecision() throws Exception {
-        try (Node node = Node.dev("limits")) {
+        try (PublishingNode node = node("limits")) {
             String topic = newTopic();
             String xid = node.client.begin("too big", 60_000, "orders").getXid();
             OutgoingMessage huge = message(topic, "k", "x".repeat(BROKER_LIMIT + 1));
@@ -168,7 +169,7 @@ class PublishTest {
 
     @Test
     void commitsStandWhileTheBrokerIsDownAndTheirMessagesArriveOnceInKeyOrderWhenItIsBack() throws Exception {
-        try (Node node = Node.dev("outage")) {
+        try (PublishingNode node = node("outage")) {
             String topic = newTopic();
             node.client.commit(prepared(node.client, node.rm, List.of(message(topic, "warm-up", "0"))), true);
             kafka.stop();
@@ -269,20 +270,7 @@ class PublishTest {
         }
     }
 
-    /** A single --dev coordinator with a client and an RM. */
-    private record Node(CoordinatorProcess coordinator, CoordinatorClient client, FakeRm rm) implements AutoCloseable {
-        static Node dev(String name) {
-            CoordinatorProcess coordinator = CoordinatorProcess.dev(work.resolve(name), "--kafka", kafka.bootstrapServers())
-                    .start().awaitServing();
-            CoordinatorClient client = CoordinatorClient.connect(coordinator.clientAddress());
-            return new Node(coordinator, client, new FakeRm(client, "orders", "orders-1", Set.of(ORDERS)).connect());
-        }
-
-        @Override
-        public void close() {
-            rm.close();
-            client.close();
-            coordinator.close();
-        }
+    private static PublishingNode node(String name) {
+        return PublishingNode.dev(work.resolve(name), kafka.bootstrapServers());
     }
 }
