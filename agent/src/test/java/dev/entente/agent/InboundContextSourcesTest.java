@@ -46,7 +46,7 @@ class InboundContextSourcesTest {
         }
     }
 
-    /** GET /xid with the XID header, sent from a socket bound to {@code from}; the body of the answer. */
+    /** POST /xid with the XID header, sent from a socket bound to {@code from}; the body of the answer. */
     private static String xidSeenBy(ServiceProcess service, String from) throws IOException {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
@@ -54,7 +54,7 @@ class InboundContextSourcesTest {
             socket.setSoTimeout(60_000);
             OutputStream out = socket.getOutputStream();
             // HTTP/1.0: the answer comes whole, not chunked, and the connection closes after it
-            out.write(("GET /xid HTTP/1.0\r\nHost: 127.0.0.1\r\nentente-xid: " + XID + "\r\n\r\n")
+            out.write(("POST /xid HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nentente-xid: " + XID + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
