@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 
 /**
  * The TLS and SASL settings of a Kafka or ZooKeeper client, from a properties file an operator names (the
@@ -94,9 +95,9 @@ public final class SecurityProperties {
         clientProperties.putAll(properties);
     }
 
-    /** The value of one of the settings, if the file gives it. */
-    public Optional<String> value(String key) {
-        return Optional.ofNullable(properties.getProperty(key));
+    /** Hands each setting to {@code setting}, for clients configured one key at a time. */
+    public void forEach(BiConsumer<String, String> setting) {
+        properties.stringPropertyNames().forEach(key -> setting.accept(key, properties.getProperty(key)));
     }
 
     public boolean isEmpty() {

@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * Where an incoming request's transaction context (its {@code entente-xid} header) is taken from: the
  * setting {@code accept-context-from}, {@code all} (the default), {@code none}, or addresses and CIDR ranges
- * ({@code 10.1.0.0/16,127.0.0.1,fd00::/8}). The address checked is the request's TCP peer as the server saw
- * it, never a forwarded-for header: whoever sends the request writes those.
+ * ({@code 10.1.0.0/16,127.0.0.1,fd00::/8}). The address checked is the request's sender as the server reports
+ * it (its TCP peer, unless the application told its servlet container to take a forwarded header); Entente
+ * reads no forwarded-for header itself: whoever sends the request writes those.
  */
 public final class ContextSources {
 

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -105,9 +104,7 @@ final class ZooKeeperMutex implements AutoCloseable {
     /** ZooKeeper's client settings (its system properties) with {@code security} on top; TLS picks the Netty socket. */
     private static ZKClientConfig clientConfig(SecurityProperties security) {
         ZKClientConfig config = new ZKClientConfig();
-        Properties settings = new Properties();
-        security.addTo(settings);
-        settings.stringPropertyNames().forEach(key -> config.setProperty(key, settings.getProperty(key)));
+        security.forEach(config::setProperty);
         if (config.getBoolean(ZKClientConfig.SECURE_CLIENT) && config.getProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET) == null) {
             config.setProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, NETTY_SOCKET);
         }
