@@ -30,10 +30,12 @@ public interface HttpHook {
 
     /**
      * A request carrying {@code xid} (may be null) arrived; returns the scope to hand to {@link #requestEnded},
-     * or null when there is nothing to end: no XID, or the same request dispatched again inside its own
-     * handling (filter to servlet, servlet to servlet).
+     * or null when there is nothing to end: no XID, an XID from a sender the setting accept-context-from does
+     * not accept, or the same request dispatched again inside its own handling (filter to servlet, servlet
+     * to servlet). {@code request} is the server's request ({@code HttpExchange}, a Servlet request): its
+     * sender's address is read from it only when it carries an XID.
      */
-    default Object requestStarted(String xid) {
+    default Object requestStarted(String xid, Object request) {
         return null;
     }
 

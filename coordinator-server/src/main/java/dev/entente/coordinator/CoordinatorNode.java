@@ -101,7 +101,7 @@ public final class CoordinatorNode implements AutoCloseable {
         this.sessions = new RmSessions(options.nodeId(), table::clusterId,
                 new RmSessions.Welcomes(grants, options.defaultTimeoutMillis(), options.maxTimeoutMillis()),
                 HEARTBEAT_MILLIS, timer, guard::leaderTrailers);
-        Optional<KafkaCluster> kafka = options.kafka().map(KafkaCluster::new);
+        Optional<KafkaCluster> kafka = options.kafka();
         this.topicLimits = kafka.map(TopicLimits::new);
         this.transactions = new ActiveTransactions(table::clusterId, log, table, grants, timer, metrics,
                 new ActiveTransactions.Limits(options.defaultTimeoutMillis(), options.maxTimeoutMillis(), VOTE_WAIT_MILLIS),

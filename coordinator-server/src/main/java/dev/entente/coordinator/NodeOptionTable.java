@@ -59,6 +59,9 @@ public final class NodeOptionTable {
     public static final CommandOption KAFKA = new CommandOption("kafka", "HOST:PORT,...", "",
             "the Kafka cluster the leader publishes @Publish messages of committed transactions to; without it, "
                     + "Publish requests are refused");
+    public static final CommandOption KAFKA_CLIENT_PROPERTIES = new CommandOption("kafka-client-properties", "FILE", "",
+            "TLS and SASL settings of the coordinator's Kafka clients (publishing and the marker topic), in Kafka's own "
+                    + "keys: security.protocol, ssl.*, sasl.* (no other key is taken); needs --kafka");
     public static final CommandOption ADMIN_HOST = new CommandOption("admin-host", "H", "127.0.0.1",
             "the address the admin port binds: loopback only unless given");
     public static final CommandOption ADMIN_TOKEN_FILE = new CommandOption("admin-token-file", "F", "",
@@ -82,7 +85,7 @@ public final class NodeOptionTable {
 
     public static final OptionTable TABLE = new OptionTable("ENTENTE_", List.of(DEV, NODE_ID, PEERS, HOST, PORT, ADMIN_PORT,
             RAFT_PORT, DATA_DIR, CLUSTER_ID, SNAPSHOT_THRESHOLD, ELECTION_TIMEOUT, DEFAULT_TIMEOUT, MAX_TIMEOUT, TLS_CERT,
-            TLS_KEY, TLS_CA, APP_SECRETS, INSECURE, KAFKA, ADMIN_HOST, ADMIN_TOKEN_FILE, ADMIN_READ_TOKEN_FILE, ADMIN_OPEN_VIEWS,
+            TLS_KEY, TLS_CA, APP_SECRETS, INSECURE, KAFKA, KAFKA_CLIENT_PROPERTIES, ADMIN_HOST, ADMIN_TOKEN_FILE, ADMIN_READ_TOKEN_FILE, ADMIN_OPEN_VIEWS,
             METRICS_PORT, METRICS_HOST, EXTENSIONS), OptionTable.Feature.CONFIG_FILE);
 
     /** How the command is called, without the options' list: what a bad option is answered with. */

@@ -15,6 +15,7 @@ import static dev.entente.coordinator.NodeOptionTable.EXTENSIONS;
 import static dev.entente.coordinator.NodeOptionTable.HOST;
 import static dev.entente.coordinator.NodeOptionTable.INSECURE;
 import static dev.entente.coordinator.NodeOptionTable.KAFKA;
+import static dev.entente.coordinator.NodeOptionTable.KAFKA_CLIENT_PROPERTIES;
 import static dev.entente.coordinator.NodeOptionTable.MAX_TIMEOUT;
 import static dev.entente.coordinator.NodeOptionTable.METRICS_HOST;
 import static dev.entente.coordinator.NodeOptionTable.METRICS_PORT;
@@ -27,6 +28,7 @@ import static dev.entente.coordinator.NodeOptionTable.TLS_CA;
 import static dev.entente.coordinator.NodeOptionTable.TLS_CERT;
 import static dev.entente.coordinator.NodeOptionTable.TLS_KEY;
 
+import dev.entente.coordinator.publish.KafkaCluster;
 import dev.entente.coordinator.security.NodeSecurity;
 import dev.entente.coordinator.security.PeerCertificates;
 import dev.entente.coordinator.txn.ClusterIdentity;
@@ -34,6 +36,7 @@ import dev.entente.options.CommandOption;
 import dev.entente.options.GivenOptions;
 import dev.entente.options.InvalidOption;
 import dev.entente.protocol.Xids;
+import dev.entente.protocol.config.SecurityProperties;
 import dev.entente.protocol.extension.ExtensionJars;
 import java.io.File;
 import java.net.InetAddress;
@@ -64,7 +67,7 @@ import java.util.regex.Pattern;
 public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<String, String> peers, String host,
                           int clientPort, int adminPort, File dataDir, long snapshotThreshold,
                           Duration electionTimeout, long defaultTimeoutMillis, long maxTimeoutMillis,
-                          Optional<String> kafka, boolean insecure, NodeSecurity security, String adminHost,
+                          Optional<KafkaCluster> kafka, boolean insecure, NodeSecurity security, String adminHost,
                           Optional<File> adminTokenFile, Optional<File> adminReadTokenFile, boolean adminOpenViews,
                           String metricsHost, OptionalInt metricsPort, List<Path> extensions) {
 
@@ -265,9 +268,12 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
         return Optional.of(file);
     }
 
-    private static Optional<String> kafka(GivenOptions given) {
+    private static Optional<KafkaCluster> kafka(GivenOptions given) {
         Optional<String> list = given.value(KAFKA);
         if (list.isEmpty()) {
+            if (given.isGiven(KAFKA_CLIENT_PROPERTIES)) {
+                throw new InvalidOption(given.source(KAFKA_CLIENT_PROPERTIES) + ": needs --kafka (the cluster it is for)");
+            }
             return Optional.empty();
         }
         for (String server : list.get().split(",")) {
@@ -277,7 +283,20 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
             }
             portValue(given.source(KAFKA), server.trim().substring(colon + 1));
         }
-        return list;
+        return Optional.of(new KafkaCluster(list.get(), kafkaSecurity(given)));
+    }
+
+    private static SecurityProperties kafkaSecurity(GivenOptions given) {
+        Optional<String> file = given.value(KAFKA_CLIENT_PROPERTIES);
+        if (file.isEmpty()) {
+            return SecurityProperties.none(SecurityProperties.Library.KAFKA);
+        }
+        try {
+            return SecurityProperties.load(SecurityProperties.Library.KAFKA, given.source(KAFKA_CLIENT_PROPERTIES),
+                    Path.of(file.get()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOption(e.getMessage());
+        }
     }
 
     static Map<String, String> parsePeers(String source, String list) {

@@ -64,7 +64,7 @@ class BadInputTest {
     @Test
     void anUnknownXidIsNamedInANotFoundError() {
         // an XID of a term no leader of this cluster had: no decision can ever name it
-        String unknown = Xids.format(coordinator.clusterId(), 0, 1, 999_999, System.currentTimeMillis() + 60_000);
+        String unknown = Xids.format(coordinator.clusterId(), 0, 1, 999_999, System.currentTimeMillis() - 60_000);
         assertThatThrownBy(() -> client.commit(unknown, false))
                 .isInstanceOf(CoordinatorException.class)
                 .hasMessageContaining(unknown).hasMessageContaining("does not know it")

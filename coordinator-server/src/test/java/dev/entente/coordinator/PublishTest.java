@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import dev.entente.coordinator.testing.FakeRm;
+import dev.entente.coordinator.testing.PublishingNode;
 import dev.entente.coordinator.testing.TestBranches;
 import dev.entente.coordinator.testing.TestTransactions;
 import dev.entente.protocol.BranchReport;
@@ -46,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300)
 class PublishTest {
 
-    private static final String ORDERS = "postgresql://127.0.0.1:5432/orders";
+    private static final String ORDERS = PublishingNode.ORDERS;
     private static final int BROKER_LIMIT = 50_000;
     private static final AtomicInteger TOPICS = new AtomicInteger();
 
@@ -90,18 +91,18 @@ class PublishTest {
 
     @Test
     void aCommitPublishesEachMessageOnceWithItsHeadersAndARollbackNone() throws Exception {
-        try (Node node = Node.dev("single")) {
+        try (PublishingNode node = node("single")) {
             String topic = newTopic();
             OutgoingMessage placed = message(topic, "order-1", "placed");
             OutgoingMessage paid = message(topic, "order-1", "paid");
-            String committed = prepared(node.client, node.rm, List.of(placed, paid));
-            node.client.publish(committed, kafka.bootstrapServers(), List.of(placed)); // a retried Publish adds nothing
-            String rolledBack = prepared(node.client, node.rm, List.of(message(topic, "order-2", "cancelled")));
+            String committed = prepared(node.client(), node.rm(), List.of(placed, paid));
+            node.client().publish(committed, kafka.bootstrapServers(), List.of(placed)); // a retried Publish adds nothing
+            String rolledBack = prepared(node.client(), node.rm(), List.of(message(topic, "order-2", "cancelled")));
 
-            assertThat(node.client.commit(committed, true).getOutcome()).isEqualTo(Outcome.COMMITTED);
-            assertThat(node.client.rollback(rolledBack, "test", true).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+            assertThat(node.client().commit(committed, true).getOutcome()).isEqualTo(Outcome.COMMITTED);
+            assertThat(node.client().rollback(rolledBack, "test", true).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> node.client.status(committed).getPhaseTwoDone());
+            await().atMost(Duration.ofSeconds(30)).until(() -> node.client().status(committed).getPhaseTwoDone());
             List<Message> out = CommittedRecords.read(kafka.bootstrapServers(), topic);
             assertThat(out).extracting(Message::value).containsExactly("placed", "paid"); // one key: one partition, in order
             assertThat(out).allSatisfy(m -> {
@@ -110,7 +111,7 @@ class PublishTest {
             });
             assertThat(out).extracting(m -> m.header("entente-message-id"))
                     .containsExactly(placed.getMessageId(), paid.getMessageId());
-            assertThat(node.coordinator.admin("/metrics")).contains("entente_published_messages_total 2");
+            assertThat(node.coordinator().admin("/metrics")).contains("entente_published_messages_total 2");
         }
     }
 
@@ -121,24 +122,24 @@ class PublishTest {
      */
     @Test
     void messagesCarriedByCommitArePublishedIfItCommitsAndARefusedOneRollsItBack() throws Exception {
-        try (Node node = Node.dev("carried")) {
+        try (PublishingNode node = node("carried")) {
             String topic = newTopic();
             OutgoingMessage placed = message(topic, "order-7", "placed");
-            String xid = TestTransactions.begin(node.client, "orders", 60_000);
+            String xid = TestTransactions.begin(node.client(), "orders", 60_000);
             List<BranchReport> votes = List.of(BranchReport.newBuilder().setXid(xid).setBranchId(7).setVote(BranchVote.PREPARED)
-                    .setResource(ORDERS).setInstanceId(node.rm.instanceId()).build());
+                    .setResource(ORDERS).setInstanceId(node.rm().instanceId()).build());
 
-            OutcomeReply committed = node.client.commit(xid, true, votes, kafka.bootstrapServers(), List.of(placed));
-            assertThat(node.client.commit(xid, false, votes, kafka.bootstrapServers(), List.of(placed)).getOutcome())
+            OutcomeReply committed = node.client().commit(xid, true, votes, kafka.bootstrapServers(), List.of(placed));
+            assertThat(node.client().commit(xid, false, votes, kafka.bootstrapServers(), List.of(placed)).getOutcome())
                     .as("a retried Commit with its messages").isEqualTo(Outcome.COMMITTED);
 
             assertThat(committed.getOutcome()).as(committed.getReason()).isEqualTo(Outcome.COMMITTED);
-            await().atMost(Duration.ofSeconds(30)).until(() -> node.client.status(xid).getPhaseTwoDone());
+            await().atMost(Duration.ofSeconds(30)).until(() -> node.client().status(xid).getPhaseTwoDone());
             assertThat(CommittedRecords.read(kafka.bootstrapServers(), topic)).extracting(Message::value, m -> m.header("entente-xid"))
                     .containsExactly(tuple("placed", xid));
 
-            String tooBig = TestTransactions.begin(node.client, "orders", 60_000);
-            OutcomeReply refused = node.client.commit(tooBig, true, List.of(), kafka.bootstrapServers(),
+            String tooBig = TestTransactions.begin(node.client(), "orders", 60_000);
+            OutcomeReply refused = node.client().commit(tooBig, true, List.of(), kafka.bootstrapServers(),
                     List.of(message(topic, "order-8", "fine"), message(topic, "order-8", "x".repeat(BROKER_LIMIT + 1))));
             assertThat(refused.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
             assertThat(refused.getReason()).contains("'" + topic + "'").contains("max.message.bytes");
@@ -149,43 +150,43 @@ class PublishTest {
 
     @Test
     void aMessageTheTopicCannotTakeIsRefusedBeforeTheDecision() throws Exception {
-        try (Node node = Node.dev("limits")) {
+        try (PublishingNode node = node("limits")) {
             String topic = newTopic();
-            String xid = TestTransactions.begin(node.client, "orders", 60_000);
+            String xid = TestTransactions.begin(node.client(), "orders", 60_000);
             OutgoingMessage huge = message(topic, "k", "x".repeat(BROKER_LIMIT + 1));
-            assertThatThrownBy(() -> node.client.publish(xid, kafka.bootstrapServers(), List.of(huge)))
+            assertThatThrownBy(() -> node.client().publish(xid, kafka.bootstrapServers(), List.of(huge)))
                     .isInstanceOf(CoordinatorException.class)
                     .hasMessageContaining(topic).hasMessageContaining("max.message.bytes")
                     .extracting(e -> ((CoordinatorException) e).code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-            assertThatThrownBy(() -> node.client.publish(xid, kafka.bootstrapServers(), List.of(message("no-such-topic", "k", "v"))))
+            assertThatThrownBy(() -> node.client().publish(xid, kafka.bootstrapServers(), List.of(message("no-such-topic", "k", "v"))))
                     .isInstanceOf(CoordinatorException.class).hasMessageContaining("'no-such-topic' does not exist");
-            assertThatThrownBy(() -> node.client.publish(xid, "127.0.0.1:1", List.of(message(topic, "k", "v"))))
+            assertThatThrownBy(() -> node.client().publish(xid, "127.0.0.1:1", List.of(message(topic, "k", "v"))))
                     .isInstanceOf(CoordinatorException.class).hasMessageContaining("not the one this coordinator publishes to");
             // the application, told its message was refused, rolls back: nothing reaches the topic
-            assertThat(node.client.rollback(xid, "message refused", true).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+            assertThat(node.client().rollback(xid, "message refused", true).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
             assertThat(CommittedRecords.read(kafka.bootstrapServers(), topic)).isEmpty();
         }
     }
 
     @Test
     void commitsStandWhileTheBrokerIsDownAndTheirMessagesArriveOnceInKeyOrderWhenItIsBack() throws Exception {
-        try (Node node = Node.dev("outage")) {
+        try (PublishingNode node = node("outage")) {
             String topic = newTopic();
-            node.client.commit(prepared(node.client, node.rm, List.of(message(topic, "warm-up", "0"))), true);
+            node.client().commit(prepared(node.client(), node.rm(), List.of(message(topic, "warm-up", "0"))), true);
             kafka.stop();
             List<String> expected = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
                 String key = "account-" + (i % 3);
                 String value = key + "#" + i;
-                String xid = prepared(node.client, node.rm, List.of(message(topic, key, value)));
-                assertThat(node.client.commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
+                String xid = prepared(node.client(), node.rm(), List.of(message(topic, key, value)));
+                assertThat(node.client().commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
                 expected.add(value);
             }
-            assertThat(node.coordinator.admin("/metrics")).containsPattern("entente_publish_backlog [1-9]");
+            assertThat(node.coordinator().admin("/metrics")).containsPattern("entente_publish_backlog [1-9]");
             Thread.sleep(30_000);
             kafka.start();
 
-            await().atMost(Duration.ofSeconds(90)).until(() -> node.coordinator.admin("/metrics").contains("entente_publish_backlog 0"));
+            await().atMost(Duration.ofSeconds(90)).until(() -> node.coordinator().admin("/metrics").contains("entente_publish_backlog 0"));
             List<Message> out = CommittedRecords.read(kafka.bootstrapServers(), topic);
             assertThat(byValue(out)).allSatisfy((value, copies) -> assertThat(copies).as(value).hasSize(1));
             assertThat(out).extracting(Message::value).containsAll(expected);
@@ -270,20 +271,7 @@ class PublishTest {
         }
     }
 
-    /** A single --dev coordinator with a client and an RM. */
-    private record Node(CoordinatorProcess coordinator, CoordinatorClient client, FakeRm rm) implements AutoCloseable {
-        static Node dev(String name) {
-            CoordinatorProcess coordinator = CoordinatorProcess.dev(work.resolve(name), "--kafka", kafka.bootstrapServers())
-                    .start().awaitServing();
-            CoordinatorClient client = CoordinatorClient.connect(coordinator.clientAddress());
-            return new Node(coordinator, client, new FakeRm(client, "orders", "orders-1", Set.of(ORDERS)).connect());
-        }
-
-        @Override
-        public void close() {
-            rm.close();
-            client.close();
-            coordinator.close();
-        }
+    private static PublishingNode node(String name) {
+        return PublishingNode.dev(work.resolve(name), kafka.bootstrapServers());
     }
 }

@@ -7,6 +7,7 @@ import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.RmSession;
 import dev.entente.protocol.client.SessionListener;
 import dev.entente.protocol.client.XidMint;
+import dev.entente.protocol.config.SecurityProperties;
 import dev.entente.protocol.extension.ExtensionJars;
 import dev.entente.runtime.http.RequestScopes;
 import dev.entente.runtime.jdbc.BranchAdmission;
@@ -92,7 +93,7 @@ public final class EntenteRuntime implements AutoCloseable {
                 new BranchAdmission(settings.excludedResources(), (xid, why) -> transactionManager().markRollbackOnly(xid, why)));
         this.transactions = new TransactionManager(this::coordinator, xids, resources, settings.app(), settings.waitForPhaseTwo(),
                 settings.defaultTimeoutMillis(), locks);
-        this.publisher = new PublishManager(settings.kafka(), this::coordinator, this::transactionManager);
+        this.publisher = new PublishManager(settings.kafka(), settings.kafkaSecurity(), this::coordinator, this::transactionManager);
         this.recovery = new Recovery(resources, this::coordinator, cluster::clusterId);
         if (client != null) {
             long every = settings.recoveryInterval().toMillis();
@@ -139,7 +140,7 @@ public final class EntenteRuntime implements AutoCloseable {
         EntenteRuntime runtime = withOwnContextLoader(() -> new EntenteRuntime(settings));
         Hooks.jdbc = runtime.resources;
         Hooks.transactions = new AnnotatedMethodHook(runtime.transactions, runtime.locks, runtime.publisher);
-        Hooks.http = new RequestScopes(runtime.resources, runtime.transactions);
+        Hooks.http = new RequestScopes(runtime.resources, runtime.transactions, settings.acceptContextFrom());
         TransactionContext.setBindingListener(new LogContext());
         current = runtime;
         if (settings.coordinator().isEmpty()) {
@@ -149,10 +150,20 @@ public final class EntenteRuntime implements AutoCloseable {
             LOG.info("Entente: app {} (instance {}), coordinator {} ({})", settings.app(), settings.instanceId(),
                     settings.coordinator(), settings.coordinatorSecurity());
         }
-        settings.zookeeper().ifPresent(zookeeper -> LOG.info("Entente: @Locked locks under {} on ZooKeeper {}",
-                settings.lockRoot(), zookeeper));
-        settings.kafka().ifPresent(kafka -> LOG.info("Entente: @Publish messages to Kafka {}", kafka));
+        settings.zookeeper().ifPresent(zookeeper -> LOG.info("Entente: @Locked locks under {} on ZooKeeper {}{}",
+                settings.lockRoot(), zookeeper, described(settings.zookeeperSecurity())));
+        settings.kafka().ifPresent(kafka -> LOG.info("Entente: @Publish messages to Kafka {}{}", kafka,
+                described(settings.kafkaSecurity())));
+        if (!settings.acceptContextFrom().acceptsAll()) {
+            LOG.info("Entente: incoming requests join global transactions only from {} (setting accept-context-from)",
+                    settings.acceptContextFrom());
+        }
         return runtime;
+    }
+
+    /** The client properties' file and keys for a start-up line (never their values), or nothing. */
+    private static String described(SecurityProperties security) {
+        return security.isEmpty() ? "" : " (" + security + ")";
     }
 
     /** The implementations of {@code type} in the jars the extensions setting names, each logged. */

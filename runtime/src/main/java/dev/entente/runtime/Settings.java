@@ -3,7 +3,9 @@ package dev.entente.runtime;
 import dev.entente.protocol.Xids;
 import dev.entente.protocol.client.ClientSecurity;
 import dev.entente.protocol.client.CoordinatorAddresses;
+import dev.entente.protocol.config.SecurityProperties;
 import dev.entente.protocol.extension.ExtensionJars;
+import dev.entente.runtime.http.ContextSources;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,9 +26,10 @@ import java.util.UUID;
  */
 public record Settings(List<String> coordinator, String app, String instanceId, Optional<String> expectedCluster,
                        long defaultTimeoutMillis, Duration recoveryInterval, boolean waitForPhaseTwo,
-                       Optional<String> zookeeper, String lockRoot, long lockWaitMillis, Duration zookeeperSessionTimeout,
-                       Optional<String> kafka, ClientSecurity coordinatorSecurity, List<Path> extensions,
-                       List<String> excludedResources) {
+                       Optional<String> zookeeper, SecurityProperties zookeeperSecurity, String lockRoot, long lockWaitMillis,
+                       Duration zookeeperSessionTimeout, Optional<String> kafka, SecurityProperties kafkaSecurity,
+                       ClientSecurity coordinatorSecurity, List<Path> extensions, List<String> excludedResources,
+                       ContextSources acceptContextFrom) {
 
     /** Every setting's name, default and meaning; docs/configuration.md lists the same. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -43,11 +46,14 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
         defaults.put("lock-root", "/entente/locks");
         defaults.put("lock-wait", "10000");
         defaults.put("zookeeper-session-timeout", "15000");
+        defaults.put("zookeeper-client-properties", "");
         defaults.put("kafka", "");
+        defaults.put("kafka-client-properties", "");
         defaults.put("tls-ca", "");
         defaults.put("secret-file", "");
         defaults.put("extensions", "");
         defaults.put("excluded-resources", "");
+        defaults.put("accept-context-from", "all");
         return defaults;
     }
 
@@ -114,11 +120,27 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
         long sessionTimeout = lookup.millis("zookeeper-session-timeout", 1000, 600_000);
         String instance = app + "@" + ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         return new Settings(coordinator, app, instance, cluster, timeout, Duration.ofMillis(recovery), Boolean.parseBoolean(wait),
-                optional(lookup.value("zookeeper")), lockRoot, lockWait, Duration.ofMillis(sessionTimeout),
+                optional(lookup.value("zookeeper")), clientProperties(lookup, "zookeeper", SecurityProperties.Library.ZOOKEEPER),
+                lockRoot, lockWait, Duration.ofMillis(sessionTimeout),
                 optional(lookup.value("kafka")).map(kafka -> hostPortList(lookup, "kafka", kafka)),
+                clientProperties(lookup, "kafka", SecurityProperties.Library.KAFKA),
                 coordinatorSecurity(lookup, app),
                 lookup.parse("extensions", jars -> ExtensionJars.parse(lookup.describe("extensions"), jars)),
-                excludedResources(lookup));
+                excludedResources(lookup),
+                lookup.parse("accept-context-from", sources -> ContextSources.parse(lookup.describe("accept-context-from"), sources)));
+    }
+
+    /** The TLS and SASL settings of the client of {@code server} ("kafka"), from the file its -client-properties setting names. */
+    private static SecurityProperties clientProperties(Lookup lookup, String server, SecurityProperties.Library library) {
+        String key = server + "-client-properties";
+        String file = lookup.value(key);
+        if (file.isBlank()) {
+            return SecurityProperties.none(library);
+        }
+        if (lookup.value(server).isBlank()) {
+            throw new InvalidSetting(lookup.describe(key) + ": needs the setting " + server + " as well (the servers it is for)");
+        }
+        return lookup.parse(key, path -> SecurityProperties.load(library, lookup.describe(key), Path.of(path.trim())));
     }
 
     /** TLS to the coordinator when tls-ca names its authority, with the application's secret when secret-file names it. */

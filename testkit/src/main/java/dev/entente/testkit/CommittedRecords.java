@@ -32,7 +32,13 @@ public final class CommittedRecords {
 
     /** Every committed record of {@code topic}, from the start of each partition to its last stable offset. */
     public static List<Message> read(String bootstrapServers, String topic) {
+        return read(bootstrapServers, new Properties(), topic);
+    }
+
+    /** The same, through a client with {@code security}'s settings (a SASL_SSL broker's {@code clientProperties}). */
+    public static List<Message> read(String bootstrapServers, Properties security, String topic) {
         Properties properties = new Properties();
+        properties.putAll(security);
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

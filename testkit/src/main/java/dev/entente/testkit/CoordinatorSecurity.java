@@ -110,6 +110,17 @@ public final class CoordinatorSecurity {
         return dir.resolve(name + ".key");
     }
 
+    /** Its key and certificate in one PEM file, as ZooKeeper's PEM key store takes them ({@code name-key-and-cert.pem}). */
+    public Path keyAndCertificate(String name) {
+        Path both = dir.resolve(name + "-key-and-cert.pem");
+        try {
+            write(both, Files.readString(key(name)) + Files.readString(certificate(name)));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the test certificate " + name + " in " + dir + ": " + e, e);
+        }
+        return both;
+    }
+
     public Path authority() {
         return dir.resolve("ca.pem");
     }

@@ -1,5 +1,6 @@
 package dev.entente.testkit;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -8,7 +9,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,6 +40,10 @@ import org.apache.kafka.metadata.storage.Formatter;
  * back the same broker — same cluster, topics, committed records and transactional ids — on the same
  * ports. The data directory belongs to the caller: neither {@code stop()} nor {@link #close()} deletes it.
  *
+ * <p>{@link #saslSsl} makes a broker whose one client listener speaks SASL_SSL: TLS with a certificate the
+ * caller gives, and SCRAM-SHA-256 users (made when its storage is formatted); the broker's own
+ * connections authenticate as a user of its own. Its controller listener stays plain text, on loopback.
+ *
  * <p>Kafka logs through SLF4J under {@code kafka}, {@code org.apache.kafka} and {@code state.change.logger};
  * at info level it is chatty, so callers' logging configuration should set those to warn.
  */
@@ -44,6 +52,8 @@ public final class KafkaBroker implements AutoCloseable {
     private static final int NODE_ID = 1;
     private static final String HOST = "127.0.0.1";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String SCRAM = "SCRAM-SHA-256";
+    private static final String BROKER_USER = "broker";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
     /** What the storage format, the ports and bootstrapServers() rely on. */
@@ -56,7 +66,12 @@ public final class KafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Map<String, String> properties;
+    private final Optional<SaslSsl> saslSsl;
     private KafkaRaftServer server;
+
+    /** The TLS material of a SASL_SSL listener and its SCRAM users (name to password), the broker's own among them. */
+    private record SaslSsl(Path certificate, Path key, Path authority, Map<String, String> users) {
+    }
 
     /** A broker with its log in {@code dataDir} (empty, or a previous broker's), not yet started. */
     public KafkaBroker(Path dataDir) {
@@ -69,6 +84,21 @@ public final class KafkaBroker implements AutoCloseable {
      * @throws IllegalArgumentException if {@code extraProperties} names one of those
      */
     public KafkaBroker(Path dataDir, Map<String, String> extraProperties) {
+        this(dataDir, extraProperties, Optional.empty());
+    }
+
+    /**
+     * A broker whose client listener speaks SASL_SSL with SCRAM-SHA-256: TLS with {@code certificate} and its
+     * unencrypted PKCS#8 {@code key} (PEM; the certificate must name 127.0.0.1), and the {@code users} given
+     * (name to password). A client needs {@link #clientProperties(String)}; one without them is refused.
+     */
+    public static KafkaBroker saslSsl(Path dataDir, Path certificate, Path key, Path authority, Map<String, String> users) {
+        Map<String, String> allUsers = new LinkedHashMap<>(users);
+        allUsers.put(BROKER_USER, UUID.randomUUID().toString());
+        return new KafkaBroker(dataDir, Map.of(), Optional.of(new SaslSsl(certificate, key, authority, Map.copyOf(allUsers))));
+    }
+
+    private KafkaBroker(Path dataDir, Map<String, String> extraProperties, Optional<SaslSsl> saslSsl) {
         for (String setting : extraProperties.keySet()) {
             if (FIXED_SETTINGS.contains(setting)) {
                 throw new IllegalArgumentException("Kafka broker setting " + setting + " is fixed by KafkaBroker "
@@ -78,7 +108,57 @@ public final class KafkaBroker implements AutoCloseable {
         this.dataDir = dataDir.toAbsolutePath();
         this.port = FreePorts.next();
         this.controllerPort = FreePorts.next();
-        this.properties = brokerProperties(this.dataDir, port, controllerPort, extraProperties);
+        this.saslSsl = saslSsl;
+        Map<String, String> settings = new LinkedHashMap<>(brokerProperties(this.dataDir, port, controllerPort, extraProperties));
+        saslSsl.ifPresent(secured -> settings.putAll(saslSslProperties(secured, port, controllerPort)));
+        this.properties = Map.copyOf(settings);
+    }
+
+    /** The listeners of {@link #brokerProperties}, the client one SASL_SSL; the broker's own user for its own connections. */
+    private static Map<String, String> saslSslProperties(SaslSsl secured, int port, int controllerPort) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("listeners", "SASL_SSL://" + HOST + ":" + port + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", "SASL_SSL://" + HOST + ":" + port);
+        p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.put("inter.broker.listener.name", "SASL_SSL");
+        p.put("sasl.enabled.mechanisms", SCRAM);
+        p.put("sasl.mechanism.inter.broker.protocol", SCRAM);
+        p.put("listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config", jaas(BROKER_USER, secured.users().get(BROKER_USER)));
+        p.put("ssl.keystore.type", "PEM");
+        p.put("ssl.keystore.certificate.chain", read(secured.certificate()));
+        p.put("ssl.keystore.key", read(secured.key()));
+        p.put("ssl.truststore.type", "PEM");
+        p.put("ssl.truststore.certificates", read(secured.authority()));
+        return p;
+    }
+
+    /**
+     * What a client of a {@link #saslSsl} broker needs to be let in as {@code user}: Kafka's own keys, as a
+     * {@code kafka-client-properties} file holds them (the authority as a file); empty for a plain-text broker.
+     */
+    public Properties clientProperties(String user) {
+        Properties client = new Properties();
+        saslSsl.ifPresent(secured -> {
+            client.put("security.protocol", "SASL_SSL");
+            client.put("sasl.mechanism", SCRAM);
+            client.put("sasl.jaas.config", jaas(user, secured.users().getOrDefault(user, "")));
+            client.put("ssl.truststore.type", "PEM");
+            client.put("ssl.truststore.location", secured.authority().toString());
+        });
+        return client;
+    }
+
+    private static String jaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
+    }
+
+    private static String read(Path pem) {
+        try {
+            return Files.readString(pem);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + pem + " for the Kafka broker's TLS: " + e, e);
+        }
     }
 
     private static Map<String, String> brokerProperties(Path dataDir, int port, int controllerPort,
@@ -109,7 +189,7 @@ public final class KafkaBroker implements AutoCloseable {
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "false");
         p.putAll(extraProperties);
-        return Map.copyOf(p);
+        return p;
     }
 
     /** "127.0.0.1:port", known before the broker starts and the same after every restart. */
@@ -133,7 +213,7 @@ public final class KafkaBroker implements AutoCloseable {
             starting = new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);
         } catch (RuntimeException e) {
             throw new IllegalStateException("Kafka broker " + bootstrapServers() + " rejected its settings "
-                    + properties, e);
+                    + properties.keySet(), e); // the keys only: values hold the TLS key and passwords
         }
         try {
             starting.startup();
@@ -206,6 +286,9 @@ public final class KafkaBroker implements AutoCloseable {
                     .setClusterId(Uuid.randomUuid().toString())
                     .setControllerListenerName(CONTROLLER_LISTENER)
                     .setHasDynamicQuorum(false) // the voter is fixed by controller.quorum.voters
+                    .setScramArguments(saslSsl.map(secured -> secured.users().entrySet().stream()
+                            .map(user -> SCRAM + "=[name=" + user.getKey() + ",password=" + user.getValue() + "]").toList())
+                            .orElse(List.of()))
                     .addDirectory(dataDir.toString())
                     .setMetadataLogDirectory(dataDir.toString())
                     .run();
@@ -241,10 +324,11 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private Admin admin() {
-        return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis()));
+        Properties settings = clientProperties(BROKER_USER);
+        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
+        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
+        return Admin.create(settings);
     }
 
     private void shutDown(KafkaRaftServer stopping) {

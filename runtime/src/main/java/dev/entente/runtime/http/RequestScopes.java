@@ -1,12 +1,17 @@
 package dev.entente.runtime.http;
 
+import com.sun.net.httpserver.HttpExchange;
 import dev.entente.bootstrap.HttpHook;
 import dev.entente.bootstrap.TransactionContext;
 import dev.entente.protocol.Xids;
 import dev.entente.runtime.jdbc.ResourceManager;
 import dev.entente.runtime.tm.TransactionManager;
+import java.net.InetAddress;
 import java.net.URLConnection;
+import java.net.UnknownHostException;
 import java.net.http.HttpRequest;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * (a filter, then the servlet) is scoped once, by the outermost call. Outgoing requests under a
  * transaction carry its XID: {@code java.net.http} requests are copied with the header, Apache
  * HttpClient 5 requests get it set.
+ *
+ * <p>An XID is taken only from a sender that the setting {@code accept-context-from} accepts ({@link
+ * ContextSources}); from any other the request runs outside every global transaction, as if it carried
+ * none, and the first such request of each sender address is logged.
  */
 public final class RequestScopes implements HttpHook {
 
@@ -27,24 +36,38 @@ public final class RequestScopes implements HttpHook {
 
     private static final LibraryMethod SERVLET_GET_HEADER = new LibraryMethod("getHeader", new Class<?>[] {String.class},
             "javax.servlet.http.HttpServletRequest", "jakarta.servlet.http.HttpServletRequest");
+    private static final LibraryMethod SERVLET_GET_REMOTE_ADDR = new LibraryMethod("getRemoteAddr", new Class<?>[0],
+            "javax.servlet.ServletRequest", "jakarta.servlet.ServletRequest");
+    /** Senders whose context was refused and logged; past this many, refusals are no longer logged. */
+    private static final int REFUSALS_LOGGED = 1000;
     private static final LibraryMethod HTTPCORE5_SET_HEADER = new LibraryMethod("setHeader",
             new Class<?>[] {String.class, Object.class}, "org.apache.hc.core5.http.HttpMessage");
 
     private final ResourceManager resources;
     private final TransactionManager transactions;
+    private final ContextSources acceptedSenders;
+    private final Set<String> refusedSenders = ConcurrentHashMap.newKeySet();
 
-    public RequestScopes(ResourceManager resources, TransactionManager transactions) {
+    public RequestScopes(ResourceManager resources, TransactionManager transactions, ContextSources acceptedSenders) {
         this.resources = resources;
         this.transactions = transactions;
+        this.acceptedSenders = acceptedSenders;
     }
 
     @Override
-    public Object requestStarted(String xid) {
+    public Object requestStarted(String xid, Object request) {
         if (xid == null || xid.isEmpty()) {
             return null;
         }
         if (xid.equals(TransactionContext.currentXid())) {
             return null; // dispatched again inside its own handling: the outermost call ends it
+        }
+        if (!acceptedSenders.acceptsAll()) {
+            InetAddress sender = sender(request);
+            if (!acceptedSenders.accepts(sender)) {
+                refused(sender);
+                return null;
+            }
         }
         if (!Xids.isWellFormed(xid)) {
             LOG.warn("ignoring malformed {} header on an incoming request: '{}'", XID_HEADER,
@@ -52,6 +75,32 @@ public final class RequestScopes implements HttpHook {
             return null;
         }
         return new Scope(xid, TransactionContext.bind(xid));
+    }
+
+    private void refused(InetAddress sender) {
+        String address = sender == null ? "an unknown address" : sender.getHostAddress();
+        if (refusedSenders.size() < REFUSALS_LOGGED && refusedSenders.add(address)) {
+            LOG.warn("ignoring the {} header of a request from {}: the setting accept-context-from accepts transaction "
+                    + "context only from {}; the request runs outside any global transaction (logged once per sender)",
+                    XID_HEADER, address, acceptedSenders);
+        }
+    }
+
+    /** The TCP peer of a server request: {@code HttpExchange.getRemoteAddress}, Servlet's {@code getRemoteAddr}. */
+    private static InetAddress sender(Object request) {
+        if (request instanceof HttpExchange exchange) {
+            return exchange.getRemoteAddress() == null ? null : exchange.getRemoteAddress().getAddress();
+        }
+        Object address = SERVLET_GET_REMOTE_ADDR.invoke(request);
+        String literal = address instanceof String text ? text.replace("[", "").replace("]", "") : "";
+        if (literal.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Za-z:.%]*")) {
+            try {
+                return InetAddress.getByName(literal); // an address literal (IPv4, or with a colon IPv6): no name lookup
+            } catch (UnknownHostException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     @Override

@@ -63,7 +63,7 @@ public final class LockManager implements BranchGuard, FinishListener, AutoClose
         this.transactions = transactions;
         this.coordinator = coordinator;
         this.mutex = settings.zookeeper()
-                .map(zookeeper -> new ZooKeeperMutex(zookeeper, settings.lockRoot(), settings.zookeeperSessionTimeout(),
+                .map(zookeeper -> new ZooKeeperMutex(zookeeper, settings.zookeeperSecurity(), settings.lockRoot(), settings.zookeeperSessionTimeout(),
                         this::connectionLost))
                 .orElse(null);
     }

@@ -1,5 +1,6 @@
 package dev.entente.runtime.lock;
 
+import dev.entente.protocol.config.SecurityProperties;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,8 +70,15 @@ final class ZooKeeperMutex implements AutoCloseable {
     private final String connectString;
     private final String root;
 
-    /** @param connectionLost told SUSPENDED and LOST, on Curator's event thread */
-    ZooKeeperMutex(String connectString, String root, Duration sessionTimeout, Consumer<ConnectionState> connectionLost) {
+    /** The socket ZooKeeper's client needs for TLS: its default (NIO) speaks plain text only. */
+    private static final String NETTY_SOCKET = "org.apache.zookeeper.ClientCnxnSocketNetty";
+
+    /**
+     * @param security       TLS and SASL settings of the client (ZooKeeper's own keys), the setting zookeeper-client-properties
+     * @param connectionLost told SUSPENDED and LOST, on Curator's event thread
+     */
+    ZooKeeperMutex(String connectString, SecurityProperties security, String root, Duration sessionTimeout,
+                   Consumer<ConnectionState> connectionLost) {
         this.connectString = connectString;
         this.root = root;
         int session = (int) sessionTimeout.toMillis();
@@ -81,6 +90,7 @@ final class ZooKeeperMutex implements AutoCloseable {
                 // the ensemble tracker rebalances clients across servers when the ensemble's configuration
                 // is announced, which suspends the connection and so would count every held lock as lost
                 .ensembleTracker(false)
+                .zkClientConfig(clientConfig(security))
                 .build();
         client.getConnectionStateListenable().addListener((c, state) -> {
             LOG.info("ZooKeeper {}: connection {}", connectString, state);
@@ -89,6 +99,16 @@ final class ZooKeeperMutex implements AutoCloseable {
             }
         });
         client.start();
+    }
+
+    /** ZooKeeper's client settings (its system properties) with {@code security} on top; TLS picks the Netty socket. */
+    private static ZKClientConfig clientConfig(SecurityProperties security) {
+        ZKClientConfig config = new ZKClientConfig();
+        security.forEach(config::setProperty);
+        if (config.getBoolean(ZKClientConfig.SECURE_CLIENT) && config.getProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET) == null) {
+            config.setProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, NETTY_SOCKET);
+        }
+        return config;
     }
 
     /** Takes the lock on {@code key}, waiting up to {@code waitMillis}; null if another holder kept it. */

@@ -5,6 +5,7 @@ import dev.entente.bootstrap.TransactionContext;
 import dev.entente.protocol.OutgoingMessage;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.CoordinatorException;
+import dev.entente.protocol.config.SecurityProperties;
 import dev.entente.runtime.tm.ApiExceptions;
 import dev.entente.runtime.tm.TransactionManager;
 import java.nio.charset.StandardCharsets;
@@ -38,17 +39,21 @@ public final class PublishManager implements AutoCloseable {
     public static final String MESSAGE_ID_HEADER = "entente-message-id";
 
     private final Optional<String> kafka;
+    private final SecurityProperties kafkaSecurity;
     private final Supplier<CoordinatorClient> coordinator;
     private final Supplier<TransactionManager> transactions;
     private KafkaProducer<byte[], byte[]> producer;
 
     /**
      * @param kafka        the application's Kafka cluster (bootstrap servers), if configured
+     * @param kafkaSecurity TLS and SASL settings of the producer (the setting kafka-client-properties)
      * @param coordinator  gives the client, or throws IllegalStateException naming what is not configured
      * @param transactions told to roll back a transaction whose message was refused
      */
-    public PublishManager(Optional<String> kafka, Supplier<CoordinatorClient> coordinator, Supplier<TransactionManager> transactions) {
+    public PublishManager(Optional<String> kafka, SecurityProperties kafkaSecurity, Supplier<CoordinatorClient> coordinator,
+                          Supplier<TransactionManager> transactions) {
         this.kafka = kafka;
+        this.kafkaSecurity = kafkaSecurity;
         this.coordinator = coordinator;
         this.transactions = transactions;
     }
@@ -129,6 +134,7 @@ public final class PublishManager implements AutoCloseable {
             properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             // with Kafka away, a send waits this long for metadata before it fails (and is logged)
             properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
+            kafkaSecurity.addTo(properties);
             // kafka-clients loads the classes its settings name through the context class loader: on an
             // application thread that is the application's, which has no (or another) kafka-clients
             Thread thread = Thread.currentThread();

@@ -3,6 +3,7 @@ package dev.entente.runtime.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.entente.protocol.config.SecurityProperties;
 import dev.entente.testkit.ZooKeeperServers;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -54,7 +55,8 @@ class ZooKeeperMutexTest {
     }
 
     private ZooKeeperMutex mutex() {
-        return new ZooKeeperMutex(zookeeper.getConnectString(), ROOT, Duration.ofSeconds(10), state -> { });
+        return new ZooKeeperMutex(zookeeper.getConnectString(), SecurityProperties.none(SecurityProperties.Library.ZOOKEEPER), ROOT,
+                Duration.ofSeconds(10), state -> { });
     }
 
     @AfterAll

@@ -15,7 +15,7 @@ public final class RequestScopeAdvice {
 
     @Advice.OnMethodEnter
     public static Object enter(@Advice.Argument(0) Object request) {
-        return Hooks.http.requestStarted(Hooks.http.header(request, HttpHook.XID_HEADER));
+        return Hooks.http.requestStarted(Hooks.http.header(request, HttpHook.XID_HEADER), request);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class)
