@@ -15,11 +15,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The bank's clients: {@code concurrency} threads sending transfers between a random account on one
  * side and one on the other (random amounts, so some are refused for a short balance; half credit
- * first) to the transfer service until the workload time is over, recording what each was told.
+ * first) to the transfer service until the workload time is over, recording what each was told. Every
+ * {@link #DOOMED_EVERY}th transfer asks for more than a whole side holds and credits first: its debit
+ * is refused after the credit's branch has prepared, so every run, whatever its faults, rolls back
+ * transactions over a prepared participant.
  */
 final class TransferLoad {
 
     private static final List<String> SIDES = List.of("pg", "maria");
+    static final int DOOMED_EVERY = 5;
+    /** More than the bank's money on both sides together: no balance ever covers it. */
+    private static final int DOOMED_AMOUNT = 2 * BankDatabases.ACCOUNTS * BankDatabases.OPENING_BALANCE + 1;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final String transferUrl;
@@ -68,8 +74,10 @@ final class TransferLoad {
             int fromSide = random.nextInt(2);
             String from = SIDES.get(fromSide) + ":" + BankDatabases.account(random.nextInt(BankDatabases.ACCOUNTS));
             String to = SIDES.get(1 - fromSide) + ":" + BankDatabases.account(random.nextInt(BankDatabases.ACCOUNTS));
-            return new Transfer(idPrefix(run) + numbers.incrementAndGet(), from, to, 1 + random.nextInt(40),
-                    random.nextBoolean(), null, null, null);
+            int number = numbers.incrementAndGet();
+            boolean doomed = number % DOOMED_EVERY == 0;
+            return new Transfer(idPrefix(run) + number, from, to, doomed ? DOOMED_AMOUNT : 1 + random.nextInt(40),
+                    doomed || random.nextBoolean(), null, null, null);
         }
     }
 

@@ -163,7 +163,7 @@ class TxCommandTest {
 
     @Test
     void anUnknownXidIsNamed() {
-        String unknown = Xids.format(coordinator.clusterId(), 1, 1, 424242, System.currentTimeMillis() + 60_000);
+        String unknown = Xids.format(coordinator.clusterId(), 1, 1, 424242, System.currentTimeMillis() - 60_000);
         Run show = tx("show", unknown);
         assertThat(show.status()).isEqualTo(1);
         assertThat(show.err()).contains(unknown).contains("unknown");

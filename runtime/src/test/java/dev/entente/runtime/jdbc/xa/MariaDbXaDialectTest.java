@@ -28,14 +28,18 @@ class MariaDbXaDialectTest extends XaDialectContract {
         return TestDatabases.embeddedMariaDb();
     }
 
+    /** MariaDB's own sessions, which the MySQL driver's test sees too (it runs against this server). */
+    static final String SESSION_ID = "SELECT CONNECTION_ID()";
+    static final String SESSIONS_WITH_ID = "SELECT count(*) FROM information_schema.processlist WHERE id = ?";
+
     @Override
     String sessionIdQuery() {
-        return "SELECT CONNECTION_ID()";
+        return SESSION_ID;
     }
 
     @Override
     String sessionsWithIdQuery() {
-        return "SELECT count(*) FROM information_schema.processlist WHERE id = ?";
+        return SESSIONS_WITH_ID;
     }
 
     @Override

@@ -33,12 +33,12 @@ class MySqlXaDialectTest extends XaDialectContract {
 
     @Override
     String sessionIdQuery() {
-        return "SELECT CONNECTION_ID()";
+        return MariaDbXaDialectTest.SESSION_ID;
     }
 
     @Override
     String sessionsWithIdQuery() {
-        return "SELECT count(*) FROM information_schema.processlist WHERE id = ?";
+        return MariaDbXaDialectTest.SESSIONS_WITH_ID;
     }
 
     @Override
