@@ -6,6 +6,7 @@ import dev.entente.coordinator.admin.AdminViews;
 import dev.entente.coordinator.admin.TransactionResolver;
 import dev.entente.coordinator.admin.ViewAccess;
 import dev.entente.coordinator.admin.CoordinatorMetrics;
+import dev.entente.coordinator.backup.LeaderSnapshots;
 import dev.entente.coordinator.health.GrpcHealth;
 import dev.entente.coordinator.health.Readiness;
 import dev.entente.coordinator.log.ClusterIdentityRecord;
@@ -89,7 +90,7 @@ public final class CoordinatorNode implements AutoCloseable {
         TransactionStateMachine stateMachine = new TransactionStateMachine(table);
         this.log = new ReplicatedLog(new ReplicatedLog.Settings(options.clusterId(), options.nodeId(), options.peers(),
                 options.dataDir(), options.snapshotThreshold(), options.electionTimeout(), Duration.ofSeconds(5),
-                options.security().tls()),
+                options.security().tls(), options.restoreFrom()),
                 stateMachine);
         this.timer = new ScheduledThreadPoolExecutor(2, daemon("entente-timer"));
         timer.setRemoveOnCancelPolicy(true);
@@ -160,7 +161,8 @@ public final class CoordinatorNode implements AutoCloseable {
                     public Optional<String> adminAddress(String nodeId) {
                         return adminAddressOf(nodeId);
                     }
-                });
+                }, new LeaderSnapshots(log, stateMachine.getStateMachineStorage(), table::clusterId,
+                        () -> guard.notLeader().getStatus().getDescription()));
         this.credential = adminCredential(options);
         this.viewAccess = options.adminOpenViews() ? ViewAccess.open() : ViewAccess.tokens(readCredential(options), credential);
         Optional<InetSocketAddress> metricsAddress = options.metricsPort().isPresent()

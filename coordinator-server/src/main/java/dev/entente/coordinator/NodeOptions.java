@@ -22,11 +22,13 @@ import static dev.entente.coordinator.NodeOptionTable.NODE_ID;
 import static dev.entente.coordinator.NodeOptionTable.PEERS;
 import static dev.entente.coordinator.NodeOptionTable.PORT;
 import static dev.entente.coordinator.NodeOptionTable.RAFT_PORT;
+import static dev.entente.coordinator.NodeOptionTable.RESTORE_FROM;
 import static dev.entente.coordinator.NodeOptionTable.SNAPSHOT_THRESHOLD;
 import static dev.entente.coordinator.NodeOptionTable.TLS_CA;
 import static dev.entente.coordinator.NodeOptionTable.TLS_CERT;
 import static dev.entente.coordinator.NodeOptionTable.TLS_KEY;
 
+import dev.entente.coordinator.backup.SnapshotBackup;
 import dev.entente.coordinator.security.NodeSecurity;
 import dev.entente.coordinator.security.PeerCertificates;
 import dev.entente.coordinator.txn.ClusterIdentity;
@@ -66,7 +68,8 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
                           Duration electionTimeout, long defaultTimeoutMillis, long maxTimeoutMillis,
                           Optional<String> kafka, boolean insecure, NodeSecurity security, String adminHost,
                           Optional<File> adminTokenFile, Optional<File> adminReadTokenFile, boolean adminOpenViews,
-                          String metricsHost, OptionalInt metricsPort, List<Path> extensions) {
+                          String metricsHost, OptionalInt metricsPort, List<Path> extensions,
+                          Optional<SnapshotBackup> restoreFrom) {
 
     public static final int CLIENT_PORT_OFFSET = 1000;
     public static final int ADMIN_PORT_OFFSET = 2000;
@@ -209,7 +212,27 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
                 defaultTimeout, maxTimeout, kafka(given), given.isOn(INSECURE), security,
                 given.valueOrDefault(ADMIN_HOST), tokenFile(given, ADMIN_TOKEN_FILE), readTokenFile(given),
                 given.isOn(ADMIN_OPEN_VIEWS), given.valueOrDefault(METRICS_HOST), metricsPort(given, adminPort),
-                extensions(given));
+                extensions(given), restoreFrom(given, clusterId));
+    }
+
+    /** The backup {@code --restore-from} names, checked, and of a cluster of this node's {@code --cluster-id}. */
+    private static Optional<SnapshotBackup> restoreFrom(GivenOptions given, String clusterName) {
+        Optional<String> folder = given.value(RESTORE_FROM);
+        if (folder.isEmpty()) {
+            return Optional.empty();
+        }
+        SnapshotBackup backup;
+        try {
+            backup = SnapshotBackup.read(Path.of(folder.get()).toAbsolutePath());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOption(given.source(RESTORE_FROM) + ": " + e.getMessage());
+        }
+        if (!ClusterIdentity.isNamed(backup.clusterId(), clusterName)) {
+            throw new InvalidOption(given.source(RESTORE_FROM) + ": " + backup.folder() + " is a backup of cluster "
+                    + backup.clusterId() + ", not of a cluster named '" + clusterName + "' (" + given.source(CLUSTER_ID)
+                    + "); start the restored cluster with the name of the one backed up");
+        }
+        return Optional.of(backup);
     }
 
     private static Optional<File> readTokenFile(GivenOptions given) {

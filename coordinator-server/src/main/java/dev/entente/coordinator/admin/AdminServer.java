@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.entente.coordinator.backup.LeaderSnapshots;
 import dev.entente.coordinator.health.Readiness;
 import dev.entente.coordinator.txn.Rejection;
 import dev.entente.protocol.Outcome;
@@ -39,8 +40,9 @@ import org.slf4j.MDC;
  * with the reason; {@link Readiness}), as probes carry no credentials. The read-only views
  * {@code GET /cluster}, {@code GET /transactions}, {@code GET /transactions/XID} (JSON) and
  * {@code GET /metrics} (Prometheus text) need the read token or the admin token ({@link ViewAccess}).
- * {@code POST /transactions/XID/resolve} changes a transaction's fate and needs the admin token
- * ({@link AdminCredential}). Optionally {@code GET /metrics} also has a listener of its own, without a
+ * {@code POST /transactions/XID/resolve} changes a transaction's fate and {@code POST /cluster/snapshot}
+ * (on the leader) answers a snapshot of the transaction table just taken, its cluster id, term, log index
+ * and MD5 in {@code Entente-Snapshot-*} headers; both need the admin token ({@link AdminCredential}). Optionally {@code GET /metrics} also has a listener of its own, without a
  * credential, for scrapers ({@code --metrics-port}).
  */
 public final class AdminServer implements AutoCloseable {
@@ -49,6 +51,7 @@ public final class AdminServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TRANSACTIONS = "/transactions/";
     private static final String RESOLVE = "/resolve";
+    private static final String SNAPSHOT = "/cluster/snapshot";
     private static final int MAX_BODY_BYTES = 1024;
     private static final long ANSWER_SECONDS = 15;
     /**
@@ -76,13 +79,20 @@ public final class AdminServer implements AutoCloseable {
 
         CompletableFuture<Map<String, Object>> resolve(String xid, Outcome outcome);
 
+        /** A snapshot of the transaction table, taken now; on the leader only. */
+        LeaderSnapshots.Taken snapshot();
+
         String metrics();
 
         Optional<String> leaderAdminAddress();
     }
 
-    /** An answer: status, content type, body. */
-    private record Answer(int status, String type, byte[] body) {
+    /** An answer: status, content type, body, and headers of its own. */
+    private record Answer(int status, String type, byte[] body, Map<String, String> headers) {
+        Answer(int status, String type, byte[] body) {
+            this(status, type, body, Map.of());
+        }
+
         static Answer json(int status, Object value) {
             return new Answer(status, "application/json", AdminServer.json(value).getBytes(StandardCharsets.UTF_8));
         }
@@ -188,6 +198,10 @@ public final class AdminServer implements AutoCloseable {
             requireMethod(method, "POST", path);
             return resolve(exchange, decode(path.substring(TRANSACTIONS.length(), path.length() - RESOLVE.length())));
         }
+        if (path.equals(SNAPSHOT)) {
+            requireMethod(method, "POST", path);
+            return snapshot(exchange);
+        }
         requireMethod(method, "GET", path);
         if (CONSOLE.containsKey(path)) {
             return console(CONSOLE.get(path));
@@ -238,6 +252,17 @@ public final class AdminServer implements AutoCloseable {
         Outcome outcome = requestedOutcome(exchange, xid);
         LOG.info("admin: resolve {} {} requested from {}", xid, outcome, exchange.getRemoteAddress());
         return Answer.json(200, await(views.resolve(xid, outcome)));
+    }
+
+    private Answer snapshot(HttpExchange exchange) {
+        Optional<String> refusal = credential.refusal(exchange.getRequestHeaders().getFirst("Authorization"));
+        if (refusal.isPresent()) {
+            LOG.warn("admin: snapshot refused from {}: {}", exchange.getRemoteAddress(), refusal.get());
+            return Answer.json(credential.enabled() ? 401 : 403, Map.of("error", "snapshot: " + refusal.get()));
+        }
+        LeaderSnapshots.Taken taken = views.snapshot();
+        LOG.info("admin: snapshot at log index {} (term {}) copied out to {}", taken.index(), taken.term(), exchange.getRemoteAddress());
+        return new Answer(200, "application/octet-stream", taken.content(), taken.headers());
     }
 
     private static Outcome requestedOutcome(HttpExchange exchange, String xid) throws IOException {
@@ -343,6 +368,7 @@ public final class AdminServer implements AutoCloseable {
     private static void respond(HttpExchange exchange, Answer answer) throws IOException {
         var headers = exchange.getResponseHeaders();
         headers.set("Content-Type", answer.type());
+        answer.headers().forEach(headers::set);
         headers.set("Cache-Control", "no-store");
         headers.set("X-Content-Type-Options", "nosniff");
         headers.set("X-Frame-Options", "DENY");

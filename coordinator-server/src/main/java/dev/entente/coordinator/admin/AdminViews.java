@@ -1,5 +1,6 @@
 package dev.entente.coordinator.admin;
 
+import dev.entente.coordinator.backup.LeaderSnapshots;
 import dev.entente.coordinator.txn.Caller;
 import dev.entente.coordinator.log.BranchRef;
 import dev.entente.coordinator.log.DecisionRecord;
@@ -44,11 +45,12 @@ public final class AdminViews implements AdminServer.Views {
     private final CoordinatorMetrics metrics;
     private final LongSupplier publishBacklog;
     private final Directory directory;
+    private final LeaderSnapshots snapshots;
 
     public AdminViews(Supplier<Optional<String>> clusterId, Map<String, String> peers, ReplicatedLog log, TransactionTable table,
                       ActiveTransactions transactions, RmSessions sessions, PhaseTwoDriver phaseTwo,
                       TransactionResolver resolver, CoordinatorMetrics metrics, LongSupplier publishBacklog,
-                      Directory directory) {
+                      Directory directory, LeaderSnapshots snapshots) {
         this.clusterId = clusterId;
         this.peers = peers;
         this.log = log;
@@ -60,6 +62,7 @@ public final class AdminViews implements AdminServer.Views {
         this.metrics = metrics;
         this.publishBacklog = publishBacklog;
         this.directory = directory;
+        this.snapshots = snapshots;
     }
 
     @Override
@@ -115,6 +118,11 @@ public final class AdminViews implements AdminServer.Views {
     @Override
     public CompletableFuture<Map<String, Object>> resolve(String xid, Outcome outcome) {
         return resolver.resolve(xid, outcome).thenApply(AdminViews::finished);
+    }
+
+    @Override
+    public LeaderSnapshots.Taken snapshot() {
+        return snapshots.take();
     }
 
     @Override

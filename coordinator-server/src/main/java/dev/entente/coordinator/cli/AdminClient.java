@@ -3,9 +3,11 @@ package dev.entente.coordinator.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +80,40 @@ final class AdminClient {
         return reply;
     }
 
+    /** A snapshot the leader answered {@code POST /cluster/snapshot} with: its headers and its content. */
+    record Snapshot(HttpHeaders headers, InputStream content) {
+        String header(String name) {
+            return headers.firstValue(name).orElseThrow(() -> new AdminException(
+                    "the leader's snapshot came without its " + name + " header: is it a coordinator of this version?"));
+        }
+    }
+
+    /** Has the leader take a snapshot and answers its content, or throws naming the refusal. */
+    Snapshot snapshot() {
+        String path = "/cluster/snapshot";
+        String leader = leader();
+        HttpResponse<InputStream> response = send(leader, "POST", path, "", HttpResponse.BodyHandlers.ofInputStream());
+        Reply refusal = response.statusCode() == 200 ? null : json(leader, path, response);
+        if (refusal != null && refusal.status() == 503 && refusal.body().hasNonNull("leaderAdmin")
+                && !refusal.body().get("leaderAdmin").asText().equals(leader)) {
+            String next = refusal.body().get("leaderAdmin").asText(); // leadership moved meanwhile
+            response = send(next, "POST", path, "", HttpResponse.BodyHandlers.ofInputStream());
+            refusal = response.statusCode() == 200 ? null : json(next, path, response);
+        }
+        if (refusal != null) {
+            throw new AdminException(refusal.error());
+        }
+        return new Snapshot(response.headers(), response.body());
+    }
+
+    private Reply json(String address, String path, HttpResponse<InputStream> response) {
+        try (InputStream body = response.body()) {
+            return parse(address, path, response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new AdminException("reading the answer of " + address + path + ": " + e.getMessage());
+        }
+    }
+
     private Reply get(String path) {
         return request(leader(), "GET", path, null);
     }
@@ -114,6 +150,23 @@ final class AdminClient {
     }
 
     private Reply request(String address, String method, String path, String body) {
+        HttpResponse<String> response = send(address, method, path, body, HttpResponse.BodyHandlers.ofString());
+        return parse(address, path, response.statusCode(), response.body());
+    }
+
+    private static Reply parse(String address, String path, int status, String body) {
+        JsonNode json;
+        try {
+            json = JSON.readTree(body);
+        } catch (IOException e) {
+            throw new AdminException(address + path + " answered HTTP " + status
+                    + " with something other than JSON: is it a coordinator's admin port?");
+        }
+        return new Reply(status, json == null ? JSON.createObjectNode() : json);
+    }
+
+    /** Sends a request: a read with the read token, a change ({@code body} given) with the admin token. */
+    private <T> HttpResponse<T> send(String address, String method, String path, String body, HttpResponse.BodyHandler<T> handler) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + address + path)).timeout(TIMEOUT)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
@@ -121,15 +174,7 @@ final class AdminClient {
         }
         (body == null ? readToken : adminToken).ifPresent(t -> request.header("Authorization", "Bearer " + t));
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode json;
-            try {
-                json = JSON.readTree(response.body());
-            } catch (IOException e) {
-                throw new AdminException(address + path + " answered HTTP " + response.statusCode()
-                        + " with something other than JSON: is it a coordinator's admin port?");
-            }
-            return new Reply(response.statusCode(), json == null ? JSON.createObjectNode() : json);
+            return http.send(request.build(), handler);
         } catch (IOException e) {
             throw new AdminException("cannot reach the coordinator admin port at " + address + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())

@@ -1,5 +1,7 @@
 package dev.entente.coordinator.raft;
 
+import dev.entente.coordinator.backup.DataFolderRestore;
+import dev.entente.coordinator.backup.SnapshotBackup;
 import dev.entente.coordinator.log.ApplyReply;
 import dev.entente.coordinator.log.LogRecord;
 import dev.entente.coordinator.log.StatusAnswer;
@@ -39,6 +41,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
@@ -74,7 +77,7 @@ public final class ReplicatedLog implements AutoCloseable {
     /** The settings of one node's Raft member. */
     public record Settings(String clusterId, String nodeId, Map<String, String> peers, File dataDir,
                            long snapshotThreshold, Duration electionTimeout, Duration writeTimeout,
-                           Optional<NodeSecurity.TlsMaterial> tls) {
+                           Optional<NodeSecurity.TlsMaterial> tls, Optional<SnapshotBackup> restore) {
     }
 
     /** A write or read that failed because this node is not (or no longer) the leader. */
@@ -126,14 +129,19 @@ public final class ReplicatedLog implements AutoCloseable {
             PeerRequests requests = new PeerRequests();
             GrpcConfigKeys.Server.setServicesCustomizer(parameters, (builder, services) -> builder.intercept(requests));
         });
+        boolean logExists = new File(settings.dataDir(), groupId.getUuid().toString()).exists();
+        if (settings.restore().isPresent()
+                && DataFolderRestore.needed(settings.restore().get(), settings.dataDir().toPath(), logExists)) {
+            stateMachine.restoreFrom(settings.restore().get());
+            LOG.info("node {} starts from {}", self, settings.restore().get().describe());
+        }
         this.server = RaftServer.newBuilder()
                 .setServerId(self)
                 .setParameters(parameters)
                 .setGroup(RaftGroup.valueOf(groupId, peers))
                 .setProperties(properties)
                 .setStateMachine(stateMachine)
-                .setOption(new File(settings.dataDir(), groupId.getUuid().toString()).exists()
-                        ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+                .setOption(logExists ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
         this.reconnects = new PeerReconnects(server, peers.stream().map(RaftPeer::getId).filter(id -> !id.equals(self)).toList());
         stateMachine.setNoLeaderListener(this::noLeaderForLong);
@@ -210,6 +218,19 @@ public final class ReplicatedLog implements AutoCloseable {
             }
             return r.getMessage().getContent();
         });
+    }
+
+    /**
+     * Has this node's state machine write a snapshot of all it has applied, unless it applied nothing since
+     * its latest one; the log index of the snapshot that stands.
+     */
+    public long takeSnapshot(Duration patience) throws IOException {
+        RaftClientReply reply = server.snapshotManagement(SnapshotManagementRequest.newCreate(clientId, self, groupId,
+                callIds.incrementAndGet(), patience.toMillis(), 1));
+        if (!reply.isSuccess()) {
+            throw new IOException("node " + self + " could not take a snapshot: " + reply.getException());
+        }
+        return reply.getLogIndex();
     }
 
     private DivisionInfo info() {

@@ -1,5 +1,6 @@
 package dev.entente.coordinator.raft;
 
+import dev.entente.coordinator.backup.SnapshotBackup;
 import dev.entente.coordinator.log.ApplyReply;
 import dev.entente.coordinator.log.LogRecord;
 import dev.entente.coordinator.log.StatusQuery;
@@ -55,6 +56,7 @@ public final class TransactionStateMachine extends BaseStateMachine {
         }
     };
     private volatile Consumer<RoleInfoProto> noLeader = role -> { };
+    private volatile SnapshotBackup restore;
 
     public TransactionStateMachine(TransactionTable table) {
         this.table = table;
@@ -69,10 +71,18 @@ public final class TransactionStateMachine extends BaseStateMachine {
         this.noLeader = noLeader;
     }
 
+    /** Starts this node from {@code backup} rather than from nothing: its storage is new (see {@link ReplicatedLog}). */
+    void restoreFrom(SnapshotBackup backup) {
+        this.restore = backup;
+    }
+
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
         storage.init(raftStorage);
+        if (restore != null) {
+            restore.installInto(raftStorage);
+        }
         reinitialize();
     }
 
