@@ -39,6 +39,9 @@ public final class NodeOptionTable {
                     + "XID, of the Kafka transactional.id and of the marker topic; RMs learn it from the coordinator");
     public static final CommandOption SNAPSHOT_THRESHOLD = new CommandOption("snapshot-threshold", "N", "10000",
             "log entries between snapshots");
+    public static final CommandOption LOG_SEGMENT_SIZE = new CommandOption("log-segment-size", "BYTES", "33554432",
+            "the size at which a Raft log file is closed and a new one begun; after a snapshot the closed files before it "
+                    + "are deleted, and a node that joins or falls that far behind is sent the snapshot");
     public static final CommandOption ELECTION_TIMEOUT = new CommandOption("election-timeout", "MS", "1000",
             "Raft election timeout (the maximum is twice this)");
     public static final CommandOption DEFAULT_TIMEOUT = new CommandOption("default-timeout", "MS", "60000",
@@ -85,7 +88,7 @@ public final class NodeOptionTable {
                     + "stops the node");
 
     public static final OptionTable TABLE = new OptionTable("ENTENTE_", List.of(DEV, NODE_ID, PEERS, HOST, PORT, ADMIN_PORT,
-            RAFT_PORT, DATA_DIR, RESTORE_FROM, CLUSTER_ID, SNAPSHOT_THRESHOLD, ELECTION_TIMEOUT, DEFAULT_TIMEOUT, MAX_TIMEOUT, TLS_CERT,
+            RAFT_PORT, DATA_DIR, RESTORE_FROM, CLUSTER_ID, SNAPSHOT_THRESHOLD, LOG_SEGMENT_SIZE, ELECTION_TIMEOUT, DEFAULT_TIMEOUT, MAX_TIMEOUT, TLS_CERT,
             TLS_KEY, TLS_CA, APP_SECRETS, INSECURE, KAFKA, ADMIN_HOST, ADMIN_TOKEN_FILE, ADMIN_READ_TOKEN_FILE, ADMIN_OPEN_VIEWS,
             METRICS_PORT, METRICS_HOST, EXTENSIONS), OptionTable.Feature.CONFIG_FILE);
 

@@ -15,6 +15,7 @@ import static dev.entente.coordinator.NodeOptionTable.EXTENSIONS;
 import static dev.entente.coordinator.NodeOptionTable.HOST;
 import static dev.entente.coordinator.NodeOptionTable.INSECURE;
 import static dev.entente.coordinator.NodeOptionTable.KAFKA;
+import static dev.entente.coordinator.NodeOptionTable.LOG_SEGMENT_SIZE;
 import static dev.entente.coordinator.NodeOptionTable.MAX_TIMEOUT;
 import static dev.entente.coordinator.NodeOptionTable.METRICS_HOST;
 import static dev.entente.coordinator.NodeOptionTable.METRICS_PORT;
@@ -64,7 +65,7 @@ import java.util.regex.Pattern;
  * runs plain text on loopback unless given TLS material.
  */
 public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<String, String> peers, String host,
-                          int clientPort, int adminPort, File dataDir, long snapshotThreshold,
+                          int clientPort, int adminPort, File dataDir, long snapshotThreshold, long logSegmentSize,
                           Duration electionTimeout, long defaultTimeoutMillis, long maxTimeoutMillis,
                           Optional<String> kafka, boolean insecure, NodeSecurity security, String adminHost,
                           Optional<File> adminTokenFile, Optional<File> adminReadTokenFile, boolean adminOpenViews,
@@ -207,7 +208,7 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
         NodeSecurity security = security(given, dev, host);
         requireCertificateNamesNode(given, security, nodeId, peers);
         return new NodeOptions(dev, clusterId, nodeId, peers, host, clientPort, adminPort, dataDir,
-                number(given, SNAPSHOT_THRESHOLD, 1, Long.MAX_VALUE),
+                number(given, SNAPSHOT_THRESHOLD, 1, Long.MAX_VALUE), number(given, LOG_SEGMENT_SIZE, 65_536, 1L << 30),
                 Duration.ofMillis(number(given, ELECTION_TIMEOUT, 100, 60_000)),
                 defaultTimeout, maxTimeout, kafka(given), given.isOn(INSECURE), security,
                 given.valueOrDefault(ADMIN_HOST), tokenFile(given, ADMIN_TOKEN_FILE), readTokenFile(given),
@@ -303,7 +304,8 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
         return list;
     }
 
-    static Map<String, String> parsePeers(String source, String list) {
+    /** Parses {@code id=host:port,...}; an error names {@code source} and the entry. */
+    public static Map<String, String> parsePeers(String source, String list) {
         Map<String, String> peers = new LinkedHashMap<>();
         for (String entry : list.split(",")) {
             String[] idAndAddress = entry.trim().split("=", 2);

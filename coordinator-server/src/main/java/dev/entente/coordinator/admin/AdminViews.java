@@ -35,7 +35,6 @@ public final class AdminViews implements AdminServer.Views {
     }
 
     private final Supplier<Optional<String>> clusterId;
-    private final Map<String, String> peers;
     private final ReplicatedLog log;
     private final TransactionTable table;
     private final ActiveTransactions transactions;
@@ -46,13 +45,13 @@ public final class AdminViews implements AdminServer.Views {
     private final LongSupplier publishBacklog;
     private final Directory directory;
     private final LeaderSnapshots snapshots;
+    private final MemberChanges memberChanges;
 
-    public AdminViews(Supplier<Optional<String>> clusterId, Map<String, String> peers, ReplicatedLog log, TransactionTable table,
+    public AdminViews(Supplier<Optional<String>> clusterId, ReplicatedLog log, TransactionTable table,
                       ActiveTransactions transactions, RmSessions sessions, PhaseTwoDriver phaseTwo,
                       TransactionResolver resolver, CoordinatorMetrics metrics, LongSupplier publishBacklog,
-                      Directory directory, LeaderSnapshots snapshots) {
+                      Directory directory, LeaderSnapshots snapshots, MemberChanges memberChanges) {
         this.clusterId = clusterId;
-        this.peers = peers;
         this.log = log;
         this.table = table;
         this.transactions = transactions;
@@ -63,6 +62,7 @@ public final class AdminViews implements AdminServer.Views {
         this.publishBacklog = publishBacklog;
         this.directory = directory;
         this.snapshots = snapshots;
+        this.memberChanges = memberChanges;
     }
 
     @Override
@@ -76,11 +76,7 @@ public final class AdminViews implements AdminServer.Views {
         view.put("serving", log.isLeaderReady() && clusterId.get().isPresent());
         view.put("commitIndex", log.commitIndex());
         view.put("appliedIndex", log.lastAppliedIndex());
-        List<Map<String, String>> members = new ArrayList<>();
-        peers.forEach((id, raft) -> members.add(Map.of("id", id, "raftAddress", raft,
-                "clientAddress", directory.clientAddress(id).orElse(""),
-                "adminAddress", directory.adminAddress(id).orElse(""))));
-        view.put("peers", members);
+        view.put("peers", members(log.members()));
         view.put("rmSessions", sessions.all().stream().map(s -> Map.of("app", s.app(), "instanceId", s.instanceId(),
                 "resources", List.copyOf(s.resources()))).toList());
         return view;
@@ -118,6 +114,33 @@ public final class AdminViews implements AdminServer.Views {
     @Override
     public CompletableFuture<Map<String, Object>> resolve(String xid, Outcome outcome) {
         return resolver.resolve(xid, outcome).thenApply(AdminViews::finished);
+    }
+
+    /** Each member with its Raft, client and admin address. */
+    private List<Map<String, String>> members(Map<String, String> raftAddresses) {
+        List<Map<String, String>> members = new ArrayList<>();
+        raftAddresses.forEach((id, raft) -> members.add(Map.of("id", id, "raftAddress", raft,
+                "clientAddress", directory.clientAddress(id).orElse(""),
+                "adminAddress", directory.adminAddress(id).orElse(""))));
+        return members;
+    }
+
+    @Override
+    public Map<String, Object> addMember(String entry) {
+        return membersView(memberChanges.add(entry));
+    }
+
+    @Override
+    public Map<String, Object> removeMember(String id) {
+        return membersView(memberChanges.remove(id));
+    }
+
+    private Map<String, Object> membersView(Map<String, String> members) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("leaderId", log.leaderId());
+        view.put("term", log.term());
+        view.put("peers", members(members));
+        return view;
     }
 
     @Override

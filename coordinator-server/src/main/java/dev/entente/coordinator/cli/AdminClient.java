@@ -39,6 +39,8 @@ final class AdminClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** A change may wait longer: adding a node waits (up to 60 s) until the leader has brought it up to date. */
+    private static final Duration CHANGE_TIMEOUT = Duration.ofSeconds(75);
 
     private final List<String> addresses;
     private final Optional<String> readToken;
@@ -69,13 +71,31 @@ final class AdminClient {
     }
 
     Reply resolve(String xid, String outcome) {
-        String path = "/transactions/" + encode(xid) + "/resolve";
-        String body = "{\"outcome\": \"" + outcome + "\"}";
+        return postToLeader("/transactions/" + encode(xid) + "/resolve", "{\"outcome\": \"" + outcome + "\"}");
+    }
+
+    /** The leader's view of the cluster: its members with their addresses, the leader, the term. */
+    Reply cluster() {
+        return get("/cluster");
+    }
+
+    /** Adds the node {@code entry} ({@code id=host:port}) to the members. */
+    Reply addMember(String entry) {
+        return postToLeader("/cluster/members", JSON.createObjectNode().put("add", entry).toString());
+    }
+
+    /** Removes node {@code id} from the members. */
+    Reply removeMember(String id) {
+        return postToLeader("/cluster/members", JSON.createObjectNode().put("remove", id).toString());
+    }
+
+    /** A change, sent to the leader; again to the node a follower names if leadership moved meanwhile. */
+    private Reply postToLeader(String path, String body) {
         String leader = leader();
         Reply reply = request(leader, "POST", path, body);
         if (reply.status() == 503 && reply.body().hasNonNull("leaderAdmin")
                 && !reply.body().get("leaderAdmin").asText().equals(leader)) {
-            reply = request(reply.body().get("leaderAdmin").asText(), "POST", path, body); // leadership moved meanwhile
+            reply = request(reply.body().get("leaderAdmin").asText(), "POST", path, body);
         }
         return reply;
     }
@@ -167,7 +187,8 @@ final class AdminClient {
 
     /** Sends a request: a read with the read token, a change ({@code body} given) with the admin token. */
     private <T> HttpResponse<T> send(String address, String method, String path, String body, HttpResponse.BodyHandler<T> handler) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + address + path)).timeout(TIMEOUT)
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + address + path))
+                .timeout(body == null ? TIMEOUT : CHANGE_TIMEOUT)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");

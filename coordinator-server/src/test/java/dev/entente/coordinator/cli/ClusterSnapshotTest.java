@@ -180,7 +180,7 @@ class ClusterSnapshotTest {
         assertThat(noFolder.err()).contains("snapshot needs --out FOLDER");
         Run unknown = TxRunner.cluster(Map.of(), "backup");
         assertThat(unknown.status()).isEqualTo(2);
-        assertThat(unknown.err()).contains("unknown command 'backup' (snapshot)");
+        assertThat(unknown.err()).contains("unknown command 'backup' (list, add, remove or snapshot)");
     }
 
     /** A transaction with one prepared branch on ORDERS, decided {@code outcome}. */
