@@ -8,12 +8,15 @@ import dev.entente.coordinator.testing.FakeRm;
 import dev.entente.coordinator.testing.TestBranches;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
+import dev.entente.protocol.client.ClientSecurity;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.testkit.CoordinatorCluster;
 import dev.entente.testkit.CoordinatorProcess;
+import dev.entente.testkit.CoordinatorSecurity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -143,6 +146,44 @@ class ClusterMembersTest {
                 assertThat(client.status(xid.substring(0, xid.indexOf(' '))).getOutcome()).as(xid).isEqualTo(Outcome.COMMITTED);
             }
             assertThat(load.committed.size()).isGreaterThan(500);
+        }
+    }
+
+    @Test
+    void aNodeWithACertificateOfItsOwnJoinsASecuredCluster() throws Exception {
+        Path token = work.resolve("admin-token");
+        Files.writeString(token, TOKEN);
+        CoordinatorSecurity security = CoordinatorSecurity.create(work.resolve("tls")).app("shop");
+        // each node presents a certificate naming its own id only: n4's names none of the first three
+        List<String> args = new ArrayList<>(security.perNodeArgs("n1", "n2", "n3", "n4"));
+        args.addAll(List.of("--admin-token-file", token.toString()));
+        ClientSecurity shop = ClientSecurity.tls("tls-ca", security.authority())
+                .withSecret("shop", "secret-file", security.secretFile("shop"));
+        try (CoordinatorCluster cluster = new CoordinatorCluster(work, 3, args.toArray(String[]::new)).start()) {
+            CoordinatorProcess leader = cluster.awaitLeader();
+            CoordinatorProcess n4 = cluster.addNode().start();
+            CoordinatorClient client = CoordinatorClient.connect(cluster.addresses(), shop); // n4 among them
+            String before = client.begin("sale", 60_000, "shop").getXid();
+            assertThat(client.commit(before, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
+            Map<String, String> env = Map.of("ENTENTE_ADMIN", cluster.followers(leader).get(0).adminAddress(),
+                    "ENTENTE_ADMIN_TOKEN_FILE", token.toString(), "ENTENTE_TLS_CA", security.authority().toString());
+
+            Run add = TxRunner.cluster(env, "add", "n4=" + cluster.raftAddresses().get("n4"));
+            assertThat(add.status()).as(add.err()).isZero();
+            await().atMost(Duration.ofSeconds(60)).until(() -> n4.admin("/cluster").contains("\"leaderId\" : \"" + leader.name()));
+            CoordinatorProcess leaving = cluster.followers(leader).stream().filter(node -> node != n4).findFirst().orElseThrow();
+            Run remove = TxRunner.cluster(env, "remove", leaving.name());
+            assertThat(remove.status()).as(remove.err()).isZero();
+            cluster.forget(leaving);
+
+            // the old leader gone, n4 and the other first node elect a leader over mutual TLS
+            leader.kill9();
+            CoordinatorProcess next = cluster.awaitLeader();
+            assertThat(next).isNotSameAs(leader);
+            assertThat(client.status(before).getOutcome()).isEqualTo(Outcome.COMMITTED);
+            String after = client.begin("sale", 60_000, "shop").getXid();
+            assertThat(client.commit(after, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
+            client.close();
         }
     }
 }
