@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -43,10 +45,11 @@ public record SnapshotBackup(Path folder, String clusterId, long term, long inde
                                        InputStream snapshot, String md5) throws IOException {
         requireEmptyFolder(folder);
         Files.createDirectories(folder);
+        ownerOnly(folder, "rwx------");
         SnapshotBackup backup = new SnapshotBackup(folder, clusterId, term, index, nodeId, Instant.now());
         Path file = folder.resolve(backup.snapshotFileName());
         try {
-            try (OutputStream out = Files.newOutputStream(file)) {
+            try (OutputStream out = Files.newOutputStream(ownerOnly(Files.createFile(file), "rw-------"))) {
                 snapshot.transferTo(out);
             }
             MD5Hash received = MD5FileUtil.computeMd5ForFile(file.toFile());
@@ -55,6 +58,7 @@ public record SnapshotBackup(Path folder, String clusterId, long term, long inde
                         + ", the node sent " + md5 + "; take it again");
             }
             MD5FileUtil.saveMD5File(file.toFile(), received);
+            ownerOnly(MD5FileUtil.getDigestFileForFile(file.toFile()).toPath(), "rw-------");
         } catch (IOException e) {
             Files.deleteIfExists(file);
             Files.deleteIfExists(MD5FileUtil.getDigestFileForFile(file.toFile()).toPath());
@@ -66,10 +70,21 @@ public record SnapshotBackup(Path folder, String clusterId, long term, long inde
         manifest.setProperty("index", Long.toString(index));
         manifest.setProperty("node", nodeId);
         manifest.setProperty("taken-at", backup.takenAt().toString());
-        try (OutputStream out = Files.newOutputStream(folder.resolve(MANIFEST))) {
+        try (OutputStream out = Files.newOutputStream(ownerOnly(Files.createFile(folder.resolve(MANIFEST)), "rw-------"))) {
             manifest.store(out, "entente cluster snapshot; start a fresh cluster from it with --restore-from " + folder);
         }
         return backup;
+    }
+
+    /**
+     * Readable by its owner only, where the file system has POSIX permissions: a backup holds what the data
+     * folder holds (XIDs, and the messages of committed transactions not yet published).
+     */
+    private static Path ownerOnly(Path path, String permissions) throws IOException {
+        if (Files.getFileStore(path).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
+        }
+        return path;
     }
 
     /** Refuses a folder that exists and holds anything: a backup never mixes with other files. */

@@ -20,6 +20,7 @@ import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,6 +78,11 @@ class ClusterSnapshotTest {
             assertThat(snapshot.out()).contains("the snapshot of cluster " + clusterId + " at log index ")
                     .contains("to " + backup);
             assertThat(backup.resolve("backup.properties")).content().contains("cluster-id=" + clusterId);
+            try (var files = Files.list(backup)) {
+                assertThat(files.toList()).hasSize(3).allSatisfy(file -> assertThat(Files.getPosixFilePermissions(file))
+                        .as(file.toString()).isEqualTo(PosixFilePermissions.fromString("rw-------")));
+            }
+            assertThat(Files.getPosixFilePermissions(backup)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
 
             Run again = TxRunner.cluster(env, "snapshot", "--out", backup.toString());
             assertThat(again.status()).isEqualTo(2);
