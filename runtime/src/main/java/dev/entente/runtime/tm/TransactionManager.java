@@ -98,13 +98,14 @@ public final class TransactionManager {
      * with no call to the coordinator (which first hears of it from a participant or from the Commit).
      */
     private TransactionScope begin(TransactionDefinition definition, ClassLoader loader) {
-        client(definition, loader); // a coordinator is configured, of this application's cluster, and its session opened
+        // a coordinator is configured, of this application's cluster, and its session opened
+        CoordinatorClient client = client(definition, loader);
         String xid;
         try {
             xid = xids.mint(definition.timeoutMillis() > 0 ? definition.timeoutMillis() : defaultTimeoutMillis);
         } catch (IllegalStateException noSession) {
-            throw ApiExceptions.failed(loader, "cannot begin a global transaction for " + definition.name() + ": "
-                    + noSession.getMessage(), null);
+            throw ApiExceptions.failed(loader, "cannot begin a global transaction for " + definition.name()
+                    + ": no coordinator leader answered at " + client.leaderAddress() + " (" + noSession.getMessage() + ")", null);
         }
         owned.put(xid, "");
         names.put(xid, definition.name());
