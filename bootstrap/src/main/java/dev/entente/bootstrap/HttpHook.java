@@ -14,6 +14,12 @@ public interface HttpHook {
     String XID_HEADER = "entente-xid";
 
     /**
+     * The header that carries the transaction's token next to its XID: only a holder of both may join
+     * the transaction. It is a secret: never log it.
+     */
+    String TOKEN_HEADER = "entente-token";
+
+    /**
      * A client request is about to be sent under global transaction {@code xid}: the request to send,
      * carrying the XID. An immutable {@code java.net.http.HttpRequest} is replaced by a copy; a mutable
      * one (Apache HttpClient 5's {@code HttpMessage}, a {@code java.net.URLConnection} not yet
