@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * transaction carry its XID: {@code java.net.http} requests are copied with the header, Apache
  * HttpClient 5 requests get it set.
  *
- * <p>The XID travels with the transaction's token ({@value #TOKEN_HEADER}), which the coordinator
+ * <p>The XID travels with the transaction's token (header {@code entente-token}), which the coordinator
  * checks on every call that joins or acts for the transaction. An incoming request's token goes into the
  * process's {@link TokenBook}, where its calls to the coordinator find it (an owner's own token is never
  * replaced). A request with an XID but no token still runs inside the transaction, so that its work is
