@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(180)
 class InboundContextSourcesTest {
 
-    private static final String XID = "C-test0000001:1:42";
+    private static final String XID = "C-test0000001:1:1:16:zzzzzz";
 
     @ParameterizedTest
     @ValueSource(strings = {"jdk", "jetty12"})

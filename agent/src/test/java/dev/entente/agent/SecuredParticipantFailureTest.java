@@ -148,7 +148,7 @@ class SecuredParticipantFailureTest {
     }
 
     private String xidIn(String text) {
-        Matcher xid = Pattern.compile(Pattern.quote(shop.clusterId) + ":\\d+:\\d+").matcher(text);
+        Matcher xid = Pattern.compile(Pattern.quote(shop.clusterId) + "(:[0-9a-z]+){4}").matcher(text);
         assertThat(xid.find()).as("an XID of this shop in: " + text).isTrue();
         return xid.group();
     }

@@ -132,7 +132,7 @@ final class ChaosRun {
     }
 
     private static String shortReason(String detail) {
-        String reason = detail.replaceAll("t-[0-9a-z]+-[0-9]+-[0-9]+", "T").replaceAll("chaos-[0-9a-z]+:[0-9]+:[0-9]+", "X")
+        String reason = detail.replaceAll("t-[0-9a-z]+-[0-9]+-[0-9]+", "T").replaceAll("chaos-[0-9a-z-]+(:[0-9a-z]+){4}", "X")
                 .replaceAll("acct-[0-9]+", "A").replaceAll("\\b[0-9]+\\b", "N");
         return reason.length() > 160 ? reason.substring(0, 160) + "..." : reason;
     }

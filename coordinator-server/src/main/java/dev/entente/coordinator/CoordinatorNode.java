@@ -4,8 +4,10 @@ import dev.entente.coordinator.admin.AdminCredential;
 import dev.entente.coordinator.admin.AdminServer;
 import dev.entente.coordinator.admin.AdminViews;
 import dev.entente.coordinator.admin.CoordinatorMetrics;
+import dev.entente.coordinator.admin.MemberChanges;
 import dev.entente.coordinator.admin.TransactionResolver;
 import dev.entente.coordinator.admin.ViewAccess;
+import dev.entente.coordinator.backup.LeaderSnapshots;
 import dev.entente.coordinator.health.GrpcHealth;
 import dev.entente.coordinator.health.Readiness;
 import dev.entente.coordinator.log.ClusterIdentityRecord;
@@ -43,6 +45,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,8 +93,8 @@ public final class CoordinatorNode implements AutoCloseable {
         this.options = options;
         TransactionStateMachine stateMachine = new TransactionStateMachine(table);
         this.log = new ReplicatedLog(new ReplicatedLog.Settings(options.clusterId(), options.nodeId(), options.peers(),
-                options.dataDir(), options.snapshotThreshold(), options.electionTimeout(), Duration.ofSeconds(5),
-                options.security().tls()),
+                options.dataDir(), options.snapshotThreshold(), options.logSegmentSize(), options.electionTimeout(), Duration.ofSeconds(5),
+                options.security().tls(), options.restoreFrom()),
                 stateMachine);
         this.timer = new ScheduledThreadPoolExecutor(2, daemon("entente-timer"));
         timer.setRemoveOnCancelPolicy(true);
@@ -137,7 +140,7 @@ public final class CoordinatorNode implements AutoCloseable {
                 });
             }
         });
-        Readiness readiness = new Readiness(log, options.peers().size(), options.electionTimeout(), READY_APPLY_WAIT);
+        Readiness readiness = new Readiness(log, options.electionTimeout(), READY_APPLY_WAIT);
         // probes carry no application credentials: the health service stays outside the authenticator
         this.health = new GrpcHealth(readiness, log::isLeaderReady);
         ServerServiceDefinition service = RequestCounts.count(MalformedRequests.guard(
@@ -153,8 +156,9 @@ public final class CoordinatorNode implements AutoCloseable {
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .handshakeTimeout(10, TimeUnit.SECONDS)
                 .build();
+        Supplier<String> notLeader = () -> guard.notLeader().getStatus().getDescription();
         TransactionResolver resolver = new TransactionResolver(transactions, log, phaseTwo, guard, metrics);
-        AdminViews views = new AdminViews(table::clusterId, options.peers(), log, table, transactions, sessions, phaseTwo,
+        AdminViews views = new AdminViews(table::clusterId, log, table, transactions, sessions, phaseTwo,
                 resolver, metrics, () -> publisher.map(PublishDriver::backlog).orElse(0L), new AdminViews.Directory() {
                     @Override
                     public Optional<String> clientAddress(String nodeId) {
@@ -165,7 +169,8 @@ public final class CoordinatorNode implements AutoCloseable {
                     public Optional<String> adminAddress(String nodeId) {
                         return adminAddressOf(nodeId);
                     }
-                });
+                }, new LeaderSnapshots(log, stateMachine.getStateMachineStorage(), table::clusterId, notLeader),
+                new MemberChanges(log, notLeader));
         this.credential = adminCredential(options);
         this.viewAccess = options.adminOpenViews() ? ViewAccess.open() : ViewAccess.tokens(readCredential(options), credential);
         Optional<InetSocketAddress> metricsAddress = options.metricsPort().isPresent()
@@ -270,7 +275,7 @@ public final class CoordinatorNode implements AutoCloseable {
             return Optional.of(options.adminAddress());
         }
         return table.nodeAddress(nodeId).map(NodeAddressRecord::getAdminAddress)
-                .or(() -> Optional.ofNullable(options.peers().get(nodeId)).map(NodeOptions::defaultAdminAddress));
+                .or(() -> raftAddressOf(nodeId).map(NodeOptions::defaultAdminAddress));
     }
 
     private Optional<String> clientAddressOf(String nodeId) {
@@ -278,7 +283,12 @@ public final class CoordinatorNode implements AutoCloseable {
             return Optional.of(options.clientAddress());
         }
         return table.nodeAddress(nodeId).map(NodeAddressRecord::getClientAddress)
-                .or(() -> Optional.ofNullable(options.peers().get(nodeId)).map(NodeOptions::defaultClientAddress));
+                .or(() -> raftAddressOf(nodeId).map(NodeOptions::defaultClientAddress));
+    }
+
+    /** A node's Raft address: as the group's members name it, else as {@code --peers} does. */
+    private Optional<String> raftAddressOf(String nodeId) {
+        return Optional.ofNullable(log.members().get(nodeId)).or(() -> Optional.ofNullable(options.peers().get(nodeId)));
     }
 
     /**
@@ -308,7 +318,7 @@ public final class CoordinatorNode implements AutoCloseable {
             LOG.warn("{} stops with {} transactions still undecided after {} s: they will be presumed aborted",
                     node, transactions.size(), DRAIN_PATIENCE.toSeconds());
         }
-        if (options.peers().size() < 2) {
+        if (log.members().size() < 2) {
             return; // a single node (--dev) has nobody to hand over to
         }
         log.transferLeadership(HANDOVER_PATIENCE).ifPresentOrElse(

@@ -29,12 +29,19 @@ public final class NodeOptionTable {
             "Raft port, --dev only");
     public static final CommandOption DATA_DIR = new CommandOption("data-dir", "D", "./entente-data/ID",
             "Raft log and snapshots");
+    public static final CommandOption RESTORE_FROM = new CommandOption("restore-from", "FOLDER", "",
+            "a backup written by entente cluster snapshot: a node whose log does not exist yet starts from it (give every "
+                    + "node of the new cluster the same one); a node already restored from it starts from its own log; "
+                    + "any other log is refused; --cluster-id must be the backup's cluster name");
     public static final CommandOption CLUSTER_ID = new CommandOption("cluster-id", "C", "entente",
             "the cluster's name, 1-21 characters; when its log is created the first leader adds a random part, and "
                     + "that id (C-, then ten random letters or digits; GET /cluster shows it) is the first part of every "
                     + "XID, of the Kafka transactional.id and of the marker topic; RMs learn it from the coordinator");
     public static final CommandOption SNAPSHOT_THRESHOLD = new CommandOption("snapshot-threshold", "N", "10000",
             "log entries between snapshots");
+    public static final CommandOption LOG_SEGMENT_SIZE = new CommandOption("log-segment-size", "BYTES", "33554432",
+            "the size at which a Raft log file is closed and a new one begun; after a snapshot the closed files before it "
+                    + "are deleted, and a node that joins or falls that far behind is sent the snapshot");
     public static final CommandOption ELECTION_TIMEOUT = new CommandOption("election-timeout", "MS", "1000",
             "Raft election timeout (the maximum is twice this)");
     public static final CommandOption DEFAULT_TIMEOUT = new CommandOption("default-timeout", "MS", "60000",
@@ -84,7 +91,7 @@ public final class NodeOptionTable {
                     + "stops the node");
 
     public static final OptionTable TABLE = new OptionTable("ENTENTE_", List.of(DEV, NODE_ID, PEERS, HOST, PORT, ADMIN_PORT,
-            RAFT_PORT, DATA_DIR, CLUSTER_ID, SNAPSHOT_THRESHOLD, ELECTION_TIMEOUT, DEFAULT_TIMEOUT, MAX_TIMEOUT, TLS_CERT,
+            RAFT_PORT, DATA_DIR, RESTORE_FROM, CLUSTER_ID, SNAPSHOT_THRESHOLD, LOG_SEGMENT_SIZE, ELECTION_TIMEOUT, DEFAULT_TIMEOUT, MAX_TIMEOUT, TLS_CERT,
             TLS_KEY, TLS_CA, APP_SECRETS, INSECURE, KAFKA, KAFKA_CLIENT_PROPERTIES, ADMIN_HOST, ADMIN_TOKEN_FILE, ADMIN_READ_TOKEN_FILE, ADMIN_OPEN_VIEWS,
             METRICS_PORT, METRICS_HOST, EXTENSIONS), OptionTable.Feature.CONFIG_FILE);
 

@@ -1,8 +1,8 @@
 package dev.entente.coordinator;
 
 import static dev.entente.coordinator.NodeOptionTable.ADMIN_HOST;
-import static dev.entente.coordinator.NodeOptionTable.ADMIN_PORT;
 import static dev.entente.coordinator.NodeOptionTable.ADMIN_OPEN_VIEWS;
+import static dev.entente.coordinator.NodeOptionTable.ADMIN_PORT;
 import static dev.entente.coordinator.NodeOptionTable.ADMIN_READ_TOKEN_FILE;
 import static dev.entente.coordinator.NodeOptionTable.ADMIN_TOKEN_FILE;
 import static dev.entente.coordinator.NodeOptionTable.APP_SECRETS;
@@ -16,6 +16,7 @@ import static dev.entente.coordinator.NodeOptionTable.HOST;
 import static dev.entente.coordinator.NodeOptionTable.INSECURE;
 import static dev.entente.coordinator.NodeOptionTable.KAFKA;
 import static dev.entente.coordinator.NodeOptionTable.KAFKA_CLIENT_PROPERTIES;
+import static dev.entente.coordinator.NodeOptionTable.LOG_SEGMENT_SIZE;
 import static dev.entente.coordinator.NodeOptionTable.MAX_TIMEOUT;
 import static dev.entente.coordinator.NodeOptionTable.METRICS_HOST;
 import static dev.entente.coordinator.NodeOptionTable.METRICS_PORT;
@@ -23,11 +24,13 @@ import static dev.entente.coordinator.NodeOptionTable.NODE_ID;
 import static dev.entente.coordinator.NodeOptionTable.PEERS;
 import static dev.entente.coordinator.NodeOptionTable.PORT;
 import static dev.entente.coordinator.NodeOptionTable.RAFT_PORT;
+import static dev.entente.coordinator.NodeOptionTable.RESTORE_FROM;
 import static dev.entente.coordinator.NodeOptionTable.SNAPSHOT_THRESHOLD;
 import static dev.entente.coordinator.NodeOptionTable.TLS_CA;
 import static dev.entente.coordinator.NodeOptionTable.TLS_CERT;
 import static dev.entente.coordinator.NodeOptionTable.TLS_KEY;
 
+import dev.entente.coordinator.backup.SnapshotBackup;
 import dev.entente.coordinator.publish.KafkaCluster;
 import dev.entente.coordinator.security.NodeSecurity;
 import dev.entente.coordinator.security.PeerCertificates;
@@ -65,11 +68,12 @@ import java.util.regex.Pattern;
  * runs plain text on loopback unless given TLS material.
  */
 public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<String, String> peers, String host,
-                          int clientPort, int adminPort, File dataDir, long snapshotThreshold,
+                          int clientPort, int adminPort, File dataDir, long snapshotThreshold, long logSegmentSize,
                           Duration electionTimeout, long defaultTimeoutMillis, long maxTimeoutMillis,
                           Optional<KafkaCluster> kafka, boolean insecure, NodeSecurity security, String adminHost,
                           Optional<File> adminTokenFile, Optional<File> adminReadTokenFile, boolean adminOpenViews,
-                          String metricsHost, OptionalInt metricsPort, List<Path> extensions) {
+                          String metricsHost, OptionalInt metricsPort, List<Path> extensions,
+                          Optional<SnapshotBackup> restoreFrom) {
 
     public static final int CLIENT_PORT_OFFSET = 1000;
     public static final int ADMIN_PORT_OFFSET = 2000;
@@ -207,12 +211,32 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
         NodeSecurity security = security(given, dev, host);
         requireCertificateNamesNode(given, security, nodeId, peers);
         return new NodeOptions(dev, clusterId, nodeId, peers, host, clientPort, adminPort, dataDir,
-                number(given, SNAPSHOT_THRESHOLD, 1, Long.MAX_VALUE),
+                number(given, SNAPSHOT_THRESHOLD, 1, Long.MAX_VALUE), number(given, LOG_SEGMENT_SIZE, 65_536, 1L << 30),
                 Duration.ofMillis(number(given, ELECTION_TIMEOUT, 100, 60_000)),
                 defaultTimeout, maxTimeout, kafka(given), given.isOn(INSECURE), security,
                 given.valueOrDefault(ADMIN_HOST), tokenFile(given, ADMIN_TOKEN_FILE), readTokenFile(given),
                 given.isOn(ADMIN_OPEN_VIEWS), given.valueOrDefault(METRICS_HOST), metricsPort(given, adminPort),
-                extensions(given));
+                extensions(given), restoreFrom(given, clusterId));
+    }
+
+    /** The backup {@code --restore-from} names, checked, and of a cluster of this node's {@code --cluster-id}. */
+    private static Optional<SnapshotBackup> restoreFrom(GivenOptions given, String clusterName) {
+        Optional<String> folder = given.value(RESTORE_FROM);
+        if (folder.isEmpty()) {
+            return Optional.empty();
+        }
+        SnapshotBackup backup;
+        try {
+            backup = SnapshotBackup.read(Path.of(folder.get()).toAbsolutePath());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOption(given.source(RESTORE_FROM) + ": " + e.getMessage());
+        }
+        if (!ClusterIdentity.isNamed(backup.clusterId(), clusterName)) {
+            throw new InvalidOption(given.source(RESTORE_FROM) + ": " + backup.folder() + " is a backup of cluster "
+                    + backup.clusterId() + ", not of a cluster named '" + clusterName + "' (" + given.source(CLUSTER_ID)
+                    + "); start the restored cluster with the name of the one backed up");
+        }
+        return Optional.of(backup);
     }
 
     private static Optional<File> readTokenFile(GivenOptions given) {
@@ -299,7 +323,8 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
         }
     }
 
-    static Map<String, String> parsePeers(String source, String list) {
+    /** Parses {@code id=host:port,...}; an error names {@code source} and the entry. */
+    public static Map<String, String> parsePeers(String source, String list) {
         Map<String, String> peers = new LinkedHashMap<>();
         for (String entry : list.split(",")) {
             String[] idAndAddress = entry.trim().split("=", 2);

@@ -3,6 +3,7 @@ package dev.entente.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.entente.coordinator.cli.ClusterCommand;
 import dev.entente.coordinator.cli.TxCommand;
 import dev.entente.options.DocsTable;
 import dev.entente.options.OptionTable;
@@ -25,6 +26,7 @@ class OptionSourcesTest {
     void docsHoldTheTablesTheOptionsMake() throws Exception {
         assertDocsHold("coordinator.md", "options: generated from NodeOptionTable", NodeOptionTable.TABLE);
         assertDocsHold("operations.md", "tx options: generated from TxCommand", TxCommand.TABLE);
+        assertDocsHold("operations.md", "cluster options: generated from ClusterCommand", ClusterCommand.TABLE);
     }
 
     private static void assertDocsHold(String file, String marker, OptionTable table) throws Exception {

@@ -36,6 +36,11 @@ public final class CoordinatorCluster implements AutoCloseable {
     public static final String NODE = "{node}";
 
     private final List<CoordinatorProcess> nodes = new ArrayList<>();
+    private final Path workDir;
+    private final RaftRoutes routes;
+    private final List<String> jvmOptions;
+    private final List<String> extraArgs;
+    private int lastNodeNumber;
     private final Map<String, String> raftAddresses = new LinkedHashMap<>();
 
     public CoordinatorCluster(Path workDir, int size, String... extraArgs) {
@@ -49,31 +54,60 @@ public final class CoordinatorCluster implements AutoCloseable {
 
     /** As above, each node's JVM also getting {@code jvmOptions}. */
     public CoordinatorCluster(Path workDir, int size, RaftRoutes routes, List<String> jvmOptions, String... extraArgs) {
+        this.workDir = workDir;
+        this.routes = routes;
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.extraArgs = List.of(extraArgs);
         for (int i = 1; i <= size; i++) {
             raftAddresses.put("n" + i, "127.0.0.1:" + FreePorts.next());
         }
         for (int i = 1; i <= size; i++) {
-            String self = "n" + i;
-            String peers = raftAddresses.entrySet().stream()
-                    .map(p -> p.getKey() + "=" + (p.getKey().equals(self) ? p.getValue()
-                            : routes.address(self, p.getKey(), p.getValue())))
-                    .collect(Collectors.joining(","));
-            int client = FreePorts.next();
-            int admin = FreePorts.next();
-            List<String> args = new ArrayList<>(List.of("--node-id", self, "--peers", peers,
-                    "--port", String.valueOf(client), "--admin-port", String.valueOf(admin),
-                    "--data-dir", workDir.resolve("n" + i).toString()));
-            for (String arg : extraArgs) {
-                args.add(arg.replace(NODE, self));
-            }
-            if (!args.contains("--tls-cert")) {
-                args.add("--insecure");
-            }
-            if (!args.contains("--admin-read-token-file") && !args.contains("--admin-open-views")) {
-                args.addAll(List.of("--admin-read-token-file", readToken(workDir).toString()));
-            }
-            nodes.add(new CoordinatorProcess("n" + i, workDir, client, admin, jvmOptions, args));
+            nodes.add(node("n" + i));
         }
+        this.lastNodeNumber = size;
+    }
+
+    /** Node {@code self}, with every node of {@link #raftAddresses} as its peers. */
+    private CoordinatorProcess node(String self) {
+        String peers = raftAddresses.entrySet().stream()
+                .map(p -> p.getKey() + "=" + (p.getKey().equals(self) ? p.getValue()
+                        : routes.address(self, p.getKey(), p.getValue())))
+                .collect(Collectors.joining(","));
+        int client = FreePorts.next();
+        int admin = FreePorts.next();
+        List<String> args = new ArrayList<>(List.of("--node-id", self, "--peers", peers,
+                "--port", String.valueOf(client), "--admin-port", String.valueOf(admin),
+                "--data-dir", workDir.resolve(self).toString()));
+        for (String arg : extraArgs) {
+            args.add(arg.replace(NODE, self));
+        }
+        if (!args.contains("--tls-cert")) {
+            args.add("--insecure");
+        }
+        if (!args.contains("--admin-read-token-file") && !args.contains("--admin-open-views")) {
+            args.addAll(List.of("--admin-read-token-file", readToken(workDir).toString()));
+        }
+        return new CoordinatorProcess(self, workDir, client, admin, jvmOptions, args);
+    }
+
+    /**
+     * A new node (n4 after n1 to n3), not started, whose {@code --peers} names the nodes of this cluster and
+     * itself, as an operator starts a node before {@code entente cluster add} makes it a member. It counts
+     * among {@link #nodes()} from now on.
+     */
+    public CoordinatorProcess addNode() {
+        String self = "n" + ++lastNodeNumber;
+        raftAddresses.put(self, "127.0.0.1:" + FreePorts.next());
+        CoordinatorProcess node = node(self);
+        nodes.add(node);
+        return node;
+    }
+
+    /** Stops {@code node} and leaves it out of this cluster from now on (it was removed from the members). */
+    public void forget(CoordinatorProcess node) {
+        node.close();
+        nodes.remove(node);
+        raftAddresses.remove(node.name());
     }
 
     /** The read token every node's admin views take (as an operator gives all nodes one): made once per folder. */

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.entente.coordinator.backup.LeaderSnapshots;
 import dev.entente.coordinator.health.Readiness;
 import dev.entente.coordinator.txn.Rejection;
 import dev.entente.protocol.Outcome;
@@ -39,8 +40,9 @@ import org.slf4j.MDC;
  * with the reason; {@link Readiness}), as probes carry no credentials. The read-only views
  * {@code GET /cluster}, {@code GET /transactions}, {@code GET /transactions/XID} (JSON) and
  * {@code GET /metrics} (Prometheus text) need the read token or the admin token ({@link ViewAccess}).
- * {@code POST /transactions/XID/resolve} changes a transaction's fate and needs the admin token
- * ({@link AdminCredential}). Optionally {@code GET /metrics} also has a listener of its own, without a
+ * {@code POST /transactions/XID/resolve} changes a transaction's fate and {@code POST /cluster/snapshot}
+ * (on the leader) answers a snapshot of the transaction table just taken, its cluster id, term, log index
+ * and MD5 in {@code Entente-Snapshot-*} headers; both need the admin token ({@link AdminCredential}). Optionally {@code GET /metrics} also has a listener of its own, without a
  * credential, for scrapers ({@code --metrics-port}).
  */
 public final class AdminServer implements AutoCloseable {
@@ -49,6 +51,8 @@ public final class AdminServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TRANSACTIONS = "/transactions/";
     private static final String RESOLVE = "/resolve";
+    private static final String SNAPSHOT = "/cluster/snapshot";
+    private static final String MEMBERS = "/cluster/members";
     private static final int MAX_BODY_BYTES = 1024;
     private static final long ANSWER_SECONDS = 15;
     /**
@@ -76,13 +80,26 @@ public final class AdminServer implements AutoCloseable {
 
         CompletableFuture<Map<String, Object>> resolve(String xid, Outcome outcome);
 
+        /** A snapshot of the transaction table, taken now; on the leader only. */
+        LeaderSnapshots.Taken snapshot();
+
+        /** Adds the node {@code entry} ({@code id=host:port}) to the Raft group's members; on the leader only. */
+        Map<String, Object> addMember(String entry);
+
+        /** Removes node {@code id} from the Raft group's members; on the leader only. */
+        Map<String, Object> removeMember(String id);
+
         String metrics();
 
         Optional<String> leaderAdminAddress();
     }
 
-    /** An answer: status, content type, body. */
-    private record Answer(int status, String type, byte[] body) {
+    /** An answer: status, content type, body, and headers of its own. */
+    private record Answer(int status, String type, byte[] body, Map<String, String> headers) {
+        Answer(int status, String type, byte[] body) {
+            this(status, type, body, Map.of());
+        }
+
         static Answer json(int status, Object value) {
             return new Answer(status, "application/json", AdminServer.json(value).getBytes(StandardCharsets.UTF_8));
         }
@@ -188,6 +205,14 @@ public final class AdminServer implements AutoCloseable {
             requireMethod(method, "POST", path);
             return resolve(exchange, decode(path.substring(TRANSACTIONS.length(), path.length() - RESOLVE.length())));
         }
+        if (path.equals(SNAPSHOT)) {
+            requireMethod(method, "POST", path);
+            return adminRefusal(exchange, "snapshot").orElseGet(() -> snapshot(exchange));
+        }
+        if (path.equals(MEMBERS)) {
+            requireMethod(method, "POST", path);
+            return adminRefusal(exchange, "change of members").orElseGet(() -> changeMembers(exchange));
+        }
         requireMethod(method, "GET", path);
         if (CONSOLE.containsKey(path)) {
             return console(CONSOLE.get(path));
@@ -229,37 +254,61 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private Answer resolveLogged(HttpExchange exchange, String xid) throws IOException {
-        Optional<String> refusal = credential.refusal(exchange.getRequestHeaders().getFirst("Authorization"));
+    private Answer resolveLogged(HttpExchange exchange, String xid) {
+        Optional<Answer> refusal = adminRefusal(exchange, "resolve " + xid);
         if (refusal.isPresent()) {
-            LOG.warn("admin: resolve {} refused from {}: {}", xid, exchange.getRemoteAddress(), refusal.get());
-            return Answer.json(credential.enabled() ? 401 : 403, Map.of("error", "resolve " + xid + ": " + refusal.get()));
+            return refusal.get();
         }
         Outcome outcome = requestedOutcome(exchange, xid);
         LOG.info("admin: resolve {} {} requested from {}", xid, outcome, exchange.getRemoteAddress());
         return Answer.json(200, await(views.resolve(xid, outcome)));
     }
 
-    private static Outcome requestedOutcome(HttpExchange exchange, String xid) throws IOException {
-        byte[] body;
-        try (InputStream in = exchange.getRequestBody()) {
-            body = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
-        String outcome = "";
-        if (body.length <= MAX_BODY_BYTES) {
-            try {
-                JsonNode request = JSON.readTree(body);
-                outcome = request == null ? "" : request.path("outcome").asText("");
-            } catch (IOException e) {
-                outcome = "";
-            }
-        }
-        return switch (outcome) {
+    private static Outcome requestedOutcome(HttpExchange exchange, String xid) {
+        return switch (jsonBody(exchange).path("outcome").asText("")) {
             case "commit" -> Outcome.COMMITTED;
             case "rollback" -> Outcome.ROLLED_BACK;
             default -> throw Rejection.invalid("resolve " + xid + ": the body must be {\"outcome\": \"commit\"} "
                     + "or {\"outcome\": \"rollback\"} (at most " + MAX_BODY_BYTES + " bytes)");
         };
+    }
+
+    /** The refusal of an admin operation without the admin token (logged with the remote address), or empty. */
+    private Optional<Answer> adminRefusal(HttpExchange exchange, String operation) {
+        Optional<String> refusal = credential.refusal(exchange.getRequestHeaders().getFirst("Authorization"));
+        refusal.ifPresent(why -> LOG.warn("admin: {} refused from {}: {}", operation, exchange.getRemoteAddress(), why));
+        return refusal.map(why -> Answer.json(credential.enabled() ? 401 : 403, Map.of("error", operation + ": " + why)));
+    }
+
+    private Answer snapshot(HttpExchange exchange) {
+        LeaderSnapshots.Taken taken = views.snapshot();
+        LOG.info("admin: snapshot at log index {} (term {}) copied out to {}", taken.index(), taken.term(), exchange.getRemoteAddress());
+        return new Answer(200, "application/octet-stream", taken.content(), taken.headers());
+    }
+
+    /** Body {@code {"add": "id=host:port"}} or {@code {"remove": "id"}}. */
+    private Answer changeMembers(HttpExchange exchange) {
+        JsonNode request = jsonBody(exchange);
+        String add = request.path("add").asText("");
+        String remove = request.path("remove").asText("");
+        if (add.isEmpty() == remove.isEmpty()) {
+            throw Rejection.invalid("the body must be {\"add\": \"ID=HOST:PORT\"} or {\"remove\": \"ID\"} (at most "
+                    + MAX_BODY_BYTES + " bytes)");
+        }
+        LOG.info("admin: {} {} requested from {}", add.isEmpty() ? "remove" : "add", add.isEmpty() ? remove : add,
+                exchange.getRemoteAddress());
+        return Answer.json(200, add.isEmpty() ? views.removeMember(remove) : views.addMember(add));
+    }
+
+    /** The request's JSON body; an empty object when it is missing, too long or not JSON. */
+    private static JsonNode jsonBody(HttpExchange exchange) {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            JsonNode json = body.length <= MAX_BODY_BYTES ? JSON.readTree(body) : null;
+            return json == null ? JSON.createObjectNode() : json;
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
     }
 
     private Answer refused(Rejection rejection) {
@@ -343,6 +392,7 @@ public final class AdminServer implements AutoCloseable {
     private static void respond(HttpExchange exchange, Answer answer) throws IOException {
         var headers = exchange.getResponseHeaders();
         headers.set("Content-Type", answer.type());
+        answer.headers().forEach(headers::set);
         headers.set("Cache-Control", "no-store");
         headers.set("X-Content-Type-Options", "nosniff");
         headers.set("X-Frame-Options", "DENY");

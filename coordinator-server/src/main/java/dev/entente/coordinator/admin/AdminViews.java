@@ -1,5 +1,6 @@
 package dev.entente.coordinator.admin;
 
+import dev.entente.coordinator.backup.LeaderSnapshots;
 import dev.entente.coordinator.txn.Caller;
 import dev.entente.coordinator.log.BranchRef;
 import dev.entente.coordinator.log.DecisionRecord;
@@ -34,7 +35,6 @@ public final class AdminViews implements AdminServer.Views {
     }
 
     private final Supplier<Optional<String>> clusterId;
-    private final Map<String, String> peers;
     private final ReplicatedLog log;
     private final TransactionTable table;
     private final ActiveTransactions transactions;
@@ -44,13 +44,14 @@ public final class AdminViews implements AdminServer.Views {
     private final CoordinatorMetrics metrics;
     private final LongSupplier publishBacklog;
     private final Directory directory;
+    private final LeaderSnapshots snapshots;
+    private final MemberChanges memberChanges;
 
-    public AdminViews(Supplier<Optional<String>> clusterId, Map<String, String> peers, ReplicatedLog log, TransactionTable table,
+    public AdminViews(Supplier<Optional<String>> clusterId, ReplicatedLog log, TransactionTable table,
                       ActiveTransactions transactions, RmSessions sessions, PhaseTwoDriver phaseTwo,
                       TransactionResolver resolver, CoordinatorMetrics metrics, LongSupplier publishBacklog,
-                      Directory directory) {
+                      Directory directory, LeaderSnapshots snapshots, MemberChanges memberChanges) {
         this.clusterId = clusterId;
-        this.peers = peers;
         this.log = log;
         this.table = table;
         this.transactions = transactions;
@@ -60,6 +61,8 @@ public final class AdminViews implements AdminServer.Views {
         this.metrics = metrics;
         this.publishBacklog = publishBacklog;
         this.directory = directory;
+        this.snapshots = snapshots;
+        this.memberChanges = memberChanges;
     }
 
     @Override
@@ -73,11 +76,7 @@ public final class AdminViews implements AdminServer.Views {
         view.put("serving", log.isLeaderReady() && clusterId.get().isPresent());
         view.put("commitIndex", log.commitIndex());
         view.put("appliedIndex", log.lastAppliedIndex());
-        List<Map<String, String>> members = new ArrayList<>();
-        peers.forEach((id, raft) -> members.add(Map.of("id", id, "raftAddress", raft,
-                "clientAddress", directory.clientAddress(id).orElse(""),
-                "adminAddress", directory.adminAddress(id).orElse(""))));
-        view.put("peers", members);
+        view.put("peers", members(log.members()));
         view.put("rmSessions", sessions.all().stream().map(s -> Map.of("app", s.app(), "instanceId", s.instanceId(),
                 "resources", List.copyOf(s.resources()))).toList());
         return view;
@@ -115,6 +114,38 @@ public final class AdminViews implements AdminServer.Views {
     @Override
     public CompletableFuture<Map<String, Object>> resolve(String xid, Outcome outcome) {
         return resolver.resolve(xid, outcome).thenApply(AdminViews::finished);
+    }
+
+    /** Each member with its Raft, client and admin address. */
+    private List<Map<String, String>> members(Map<String, String> raftAddresses) {
+        List<Map<String, String>> members = new ArrayList<>();
+        raftAddresses.forEach((id, raft) -> members.add(Map.of("id", id, "raftAddress", raft,
+                "clientAddress", directory.clientAddress(id).orElse(""),
+                "adminAddress", directory.adminAddress(id).orElse(""))));
+        return members;
+    }
+
+    @Override
+    public Map<String, Object> addMember(String entry) {
+        return membersView(memberChanges.add(entry));
+    }
+
+    @Override
+    public Map<String, Object> removeMember(String id) {
+        return membersView(memberChanges.remove(id));
+    }
+
+    private Map<String, Object> membersView(Map<String, String> members) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("leaderId", log.leaderId());
+        view.put("term", log.term());
+        view.put("peers", members(members));
+        return view;
+    }
+
+    @Override
+    public LeaderSnapshots.Taken snapshot() {
+        return snapshots.take();
     }
 
     @Override

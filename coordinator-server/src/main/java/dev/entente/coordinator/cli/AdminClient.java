@@ -3,9 +3,11 @@ package dev.entente.coordinator.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +39,8 @@ final class AdminClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** A change may wait longer: adding a node waits (up to 60 s) until the leader has brought it up to date. */
+    private static final Duration CHANGE_TIMEOUT = Duration.ofSeconds(75);
 
     private final List<String> addresses;
     private final Optional<String> readToken;
@@ -67,15 +71,67 @@ final class AdminClient {
     }
 
     Reply resolve(String xid, String outcome) {
-        String path = "/transactions/" + encode(xid) + "/resolve";
-        String body = "{\"outcome\": \"" + outcome + "\"}";
+        return postToLeader("/transactions/" + encode(xid) + "/resolve", "{\"outcome\": \"" + outcome + "\"}");
+    }
+
+    /** The leader's view of the cluster: its members with their addresses, the leader, the term. */
+    Reply cluster() {
+        return get("/cluster");
+    }
+
+    /** Adds the node {@code entry} ({@code id=host:port}) to the members. */
+    Reply addMember(String entry) {
+        return postToLeader("/cluster/members", JSON.createObjectNode().put("add", entry).toString());
+    }
+
+    /** Removes node {@code id} from the members. */
+    Reply removeMember(String id) {
+        return postToLeader("/cluster/members", JSON.createObjectNode().put("remove", id).toString());
+    }
+
+    /** A change, sent to the leader; again to the node a follower names if leadership moved meanwhile. */
+    private Reply postToLeader(String path, String body) {
         String leader = leader();
         Reply reply = request(leader, "POST", path, body);
         if (reply.status() == 503 && reply.body().hasNonNull("leaderAdmin")
                 && !reply.body().get("leaderAdmin").asText().equals(leader)) {
-            reply = request(reply.body().get("leaderAdmin").asText(), "POST", path, body); // leadership moved meanwhile
+            reply = request(reply.body().get("leaderAdmin").asText(), "POST", path, body);
         }
         return reply;
+    }
+
+    /** A snapshot the leader answered {@code POST /cluster/snapshot} with: its headers and its content. */
+    record Snapshot(HttpHeaders headers, InputStream content) {
+        String header(String name) {
+            return headers.firstValue(name).orElseThrow(() -> new AdminException(
+                    "the leader's snapshot came without its " + name + " header: is it a coordinator of this version?"));
+        }
+    }
+
+    /** Has the leader take a snapshot and answers its content, or throws naming the refusal. */
+    Snapshot snapshot() {
+        String path = "/cluster/snapshot";
+        String leader = leader();
+        HttpResponse<InputStream> response = send(leader, "POST", path, "", HttpResponse.BodyHandlers.ofInputStream());
+        Reply refusal = response.statusCode() == 200 ? null : json(leader, path, response);
+        if (refusal != null && refusal.status() == 503 && refusal.body().hasNonNull("leaderAdmin")
+                && !refusal.body().get("leaderAdmin").asText().equals(leader)) {
+            String next = refusal.body().get("leaderAdmin").asText(); // leadership moved meanwhile
+            response = send(next, "POST", path, "", HttpResponse.BodyHandlers.ofInputStream());
+            refusal = response.statusCode() == 200 ? null : json(next, path, response);
+        }
+        if (refusal != null) {
+            throw new AdminException(refusal.error());
+        }
+        return new Snapshot(response.headers(), response.body());
+    }
+
+    private Reply json(String address, String path, HttpResponse<InputStream> response) {
+        try (InputStream body = response.body()) {
+            return parse(address, path, response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new AdminException("reading the answer of " + address + path + ": " + e.getMessage());
+        }
     }
 
     private Reply get(String path) {
@@ -114,22 +170,32 @@ final class AdminClient {
     }
 
     private Reply request(String address, String method, String path, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + address + path)).timeout(TIMEOUT)
+        HttpResponse<String> response = send(address, method, path, body, HttpResponse.BodyHandlers.ofString());
+        return parse(address, path, response.statusCode(), response.body());
+    }
+
+    private static Reply parse(String address, String path, int status, String body) {
+        JsonNode json;
+        try {
+            json = JSON.readTree(body);
+        } catch (IOException e) {
+            throw new AdminException(address + path + " answered HTTP " + status
+                    + " with something other than JSON: is it a coordinator's admin port?");
+        }
+        return new Reply(status, json == null ? JSON.createObjectNode() : json);
+    }
+
+    /** Sends a request: a read with the read token, a change ({@code body} given) with the admin token. */
+    private <T> HttpResponse<T> send(String address, String method, String path, String body, HttpResponse.BodyHandler<T> handler) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + address + path))
+                .timeout(body == null ? TIMEOUT : CHANGE_TIMEOUT)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
         (body == null ? readToken : adminToken).ifPresent(t -> request.header("Authorization", "Bearer " + t));
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode json;
-            try {
-                json = JSON.readTree(response.body());
-            } catch (IOException e) {
-                throw new AdminException(address + path + " answered HTTP " + response.statusCode()
-                        + " with something other than JSON: is it a coordinator's admin port?");
-            }
-            return new Reply(response.statusCode(), json == null ? JSON.createObjectNode() : json);
+            return http.send(request.build(), handler);
         } catch (IOException e) {
             throw new AdminException("cannot reach the coordinator admin port at " + address + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())

@@ -1,52 +1,29 @@
 package dev.entente.coordinator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.entente.coordinator.cli.AdminClient.AdminException;
 import dev.entente.coordinator.cli.AdminClient.Reply;
 import dev.entente.options.CommandOption;
 import dev.entente.options.GivenOptions;
-import dev.entente.options.InvalidOption;
 import dev.entente.options.OptionTable;
-import dev.entente.protocol.tls.PemFiles;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 
 /**
  * {@code entente tx list|show XID|resolve XID --commit|--rollback}: looks at the transactions of a
  * running coordinator cluster through its admin ports and, explicitly, settles a stuck one. Exit status
  * 0 on success, 1 when the coordinator refuses or cannot be reached, 2 on a bad command line.
  */
-public final class TxCommand {
+public final class TxCommand extends AdminCommand {
 
-    static final CommandOption ADMIN = new CommandOption("admin", "H:P,...", "127.0.0.1:7071",
-            "admin addresses of one or more coordinator nodes; the command asks them in turn which node leads and "
-                    + "talks to the leader");
-    static final CommandOption ADMIN_TOKEN_FILE = new CommandOption("admin-token-file", "F", "",
-            "the file holding the admin token, needed by resolve (list and show take it too)");
-    static final CommandOption ADMIN_READ_TOKEN_FILE = new CommandOption("admin-read-token-file", "F", "",
-            "the file holding the read token of the admin ports' views, needed by list and show unless the admin token "
-                    + "is given or the nodes run --admin-open-views (--dev writes it to DATA-DIR/admin-read-token)");
-    static final CommandOption TLS_CA = new CommandOption("tls-ca", "F", "",
-            "the authority (PEM) that signed the nodes' certificates: the admin ports of nodes with TLS material speak "
-                    + "HTTPS, and the command trusts the certificates it signed");
     static final CommandOption COMMIT = CommandOption.toggle("commit",
             "the outcome resolve writes (an undecided transaction) or insists on (a decided one: refused if it was "
                     + "decided the other way)").onCommandLineOnly();
     static final CommandOption ROLLBACK = CommandOption.toggle("rollback", "likewise, a rollback").onCommandLineOnly();
     /** Every option of {@code entente tx}; the usage text and the table in docs/operations.md come from it. */
-    public static final OptionTable TABLE = new OptionTable("ENTENTE_", List.of(ADMIN, ADMIN_TOKEN_FILE, ADMIN_READ_TOKEN_FILE, TLS_CA,
-            COMMIT, ROLLBACK),
+    public static final OptionTable TABLE = new OptionTable("ENTENTE_", List.of(AdminOptions.ADMIN,
+            AdminOptions.ADMIN_TOKEN_FILE, AdminOptions.ADMIN_READ_TOKEN_FILE, AdminOptions.TLS_CA, COMMIT, ROLLBACK),
             OptionTable.Feature.ARGUMENTS);
 
     static final String USAGE = """
@@ -56,95 +33,39 @@ public final class TxCommand {
             options (a flag beats the environment variable in brackets):
             """ + TABLE.usage();
 
-    /** A bad command line; the message names the option. */
-    private static final class UsageException extends RuntimeException {
-        UsageException(String message) {
-            super(message);
-        }
-    }
-
-    private final PrintStream out;
-    private final PrintStream err;
-    private final Map<String, String> env;
-
     TxCommand(PrintStream out, PrintStream err, Map<String, String> env) {
-        this.out = out;
-        this.err = err;
-        this.env = env;
+        super("tx", TABLE, USAGE, "list, show or resolve", out, err, env);
     }
 
     public static void main(String[] args) {
         System.exit(new TxCommand(System.out, System.err, System.getenv()).run(args));
     }
 
-    int run(String... args) {
-        try {
-            return execute(List.of(args));
-        } catch (UsageException e) {
-            err.println("entente tx: " + e.getMessage());
-            err.print(USAGE);
-            return 2;
-        } catch (AdminException e) {
-            err.println("entente tx: " + e.getMessage());
-            return 1;
-        }
-    }
-
-    private int execute(List<String> args) {
-        if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
-            if (args.isEmpty()) {
-                throw new UsageException("name a command: list, show or resolve");
-            }
-            out.print(USAGE);
-            return 0;
-        }
-        GivenOptions given;
-        try {
-            given = TABLE.parse(args.toArray(String[]::new), env);
-        } catch (InvalidOption e) {
-            throw new UsageException(e.getMessage());
-        }
-        if (given.arguments().isEmpty()) {
-            throw new UsageException("name a command: list, show or resolve");
-        }
-        String command = given.arguments().get(0);
-        List<String> positional = given.arguments().subList(1, given.arguments().size());
-        String admin = given.valueOrDefault(ADMIN);
-        String tokenFile = given.value(ADMIN_TOKEN_FILE).orElse(null);
-        Optional<String> readToken = given.value(ADMIN_READ_TOKEN_FILE).map(file -> token(ADMIN_READ_TOKEN_FILE, file))
-                .or(() -> Optional.ofNullable(tokenFile).map(file -> token(ADMIN_TOKEN_FILE, file)));
-        Optional<SSLContext> tls = given.value(TLS_CA).map(TxCommand::trusting);
+    @Override
+    int execute(String command, List<String> positional, GivenOptions given) {
         if (given.isOn(COMMIT) && given.isOn(ROLLBACK)) {
             throw new UsageException("--rollback: give one of --commit and --rollback, once");
         }
         String outcome = given.isOn(COMMIT) ? "commit" : given.isOn(ROLLBACK) ? "rollback" : null;
-        List<String> addresses = Arrays.stream(admin.split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList();
-        if (addresses.isEmpty()) {
-            throw new UsageException("--admin: name at least one host:port");
-        }
         if (outcome != null && !command.equals("resolve")) {
             throw new UsageException("--" + outcome + ": only resolve takes an outcome");
         }
         return switch (command) {
             case "list" -> {
                 requireArguments(command, positional, 0);
-                yield list(new AdminClient(addresses, readToken, Optional.empty(), tls));
+                yield list(AdminOptions.client(given, false));
             }
             case "show" -> {
                 requireArguments(command, positional, 1);
-                yield show(new AdminClient(addresses, readToken, Optional.empty(), tls), positional.get(0));
+                yield show(AdminOptions.client(given, false), positional.get(0));
             }
             case "resolve" -> {
                 requireArguments(command, positional, 1);
                 if (outcome == null) {
                     throw new UsageException("resolve " + positional.get(0) + ": say --commit or --rollback");
                 }
-                if (tokenFile == null || tokenFile.isBlank()) {
-                    throw new UsageException("resolve needs the admin token: give --admin-token-file F or set "
-                            + "ENTENTE_ADMIN_TOKEN_FILE (--dev writes it to DATA-DIR/admin-token)");
-                }
-                String adminToken = token(ADMIN_TOKEN_FILE, tokenFile);
-                yield resolve(new AdminClient(addresses, readToken, Optional.of(adminToken), tls), positional.get(0), outcome);
+                AdminOptions.requireAdminToken(given, "resolve");
+                yield resolve(AdminOptions.client(given, true), positional.get(0), outcome);
             }
             default -> throw new UsageException("unknown command '" + command + "' (list, show or resolve)");
         };
@@ -154,31 +75,6 @@ public final class TxCommand {
         if (positional.size() != count) {
             throw new UsageException(command + (count == 0 ? " takes no XID" : " needs exactly one XID")
                     + (positional.isEmpty() ? "" : ", got " + positional));
-        }
-    }
-
-    private static String token(CommandOption option, String file) {
-        try {
-            String token = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
-            if (token.isEmpty()) {
-                throw new UsageException(option.flag() + ": " + file + " is empty");
-            }
-            return token;
-        } catch (IOException e) {
-            throw new UsageException(option.flag() + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
-        }
-    }
-
-    /** HTTPS that trusts the certificates the authority in {@code caFile} signed. */
-    private static SSLContext trusting(String caFile) {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {PemFiles.trustManager(TLS_CA.flag(), Path.of(caFile))}, null);
-            return context;
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        } catch (GeneralSecurityException e) {
-            throw new UsageException(TLS_CA.flag() + ": " + caFile + " (" + e.getMessage() + ")");
         }
     }
 

@@ -24,13 +24,11 @@ public final class Readiness {
     }
 
     private final ReplicatedLog log;
-    private final int clusterSize;
     private final Duration contactBound;
     private final Duration applyWait;
 
-    public Readiness(ReplicatedLog log, int clusterSize, Duration contactBound, Duration applyWait) {
+    public Readiness(ReplicatedLog log, Duration contactBound, Duration applyWait) {
         this.log = log;
-        this.clusterSize = clusterSize;
         this.contactBound = contactBound;
         this.applyWait = applyWait;
     }
@@ -75,6 +73,7 @@ public final class Readiness {
                 return Optional.of(node + " was just elected leader and has not committed an entry of its term yet");
             }
             int heard = 1 + log.followersHeardWithin(contactBound);
+            int clusterSize = log.members().size();
             int majority = clusterSize / 2 + 1;
             return heard >= majority ? Optional.empty()
                     : Optional.of(node + " leads but heard from only " + heard + " of " + clusterSize

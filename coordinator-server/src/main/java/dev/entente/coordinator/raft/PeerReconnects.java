@@ -2,6 +2,7 @@ package dev.entente.coordinator.raft;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,17 +32,17 @@ final class PeerReconnects implements AutoCloseable {
     private static final long PERIOD_MILLIS = 1_000;
 
     private final RaftServer server;
-    private final List<RaftPeerId> peers;
+    private final Supplier<List<RaftPeerId>> peers;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "entente-raft-reconnects");
         thread.setDaemon(true);
         return thread;
     });
 
-    /** @param peers the other nodes of the group (not this one) */
-    PeerReconnects(RaftServer server, List<RaftPeerId> peers) {
+    /** @param peers the other nodes of the group (not this one), as they are now */
+    PeerReconnects(RaftServer server, Supplier<List<RaftPeerId>> peers) {
         this.server = server;
-        this.peers = List.copyOf(peers);
+        this.peers = peers;
     }
 
     void start() {
@@ -52,7 +53,7 @@ final class PeerReconnects implements AutoCloseable {
         if (!(server.getServerRpc() instanceof RaftServerRpcWithProxy<?, ?> rpc)) {
             return; // not the gRPC transport: nothing of ours to reset
         }
-        for (RaftPeerId peer : peers) {
+        for (RaftPeerId peer : peers.get()) {
             try {
                 if (rpc.getProxies().getProxy(peer) instanceof GrpcServerProtocolClient channels) {
                     channels.resetConnectBackoff();
@@ -71,7 +72,7 @@ final class PeerReconnects implements AutoCloseable {
     void replaceChannels() {
         timer.execute(() -> {
             if (server.getServerRpc() instanceof RaftServerRpcWithProxy<?, ?> rpc) {
-                peers.forEach(rpc.getProxies()::resetProxy);
+                peers.get().forEach(rpc.getProxies()::resetProxy);
             }
         });
     }

@@ -1,5 +1,7 @@
 package dev.entente.coordinator.raft;
 
+import dev.entente.coordinator.backup.DataFolderRestore;
+import dev.entente.coordinator.backup.SnapshotBackup;
 import dev.entente.coordinator.log.ApplyReply;
 import dev.entente.coordinator.log.LogRecord;
 import dev.entente.coordinator.log.StatusAnswer;
@@ -17,9 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.conf.Parameters;
@@ -39,6 +45,8 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
@@ -47,6 +55,7 @@ import org.apache.ratis.server.metrics.RaftLogMetrics;
 import org.apache.ratis.server.metrics.SegmentedRaftLogMetrics;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,8 +82,8 @@ public final class ReplicatedLog implements AutoCloseable {
 
     /** The settings of one node's Raft member. */
     public record Settings(String clusterId, String nodeId, Map<String, String> peers, File dataDir,
-                           long snapshotThreshold, Duration electionTimeout, Duration writeTimeout,
-                           Optional<NodeSecurity.TlsMaterial> tls) {
+                           long snapshotThreshold, long logSegmentSize, Duration electionTimeout, Duration writeTimeout,
+                           Optional<NodeSecurity.TlsMaterial> tls, Optional<SnapshotBackup> restore) {
     }
 
     /** A write or read that failed because this node is not (or no longer) the leader. */
@@ -92,6 +101,9 @@ public final class ReplicatedLog implements AutoCloseable {
     private final Duration writeTimeout;
     private final Duration electionTimeout;
     private final PeerReconnects reconnects;
+    private final Map<String, String> startingPeers;
+    /** Nodes being added: trusted on the Raft port while the leader brings them up to date, before they are members. */
+    private final Map<String, String> joining = new ConcurrentHashMap<>();
 
     public ReplicatedLog(Settings settings, TransactionStateMachine stateMachine) throws IOException {
         this.groupId = RaftGroupId.valueOf(UUID.nameUUIDFromBytes(
@@ -99,6 +111,7 @@ public final class ReplicatedLog implements AutoCloseable {
         this.self = RaftPeerId.valueOf(settings.nodeId());
         this.writeTimeout = settings.writeTimeout();
         this.electionTimeout = settings.electionTimeout();
+        this.startingPeers = Map.copyOf(settings.peers());
         List<RaftPeer> peers = settings.peers().entrySet().stream()
                 .map(p -> RaftPeer.newBuilder().setId(p.getKey()).setAddress(p.getValue()).build())
                 .toList();
@@ -111,6 +124,9 @@ public final class ReplicatedLog implements AutoCloseable {
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, settings.snapshotThreshold());
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
+        // each snapshot lets the closed log files before it go (Ratis' default waits for 1024 more entries)
+        RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, settings.snapshotThreshold()));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(settings.logSegmentSize()));
         long election = settings.electionTimeout().toMillis();
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(election * 2, TimeUnit.MILLISECONDS));
@@ -122,20 +138,26 @@ public final class ReplicatedLog implements AutoCloseable {
         // counts only from the node the certificate of its connection names
         settings.tls().ifPresent(tls -> {
             GrpcConfigKeys.TLS.setConf(parameters,
-                    new GrpcTlsConfig(tls.keyManager(), new PeerCertificates(tls.trustManager(), settings.peers()), true));
+                    new GrpcTlsConfig(tls.keyManager(), new PeerCertificates(tls.trustManager(), this::trustedMembers), true));
             PeerRequests requests = new PeerRequests();
             GrpcConfigKeys.Server.setServicesCustomizer(parameters, (builder, services) -> builder.intercept(requests));
         });
+        boolean logExists = new File(settings.dataDir(), groupId.getUuid().toString()).exists();
+        if (settings.restore().isPresent()
+                && DataFolderRestore.needed(settings.restore().get(), settings.dataDir().toPath(), logExists)) {
+            stateMachine.restoreFrom(settings.restore().get());
+            LOG.info("node {} starts from {}", self, settings.restore().get().describe());
+        }
         this.server = RaftServer.newBuilder()
                 .setServerId(self)
                 .setParameters(parameters)
                 .setGroup(RaftGroup.valueOf(groupId, peers))
                 .setProperties(properties)
                 .setStateMachine(stateMachine)
-                .setOption(new File(settings.dataDir(), groupId.getUuid().toString()).exists()
-                        ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+                .setOption(logExists ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
-        this.reconnects = new PeerReconnects(server, peers.stream().map(RaftPeer::getId).filter(id -> !id.equals(self)).toList());
+        this.reconnects = new PeerReconnects(server, () -> members().keySet().stream().map(RaftPeerId::valueOf)
+                .filter(id -> !id.equals(self)).toList());
         stateMachine.setNoLeaderListener(this::noLeaderForLong);
     }
 
@@ -210,6 +232,91 @@ public final class ReplicatedLog implements AutoCloseable {
             }
             return r.getMessage().getContent();
         });
+    }
+
+    /**
+     * Has this node's state machine write a snapshot of all it has applied, unless it applied nothing since
+     * its latest one; the log index of the snapshot that stands.
+     */
+    public long takeSnapshot(Duration patience) throws IOException {
+        RaftClientReply reply = server.snapshotManagement(SnapshotManagementRequest.newCreate(clientId, self, groupId,
+                callIds.incrementAndGet(), patience.toMillis(), 1));
+        if (!reply.isSuccess()) {
+            throw new IOException("node " + self + " could not take a snapshot: " + reply.getException());
+        }
+        return reply.getLogIndex();
+    }
+
+    /**
+     * The members of the group, as its current configuration names them (the nodes of {@code --peers} until a
+     * configuration of the log says otherwise): node id to Raft address, in id order.
+     */
+    public Map<String, String> members() {
+        Map<String, String> members = new TreeMap<>();
+        try {
+            server.getDivision(groupId).getRaftConf().getCurrentPeers()
+                    .forEach(peer -> members.put(peer.getId().toString(), peer.getAddress()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return members;
+    }
+
+    /** Whom the Raft port trusts: the members, the nodes of {@code --peers}, and the nodes being added. */
+    private Map<String, String> trustedMembers() {
+        Map<String, String> trusted = new TreeMap<>(startingPeers);
+        trusted.putAll(joining);
+        try {
+            if (server != null) {
+                trusted.putAll(members());
+            }
+        } catch (UncheckedIOException e) {
+            // the group is not up yet: --peers it is
+        }
+        return trusted;
+    }
+
+    /**
+     * Makes {@code members} the group's members (node id to Raft address); on the leader only. Ratis first
+     * brings every new member up to date (sending it the latest snapshot when the log before it is gone),
+     * then commits the new configuration, under which the nodes left out are no longer members. Decisions
+     * go on meanwhile. Throws {@link NotLeaderException} on a node that does not lead, an {@link IOException}
+     * naming why otherwise (a new node that does not answer within {@code patience}, say).
+     */
+    public void setMembers(Map<String, String> members, Duration patience) throws IOException {
+        Map<String, String> current = members();
+        members.forEach((id, address) -> {
+            if (!current.containsKey(id)) {
+                joining.put(id, address);
+            }
+        });
+        List<RaftPeer> peers = members.entrySet().stream()
+                .map(p -> RaftPeer.newBuilder().setId(p.getKey()).setAddress(p.getValue()).build()).toList();
+        SetConfigurationRequest request = new SetConfigurationRequest(clientId, self, groupId, callIds.incrementAndGet(),
+                SetConfigurationRequest.Arguments.newBuilder().setServersInNewConf(peers)
+                        .setMode(SetConfigurationRequest.Mode.SET_UNCONDITIONALLY).build());
+        RaftClientReply reply;
+        try {
+            reply = server.setConfigurationAsync(request).get(patience.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException("node " + self + " could not change the members to " + members.keySet() + ": "
+                    + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("the members did not change to " + members.keySet() + " within " + patience.toSeconds()
+                    + " s: is every new node running, and does it reach the others' Raft ports?");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while changing the members", e);
+        } finally {
+            joining.keySet().removeAll(members.keySet());
+        }
+        if (reply.getNotLeaderException() != null) {
+            throw new NotLeaderException(reply.getNotLeaderException().getMessage());
+        }
+        if (!reply.isSuccess()) {
+            throw new IOException("node " + self + " could not change the members to " + members.keySet() + ": "
+                    + reply.getException());
+        }
     }
 
     private DivisionInfo info() {

@@ -1,5 +1,6 @@
 package dev.entente.coordinator.raft;
 
+import dev.entente.coordinator.backup.SnapshotBackup;
 import dev.entente.coordinator.log.ApplyReply;
 import dev.entente.coordinator.log.LogRecord;
 import dev.entente.coordinator.log.StatusQuery;
@@ -28,7 +29,10 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Raft state machine of the coordinator: applies decision, completion and node-address records to
@@ -43,6 +47,8 @@ public final class TransactionStateMachine extends BaseStateMachine {
         void leadershipLost();
     }
 
+    private static final Logger SNAPSHOTS = LoggerFactory.getLogger(TransactionStateMachine.class);
+
     private final TransactionTable table;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private volatile LeadershipListener leadership = new LeadershipListener() {
@@ -55,6 +61,7 @@ public final class TransactionStateMachine extends BaseStateMachine {
         }
     };
     private volatile Consumer<RoleInfoProto> noLeader = role -> { };
+    private volatile SnapshotBackup restore;
 
     public TransactionStateMachine(TransactionTable table) {
         this.table = table;
@@ -69,15 +76,42 @@ public final class TransactionStateMachine extends BaseStateMachine {
         this.noLeader = noLeader;
     }
 
+    /** Starts this node from {@code backup} rather than from nothing: its storage is new (see {@link ReplicatedLog}). */
+    void restoreFrom(SnapshotBackup backup) {
+        this.restore = backup;
+    }
+
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
-        storage.init(raftStorage);
-        reinitialize();
+        getLifeCycle().startAndTransition(() -> {
+            storage.init(raftStorage);
+            if (restore != null) {
+                restore.installInto(raftStorage);
+            }
+            loadLatestSnapshot();
+        }, IOException.class);
+    }
+
+    /** Ratis pauses the state machine before it installs a snapshot the leader sent, then calls {@link #reinitialize()}. */
+    @Override
+    public void pause() {
+        if (getLifeCycleState() == LifeCycle.State.RUNNING) {
+            getLifeCycle().transition(LifeCycle.State.PAUSING);
+            getLifeCycle().transition(LifeCycle.State.PAUSED);
+        }
     }
 
     @Override
     public void reinitialize() throws IOException {
+        loadLatestSnapshot();
+        if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+            getLifeCycle().transition(LifeCycle.State.STARTING);
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+        }
+    }
+
+    private void loadLatestSnapshot() throws IOException {
         SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
         if (snapshot == null) {
             return;
@@ -90,6 +124,9 @@ public final class TransactionStateMachine extends BaseStateMachine {
             table.restore(TableSnapshot.parseFrom(in));
         }
         updateLastAppliedTermIndex(snapshot.getTermIndex());
+        // at start-up, and when the leader sent this node its snapshot (a new node, or one far behind)
+        SNAPSHOTS.info("the transaction table was loaded from the snapshot at log index {} (term {})",
+                snapshot.getIndex(), snapshot.getTerm());
     }
 
     @Override

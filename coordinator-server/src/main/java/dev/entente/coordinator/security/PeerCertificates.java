@@ -6,12 +6,11 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
@@ -40,16 +39,21 @@ public final class PeerCertificates extends X509ExtendedTrustManager {
     private static final int MAX_LOGGED = 256;
 
     private final X509ExtendedTrustManager authority;
-    private final Map<String, String> peers;
+    private final Supplier<Map<String, String>> peers;
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
     /** {@code peers}: node id to Raft address (host:port), as {@code --peers} gives them. */
     public PeerCertificates(X509TrustManager authority, Map<String, String> peers) {
+        this(authority, () -> peers);
+    }
+
+    /** {@code peers}: the nodes of the group at the time of each handshake (it changes with cluster add and remove). */
+    public PeerCertificates(X509TrustManager authority, Supplier<Map<String, String>> peers) {
         if (!(authority instanceof X509ExtendedTrustManager extended)) {
             throw new IllegalArgumentException("the CA's trust manager does not check host names: " + authority.getClass());
         }
         this.authority = extended;
-        this.peers = Collections.unmodifiableMap(new LinkedHashMap<>(peers)); // in --peers order, for messages
+        this.peers = peers;
     }
 
     /** The names a certificate gives its holder: its subject's CNs, then its DNS and URI alternative names. */
@@ -134,16 +138,17 @@ public final class PeerCertificates extends X509ExtendedTrustManager {
 
     private void requireSomePeer(X509Certificate[] chain) throws CertificateException {
         X509Certificate presented = chain[0];
-        if (peers.keySet().stream().noneMatch(id -> namesNode(presented, id))) {
+        Set<String> nodes = peers.get().keySet();
+        if (nodes.stream().noneMatch(id -> namesNode(presented, id))) {
             throw refused("a node connecting to this one presented " + describe(presented) + ", which names none of the nodes "
-                    + "in --peers " + peers.keySet() + "; a Raft peer's certificate must name its node id (CN or subject "
+                    + "in --peers " + nodes + "; a Raft peer's certificate must name its node id (CN or subject "
                     + "alternative name)");
         }
     }
 
     /** The node this one dialled at {@code host:port}: the certificate must name it, or (address unknown) some node. */
     private void requireDialledPeer(X509Certificate[] chain, String host, int port) throws CertificateException {
-        Optional<String> dialled = peers.entrySet().stream()
+        Optional<String> dialled = peers.get().entrySet().stream()
                 .filter(peer -> peer.getValue().equals(host + ":" + port)).map(Map.Entry::getKey).findFirst();
         if (dialled.isEmpty()) {
             requireSomePeer(chain);

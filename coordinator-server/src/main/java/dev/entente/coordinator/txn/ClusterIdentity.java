@@ -18,6 +18,14 @@ public final class ClusterIdentity {
     private ClusterIdentity() {
     }
 
+    /**
+     * True if {@code id} is the id of a cluster named {@code name}: minted from it, or the name itself (a log
+     * written before cluster ids existed keeps its name as its id).
+     */
+    public static boolean isNamed(String id, String name) {
+        return id.equals(name) || id.length() == name.length() + 1 + RANDOM_CHARACTERS && id.startsWith(name + "-");
+    }
+
     /** {@code <name>-<10 random letters or digits>}: about 52 bits of randomness. */
     public static String mint(String name) {
         if (name.isEmpty() || name.length() > MAX_NAME) {
