@@ -101,8 +101,9 @@ public final class RequestScopes implements HttpHook {
                 tokens.put(xid, token);
             }
         } else if (tokenlessLogged.compareAndSet(false, true)) {
-            LOG.warn("a request for {} carries no well-formed {} header: it runs in the transaction, but the coordinator "
-                    + "refuses its calls, so the transaction cannot commit with its work (logged once)", xid, TOKEN_HEADER);
+            LOG.warn("a request carries an {} header but no well-formed {} header: it runs in its transaction, but the "
+                    + "coordinator refuses its calls, so the transaction cannot commit with its work (the caller's agent sends "
+                    + "both; logged once)", XID_HEADER, TOKEN_HEADER);
         }
     }
 
