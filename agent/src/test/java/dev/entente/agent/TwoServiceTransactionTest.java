@@ -139,7 +139,7 @@ abstract class TwoServiceTransactionTest {
     @Test
     void aRequestWithAForgedTokenCannotJoinTheTransaction() throws Exception {
         int applesBefore = shop.stockOf("apple");
-        try (CoordinatorClient tm = CoordinatorClient.connect(shop.coordinator.clientAddress())) {
+        try (CoordinatorClient tm = ordersClient()) {
             XidMint xids = XidMint.withOwnSession(tm, "orders", "token-test-tm", Duration.ofSeconds(20));
             String xid = xids.mint(20_000);
             String token = tm.tokens().get(xid);
@@ -159,6 +159,11 @@ abstract class TwoServiceTransactionTest {
             assertThat(tm.commit(joined, true).getOutcome()).isEqualTo(Outcome.COMMITTED);
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(shop.stockOf("apple")).isEqualTo(applesBefore - 5));
         }
+    }
+
+    /** A client of the coordinator as application "orders", whose transactions the stock service joins. */
+    CoordinatorClient ordersClient() {
+        return CoordinatorClient.connect(shop.coordinator.clientAddress());
     }
 
     /** A request straight to the stock service, carrying {@code xid} and {@code token} as a caller's agent would. */
