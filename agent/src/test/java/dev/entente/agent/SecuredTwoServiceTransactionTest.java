@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.entente.agent.apps.OrderService;
 import dev.entente.agent.testing.ServiceProcess;
 import dev.entente.agent.testing.Shop;
+import dev.entente.protocol.client.ClientSecurity;
+import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.testkit.CoordinatorSecurity;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,12 @@ class SecuredTwoServiceTransactionTest extends TwoServiceTransactionTest {
         work = Files.createTempDirectory("entente-secured-shop");
         security = CoordinatorSecurity.create(work.resolve("tls")).app("orders").app("stock", "orders");
         return new Shop(name + "_tls", access, security);
+    }
+
+    @Override
+    CoordinatorClient ordersClient() {
+        return CoordinatorClient.connect(shop.coordinator.clientAddress(),
+                ClientSecurity.tls("tls-ca", security.authority()).withSecret("orders", "secret-file", security.secretFile("orders")));
     }
 
     @Test

@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.entente.agent.testing.Shop;
+import dev.entente.bootstrap.HttpHook;
+import dev.entente.protocol.Outcome;
+import dev.entente.protocol.client.CoordinatorClient;
+import dev.entente.protocol.client.XidMint;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -122,6 +129,49 @@ abstract class TwoServiceTransactionTest {
         assertThat(reply.statusCode()).isEqualTo(500);
         assertThat(reply.body()).contains("TransactionRolledBackException").contains("timed out: its deadline passed");
         assertRolledBack("o4", "pear", pearsBefore);
+    }
+
+    /**
+     * A request that carries a live XID with a forged token cannot join its transaction: the stock
+     * service runs it inside the transaction, the coordinator refuses its branch, and nothing of its
+     * work survives; the same request with the transaction's token joins, and commits with it.
+     */
+    @Test
+    void aRequestWithAForgedTokenCannotJoinTheTransaction() throws Exception {
+        int applesBefore = shop.stockOf("apple");
+        try (CoordinatorClient tm = ordersClient()) {
+            XidMint xids = XidMint.withOwnSession(tm, "orders", "token-test-tm", Duration.ofSeconds(20));
+            String xid = xids.mint(20_000);
+            String token = tm.tokens().get(xid);
+            String forged = (token.charAt(0) == 'A' ? "B" : "A") + token.substring(1);
+
+            HttpResponse<String> refused = reserve(xid, forged, "apple", 5);
+
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(500);
+            assertThat(tm.commit(xid, true).getOutcome()).isEqualTo(Outcome.COMMITTED);
+            assertThat(shop.stockOf("apple")).isEqualTo(applesBefore);
+            shop.assertNoPreparedTransactionsLeft();
+
+            String joined = xids.mint(20_000);
+            HttpResponse<String> reserved = reserve(joined, tm.tokens().get(joined), "apple", 5);
+
+            assertThat(reserved.statusCode()).as(reserved.body() + "\n" + shop.stock.log()).isEqualTo(200);
+            assertThat(tm.commit(joined, true).getOutcome()).isEqualTo(Outcome.COMMITTED);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(shop.stockOf("apple")).isEqualTo(applesBefore - 5));
+        }
+    }
+
+    /** A client of the coordinator as application "orders", whose transactions the stock service joins. */
+    CoordinatorClient ordersClient() {
+        return CoordinatorClient.connect(shop.coordinator.clientAddress());
+    }
+
+    /** A request straight to the stock service, carrying {@code xid} and {@code token} as a caller's agent would. */
+    private HttpResponse<String> reserve(String xid, String token, String sku, int quantity) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(shop.stock.baseUrl() + "/reserve?sku=" + sku + "&quantity=" + quantity))
+                .header(HttpHook.XID_HEADER, xid).header(HttpHook.TOKEN_HEADER, token)
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private void assertRolledBack(String order, String sku, int stockBefore) {

@@ -14,10 +14,17 @@ public interface HttpHook {
     String XID_HEADER = "entente-xid";
 
     /**
+     * The header that carries the transaction's token next to its XID: only a holder of both may join
+     * the transaction. It is a secret: never log it.
+     */
+    String TOKEN_HEADER = "entente-token";
+
+    /**
      * A client request is about to be sent under global transaction {@code xid}: the request to send,
-     * carrying the XID. An immutable {@code java.net.http.HttpRequest} is replaced by a copy; a mutable
-     * one (Apache HttpClient 5's {@code HttpMessage}, a {@code java.net.URLConnection} not yet
-     * connected) gets the header and is returned as it is.
+     * carrying the XID and, if this process holds it, the transaction's token. An immutable {@code
+     * java.net.http.HttpRequest} is replaced by a copy; a mutable one (Apache HttpClient 5's {@code
+     * HttpMessage}, a {@code java.net.URLConnection} not yet connected) gets the headers and is returned
+     * as it is.
      */
     default Object outgoing(Object request, String xid) {
         return request;
@@ -29,11 +36,12 @@ public interface HttpHook {
     }
 
     /**
-     * A request carrying {@code xid} (may be null) arrived; returns the scope to hand to {@link #requestEnded},
-     * or null when there is nothing to end: no XID, an XID from a sender the setting accept-context-from does
-     * not accept, or the same request dispatched again inside its own handling (filter to servlet, servlet
-     * to servlet). {@code request} is the server's request ({@code HttpExchange}, a Servlet request): its
-     * sender's address is read from it only when it carries an XID.
+     * A request carrying {@code xid} (may be null) arrived; returns the scope to hand to {@link
+     * #requestEnded}, or null when there is nothing to end: no XID, an XID from a sender the setting
+     * accept-context-from does not accept, or the same request dispatched again inside its own handling
+     * (filter to servlet, servlet to servlet). {@code request} is the server's request ({@code
+     * HttpExchange}, a Servlet request): its sender's address, and the token next to the XID, are read
+     * from it only when it carries an XID.
      */
     default Object requestStarted(String xid, Object request) {
         return null;

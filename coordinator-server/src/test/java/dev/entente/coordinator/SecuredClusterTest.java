@@ -128,7 +128,7 @@ class SecuredClusterTest {
     private static final long STOCK_BRANCH = 2;
 
     private String preparedTransaction() {
-        String xid = TestTransactions.begin(order, "order", 60_000);
+        String xid = TestTransactions.begin(order, "order", 60_000, inventory, stranger, auditor);
         order.registerBranch(xid, 1, ORDERS, orderRm.instanceId());
         order.reportBranch(xid, 1, BranchVote.PREPARED, "");
         inventory.registerBranch(xid, STOCK_BRANCH, STOCK, inventoryRm.instanceId());
@@ -162,7 +162,7 @@ class SecuredClusterTest {
     @Test
     @Order(1)
     void withoutCredentialsBeginCommitRollbackAndStatusAreRefused() {
-        String xid = TestTransactions.begin(order, "order", 60_000);
+        String xid = TestTransactions.begin(order, "order", 60_000, inventory, stranger, auditor);
         try (CoordinatorClient anonymous = client(tls())) {
             refused(() -> anonymous.registerBranch(xid, 1, "orders-db", "anonymous-rm"), Status.Code.UNAUTHENTICATED,
                     "no application credentials");
@@ -229,7 +229,7 @@ class SecuredClusterTest {
     @Test
     @Order(4)
     void aVoteCountsOnlyFromTheApplicationThatRegisteredTheBranch() {
-        String xid = TestTransactions.begin(order, "order", 60_000);
+        String xid = TestTransactions.begin(order, "order", 60_000, inventory, stranger, auditor);
         order.reportBranch(xid, TestBranches.register(order, xid, ORDERS, orderRm.instanceId()), BranchVote.PREPARED, "");
         long stock = TestBranches.register(inventory, xid, STOCK, inventoryRm.instanceId());
 
@@ -243,7 +243,7 @@ class SecuredClusterTest {
         assertThat(outcome.getReason()).isEqualTo("branch " + stock + " on " + STOCK + " never prepared");
 
         // nor can another participant's FAILED veto a branch that is not its own
-        String vetoed = TestTransactions.begin(order, "order", 60_000);
+        String vetoed = TestTransactions.begin(order, "order", 60_000, inventory, stranger, auditor);
         long stockOfVetoed = TestBranches.register(inventory, vetoed, STOCK, inventoryRm.instanceId());
         refused(() -> auditor.reportBranch(vetoed, stockOfVetoed, BranchVote.FAILED, "not mine"), Status.Code.PERMISSION_DENIED,
                 "application 'inventory' registered it");
@@ -347,7 +347,7 @@ class SecuredClusterTest {
     @Test
     @Order(8)
     void aRegisterBranchRetriedRegistersOneBranchAndTheTransactionCommits() {
-        String xid = TestTransactions.begin(order, "order", 60_000);
+        String xid = TestTransactions.begin(order, "order", 60_000, inventory, stranger, auditor);
         order.reportBranch(xid, TestBranches.register(order, xid, ORDERS, orderRm.instanceId()), BranchVote.PREPARED, "");
         RegisterBranchRequest request = registration(xid, 77);
         asInventory(stub -> stub.registerBranch(request));
@@ -360,7 +360,7 @@ class SecuredClusterTest {
         assertThat(inventoryRm.receivedFor(xid)).extracting(FakeRm.Received::action).containsExactly(PhaseTwoAction.COMMIT);
 
         // a branch id names one branch: registered again on another resource, it is refused
-        String other = TestTransactions.begin(order, "order", 60_000);
+        String other = TestTransactions.begin(order, "order", 60_000, inventory, stranger, auditor);
         RegisterBranchRequest registered = registration(other, 78);
         asInventory(stub -> stub.registerBranch(registered));
         RegisterBranchRequest altered = registered.toBuilder().setResource(ORDERS).build();
@@ -374,7 +374,7 @@ class SecuredClusterTest {
     /** A registration of branch {@code branchId} on STOCK by inventory's instance. */
     private RegisterBranchRequest registration(String xid, long branchId) {
         return RegisterBranchRequest.newBuilder().setXid(xid).setResource(STOCK).setInstanceId(inventoryRm.instanceId())
-                .setBranchId(branchId).build();
+                .setBranchId(branchId).setToken(inventory.tokens().get(xid)).build();
     }
 
     /** A call as inventory on a raw stub: the request goes as given, once, as a client's retry would resend it. */

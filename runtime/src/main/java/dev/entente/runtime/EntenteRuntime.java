@@ -6,6 +6,7 @@ import dev.entente.protocol.SessionWelcome;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.RmSession;
 import dev.entente.protocol.client.SessionListener;
+import dev.entente.protocol.client.TokenBook;
 import dev.entente.protocol.client.XidMint;
 import dev.entente.protocol.config.SecurityProperties;
 import dev.entente.protocol.extension.ExtensionJars;
@@ -73,7 +74,9 @@ public final class EntenteRuntime implements AutoCloseable {
     private final Recovery recovery;
     private final ClusterMembership cluster;
     /** Mints this process's XIDs from the RM session's grant; the session's first connection is awaited before. */
-    private final XidMint xids = new XidMint(Duration.ofSeconds(5));
+    private final XidMint xids;
+    /** The tokens of the transactions this process holds: minted here or joined by a request. */
+    private final TokenBook tokens;
     private final ScheduledExecutorService scheduler;
 
     private EntenteRuntime(Settings settings) {
@@ -82,6 +85,8 @@ public final class EntenteRuntime implements AutoCloseable {
         this.client = settings.coordinator().isEmpty() ? null
                 : new CoordinatorClient(settings.coordinator(), Duration.ofSeconds(10), Duration.ofSeconds(10),
                         settings.coordinatorSecurity());
+        this.tokens = client == null ? new TokenBook() : client.tokens();
+        this.xids = new XidMint(Duration.ofSeconds(5), tokens);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "entente-recovery");
             thread.setDaemon(true);
@@ -140,7 +145,7 @@ public final class EntenteRuntime implements AutoCloseable {
         EntenteRuntime runtime = withOwnContextLoader(() -> new EntenteRuntime(settings));
         Hooks.jdbc = runtime.resources;
         Hooks.transactions = new AnnotatedMethodHook(runtime.transactions, runtime.locks, runtime.publisher);
-        Hooks.http = new RequestScopes(runtime.resources, runtime.transactions, settings.acceptContextFrom());
+        Hooks.http = new RequestScopes(runtime.resources, runtime.transactions, settings.acceptContextFrom(), runtime.tokens);
         TransactionContext.setBindingListener(new LogContext());
         current = runtime;
         if (settings.coordinator().isEmpty()) {

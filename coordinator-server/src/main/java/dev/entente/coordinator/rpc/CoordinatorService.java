@@ -58,7 +58,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     @Override
     public void registerBranch(RegisterBranchRequest request, StreamObserver<RegisterBranchReply> reply) {
         answer(request.getXid(), reply, () -> {
-            transactions.registerBranch(ClientAuthenticator.caller(), request.getXid(), request.getBranchId(),
+            transactions.registerBranch(ClientAuthenticator.caller(), request.getXid(), request.getToken(), request.getBranchId(),
                     request.getResource(), request.getInstanceId());
             return RegisterBranchReply.getDefaultInstance();
         });
@@ -75,7 +75,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     @Override
     public void publish(PublishRequest request, StreamObserver<PublishReply> reply) {
         answer(request.getXid(), reply, () -> {
-            transactions.publish(ClientAuthenticator.caller(), request.getXid(), request.getKafka(), request.getMessagesList());
+            transactions.publish(ClientAuthenticator.caller(), request.getXid(), request.getToken(), request.getKafka(), request.getMessagesList());
             return PublishReply.getDefaultInstance();
         });
     }
@@ -93,10 +93,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     private void end(EndRequest request, Outcome wanted, StreamObserver<OutcomeReply> reply) {
         Caller caller = ClientAuthenticator.caller();
         answerLater(request.getXid(), reply, () -> {
-            CompletableFuture<OutcomeReply> outcome = transactions.end(caller, request.getXid(), request.getName(),
-                    request.getOwnerOnly(), wanted,
-                    request.getReason(),
-                    request.getVotesList(), request.getKafka(), request.getMessagesList());
+            CompletableFuture<OutcomeReply> outcome = transactions.end(caller, request, wanted);
             if (!request.getWaitForPhaseTwo()) {
                 return outcome;
             }

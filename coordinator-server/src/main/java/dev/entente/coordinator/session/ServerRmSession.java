@@ -1,5 +1,6 @@
 package dev.entente.coordinator.session;
 
+import com.google.protobuf.ByteString;
 import dev.entente.coordinator.txn.Caller;
 import dev.entente.coordinator.txn.Rejection;
 import dev.entente.coordinator.txn.SessionGrants;
@@ -104,7 +105,7 @@ public final class ServerRmSession implements StreamObserver<SessionUp> {
             hello = message.getHello();
             send(SessionDown.newBuilder().setWelcome(SessionWelcome.newBuilder().setNodeId(nodeId)
                     .setHeartbeatIntervalMillis(registry.heartbeatMillis()).setClusterId(clusterId.get())
-                    .setTerm(grant.term()).setSession(grant.session())
+                    .setTerm(grant.term()).setSession(grant.session()).setSessionKey(ByteString.copyFrom(grant.sessionKey()))
                     .setDefaultTimeoutMillis(registry.welcomes().defaultTimeoutMillis())
                     .setMaxTimeoutMillis(registry.welcomes().maxTimeoutMillis())).build());
             registry.opened(this);

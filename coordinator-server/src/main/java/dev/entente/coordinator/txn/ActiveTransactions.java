@@ -10,6 +10,7 @@ import dev.entente.coordinator.publish.TopicLimits;
 import dev.entente.coordinator.raft.ReplicatedLog;
 import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
+import dev.entente.protocol.EndRequest;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.OutcomeReply;
 import dev.entente.protocol.OutgoingMessage;
@@ -92,16 +93,33 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
      * The transaction {@code xid}, entering the table now if this is the first call that names it: the
      * XID must be of this leader's term (an earlier leader's transactions are presumed aborted with what
      * it knew of them), name a session this leader granted (whose application owns the transaction), and
-     * not be past its deadline. A decided XID never enters again.
+     * not be past its deadline. A decided XID never enters again. Only a caller holding the
+     * transaction's {@code token} joins it.
      */
-    private ActiveTransaction join(Caller caller, String xid, String operation) {
+    private ActiveTransaction join(Caller caller, String xid, String token, String operation) {
         requireWellFormed(xid, operation);
         ActiveTransaction tx = active.get(xid);
         if (tx == null) {
             tx = admit(xid, operation);
         }
+        requireToken(xid, token, operation);
         caller.requireParticipant(tx.app, xid, operation);
         return tx;
+    }
+
+    /**
+     * Refuses a call that does not carry the token of {@code xid}, derived from the key of the session
+     * its XID names. Only this term's sessions' keys are known: an XID of an earlier term is either
+     * refused as unknown or the Commit of its owner alone (owner-only), which its application's
+     * credentials bind. The token is never part of a message.
+     */
+    private void requireToken(String xid, String token, String operation) {
+        long term = Xids.term(xid);
+        if (term == log.term() && !grants.tokenMatches(term, Xids.session(xid), xid, token)) {
+            throw new Rejection(Rejection.Kind.PERMISSION_DENIED, operation + ": the call " + (token.isEmpty()
+                    ? "carries no token" : "carries a wrong token") + " for transaction " + xid
+                    + ": only a holder of the transaction (its XID and its token, propagated together) may join or end it");
+        }
     }
 
     private ActiveTransaction admit(String xid, String operation) {
@@ -162,10 +180,10 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
      * Registers a participant's branch under the id its RM chose; a retry (its first reply was lost)
      * repeats the same id and changes nothing.
      */
-    public void registerBranch(Caller caller, String xid, long branchId, String resource, String instanceId) {
+    public void registerBranch(Caller caller, String xid, String token, long branchId, String resource, String instanceId) {
         requireBranchId("RegisterBranch", xid, branchId);
         requireBranchPlace("RegisterBranch", xid, resource, instanceId, false);
-        join(caller, xid, "RegisterBranch").register(branchId, resource, instanceId, caller.app().orElse(""));
+        join(caller, xid, token, "RegisterBranch").register(branchId, resource, instanceId, caller.app().orElse(""));
     }
 
     /**
@@ -178,11 +196,11 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
             if (report.getReason().length() > MAX_REASON) {
                 throw Rejection.invalid("ReportBranch " + xid + ": reason may have at most " + MAX_REASON + " characters");
             }
-            join(caller, xid, "ReportBranch").participantFailed(caller, report.getReason());
+            join(caller, xid, report.getToken(), "ReportBranch").participantFailed(caller, report.getReason());
             return;
         }
         requireVote("ReportBranch", xid, report);
-        join(caller, xid, "ReportBranch").vote(caller, report);
+        join(caller, xid, report.getToken(), "ReportBranch").vote(caller, report);
     }
 
     private static void requireVote(String operation, String xid, BranchReport report) {
@@ -216,8 +234,8 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     }
 
     /** Messages {@code xid} publishes to {@code kafka} if it commits; checked now, so a commit never carries a bad one. */
-    public void publish(Caller caller, String xid, String kafka, List<OutgoingMessage> messages) {
-        ActiveTransaction tx = join(caller, xid, "Publish");
+    public void publish(Caller caller, String xid, String token, String kafka, List<OutgoingMessage> messages) {
+        ActiveTransaction tx = join(caller, xid, token, "Publish");
         checkMessages("Publish", xid, kafka, messages);
         tx.publish(messages, MAX_MESSAGES, MAX_MESSAGE_BYTES);
     }
@@ -262,23 +280,19 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     }
 
     /**
-     * Commit ({@code wanted} COMMITTED) or roll back; the same answer on every retry. A commit takes
-     * {@code votes} first, as if each had come by ReportBranch, and {@code messages} to publish to
-     * {@code kafka}, as if they had come by Publish (a rollback needs neither).
+     * Commit ({@code wanted} COMMITTED) or roll back, as {@code request} asks; the same answer on every
+     * retry (which needs no token: it acts on nothing). A commit takes the request's votes first, as if
+     * each had come by ReportBranch, and its messages, as if they had come by Publish (a rollback needs
+     * neither); its name is shown in admin views. A Commit of an XID the table does not hold brings it
+     * in (the owner's votes ride it); an owner-only one (its owner never passed the XID on) may be of an
+     * earlier leader's term. A Rollback of one that no participant named is answered without a write:
+     * nothing of it is held anywhere but in its owner's process.
      */
-    public CompletableFuture<OutcomeReply> end(Caller caller, String xid, Outcome wanted, String reason, List<BranchReport> votes,
-                                               String kafka, List<OutgoingMessage> messages) {
-        return end(caller, xid, "", false, wanted, reason, votes, kafka, messages);
-    }
-
-    /**
-     * As above, naming the transaction for admin views. A Commit of an XID the table does not hold
-     * brings it in (the owner's votes ride it); {@code ownerOnly}: its owner never passed the XID on, so
-     * it may be of an earlier leader's term. A Rollback of one that no participant named is answered
-     * without a write: nothing of it is held anywhere but in its owner's process.
-     */
-    public CompletableFuture<OutcomeReply> end(Caller caller, String xid, String name, boolean ownerOnly, Outcome wanted,
-                                               String reason, List<BranchReport> votes, String kafka, List<OutgoingMessage> messages) {
+    public CompletableFuture<OutcomeReply> end(Caller caller, EndRequest request, Outcome wanted) {
+        String xid = request.getXid();
+        String name = request.getName();
+        String reason = request.getReason();
+        List<BranchReport> votes = request.getVotesList();
         String operation = wanted == Outcome.COMMITTED ? "Commit" : "Rollback";
         requireWellFormed(xid, operation);
         for (BranchReport vote : votes) {
@@ -300,19 +314,23 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
             if (wanted == Outcome.ROLLED_BACK) {
                 if (Xids.term(xid) == log.term()) {
                     caller.requireOwner(owner(xid, operation), xid, operation);
+                    requireToken(xid, request.getToken(), operation);
                 }
                 return CompletableFuture.completedFuture(OutcomeReply.newBuilder().setXid(xid).setOutcome(Outcome.ROLLED_BACK)
                         .setReason("rolled back by the application" + (reason.isEmpty() ? "" : ": " + reason))
                         .setPhaseTwoDone(true).build());
             }
-            String owner = ownerOnly && Xids.term(xid) != log.term() ? caller.app().orElse("") : owner(xid, operation);
+            String owner = request.getOwnerOnly() && Xids.term(xid) != log.term() ? caller.app().orElse("") : owner(xid, operation);
             caller.requireOwner(owner, xid, operation);
+            requireToken(xid, request.getToken(), operation);
             if (System.currentTimeMillis() >= Xids.deadlineMillis(xid)) {
                 return abort(xid, 0, "its Commit came past its deadline");
             }
-            tx = admit(xid, operation, owner, ownerOnly);
+            tx = admit(xid, operation, owner, request.getOwnerOnly());
+        } else {
+            requireToken(xid, request.getToken(), operation);
         }
-        return end(caller, tx, name, wanted, reason, votes, kafka, messages);
+        return end(caller, tx, name, wanted, reason, votes, request.getKafka(), request.getMessagesList());
     }
 
     private CompletableFuture<OutcomeReply> end(Caller caller, ActiveTransaction tx, String name, Outcome wanted, String reason,

@@ -28,6 +28,18 @@ public final class TestTransactions {
         return MINTS.computeIfAbsent(new Owner(client, app), TestTransactions::openSession).mint(timeoutMillis);
     }
 
+    /**
+     * As above, and {@code participants} (clients of other processes) hold the transaction as a request
+     * that propagates it makes them: they know its XID and its token.
+     */
+    public static String begin(CoordinatorClient client, String app, long timeoutMillis, CoordinatorClient... participants) {
+        String xid = begin(client, app, timeoutMillis);
+        for (CoordinatorClient participant : participants) {
+            participant.tokens().put(xid, client.tokens().get(xid));
+        }
+        return xid;
+    }
+
     private static XidMint openSession(Owner owner) {
         return XidMint.withOwnSession(owner.client(), owner.app(), "tm-" + owner.app() + "-" + SESSIONS.incrementAndGet(),
                 Duration.ofSeconds(20));

@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * A client of a coordinator cluster that follows its leader. Any node's client address will do: a
  * follower answers with the leader's address and the client goes there. Calls that meet no leader
  * are retried with backoff within a bounded budget, then fail with {@link CoordinatorException}.
+ *
+ * <p>A call that joins or acts for a transaction carries its token: the one the request names, or else
+ * the one this client's {@link #tokens() book} holds for its XID (filled by an {@link XidMint} minting
+ * from a session of this client, and by a runtime that joins a transaction); the book forgets it when a
+ * Commit or Rollback of it is answered.
  */
 public final class CoordinatorClient implements AutoCloseable {
 
@@ -40,6 +45,7 @@ public final class CoordinatorClient implements AutoCloseable {
     private volatile boolean closed;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private volatile String leader;
+    private final TokenBook tokens = new TokenBook();
 
     public CoordinatorClient(List<String> addresses, Duration retryBudget, Duration callTimeout) {
         this(addresses, retryBudget, callTimeout, ClientSecurity.plainText());
@@ -67,10 +73,15 @@ public final class CoordinatorClient implements AutoCloseable {
                 Duration.ofSeconds(15), Duration.ofSeconds(10), security);
     }
 
+    /** The tokens of the transactions this process holds, attached to the calls that name them. */
+    public TokenBook tokens() {
+        return tokens;
+    }
+
     /** Announces branch {@code branchId} (the RM's own choice) before its work; retries repeat the same id. */
     public void registerBranch(String xid, long branchId, String resource, String instanceId) {
         RegisterBranchRequest request = RegisterBranchRequest.newBuilder().setXid(xid).setBranchId(branchId)
-                .setResource(resource).setInstanceId(instanceId).build();
+                .setResource(resource).setInstanceId(instanceId).setToken(tokens.get(xid)).build();
         call("RegisterBranch " + xid, stub -> stub.registerBranch(request));
     }
 
@@ -79,7 +90,8 @@ public final class CoordinatorClient implements AutoCloseable {
     }
 
     /** A vote; one that names its resource introduces a branch the coordinator has not heard of. */
-    public void reportBranch(BranchReport report) {
+    public void reportBranch(BranchReport given) {
+        BranchReport report = given.getToken().isEmpty() ? given.toBuilder().setToken(tokens.get(given.getXid())).build() : given;
         call("ReportBranch " + report.getXid(), stub -> stub.reportBranch(report));
     }
 
@@ -111,19 +123,29 @@ public final class CoordinatorClient implements AutoCloseable {
     }
 
     /** Commit as {@code request} asks (its votes, messages and the transaction's name). */
-    public OutcomeReply commit(EndRequest request) {
-        return call("Commit " + request.getXid(), stub -> stub.commit(request));
+    public OutcomeReply commit(EndRequest given) {
+        EndRequest request = withToken(given);
+        OutcomeReply outcome = call("Commit " + request.getXid(), stub -> stub.commit(request));
+        tokens.forget(request.getXid());
+        return outcome;
     }
 
     public OutcomeReply rollback(String xid, String reason, boolean waitForPhaseTwo) {
-        EndRequest request = EndRequest.newBuilder()
-                .setXid(xid).setReason(reason).setWaitForPhaseTwo(waitForPhaseTwo).build();
-        return call("Rollback " + xid, stub -> stub.rollback(request));
+        EndRequest request = withToken(EndRequest.newBuilder()
+                .setXid(xid).setReason(reason).setWaitForPhaseTwo(waitForPhaseTwo).build());
+        OutcomeReply outcome = call("Rollback " + xid, stub -> stub.rollback(request));
+        tokens.forget(xid);
+        return outcome;
+    }
+
+    private EndRequest withToken(EndRequest request) {
+        return request.getToken().isEmpty() ? request.toBuilder().setToken(tokens.get(request.getXid())).build() : request;
     }
 
     /** Adds {@code messages} to {@code xid}: published to {@code kafka} if and only if it commits. */
     public void publish(String xid, String kafka, List<OutgoingMessage> messages) {
-        PublishRequest request = PublishRequest.newBuilder().setXid(xid).setKafka(kafka).addAllMessages(messages).build();
+        PublishRequest request = PublishRequest.newBuilder().setXid(xid).setKafka(kafka).addAllMessages(messages)
+                .setToken(tokens.get(xid)).build();
         call("Publish " + xid, stub -> stub.publish(request));
     }
 

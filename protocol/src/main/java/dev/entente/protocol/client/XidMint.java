@@ -1,6 +1,7 @@
 package dev.entente.protocol.client;
 
 import dev.entente.protocol.SessionWelcome;
+import dev.entente.protocol.TransactionToken;
 import dev.entente.protocol.Xids;
 import java.time.Duration;
 import java.util.Set;
@@ -10,20 +11,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * Mints the XIDs of the transactions this process begins, with no call to the coordinator: each RM
  * session's welcome grants a term and a session number, and the XID adds a counter and the deadline.
  * Until a welcome arrives (the session is connecting, or its stream broke, or the leader is handing
- * over), minting waits for one, up to a bound.
+ * over), minting waits for one, up to a bound. Each XID's token, derived from the key the welcome
+ * gave, goes into the process's {@link TokenBook}, where its calls to the coordinator find it.
  */
 public final class XidMint implements SessionListener {
 
-    private record Grant(String clusterId, long term, long session, long defaultTimeoutMillis, long maxTimeoutMillis) {
+    private record Grant(String clusterId, long term, long session, byte[] sessionKey, long defaultTimeoutMillis,
+                         long maxTimeoutMillis) {
     }
 
     private final Duration grantWait;
+    private final TokenBook tokens;
     private final AtomicLong counter = new AtomicLong();
     private Grant grant;
 
-    /** @param grantWait how long {@link #mint} waits for a session's welcome when none has come */
-    public XidMint(Duration grantWait) {
+    /**
+     * @param grantWait how long {@link #mint} waits for a session's welcome when none has come
+     * @param tokens    where the token of each XID minted is kept
+     */
+    public XidMint(Duration grantWait, TokenBook tokens) {
         this.grantWait = grantWait;
+        this.tokens = tokens;
     }
 
     /**
@@ -31,7 +39,7 @@ public final class XidMint implements SessionListener {
      * opens an RM session of its own, serving no resource, which ends when {@code client} is closed.
      */
     public static XidMint withOwnSession(CoordinatorClient client, String app, String instanceId, Duration grantWait) {
-        XidMint mint = new XidMint(grantWait);
+        XidMint mint = new XidMint(grantWait, client.tokens());
         new RmSession(client, app, instanceId, Set.of(), command -> { }, mint);
         return mint;
     }
@@ -39,10 +47,10 @@ public final class XidMint implements SessionListener {
     /** A session was welcomed: later XIDs carry its term and session number. */
     @Override
     public synchronized void welcomed(SessionWelcome welcome) {
-        if (welcome.getSession() <= 0 || welcome.getClusterId().isEmpty()) {
+        if (welcome.getSession() <= 0 || welcome.getClusterId().isEmpty() || welcome.getSessionKey().isEmpty()) {
             return; // a coordinator that grants no sessions: nothing to mint from
         }
-        grant = new Grant(welcome.getClusterId(), welcome.getTerm(), welcome.getSession(),
+        grant = new Grant(welcome.getClusterId(), welcome.getTerm(), welcome.getSession(), welcome.getSessionKey().toByteArray(),
                 welcome.getDefaultTimeoutMillis(), welcome.getMaxTimeoutMillis());
         notifyAll();
     }
@@ -55,7 +63,7 @@ public final class XidMint implements SessionListener {
 
     /**
      * A new XID whose deadline is {@code timeoutMillis} from now (0: the coordinator's default; more than
-     * the coordinator's maximum: its maximum).
+     * the coordinator's maximum: its maximum); its token is in the book from now on.
      *
      * @throws IllegalStateException if no session is welcomed within the wait, naming the wait
      */
@@ -65,8 +73,10 @@ public final class XidMint implements SessionListener {
         if (current.maxTimeoutMillis() > 0) {
             timeout = Math.min(timeout, current.maxTimeoutMillis());
         }
-        return Xids.format(current.clusterId(), current.term(), current.session(), counter.incrementAndGet(),
+        String xid = Xids.format(current.clusterId(), current.term(), current.session(), counter.incrementAndGet(),
                 System.currentTimeMillis() + timeout);
+        tokens.put(xid, TransactionToken.of(current.sessionKey(), xid));
+        return xid;
     }
 
     private synchronized Grant awaitGrant() {

@@ -3,7 +3,9 @@ package dev.entente.runtime.http;
 import com.sun.net.httpserver.HttpExchange;
 import dev.entente.bootstrap.HttpHook;
 import dev.entente.bootstrap.TransactionContext;
+import dev.entente.protocol.TransactionToken;
 import dev.entente.protocol.Xids;
+import dev.entente.protocol.client.TokenBook;
 import dev.entente.runtime.jdbc.ResourceManager;
 import dev.entente.runtime.tm.TransactionManager;
 import java.net.InetAddress;
@@ -12,6 +14,7 @@ import java.net.UnknownHostException;
 import java.net.http.HttpRequest;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +25,13 @@ import org.slf4j.LoggerFactory;
  * (a filter, then the servlet) is scoped once, by the outermost call. Outgoing requests under a
  * transaction carry its XID: {@code java.net.http} requests are copied with the header, Apache
  * HttpClient 5 requests get it set.
+ *
+ * <p>The XID travels with the transaction's token (header {@code entente-token}), which the coordinator
+ * checks on every call that joins or acts for the transaction. An incoming request's token goes into the
+ * process's {@link TokenBook}, where its calls to the coordinator find it (an owner's own token is never
+ * replaced). A request with an XID but no token still runs inside the transaction, so that its work is
+ * never done outside it, but the coordinator refuses its branches, votes and messages: the transaction
+ * cannot commit with that work, and the handler's failure rolls it back.
  *
  * <p>An XID is taken only from a sender that the setting {@code accept-context-from} accepts ({@link
  * ContextSources}); from any other the request runs outside every global transaction, as if it carried
@@ -47,11 +57,15 @@ public final class RequestScopes implements HttpHook {
     private final TransactionManager transactions;
     private final ContextSources acceptedSenders;
     private final Set<String> refusedSenders = ConcurrentHashMap.newKeySet();
+    private final TokenBook tokens;
+    private final AtomicBoolean tokenlessLogged = new AtomicBoolean();
 
-    public RequestScopes(ResourceManager resources, TransactionManager transactions, ContextSources acceptedSenders) {
+    public RequestScopes(ResourceManager resources, TransactionManager transactions, ContextSources acceptedSenders,
+                         TokenBook tokens) {
         this.resources = resources;
         this.transactions = transactions;
         this.acceptedSenders = acceptedSenders;
+        this.tokens = tokens;
     }
 
     @Override
@@ -74,7 +88,23 @@ public final class RequestScopes implements HttpHook {
                     xid.length() > 80 ? xid.substring(0, 80) + "..." : xid);
             return null;
         }
+        joined(xid, request);
         return new Scope(xid, TransactionContext.bind(xid));
+    }
+
+    /** Keeps the token the request carries for {@code xid}, unless this process owns it (its own is right). */
+    private void joined(String xid, Object request) {
+        String token = request instanceof HttpExchange exchange ? exchange.getRequestHeaders().getFirst(TOKEN_HEADER)
+                : servletHeader(request, TOKEN_HEADER);
+        if (TransactionToken.isWellFormed(token)) {
+            if (!transactions.owns(xid)) {
+                tokens.put(xid, token);
+            }
+        } else if (tokenlessLogged.compareAndSet(false, true)) {
+            LOG.warn("a request carries an {} header but no well-formed {} header: it runs in its transaction, but the "
+                    + "coordinator refuses its calls, so the transaction cannot commit with its work (the caller's agent sends "
+                    + "both; logged once)", XID_HEADER, TOKEN_HEADER);
+        }
     }
 
     private void refused(InetAddress sender) {
@@ -113,19 +143,34 @@ public final class RequestScopes implements HttpHook {
         return (String) SERVLET_GET_HEADER.invoke(request, name);
     }
 
-    /** The XID leaves this process: its owner's Commit can no longer say that no one else has it. */
+    /**
+     * The XID leaves this process, with its token if this process holds it: its owner's Commit can no
+     * longer say that no one else has it.
+     */
     @Override
     public Object outgoing(Object request, String xid) {
         transactions.propagated(xid);
+        String token = tokens.get(xid);
         if (request instanceof HttpRequest original) {
-            return HttpRequest.newBuilder(original, (name, value) -> !name.equalsIgnoreCase(XID_HEADER))
-                    .header(XID_HEADER, xid).build();
+            HttpRequest.Builder copy = HttpRequest.newBuilder(original,
+                    (name, value) -> !name.equalsIgnoreCase(XID_HEADER) && !name.equalsIgnoreCase(TOKEN_HEADER));
+            copy.header(XID_HEADER, xid);
+            if (!token.isEmpty()) {
+                copy.header(TOKEN_HEADER, token);
+            }
+            return copy.build();
         }
         if (request instanceof URLConnection connection) {
             connection.setRequestProperty(XID_HEADER, xid);
+            if (!token.isEmpty()) {
+                connection.setRequestProperty(TOKEN_HEADER, token);
+            }
             return connection;
         }
         HTTPCORE5_SET_HEADER.invoke(request, XID_HEADER, xid);
+        if (!token.isEmpty()) {
+            HTTPCORE5_SET_HEADER.invoke(request, TOKEN_HEADER, token);
+        }
         return request;
     }
 
