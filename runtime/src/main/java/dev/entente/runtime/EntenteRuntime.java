@@ -22,6 +22,7 @@ import dev.entente.runtime.tm.TransactionManager;
 import dev.entente.runtime.tm.TransactionScope;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -199,7 +200,9 @@ public final class EntenteRuntime implements AutoCloseable {
      */
     private void welcomedTo(SessionWelcome welcome) {
         boolean first = cluster.welcomed(welcome.getClusterId(), client.leaderAddress());
-        if (cluster.mismatch().isPresent()) {
+        Optional<String> mismatch = cluster.mismatch();
+        if (mismatch.isPresent()) {
+            xids.refused(mismatch.get());
             return;
         }
         xids.welcomed(welcome);

@@ -22,6 +22,7 @@ public final class XidMint implements SessionListener {
 
     private final Duration grantWait;
     private final TokenBook tokens;
+    private String refusal; // why this process refuses the coordinator it reached, if it does
     private final AtomicLong counter = new AtomicLong();
     private Grant grant;
 
@@ -44,6 +45,23 @@ public final class XidMint implements SessionListener {
         return mint;
     }
 
+    /** No session was welcomed within the wait: no coordinator leader answered. */
+    public static final class NoGrantException extends IllegalStateException {
+        NoGrantException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * This process refuses the coordinator that welcomed it ({@code why}: it is of another cluster than
+     * the application's): minting fails at once with that reason, until a welcome is taken.
+     */
+    public synchronized void refused(String why) {
+        grant = null;
+        refusal = why;
+        notifyAll();
+    }
+
     /** A session was welcomed: later XIDs carry its term and session number. */
     @Override
     public synchronized void welcomed(SessionWelcome welcome) {
@@ -52,6 +70,7 @@ public final class XidMint implements SessionListener {
         }
         grant = new Grant(welcome.getClusterId(), welcome.getTerm(), welcome.getSession(), welcome.getSessionKey().toByteArray(),
                 welcome.getDefaultTimeoutMillis(), welcome.getMaxTimeoutMillis());
+        refusal = null;
         notifyAll();
     }
 
@@ -82,9 +101,12 @@ public final class XidMint implements SessionListener {
     private synchronized Grant awaitGrant() {
         long deadline = System.nanoTime() + grantWait.toNanos();
         while (grant == null) {
+            if (refusal != null) {
+                throw new IllegalStateException(refusal);
+            }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new IllegalStateException("no session with a coordinator leader was open within " + grantWait.toMillis()
+                throw new NoGrantException("no session with a coordinator leader was open within " + grantWait.toMillis()
                         + " ms: a transaction's XID is minted from the session's welcome");
             }
             try {

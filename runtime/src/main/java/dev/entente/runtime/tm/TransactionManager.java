@@ -103,9 +103,12 @@ public final class TransactionManager {
         String xid;
         try {
             xid = xids.mint(definition.timeoutMillis() > 0 ? definition.timeoutMillis() : defaultTimeoutMillis);
-        } catch (IllegalStateException noSession) {
+        } catch (XidMint.NoGrantException noSession) {
             throw ApiExceptions.failed(loader, "cannot begin a global transaction for " + definition.name()
                     + ": no coordinator leader answered at " + client.leaderAddress() + " (" + noSession.getMessage() + ")", null);
+        } catch (IllegalStateException refused) {
+            throw ApiExceptions.failed(loader, "cannot begin a global transaction for " + definition.name() + ": "
+                    + refused.getMessage(), null);
         }
         owned.put(xid, "");
         names.put(xid, definition.name());
