@@ -107,7 +107,7 @@ public final class CoordinatorNode implements AutoCloseable {
         Optional<KafkaCluster> kafka = options.kafka();
         this.topicLimits = kafka.map(TopicLimits::new);
         this.transactions = new ActiveTransactions(table::clusterId, log, table, grants, timer, metrics,
-                new ActiveTransactions.Limits(options.defaultTimeoutMillis(), options.maxTimeoutMillis(), VOTE_WAIT_MILLIS),
+                new ActiveTransactions.Limits(options.maxTimeoutMillis(), VOTE_WAIT_MILLIS),
                 kafka.map(cluster -> new ActiveTransactions.Publishing(cluster, topicLimits.orElseThrow())));
         PublishInterceptor interceptor = PublishInterceptor.all(extensions(PublishInterceptor.class, options));
         this.publisher = kafka.map(cluster -> new PublishDriver(cluster, table::clusterId, metrics, interceptor, this::published));

@@ -49,10 +49,6 @@ final class ActiveTransaction {
     private boolean sealed; // a decision was submitted: the branch list may no longer change
     ScheduledFuture<?> timeout;
 
-    ActiveTransaction(String xid, String name, String app, long begunAtMillis, long timeoutMillis) {
-        this(xid, name, app, begunAtMillis, timeoutMillis, false);
-    }
-
     ActiveTransaction(String xid, String name, String app, long begunAtMillis, long timeoutMillis, boolean ownerOnly) {
         this.ownerOnly = ownerOnly;
         this.xid = xid;

@@ -56,7 +56,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
      * Limits on what clients may ask for: an XID's deadline may lie at most {@code maxTimeoutMillis}
      * (plus {@link #CLOCK_SKEW_MILLIS}) ahead of this node's clock.
      */
-    public record Limits(long defaultTimeoutMillis, long maxTimeoutMillis, long voteWaitMillis) {
+    public record Limits(long maxTimeoutMillis, long voteWaitMillis) {
     }
 
     /** How far a TM's clock may run ahead of the leader's before its deadlines are refused as too far. */
