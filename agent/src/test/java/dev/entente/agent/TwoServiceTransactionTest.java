@@ -66,8 +66,10 @@ abstract class TwoServiceTransactionTest {
 
     /**
      * Also the price in coordinator calls: the order service owns the transaction, so it mints the XID
-     * itself (no Begin) and its own branch (PostgreSQL) is never registered (its vote rides the Commit);
-     * only the stock service, a participant, registers its branch and reports its vote.
+     * itself (no Begin) and its own branch (PostgreSQL) is never registered (its vote rides the Commit).
+     * The stock service's vote rides its response to the order service, and from there the Commit:
+     * one call in all. Served by a Servlet container, whose response may leave without notice (a full
+     * buffer), the stock service registers its branch first (one more call), and its vote still rides.
      */
     @Test
     void bothServicesCommit() throws Exception {
@@ -83,15 +85,17 @@ abstract class TwoServiceTransactionTest {
         });
         shop.assertNoPreparedTransactionsLeft();
         String after = shop.coordinator.admin("/metrics");
-        for (String method : new String[] {"RegisterBranch", "ReportBranch", "Commit"}) {
-            assertThat(requests(after, method) - requests(before, method)).as(method + " calls").isEqualTo(1);
-        }
+        long registrations = stockServer.equals("jdk") ? 0 : 1;
+        assertThat(requests(after, "RegisterBranch") - requests(before, "RegisterBranch")).as("RegisterBranch calls")
+                .isEqualTo(registrations);
+        assertThat(requests(after, "ReportBranch") - requests(before, "ReportBranch")).as("ReportBranch calls").isZero();
+        assertThat(requests(after, "Commit") - requests(before, "Commit")).as("Commit calls").isEqualTo(1);
     }
 
+    /** Calls of {@code method} the coordinator counted; 0 before the first (no sample yet). */
     private static long requests(String metrics, String method) {
         Matcher sample = Pattern.compile("(?m)^entente_requests_total\\{method=\"" + method + "\"} (\\d+)$").matcher(metrics);
-        assertThat(sample.find()).as("entente_requests_total of " + method + " in\n" + metrics).isTrue();
-        return Long.parseLong(sample.group(1));
+        return sample.find() ? Long.parseLong(sample.group(1)) : 0;
     }
 
     @Test

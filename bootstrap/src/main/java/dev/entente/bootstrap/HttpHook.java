@@ -20,6 +20,16 @@ public interface HttpHook {
     String TOKEN_HEADER = "entente-token";
 
     /**
+     * The header of a response that carries the votes of the branches the called service (and the
+     * services it called) prepared under the request's transaction: they ride to the owner's Commit
+     * instead of being reported to the coordinator one by one.
+     */
+    String VOTES_HEADER = "entente-votes";
+
+    /** The request header by which a client says it reads {@link #VOTES_HEADER} from the response. */
+    String ACCEPT_VOTES_HEADER = "entente-accept-votes";
+
+    /**
      * A client request is about to be sent under global transaction {@code xid}: the request to send,
      * carrying the XID and, if this process holds it, the transaction's token. An immutable {@code
      * java.net.http.HttpRequest} is replaced by a copy; a mutable one (Apache HttpClient 5's {@code
@@ -36,19 +46,36 @@ public interface HttpHook {
     }
 
     /**
+     * The response to a request sent under global transaction {@code xid} arrived ({@code
+     * java.net.http.HttpResponse}, a {@code java.net.URLConnection} that has its response, an Apache
+     * HttpClient 5 response): the votes it carries are taken.
+     */
+    default void responseReceived(String xid, Object response) {
+    }
+
+    /**
+     * {@code HttpClient.sendAsync} under {@code xid} returned {@code future}: the future to hand to the
+     * application instead, which takes the response's votes before it completes.
+     */
+    default Object responseFuture(String xid, Object future) {
+        return future;
+    }
+
+    /**
      * A request carrying {@code xid} (may be null) arrived; returns the scope to hand to {@link
      * #requestEnded}, or null when there is nothing to end: no XID, an XID from a sender the setting
      * accept-context-from does not accept, or the same request dispatched again inside its own handling
      * (filter to servlet, servlet to servlet). {@code request} is the server's request ({@code
      * HttpExchange}, a Servlet request): its sender's address, and the token next to the XID, are read
-     * from it only when it carries an XID.
+     * from it only when it carries an XID. {@code response} (the same {@code HttpExchange}, a Servlet
+     * response) is where the votes of the request's work go.
      */
-    default Object requestStarted(String xid, Object request) {
+    default Object requestStarted(String xid, Object request, Object response) {
         return null;
     }
 
-    /** The current request's response is about to be sent: the caller may act on it at once. */
-    default void responseStarting() {
+    /** The current request's {@code response} is about to be sent: the caller may act on it at once. */
+    default void responseStarting(Object response) {
     }
 
     /** The request's handling ended; the service's open branches of the transaction prepare. */

@@ -221,6 +221,48 @@ class TwoPhaseCommitTest {
         assertThat(stock.receivedFor(xid)).hasSize(1);
     }
 
+    /**
+     * Phase 2 by the owner's RM: a Commit naming the owner's instance leaves that instance's branches
+     * to it (it finishes them right after the decision and says so unasked); the coordinator sends
+     * commands only to the other branches, and to the owner's only if its acknowledgement does not come
+     * within the ack timeout (5 s here).
+     */
+    @Test
+    void theOwnersRmFinishesItsOwnBranchesAndIsSentTheirCommandOnlyIfItsAckDoesNotCome() {
+        String acked = TestTransactions.begin(client, "orders", 30_000);
+        OutcomeReply reply = client.commit(EndRequest.newBuilder().setXid(acked).setPhaseTwoByInstance(orders.instanceId())
+                .addVotes(unregisteredVote(acked, 51, ORDERS, orders)).addVotes(unregisteredVote(acked, 52, STOCK, stock)).build());
+        assertThat(reply.getOutcome()).as(reply.getReason()).isEqualTo(Outcome.COMMITTED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !stock.receivedFor(acked).isEmpty());
+        orders.session().acknowledge(acked, 51);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.status(acked).getPhaseTwoDone());
+        assertThat(stock.receivedFor(acked)).extracting(FakeRm.Received::branchId).containsExactly(52L);
+        assertThat(orders.receivedFor(acked)).as("the owner's branch, finished by the owner").isEmpty();
+
+        String silent = TestTransactions.begin(client, "orders", 30_000);
+        long decided = System.nanoTime();
+        client.commit(EndRequest.newBuilder().setXid(silent).setPhaseTwoByInstance(orders.instanceId())
+                .addVotes(unregisteredVote(silent, 61, ORDERS, orders)).build());
+        await().atMost(Duration.ofSeconds(20)).until(() -> !orders.receivedFor(silent).isEmpty());
+        assertThat(Duration.ofNanos(System.nanoTime() - decided)).as("sent after the ack timeout").isGreaterThan(Duration.ofSeconds(4));
+        assertThat(orders.receivedFor(silent)).extracting(FakeRm.Received::branchId, FakeRm.Received::action)
+                .containsExactly(tuple(61L, PhaseTwoAction.COMMIT));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.status(silent).getPhaseTwoDone());
+    }
+
+    /** An unasked acknowledgement from an instance that is not the owner's counts for nothing. */
+    @Test
+    void anUnaskedAckFromAnotherInstanceDoesNotFinishABranch() {
+        String xid = TestTransactions.begin(client, "orders", 30_000);
+        client.commit(EndRequest.newBuilder().setXid(xid).setPhaseTwoByInstance(orders.instanceId())
+                .addVotes(unregisteredVote(xid, 71, ORDERS, orders)).build());
+
+        stock.session().acknowledge(xid, 71);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !orders.receivedFor(xid).isEmpty());
+        assertThat(orders.receivedFor(xid)).extracting(FakeRm.Received::branchId).containsExactly(71L);
+    }
+
     @Test
     void aBranchThatNeverPreparedTurnsCommitIntoRollback() {
         String xid = TestTransactions.begin(client, "orders", 30_000);

@@ -17,6 +17,7 @@ import dev.entente.runtime.jdbc.ResourceManager;
 import dev.entente.runtime.jdbc.xa.XaResourceWrapper;
 import dev.entente.runtime.lock.LockManager;
 import dev.entente.runtime.publish.PublishManager;
+import dev.entente.runtime.tm.CarriedVotes;
 import dev.entente.runtime.tm.TransactionDefinition;
 import dev.entente.runtime.tm.TransactionManager;
 import dev.entente.runtime.tm.TransactionScope;
@@ -69,6 +70,7 @@ public final class EntenteRuntime implements AutoCloseable {
     private volatile boolean sessionConnectedOnce;
     private final Set<String> reached = ConcurrentHashMap.newKeySet();
     private final ResourceManager resources;
+    private final CarriedVotes votes;
     private final TransactionManager transactions;
     private final LockManager locks;
     private final PublishManager publisher;
@@ -94,10 +96,12 @@ public final class EntenteRuntime implements AutoCloseable {
             return thread;
         });
         this.locks = new LockManager(settings, this::transactionManager, this::coordinator);
+        this.votes = new CarriedVotes();
         this.resources = new ResourceManager(this::coordinator, settings.instanceId(), this::resourceReached, locks,
                 XaResourceWrapper.all(extensions(XaResourceWrapper.class, settings)),
-                new BranchAdmission(settings.excludedResources(), (xid, why) -> transactionManager().markRollbackOnly(xid, why)));
-        this.transactions = new TransactionManager(this::coordinator, xids, resources, settings.app(), settings.waitForPhaseTwo(),
+                new BranchAdmission(settings.excludedResources(), (xid, why) -> transactionManager().markRollbackOnly(xid, why)),
+                votes, this::finishedHere);
+        this.transactions = new TransactionManager(this::coordinator, xids, votes, resources, settings.app(), settings.waitForPhaseTwo(),
                 settings.defaultTimeoutMillis(), locks);
         this.publisher = new PublishManager(settings.kafka(), settings.kafkaSecurity(), this::coordinator, this::transactionManager);
         this.recovery = new Recovery(resources, this::coordinator, cluster::clusterId);
@@ -146,7 +150,7 @@ public final class EntenteRuntime implements AutoCloseable {
         EntenteRuntime runtime = withOwnContextLoader(() -> new EntenteRuntime(settings));
         Hooks.jdbc = runtime.resources;
         Hooks.transactions = new AnnotatedMethodHook(runtime.transactions, runtime.locks, runtime.publisher);
-        Hooks.http = new RequestScopes(runtime.resources, runtime.transactions, settings.acceptContextFrom(), runtime.tokens);
+        Hooks.http = new RequestScopes(runtime.resources, runtime.transactions, runtime.votes, settings.acceptContextFrom(), runtime.tokens);
         TransactionContext.setBindingListener(new LogContext());
         current = runtime;
         if (settings.coordinator().isEmpty()) {
@@ -209,6 +213,14 @@ public final class EntenteRuntime implements AutoCloseable {
         if (first) {
             LOG.info("Entente: coordinator cluster {}", welcome.getClusterId());
             scheduler.execute(recovery::scanAll);
+        }
+    }
+
+    /** A branch this process finished right after its decision: the coordinator hears it on the RM session. */
+    private void finishedHere(String xid, long branchId) {
+        RmSession serving = session;
+        if (serving != null) {
+            serving.acknowledge(xid, branchId);
         }
     }
 

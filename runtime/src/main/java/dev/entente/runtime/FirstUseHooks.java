@@ -61,11 +61,11 @@ final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook {
     }
 
     @Override
-    public Object requestStarted(String xid, Object request) {
+    public Object requestStarted(String xid, Object request, Object response) {
         if (xid == null || xid.isEmpty()) {
             return null;
         }
         start();
-        return Hooks.http.requestStarted(xid, request);
+        return Hooks.http.requestStarted(xid, request, response);
     }
 }

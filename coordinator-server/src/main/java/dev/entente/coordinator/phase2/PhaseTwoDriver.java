@@ -35,7 +35,9 @@ import org.slf4j.MDC;
 /**
  * Phase 2, driven by the leader alone: pushes BranchCommit / BranchRollback for every branch of every
  * decided transaction to an RM session serving the branch's resource, and sends again with backoff
- * until each branch is acknowledged. Finished transactions are recorded in batched completion
+ * until each branch is acknowledged. Branches the owner's RM finishes itself right after the decision
+ * (its Commit named its instance) are only awaited: each is sent its command if its unasked
+ * acknowledgement has not come within the ack timeout. Finished transactions are recorded in batched completion
  * records. A new leader starts from the replicated table, so no decided transaction is left behind.
  * The messages of a committed transaction are one more part of its phase 2, handed to the
  * {@link PublishDriver}; the transaction is finished when they are out too.
@@ -274,7 +276,16 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
                 finishIfDone();
                 return;
             }
-            branches.values().forEach(this::dispatch);
+            String byOwner = resumed ? "" : decision.getPhaseTwoByInstance();
+            for (BranchProgress branch : branches.values()) {
+                if (!byOwner.isEmpty() && byOwner.equals(branch.ref.getInstanceId())) {
+                    // the owner's RM finishes it right after the decision: sent only if its ack does not come
+                    branch.finishedByOwner = true;
+                    branch.schedule(() -> dispatch(branch), settings.ackTimeout().toMillis());
+                } else {
+                    dispatch(branch);
+                }
+            }
         }
 
         void published() {
@@ -336,7 +347,7 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
             if (branch == null || branch.acked) {
                 return;
             }
-            if (!branch.sentTo.contains(session)) {
+            if (!branch.sentTo.contains(session) && !branch.mayBeFinishedBy(session)) {
                 LOG.warn("ack for {} branch {} from RM session {} of {}, which was not sent its command; ignored",
                         decision.getXid(), ack.getBranchId(), session.instanceId(), session.app());
                 return;
@@ -367,6 +378,8 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
         final BranchRef ref;
         /** The sessions its command went to: only they may acknowledge it. */
         final Set<ServerRmSession> sentTo = Collections.newSetFromMap(new IdentityHashMap<>());
+        /** The owner's RM instance finishes it itself ({@code phase_two_by_instance}) and acknowledges it unasked. */
+        boolean finishedByOwner;
         boolean acked;
         boolean waitingForSession;
         int attempts;
@@ -376,6 +389,12 @@ public final class PhaseTwoDriver implements TransactionTable.DecisionListener, 
 
         BranchProgress(BranchRef ref) {
             this.ref = ref;
+        }
+
+        /** An unasked ack counts only from the owner's instance that voted for the branch, of its application. */
+        boolean mayBeFinishedBy(ServerRmSession session) {
+            return finishedByOwner && session.instanceId().equals(ref.getInstanceId())
+                    && ref.getApp().equals(session.authenticatedApp());
         }
 
         long backoff() {

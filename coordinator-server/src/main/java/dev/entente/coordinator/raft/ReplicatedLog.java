@@ -132,6 +132,10 @@ public final class ReplicatedLog implements AutoCloseable {
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(election * 2, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Log.Appender.setRetryPolicy(properties, APPEND_RETRY_POLICY);
         RaftServerConfigKeys.Notification.setNoLeaderTimeout(properties, NO_LEADER_TIMEOUT);
+        // No log-metadata entries (Ratis writes one per commit-index advance, each flushed like a decision:
+        // about half of all flushes, measured in docs/benchmarks.md). Raft needs no durable commit index:
+        // a restarted node learns it from its leader, or as leader by committing an entry of its own term.
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
         Parameters parameters = new Parameters();
         // nodes speak mutual TLS: each presents its certificate, and accepts only peers signed by the CA
         // whose certificates name a node of the group (the one dialled, when this node dials); a request

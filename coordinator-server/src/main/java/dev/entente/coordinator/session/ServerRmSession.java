@@ -52,6 +52,11 @@ public final class ServerRmSession implements StreamObserver<SessionUp> {
         return hello == null ? "" : hello.getApp();
     }
 
+    /** Its application as authenticated, "" without authentication. */
+    public String authenticatedApp() {
+        return caller.app().orElse("");
+    }
+
     /** Its application as authenticated ("" without authentication) and its instance id. */
     RmSessions.InstanceKey key() {
         return new RmSessions.InstanceKey(caller.app().orElse(""), instanceId());

@@ -47,6 +47,8 @@ final class ActiveTransaction {
     private final List<CompletableFuture<Void>> voteWaiters = new ArrayList<>();
     private CompletableFuture<ApplyReply> decision;
     private boolean sealed; // a decision was submitted: the branch list may no longer change
+    /** The owner's RM instance, which finishes its own branches right after the decision ("": none does). */
+    private String phaseTwoByInstance = "";
     ScheduledFuture<?> timeout;
 
     ActiveTransaction(String xid, String name, String app, long begunAtMillis, long timeoutMillis, boolean ownerOnly) {
@@ -56,6 +58,16 @@ final class ActiveTransaction {
         this.app = app;
         this.begunAtMillis = begunAtMillis;
         this.timeoutMillis = timeoutMillis;
+    }
+
+    /**
+     * Its owner's Commit says the owner's RM instance {@code instanceId} finishes that instance's
+     * branches itself; the first Commit says it (a retry finds the decision under way).
+     */
+    synchronized void phaseTwoBy(String instanceId) {
+        if (!sealed) {
+            phaseTwoByInstance = instanceId;
+        }
     }
 
     /** The name its owner's Commit gives it (none before: a participant's first call does not know it). */
@@ -227,7 +239,7 @@ final class ActiveTransaction {
         DecisionRecord.Builder record = DecisionRecord.newBuilder().setXid(xid).setOutcome(outcome)
                 .setReason(outcome == Outcome.COMMITTED ? "" : reason)
                 .setDecidedAtMillis(nowMillis).setBegunAtMillis(begunAtMillis).setName(name).setApp(app)
-                .setOwnerOnly(ownerOnly);
+                .setOwnerOnly(ownerOnly).setPhaseTwoByInstance(phaseTwoByInstance);
         if (outcome == Outcome.COMMITTED) {
             record.addAllMessages(messages.values());
         }

@@ -304,6 +304,9 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         if (name.length() > MAX_NAME) {
             throw Rejection.invalid(operation + " " + xid + ": name may have at most " + MAX_NAME + " characters");
         }
+        if (request.getPhaseTwoByInstance().length() > MAX_RESOURCE) {
+            throw Rejection.invalid(operation + " " + xid + ": phase_two_by_instance may have at most " + MAX_RESOURCE + " characters");
+        }
         ActiveTransaction tx = active.get(xid);
         if (tx == null) {
             StatusAnswer decided = table.status(xid);
@@ -329,6 +332,9 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
             tx = admit(xid, operation, owner, request.getOwnerOnly());
         } else {
             requireToken(xid, request.getToken(), operation);
+        }
+        if (wanted == Outcome.COMMITTED) {
+            tx.phaseTwoBy(request.getPhaseTwoByInstance());
         }
         return end(caller, tx, name, wanted, reason, votes, request.getKafka(), request.getMessagesList());
     }

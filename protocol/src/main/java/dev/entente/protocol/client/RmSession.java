@@ -155,6 +155,15 @@ public final class RmSession implements AutoCloseable {
         send(SessionUp.newBuilder().setAck(ack).build());
     }
 
+    /**
+     * Tells the coordinator, unasked, that this instance finished phase 2 of branch {@code branchId} of
+     * {@code xid} itself (its owner's RM does, right after the decision). Lost if no stream is open: the
+     * coordinator then sends the branch its command, which finds it finished.
+     */
+    public void acknowledge(String xid, long branchId) {
+        send(SessionUp.newBuilder().setAck(BranchAck.newBuilder().setXid(xid).setBranchId(branchId).setDone(true)).build());
+    }
+
     /** Sends a heartbeat; a coordinator silent for three intervals is taken for gone. */
     private void heartbeat(long intervalMillis) {
         if (System.nanoTime() - lastHeardNanos > TimeUnit.MILLISECONDS.toNanos(3 * intervalMillis)) {

@@ -3,16 +3,22 @@ package dev.entente.runtime.http;
 import com.sun.net.httpserver.HttpExchange;
 import dev.entente.bootstrap.HttpHook;
 import dev.entente.bootstrap.TransactionContext;
+import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.TransactionToken;
 import dev.entente.protocol.Xids;
 import dev.entente.protocol.client.TokenBook;
 import dev.entente.runtime.jdbc.ResourceManager;
+import dev.entente.runtime.tm.CarriedVotes;
 import dev.entente.runtime.tm.TransactionManager;
 import java.net.InetAddress;
 import java.net.URLConnection;
 import java.net.UnknownHostException;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -41,8 +47,28 @@ public final class RequestScopes implements HttpHook {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestScopes.class);
 
-    private record Scope(String xid, String previous) {
+    /** One request served under a transaction; {@code carriesVotes}: its caller reads votes from its response. */
+    private static final class Scope {
+        final String xid;
+        final String previous;
+        final Object response;
+        final boolean carriesVotes;
+        final boolean sure;
+        final Scope outer;
+        boolean answered;
+
+        Scope(String xid, String previous, Object response, boolean carriesVotes, Scope outer) {
+            this.xid = xid;
+            this.previous = previous;
+            this.response = response;
+            this.carriesVotes = carriesVotes;
+            this.sure = response instanceof HttpExchange; // its response leaves through sendResponseHeaders, seen first
+            this.outer = outer;
+        }
     }
+
+    /** The request being served on this thread, innermost first. */
+    private static final ThreadLocal<Scope> SERVING = new ThreadLocal<>();
 
     private static final LibraryMethod SERVLET_GET_HEADER = new LibraryMethod("getHeader", new Class<?>[] {String.class},
             "javax.servlet.http.HttpServletRequest", "jakarta.servlet.http.HttpServletRequest");
@@ -52,24 +78,37 @@ public final class RequestScopes implements HttpHook {
     private static final int REFUSALS_LOGGED = 1000;
     private static final LibraryMethod HTTPCORE5_SET_HEADER = new LibraryMethod("setHeader",
             new Class<?>[] {String.class, Object.class}, "org.apache.hc.core5.http.HttpMessage");
+    private static final LibraryMethod HTTPCORE5_GET_HEADER = new LibraryMethod("getFirstHeader",
+            new Class<?>[] {String.class}, "org.apache.hc.core5.http.MessageHeaders");
+    private static final LibraryMethod HTTPCORE5_HEADER_VALUE = new LibraryMethod("getValue", new Class<?>[0],
+            "org.apache.hc.core5.http.NameValuePair");
+    private static final LibraryMethod SERVLET_SET_HEADER = new LibraryMethod("setHeader",
+            new Class<?>[] {String.class, String.class}, "javax.servlet.http.HttpServletResponse",
+            "jakarta.servlet.http.HttpServletResponse");
+    private static final LibraryMethod SERVLET_IS_COMMITTED = new LibraryMethod("isCommitted", new Class<?>[0],
+            "javax.servlet.ServletResponse", "jakarta.servlet.ServletResponse");
+    /** Set while a response's headers are read here: reading them may enter the instrumented method again. */
+    private static final ThreadLocal<Boolean> READING_RESPONSE = new ThreadLocal<>();
 
     private final ResourceManager resources;
     private final TransactionManager transactions;
+    private final CarriedVotes votes;
     private final ContextSources acceptedSenders;
     private final Set<String> refusedSenders = ConcurrentHashMap.newKeySet();
     private final TokenBook tokens;
     private final AtomicBoolean tokenlessLogged = new AtomicBoolean();
 
-    public RequestScopes(ResourceManager resources, TransactionManager transactions, ContextSources acceptedSenders,
-                         TokenBook tokens) {
+    public RequestScopes(ResourceManager resources, TransactionManager transactions, CarriedVotes votes,
+                         ContextSources acceptedSenders, TokenBook tokens) {
         this.resources = resources;
+        this.votes = votes;
         this.transactions = transactions;
         this.acceptedSenders = acceptedSenders;
         this.tokens = tokens;
     }
 
     @Override
-    public Object requestStarted(String xid, Object request) {
+    public Object requestStarted(String xid, Object request, Object response) {
         if (xid == null || xid.isEmpty()) {
             return null;
         }
@@ -89,13 +128,22 @@ public final class RequestScopes implements HttpHook {
             return null;
         }
         joined(xid, request);
-        return new Scope(xid, TransactionContext.bind(xid));
+        boolean carriesVotes = "1".equals(requestHeader(request, ACCEPT_VOTES_HEADER)) && response != null;
+        if (carriesVotes) {
+            votes.openAnswer(xid, response instanceof HttpExchange);
+        }
+        Scope scope = new Scope(xid, TransactionContext.bind(xid), response, carriesVotes, SERVING.get());
+        SERVING.set(scope);
+        return scope;
+    }
+
+    private static String requestHeader(Object request, String name) {
+        return request instanceof HttpExchange exchange ? exchange.getRequestHeaders().getFirst(name) : servletHeader(request, name);
     }
 
     /** Keeps the token the request carries for {@code xid}, unless this process owns it (its own is right). */
     private void joined(String xid, Object request) {
-        String token = request instanceof HttpExchange exchange ? exchange.getRequestHeaders().getFirst(TOKEN_HEADER)
-                : servletHeader(request, TOKEN_HEADER);
+        String token = requestHeader(request, TOKEN_HEADER);
         if (TransactionToken.isWellFormed(token)) {
             if (!transactions.owns(xid)) {
                 tokens.put(xid, token);
@@ -153,8 +201,9 @@ public final class RequestScopes implements HttpHook {
         String token = tokens.get(xid);
         if (request instanceof HttpRequest original) {
             HttpRequest.Builder copy = HttpRequest.newBuilder(original,
-                    (name, value) -> !name.equalsIgnoreCase(XID_HEADER) && !name.equalsIgnoreCase(TOKEN_HEADER));
-            copy.header(XID_HEADER, xid);
+                    (name, value) -> !name.equalsIgnoreCase(XID_HEADER) && !name.equalsIgnoreCase(TOKEN_HEADER)
+                            && !name.equalsIgnoreCase(ACCEPT_VOTES_HEADER));
+            copy.header(XID_HEADER, xid).header(ACCEPT_VOTES_HEADER, "1");
             if (!token.isEmpty()) {
                 copy.header(TOKEN_HEADER, token);
             }
@@ -162,24 +211,143 @@ public final class RequestScopes implements HttpHook {
         }
         if (request instanceof URLConnection connection) {
             connection.setRequestProperty(XID_HEADER, xid);
+            connection.setRequestProperty(ACCEPT_VOTES_HEADER, "1");
             if (!token.isEmpty()) {
                 connection.setRequestProperty(TOKEN_HEADER, token);
             }
             return connection;
         }
         HTTPCORE5_SET_HEADER.invoke(request, XID_HEADER, xid);
+        HTTPCORE5_SET_HEADER.invoke(request, ACCEPT_VOTES_HEADER, "1");
         if (!token.isEmpty()) {
             HTTPCORE5_SET_HEADER.invoke(request, TOKEN_HEADER, token);
         }
         return request;
     }
 
+    /**
+     * The votes a called service returned take the way its own would: to this process's Commit of the
+     * transaction, or to the response of the request this process serves under it. Where neither is
+     * open any more they are reported to the coordinator, which counts them if it has not decided yet. A
+     * header that cannot be read makes the transaction rollback-only: votes it held may be lost, and
+     * the branches they stand for could never be named by the decision.
+     */
     @Override
-    public void responseStarting() {
-        String xid = TransactionContext.currentXid();
-        if (xid != null) {
-            resources.endOfWork(xid);
+    public void responseReceived(String xid, Object response) {
+        if (READING_RESPONSE.get() != null) {
+            return;
         }
+        READING_RESPONSE.set(Boolean.TRUE);
+        String header;
+        try {
+            header = responseHeader(response);
+        } finally {
+            READING_RESPONSE.remove();
+        }
+        if (header == null || header.isEmpty()) {
+            return;
+        }
+        List<BranchReport> received;
+        try {
+            received = VotesHeader.decode(header, xid);
+        } catch (IllegalArgumentException e) {
+            transactions.markRollbackOnly(xid, "a response carried an unreadable " + VOTES_HEADER + " header: " + e.getMessage());
+            return;
+        }
+        List<BranchReport> late = new ArrayList<>();
+        for (BranchReport vote : received) {
+            if (!votes.keep(vote)) {
+                late.add(vote);
+            }
+        }
+        if (!late.isEmpty()) {
+            LOG.warn("{} votes for {} came in a response after its Commit (or this service's answer) left: reported to the "
+                    + "coordinator, which counts them only if it has not decided yet", late.size(), xid);
+            resources.report(late);
+        }
+    }
+
+    private static String responseHeader(Object response) {
+        if (response instanceof HttpResponse<?> jdk) {
+            return jdk.headers().firstValue(VOTES_HEADER).orElse(null);
+        }
+        if (response instanceof URLConnection connection) {
+            return connection.getHeaderField(VOTES_HEADER);
+        }
+        Object header = HTTPCORE5_GET_HEADER.invoke(response, VOTES_HEADER);
+        return header == null ? null : (String) HTTPCORE5_HEADER_VALUE.invoke(header);
+    }
+
+    @Override
+    public Object responseFuture(String xid, Object future) {
+        if (!(future instanceof CompletableFuture<?> pending)) {
+            return future;
+        }
+        return pending.thenApply(response -> {
+            responseReceived(xid, response);
+            return response;
+        });
+    }
+
+    /**
+     * The response of the request being served leaves now: this service's open branches of its
+     * transaction end first (prepare, or roll back if left uncommitted), and their votes, with those
+     * of the services it called, go in the response if its caller reads them.
+     */
+    @Override
+    public void responseStarting(Object response) {
+        Scope scope = SERVING.get();
+        String xid = TransactionContext.currentXid();
+        if (scope == null || scope.response != response || !scope.xid.equals(xid)) {
+            if (xid != null) {
+                resources.endOfWork(xid);
+            }
+            return;
+        }
+        resources.endOfWork(xid);
+        answer(scope, true, null);
+    }
+
+    /**
+     * Puts the votes waiting for {@code scope}'s response into it; those it cannot take are reported.
+     * {@code leaving}: the response is being sent now. An {@code HttpExchange} not answered by the end
+     * of its handler is taken as never answered.
+     */
+    private void answer(Scope scope, boolean leaving, Throwable thrown) {
+        if (!scope.carriesVotes || scope.answered) {
+            return;
+        }
+        scope.answered = true;
+        List<BranchReport> carried = votes.takeForAnswer(scope.xid, scope.sure);
+        if (carried.isEmpty() || ((leaving || !scope.sure) && attach(scope.response, VotesHeader.encode(carried)))) {
+            return;
+        }
+        if (scope.sure) {
+            // no response took them, so no decision can name them: their branches roll back here, and so
+            // must the transaction (the caller cannot commit with this work)
+            resources.finishPrepared(carried, false, "the response to its request under " + scope.xid + " was never sent");
+            if (thrown == null) {
+                transactions.markRollbackOnly(scope.xid, "a request under it ended without a response for the votes of its work");
+            }
+        } else {
+            resources.report(carried); // registered branches: the coordinator waits for these reports
+        }
+    }
+
+    /** Sets the votes header on a response whose headers are not sent yet; false if they are. */
+    private static boolean attach(Object response, String header) {
+        if (response instanceof HttpExchange exchange) {
+            if (exchange.getResponseCode() != -1) {
+                return false; // sendResponseHeaders ran: the headers are gone
+            }
+            exchange.getResponseHeaders().set(VOTES_HEADER, header);
+            return true;
+        }
+        if (Boolean.TRUE.equals(SERVLET_IS_COMMITTED.invoke(response))) {
+            return false;
+        }
+        SERVLET_SET_HEADER.invoke(response, VOTES_HEADER, header);
+        return true;
     }
 
     @Override
@@ -189,13 +357,15 @@ public final class RequestScopes implements HttpHook {
         }
         try {
             if (thrown != null) {
-                transactions.markRollbackOnly(request.xid(), "a request handler failed: " + thrown);
-                resources.abandon(request.xid(), "the request handler failed: " + thrown);
+                transactions.markRollbackOnly(request.xid, "a request handler failed: " + thrown);
+                resources.abandon(request.xid, "the request handler failed: " + thrown);
             } else {
-                resources.endOfWork(request.xid());
+                resources.endOfWork(request.xid);
             }
+            answer(request, false, thrown);
         } finally {
-            TransactionContext.restore(request.previous());
+            SERVING.set(request.outer);
+            TransactionContext.restore(request.previous);
         }
     }
 }

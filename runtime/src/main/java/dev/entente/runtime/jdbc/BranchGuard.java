@@ -12,4 +12,11 @@ public interface BranchGuard {
 
     /** Why a branch of {@code xid} must not prepare, or null if it may. */
     String refusePrepare(String xid);
+
+    /**
+     * This RM just finished phase 2 of a branch of {@code xid} on the coordinator's command: what a
+     * branch's preparing held for the transaction may soon be given back (its phase 2 may be over).
+     */
+    default void phaseTwoCommandDone(String xid) {
+    }
 }

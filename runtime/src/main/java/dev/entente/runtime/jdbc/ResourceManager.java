@@ -14,6 +14,7 @@ import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.CoordinatorException;
 import dev.entente.protocol.client.WrongDatabaseException;
 import dev.entente.runtime.jdbc.xa.BranchXid;
+import dev.entente.runtime.tm.CarriedVotes;
 import dev.entente.runtime.jdbc.xa.XaDialect;
 import dev.entente.runtime.jdbc.xa.XaDialects;
 import dev.entente.runtime.jdbc.xa.XaRecovery;
@@ -60,17 +61,15 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
     private final BranchGuard guard;
     private final XaResourceWrapper xaWrapper;
     private final BranchAdmission admission;
+    private final PhaseTwoAcks acks;
     private final Map<Connection, XaBranch> branches = new IdentityHashMap<>();
     private final Map<Connection, Connection> physicalOfHandedOut = new IdentityHashMap<>();
     private final Map<String, ResourceAccess> resources = new ConcurrentHashMap<>();
     private final Set<String> warnedDrivers = ConcurrentHashMap.newKeySet();
     private final HeldBranches held = new HeldBranches();
     private final BranchIds branchIds = new BranchIds();
-    /**
-     * Votes of branches prepared here under a transaction this process owns and has not asked to commit
-     * yet, by XID: its Commit carries them, the only message the coordinator gets of these branches.
-     */
-    private final Map<String, List<BranchReport>> votesForCommit = new ConcurrentHashMap<>();
+    /** Votes that ride the owner's Commit or a response instead of being reported. */
+    private final CarriedVotes carried;
     /** Resource names of physical connections, by identity (drivers do not override equals). */
     private final Map<Connection, String> resourceNames = Collections.synchronizedMap(new WeakHashMap<>());
     /** Branches plus handed-out wrappers being tracked; zero lets every hook return at once (the common case). */
@@ -82,15 +81,26 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
      * @param guard       asked before each branch prepares
      * @param xaWrapper   wraps every XA resource this resource manager uses (extensions; usually none)
      * @param admission   refuses work under a transaction on connections that cannot be its branches
+     * @param carried     votes that ride the owner's Commit or a response: a branch whose vote surely will
+     *                    is not registered
+     * @param acks        told of each branch this RM finished itself right after its transaction's decision
      */
     public ResourceManager(Supplier<CoordinatorClient> coordinator, String instanceId, Consumer<String> newResource,
-                           BranchGuard guard, XaResourceWrapper xaWrapper, BranchAdmission admission) {
+                           BranchGuard guard, XaResourceWrapper xaWrapper, BranchAdmission admission, CarriedVotes carried,
+                           PhaseTwoAcks acks) {
+        this.carried = carried;
+        this.acks = acks;
         this.coordinator = coordinator;
         this.instanceId = instanceId;
         this.newResource = newResource;
         this.guard = guard;
         this.xaWrapper = xaWrapper;
         this.admission = admission;
+    }
+
+    /** The RM instance this process is to the coordinator: its branches' votes name it. */
+    public String instanceId() {
+        return instanceId;
     }
 
     // ---- what instrumented JDBC code reports ----
@@ -269,43 +279,33 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
     }
 
     /**
-     * This process owns {@code xid} and will ask to commit it: votes of its branches prepared here until
-     * then wait for that Commit ({@link #takeVotesForCommit}) instead of being reported one by one.
+     * Phase 2, here, of the prepared branches of this instance among {@code votes}, right after their
+     * transaction was decided ({@code commit} or not): on the connection that holds a branch, else on
+     * one of its database's own. A branch that fails to finish is left to the coordinator's phase 2
+     * (or to recovery). Each branch finished is acknowledged to the coordinator unasked ({@link
+     * PhaseTwoAcks}). Returns the votes of the branches finished here.
      */
-    public void keepVotesForCommit(String xid) {
-        votesForCommit.put(xid, new ArrayList<>());
-    }
-
-    /**
-     * The votes kept for {@code xid}'s Commit. From now on a new branch of {@code xid} here is
-     * registered, and a vote is reported by itself: either reaches the coordinator before the
-     * decision and counts, or after it, and then the branch rolls back (the decision does not name it).
-     */
-    public List<BranchReport> takeVotesForCommit(String xid) {
-        List<BranchReport> votes = votesForCommit.remove(xid);
-        return votes == null ? List.of() : votes;
-    }
-
-    /**
-     * The transaction did not commit: the prepared branches whose votes its Commit carried (or would
-     * have) roll back here at once, without waiting for a phase-2 command (which does not come for a
-     * branch the decision does not name) or for the recovery scan.
-     */
-    public void rollBackPrepared(List<BranchReport> votes, String why) {
+    public List<BranchReport> finishPrepared(List<BranchReport> votes, boolean commit, String why) {
+        List<BranchReport> finished = new ArrayList<>(votes.size());
         for (BranchReport vote : votes) {
             ResourceAccess access = resources.get(vote.getResource());
-            if (vote.getVote() != BranchVote.PREPARED || access == null) {
+            if (vote.getVote() != BranchVote.PREPARED || access == null || !vote.getInstanceId().equals(instanceId)) {
                 continue;
             }
             BranchXid xid = new BranchXid(vote.getXid(), vote.getBranchId());
             try {
-                finish(access, xid, false);
-                LOG.debug("rolled back prepared branch {} on {}: {}", xid, vote.getResource(), why);
+                finish(access, xid, commit);
+                acks.finishedHere(vote.getXid(), vote.getBranchId());
+                finished.add(vote);
+                LOG.debug("{} prepared branch {} on {}{}", commit ? "committed" : "rolled back", xid, vote.getResource(),
+                        why.isEmpty() ? "" : ": " + why);
             } catch (Exception e) {
-                LOG.info("XA ROLLBACK of prepared branch {} on {} ({}) failed: {}; phase 2 or recovery finishes it",
-                        xid, vote.getResource(), why, e.getMessage());
+                LOG.info("{} of prepared branch {} on {}{} failed: {}; the coordinator's phase 2 or recovery finishes it",
+                        commit ? "XA COMMIT" : "XA ROLLBACK", xid, vote.getResource(), why.isEmpty() ? "" : " (" + why + ")",
+                        e.getMessage());
             }
         }
+        return finished;
     }
 
     private void endOpenBranch(XaBranch branch, String whyRollback) throws SQLException {
@@ -341,7 +341,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         }
         admission.admitServer(dialect.get(), physical, resource, xid);
         long branchId = branchIds.next();
-        if (!votesForCommit.containsKey(xid)) {
+        if (!carried.surelyCarried(xid)) {
             try {
                 coordinator.get().registerBranch(xid, branchId, resource, instanceId);
             } catch (CoordinatorException | IllegalStateException e) {
@@ -404,7 +404,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         } finally {
             Hooks.internal(false);
         }
-        if (keptForCommit(branch, vote)) {
+        if (carried.keep(vote(branch, vote, ""))) {
             return;
         }
         try {
@@ -442,15 +442,6 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
                     branch, outcome);
         }
         return outcome;
-    }
-
-    /** Keeps a yes vote for the Commit of its transaction, if that Commit is still to come from this process. */
-    private boolean keptForCommit(XaBranch branch, BranchVote vote) {
-        BranchReport report = vote(branch, vote, "");
-        return votesForCommit.computeIfPresent(branch.globalXid(), (xid, votes) -> {
-            votes.add(report);
-            return votes;
-        }) != null;
     }
 
     private void rollBack(XaBranch branch, String reason, boolean reportFailure) throws SQLException {
@@ -525,6 +516,18 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
                 .setReason(reason).setResource(branch.resource).setInstanceId(instanceId).build();
     }
 
+    /** Reports {@code votes} to the coordinator one by one: no carrier takes them. */
+    public void report(List<BranchReport> votes) {
+        for (BranchReport vote : votes) {
+            try {
+                coordinator.get().reportBranch(vote);
+            } catch (RuntimeException e) {
+                LOG.warn("could not report the vote of branch {} of {} on {} ({}): it rolls back unless a decision names it",
+                        vote.getBranchId(), vote.getXid(), vote.getResource(), e.getMessage());
+            }
+        }
+    }
+
     private void report(XaBranch branch, BranchVote vote, String reason) {
         report(branch.globalXid(), branch.xid.branchId(), branch.resource, vote, reason);
     }
@@ -583,6 +586,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
             throw new IllegalStateException("this instance has not reached " + command.getResource() + " yet");
         }
         finish(access, new BranchXid(command.getXid(), command.getBranchId()), command.getAction() == PhaseTwoAction.COMMIT);
+        guard.phaseTwoCommandDone(command.getXid());
     }
 
     /**

@@ -12,10 +12,10 @@ import dev.entente.runtime.tm.FinishListener;
 import dev.entente.runtime.tm.TransactionManager;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.curator.framework.state.ConnectionState;
@@ -51,8 +51,12 @@ public final class LockManager implements BranchGuard, FinishListener, AutoClose
         return thread;
     });
     private final Map<HeldLock.Owner, HeldLock> held = new ConcurrentHashMap<>();
-    /** Transactions begun elsewhere whose end is being asked of the coordinator. */
-    private final Set<String> watched = ConcurrentHashMap.newKeySet();
+    /** Transactions begun elsewhere whose end is being asked of the coordinator, with the next time it is asked. */
+    private final Map<String, Watch> watched = new ConcurrentHashMap<>();
+
+    private static final class Watch {
+        ScheduledFuture<?> next;
+    }
 
     /**
      * @param transactions this process's transaction manager (given later: it is built with this as its listener)
@@ -188,8 +192,42 @@ public final class LockManager implements BranchGuard, FinishListener, AutoClose
     }
 
     private void watchUntilFinished(String xid) {
-        if (watched.add(xid)) {
-            watcher.schedule(() -> poll(xid, FIRST_POLL_MILLIS), FIRST_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        if (watched.putIfAbsent(xid, new Watch()) == null) {
+            schedulePoll(xid, FIRST_POLL_MILLIS);
+        }
+    }
+
+    /**
+     * This service's RM finished phase 2 of a branch of {@code xid} on the coordinator's command: phase
+     * 2 is likely over (the owner finishes its own branches at once), so the coordinator is asked again
+     * in a moment, not at the end of a backoff grown while the transaction ran.
+     */
+    @Override
+    public void phaseTwoCommandDone(String xid) {
+        if (watched.containsKey(xid)) {
+            schedulePoll(xid, FIRST_POLL_MILLIS / 4);
+        }
+    }
+
+    /** Asks the coordinator about {@code xid} in {@code delay} ms, unless it is to ask sooner anyway. */
+    private void schedulePoll(String xid, long delay) {
+        Watch watch = watched.get(xid);
+        if (watch == null) {
+            return;
+        }
+        synchronized (watch) {
+            if (watch.next != null) {
+                long pending = watch.next.getDelay(TimeUnit.MILLISECONDS); // <= 0: the poll running now
+                if (!watch.next.isDone() && pending > 0 && pending <= delay) {
+                    return;
+                }
+                watch.next.cancel(false);
+            }
+            try {
+                watch.next = watcher.schedule(() -> poll(xid, delay), delay, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                watched.remove(xid);
+            }
         }
     }
 
@@ -206,12 +244,7 @@ public final class LockManager implements BranchGuard, FinishListener, AutoClose
         } catch (RuntimeException e) {
             LOG.debug("cannot learn whether {} finished: {}; its locks stay held", xid, e.getMessage());
         }
-        long next = Math.min(delay * 2, MAX_POLL_MILLIS);
-        try {
-            watcher.schedule(() -> poll(xid, next), next, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            watched.remove(xid);
-        }
+        schedulePoll(xid, Math.min(Math.max(delay, FIRST_POLL_MILLIS / 2) * 2, MAX_POLL_MILLIS));
     }
 
     private List<HeldLock> locksOf(String xid) {

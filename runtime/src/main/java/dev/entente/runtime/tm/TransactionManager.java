@@ -2,6 +2,7 @@ package dev.entente.runtime.tm;
 
 import dev.entente.bootstrap.TransactionContext;
 import dev.entente.protocol.BranchReport;
+import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.EndRequest;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.OutcomeReply;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The transaction manager client: begins global transactions (minting their XIDs here), applies the
  * propagation rules, and at the end of the outermost method prepares this service's open branches
- * and asks the coordinator to commit, or rolls back.
+ * and asks the coordinator to commit, or rolls back; once the decision is known, this process's own
+ * prepared branches are finished here (phase 2 by the owner's RM), not by a command from the coordinator.
  */
 public final class TransactionManager {
 
@@ -37,6 +39,7 @@ public final class TransactionManager {
     private final long defaultTimeoutMillis;
     private final FinishListener finish;
     private final XidMint xids;
+    private final CarriedVotes votes;
     /** Transactions begun in this process and not yet ended, with their rollback-only reason if any. */
     private final Map<String, String> owned = new ConcurrentHashMap<>();
     /** The names of the transactions in {@link #owned}, which their Commit gives the coordinator. */
@@ -52,9 +55,11 @@ public final class TransactionManager {
     /**
      * @param coordinator gives the client, or throws IllegalStateException naming what is not configured
      * @param xids        mints the XIDs of the transactions this process begins
+     * @param votes       where the votes for the Commits of this process's transactions wait
      */
-    public TransactionManager(Supplier<CoordinatorClient> coordinator, XidMint xids, ResourceManager resources, String app,
-                              boolean waitForPhaseTwo, long defaultTimeoutMillis, FinishListener finish) {
+    public TransactionManager(Supplier<CoordinatorClient> coordinator, XidMint xids, CarriedVotes votes, ResourceManager resources,
+                              String app, boolean waitForPhaseTwo, long defaultTimeoutMillis, FinishListener finish) {
+        this.votes = votes;
         this.xids = xids;
         this.defaultTimeoutMillis = defaultTimeoutMillis;
         this.finish = finish;
@@ -112,7 +117,7 @@ public final class TransactionManager {
         }
         owned.put(xid, "");
         names.put(xid, definition.name());
-        resources.keepVotesForCommit(xid);
+        votes.awaitCommit(xid);
         return new TransactionScope(TransactionScope.Kind.OWNER, xid, TransactionContext.bind(xid), definition, loader);
     }
 
@@ -212,11 +217,14 @@ public final class TransactionManager {
                     "global transaction " + xid + " rolled back: " + reason, null);
         }
         resources.endOfWork(xid);
-        List<BranchReport> votes = resources.takeVotesForCommit(xid);
+        List<BranchReport> votes = this.votes.takeForCommit(xid);
+        // with wait-for-phase-two the coordinator drives, and waits for, phase 2 of every branch
+        boolean finishOwnBranches = !waitForPhaseTwo;
         OutcomeReply outcome;
         try {
             EndRequest.Builder commit = EndRequest.newBuilder().setXid(xid).setName(name == null ? "" : name)
-                    .setOwnerOnly(ownerOnly).setWaitForPhaseTwo(waitForPhaseTwo).addAllVotes(votes);
+                    .setOwnerOnly(ownerOnly).setWaitForPhaseTwo(waitForPhaseTwo).addAllVotes(votes)
+                    .setPhaseTwoByInstance(finishOwnBranches ? resources.instanceId() : "");
             if (messages != null) {
                 commit.setKafka(messages.kafka()).addAllMessages(messages.messages());
             }
@@ -224,7 +232,7 @@ public final class TransactionManager {
         } catch (CoordinatorException e) {
             finish.finished(xid, false);
             if (e.code() == Status.Code.NOT_FOUND) {
-                resources.rollBackPrepared(votes, "the coordinator does not know " + xid);
+                resources.finishPrepared(votes, false, "the coordinator does not know " + xid);
                 return ApiExceptions.rolledBack(scope.applicationLoader(), xid, "global transaction " + xid
                         + " rolled back: " + e.getMessage(), withSuppressed(e, thrown));
             }
@@ -232,12 +240,20 @@ public final class TransactionManager {
                     + " is unknown: " + e.getMessage() + "; it will be settled by the coordinator and recovery",
                     withSuppressed(e, thrown));
         }
-        if (outcome.getOutcome() == Outcome.COMMITTED) {
+        boolean committed = outcome.getOutcome() == Outcome.COMMITTED;
+        if (committed && !finishOwnBranches) {
             finish.finished(xid, outcome.getPhaseTwoDone());
             return thrown;
         }
-        resources.rollBackPrepared(votes, outcome.getReason());
-        finish.finished(xid, outcome.getPhaseTwoDone());
+        // phase 2 of this process's own branches, here and now: the caller reads what it committed, and a
+        // connection held by its prepared branch is free again when the method returns
+        List<BranchReport> finishedHere = resources.finishPrepared(votes, committed, committed ? "" : outcome.getReason());
+        boolean allFinished = outcome.getPhaseTwoDone() || (ownerOnly && messages == null
+                && finishedHere.size() == votes.stream().filter(v -> v.getVote() == BranchVote.PREPARED).count());
+        finish.finished(xid, allFinished);
+        if (committed) {
+            return thrown;
+        }
         return ApiExceptions.rolledBack(scope.applicationLoader(), xid,
                 "global transaction " + xid + " rolled back: " + outcome.getReason(), thrown);
     }
@@ -246,7 +262,7 @@ public final class TransactionManager {
     private boolean rollBack(String xid, String reason, boolean waitForPhaseTwo) {
         resources.abandon(xid, reason);
         // branches prepared here are not registered: no rollback decision names them, so they roll back here
-        resources.rollBackPrepared(resources.takeVotesForCommit(xid), reason);
+        resources.finishPrepared(votes.takeForCommit(xid), false, reason);
         try {
             return coordinator.get().rollback(xid, reason, waitForPhaseTwo).getPhaseTwoDone();
         } catch (RuntimeException e) {

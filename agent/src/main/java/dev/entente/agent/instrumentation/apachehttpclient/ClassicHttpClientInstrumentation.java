@@ -18,7 +18,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 /**
  * Apache HttpClient 5, classic API: every {@code CloseableHttpClient.execute(...)} variant ends in
  * {@code doExecute(HttpHost, ClassicHttpRequest, HttpContext)}, where a request sent under a global
- * transaction gets its XID header (set, so a client that wraps another sets it twice, harmlessly).
+ * transaction gets its XID header (set, so a client that wraps another sets it twice, harmlessly), and
+ * the votes its response returns are taken (read twice by such a client, counted once).
  * The request is typed {@code Object} and the runtime sets the header: the agent does not compile
  * against HttpClient, whose version is the application's.
  */
@@ -39,10 +40,18 @@ public final class ClassicHttpClientInstrumentation implements TypeInstrumentati
 
     public static final class ExecuteAdvice {
         @Advice.OnMethodEnter
-        public static void enter(@Advice.Argument(1) Object request) {
+        public static String enter(@Advice.Argument(1) Object request) {
             String xid = TransactionContext.currentXid();
             if (xid != null && request != null) {
                 Hooks.http.outgoing(request, xid);
+            }
+            return xid;
+        }
+
+        @Advice.OnMethodExit
+        public static void exit(@Advice.Enter String xid, @Advice.Return Object response) {
+            if (xid != null && response != null) {
+                Hooks.http.responseReceived(xid, response);
             }
         }
     }

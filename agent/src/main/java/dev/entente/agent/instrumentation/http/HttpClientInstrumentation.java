@@ -1,7 +1,6 @@
 package dev.entente.agent.instrumentation.http;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
 import dev.entente.agent.instrumentation.TypeInstrumentation;
@@ -11,9 +10,13 @@ import java.net.http.HttpRequest;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.matcher.ElementMatcher;
 
-/** {@code java.net.http.HttpClient}: requests sent under a global transaction carry its XID. */
+/**
+ * {@code java.net.http.HttpClient}: requests sent under a global transaction carry its XID, and the
+ * votes their responses return are taken (by {@code sendAsync}'s future before it completes).
+ */
 public final class HttpClientInstrumentation implements TypeInstrumentation {
 
     @Override
@@ -24,16 +27,44 @@ public final class HttpClientInstrumentation implements TypeInstrumentation {
     @Override
     public AgentBuilder.Transformer transformer() {
         return TypeInstrumentation.advice()
-                .advice(namedOneOf("send", "sendAsync").and(takesArgument(0, named("java.net.http.HttpRequest"))),
-                        SendAdvice.class.getName());
+                .advice(named("send").and(takesArgument(0, named("java.net.http.HttpRequest"))), SendAdvice.class.getName())
+                .advice(named("sendAsync").and(takesArgument(0, named("java.net.http.HttpRequest"))),
+                        SendAsyncAdvice.class.getName());
     }
 
     public static final class SendAdvice {
         @Advice.OnMethodEnter
-        public static void enter(@Advice.Argument(value = 0, readOnly = false) HttpRequest request) {
+        public static String enter(@Advice.Argument(value = 0, readOnly = false) HttpRequest request) {
             String xid = TransactionContext.currentXid();
             if (xid != null && request != null) {
                 request = (HttpRequest) Hooks.http.outgoing(request, xid);
+            }
+            return xid;
+        }
+
+        @Advice.OnMethodExit
+        public static void exit(@Advice.Enter String xid, @Advice.Return Object response) {
+            if (xid != null && response != null) {
+                Hooks.http.responseReceived(xid, response);
+            }
+        }
+    }
+
+    public static final class SendAsyncAdvice {
+        @Advice.OnMethodEnter
+        public static String enter(@Advice.Argument(value = 0, readOnly = false) HttpRequest request) {
+            String xid = TransactionContext.currentXid();
+            if (xid != null && request != null) {
+                request = (HttpRequest) Hooks.http.outgoing(request, xid);
+            }
+            return xid;
+        }
+
+        @Advice.OnMethodExit
+        public static void exit(@Advice.Enter String xid,
+                                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object future) {
+            if (xid != null && future != null) {
+                future = Hooks.http.responseFuture(xid, future);
             }
         }
     }

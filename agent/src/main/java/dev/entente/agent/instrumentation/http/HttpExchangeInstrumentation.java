@@ -32,8 +32,8 @@ public final class HttpExchangeInstrumentation implements TypeInstrumentation {
 
     public static final class SendResponseAdvice {
         @Advice.OnMethodEnter
-        public static void enter() {
-            Hooks.http.responseStarting();
+        public static void enter(@Advice.This Object exchange) {
+            Hooks.http.responseStarting(exchange);
         }
     }
 }

@@ -33,7 +33,7 @@ public final class HttpHandlerInstrumentation implements TypeInstrumentation {
     public static final class HandleAdvice {
         @Advice.OnMethodEnter
         public static Object enter(@Advice.Argument(0) HttpExchange exchange) {
-            return Hooks.http.requestStarted(exchange.getRequestHeaders().getFirst(HttpHook.XID_HEADER), exchange);
+            return Hooks.http.requestStarted(exchange.getRequestHeaders().getFirst(HttpHook.XID_HEADER), exchange, exchange);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class)

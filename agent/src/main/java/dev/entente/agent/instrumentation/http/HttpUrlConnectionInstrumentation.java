@@ -14,7 +14,9 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * {@code HttpURLConnection}: a connection opened under a global transaction sends its XID. The header
+ * {@code HttpURLConnection}: a connection opened under a global transaction sends its XID, and the votes
+ * its response returns are taken when the response is read ({@code getInputStream}, which {@code
+ * getResponseCode} calls too; a header returned twice counts once). The XID header
  * is set at the outermost of these calls only: inside them the JDK marks the connection as connecting
  * and calls {@code connect()} itself, when a request property can no longer be set.
  */
@@ -29,7 +31,8 @@ public final class HttpUrlConnectionInstrumentation implements TypeInstrumentati
     public AgentBuilder.Transformer transformer() {
         return TypeInstrumentation.advice()
                 .advice(namedOneOf("connect", "getOutputStream", "getInputStream").and(takesArguments(0)),
-                        ConnectAdvice.class.getName());
+                        ConnectAdvice.class.getName())
+                .advice(named("getInputStream").and(takesArguments(0)), ResponseAdvice.class.getName());
     }
 
     public static final class ConnectAdvice {
@@ -39,6 +42,17 @@ public final class HttpUrlConnectionInstrumentation implements TypeInstrumentati
             String xid = TransactionContext.currentXid();
             if (xid != null && !connected && !connecting) {
                 Hooks.http.outgoing(connection, xid);
+            }
+        }
+    }
+
+    /** The response arrived (or failed with a status the JDK throws for): the votes it carries are taken. */
+    public static final class ResponseAdvice {
+        @Advice.OnMethodExit(onThrowable = Throwable.class)
+        public static void exit(@Advice.This URLConnection connection, @Advice.FieldValue("responseCode") int responseCode) {
+            String xid = TransactionContext.currentXid();
+            if (xid != null && responseCode != -1) {
+                Hooks.http.responseReceived(xid, connection);
             }
         }
     }

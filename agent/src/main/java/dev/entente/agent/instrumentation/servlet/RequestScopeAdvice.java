@@ -14,8 +14,8 @@ public final class RequestScopeAdvice {
     }
 
     @Advice.OnMethodEnter
-    public static Object enter(@Advice.Argument(0) Object request) {
-        return Hooks.http.requestStarted(Hooks.http.header(request, HttpHook.XID_HEADER), request);
+    public static Object enter(@Advice.Argument(0) Object request, @Advice.Argument(1) Object response) {
+        return Hooks.http.requestStarted(Hooks.http.header(request, HttpHook.XID_HEADER), request, response);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class)

@@ -34,8 +34,8 @@ public final class ServletResponseInstrumentation implements TypeInstrumentation
 
     public static final class FlushAdvice {
         @Advice.OnMethodEnter
-        public static void enter() {
-            Hooks.http.responseStarting();
+        public static void enter(@Advice.This Object response) {
+            Hooks.http.responseStarting(response);
         }
     }
 }
