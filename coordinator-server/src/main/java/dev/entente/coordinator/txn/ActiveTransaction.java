@@ -137,11 +137,16 @@ final class ActiveTransaction {
      * it as prepared.
      */
     synchronized void vote(Caller caller, BranchReport report) {
+        vote(caller.app().orElse(""), report);
+    }
+
+    /** @param voter the application the vote is of ("" without authentication) */
+    private void vote(String voter, BranchReport report) {
         long branchId = report.getBranchId();
         Branch branch = branches.get(branchId);
         if (branch == null && !report.getResource().isEmpty()) {
             requireUndecided("take the vote of unregistered branch " + branchId);
-            branch = new Branch(branchId, report.getResource(), report.getInstanceId(), caller.app().orElse(""),
+            branch = new Branch(branchId, report.getResource(), report.getInstanceId(), voter,
                     BranchVote.BRANCH_VOTE_UNSPECIFIED, "");
             branches.put(branchId, branch);
         }
@@ -152,7 +157,10 @@ final class ActiveTransaction {
             throw new Rejection(Rejection.Kind.CONFLICT, "a vote of branch " + branchId + " of " + xid + " on "
                     + report.getResource() + ": that branch id names a branch on " + branch.resource());
         }
-        caller.requireRegistrant(branch.app(), xid, branchId);
+        if (!voter.isEmpty() && !branch.app().isEmpty() && !voter.equals(branch.app())) {
+            throw new Rejection(Rejection.Kind.PERMISSION_DENIED, "vote for branch " + branchId + " of " + xid
+                    + " refused: application '" + branch.app() + "' registered it, and only its own votes count");
+        }
         BranchVote vote = report.getVote();
         if (branch.vote() == vote) {
             return;
@@ -172,12 +180,17 @@ final class ActiveTransaction {
     /**
      * A vote that came with Commit: a retried Commit finds the decision under way, which counted it the
      * first time; a branch its RM reported as failed stays failed, and the Commit becomes a rollback.
+     * The owner relays the votes its participants returned in their responses, each naming the
+     * application that prepared it ({@code BranchReport.app}); the owner is trusted with its own
+     * transaction, so such a vote counts as that application's (for the branch's phase 2 and for a
+     * registered branch's registrant).
      */
     synchronized void voteUnlessDeciding(Caller caller, BranchReport report) {
         Branch known = branches.get(report.getBranchId());
         boolean failedBefore = known != null && known.vote() == BranchVote.FAILED;
         if (!sealed && !failedBefore) {
-            vote(caller, report);
+            boolean relayed = caller.app().isPresent() && !report.getApp().isEmpty();
+            vote(relayed ? report.getApp() : caller.app().orElse(""), report);
         }
     }
 

@@ -214,6 +214,9 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
             throw Rejection.invalid(operation + " " + xid + ": reason may have at most " + MAX_REASON + " characters");
         }
         requireBranchPlace(operation, xid, report.getResource(), report.getInstanceId(), true);
+        if (report.getApp().length() > MAX_NAME) {
+            throw Rejection.invalid(operation + " " + xid + ": app may have at most " + MAX_NAME + " characters");
+        }
     }
 
     private static void requireBranchId(String operation, String xid, long branchId) {

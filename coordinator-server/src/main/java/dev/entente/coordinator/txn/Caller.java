@@ -54,17 +54,6 @@ public final class Caller {
         }
     }
 
-    /**
-     * Refuses unless this caller is the application that registered the branch: a vote counts only from
-     * the branch's own application (anyone's, when the coordinator authenticates no one).
-     */
-    public void requireRegistrant(String registrant, String xid, long branchId) {
-        if (app.isPresent() && !registrant.isEmpty() && !app.get().equals(registrant)) {
-            throw new Rejection(Rejection.Kind.PERMISSION_DENIED, "vote for branch " + branchId + " of " + xid
-                    + " refused: application '" + registrant + "' registered it, and only its own votes count");
-        }
-    }
-
     private Rejection refusal(String xid, String operation) {
         return new Rejection(Rejection.Kind.PERMISSION_DENIED, operation + " " + xid + " refused: the transaction belongs to "
                 + "another application, and application '" + app.orElseThrow() + "' may not "

@@ -319,7 +319,7 @@ public final class RequestScopes implements HttpHook {
         }
         scope.answered = true;
         List<BranchReport> carried = votes.takeForAnswer(scope.xid, scope.sure);
-        if (carried.isEmpty() || ((leaving || !scope.sure) && attach(scope.response, VotesHeader.encode(carried)))) {
+        if (carried.isEmpty() || ((leaving || !scope.sure) && attach(scope.response, VotesHeader.encode(ownAppNamed(carried))))) {
             return;
         }
         if (scope.sure) {
@@ -332,6 +332,19 @@ public final class RequestScopes implements HttpHook {
         } else {
             resources.report(carried); // registered branches: the coordinator waits for these reports
         }
+    }
+
+    /**
+     * The votes with this application's name on those of its own branches: the owner's Commit relays
+     * them, and the coordinator sends their phase 2 to this application's sessions.
+     */
+    private List<BranchReport> ownAppNamed(List<BranchReport> carried) {
+        List<BranchReport> named = new ArrayList<>(carried.size());
+        for (BranchReport vote : carried) {
+            boolean own = vote.getApp().isEmpty() && vote.getInstanceId().equals(resources.instanceId());
+            named.add(own ? vote.toBuilder().setApp(transactions.app()).build() : vote);
+        }
+        return named;
     }
 
     /** Sets the votes header on a response whose headers are not sent yet; false if they are. */

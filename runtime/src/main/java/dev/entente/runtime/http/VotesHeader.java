@@ -50,7 +50,7 @@ final class VotesHeader {
                 throw new IllegalArgumentException("a vote is not readable (" + e.getMessage() + ")");
             }
             if (vote.getBranchId() <= 0 || vote.getResource().isBlank() || vote.getResource().length() > MAX_NAME
-                    || vote.getInstanceId().length() > MAX_NAME || vote.getReason().length() > 2000
+                    || vote.getInstanceId().length() > MAX_NAME || vote.getApp().length() > MAX_NAME || vote.getReason().length() > 2000
                     || (vote.getVote() != BranchVote.PREPARED && vote.getVote() != BranchVote.READ_ONLY
                     && vote.getVote() != BranchVote.FAILED)) {
                 throw new IllegalArgumentException("a vote names no branch, resource or vote, or names them too long");

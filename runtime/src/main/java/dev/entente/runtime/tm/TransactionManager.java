@@ -175,6 +175,11 @@ public final class TransactionManager {
         }
     }
 
+    /** The application this process is, as it names itself to the coordinator. */
+    public String app() {
+        return app;
+    }
+
     /** Whether {@code xid} was begun by this process and has not ended yet. */
     public boolean owns(String xid) {
         return owned.containsKey(xid);
