@@ -7,6 +7,9 @@ import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import dev.entente.agent.instrumentation.annotations.AnnotatedMethodInstrumentation;
 import dev.entente.agent.instrumentation.apachehttpclient.ClassicHttpClientInstrumentation;
 import dev.entente.agent.instrumentation.executor.ExecutorInstrumentation;
+import dev.entente.agent.instrumentation.executor.ExecutorServiceInstrumentation;
+import dev.entente.agent.instrumentation.executor.ForkJoinPoolInstrumentation;
+import dev.entente.agent.instrumentation.executor.ForkJoinTaskInstrumentation;
 import dev.entente.agent.instrumentation.http.HttpClientInstrumentation;
 import dev.entente.agent.instrumentation.http.HttpExchangeInstrumentation;
 import dev.entente.agent.instrumentation.http.HttpHandlerInstrumentation;
@@ -49,7 +52,10 @@ public final class Instrumentations {
             new ServletInstrumentation(),
             new FilterInstrumentation(),
             new ServletResponseInstrumentation(),
-            new ExecutorInstrumentation());
+            new ExecutorInstrumentation(),
+            new ExecutorServiceInstrumentation(),
+            new ForkJoinPoolInstrumentation(),
+            new ForkJoinTaskInstrumentation());
 
     private Instrumentations() {
     }

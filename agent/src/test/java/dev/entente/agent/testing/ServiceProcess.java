@@ -84,8 +84,14 @@ public final class ServiceProcess implements AutoCloseable {
      * @return everything the program printed
      */
     public static String run(Path workDir, String name, String agentArguments, Class<?> mainClass, String... args) {
+        return runOn(Path.of(System.getProperty("java.home")), workDir, name, agentArguments, mainClass, args);
+    }
+
+    /** Like {@link #run}, on the JDK in {@code javaHome}. */
+    public static String runOn(Path javaHome, Path workDir, String name, String agentArguments, Class<?> mainClass,
+                               String... args) {
         try (JvmProcess process = new JvmProcess(name, command(List.of(), agentArguments, applicationClassPath(), mainClass, Arrays.asList(args)),
-                workDir.resolve(name + ".log"), "done")) {
+                workDir.resolve(name + ".log"), "done").withJavaHome(javaHome)) {
             process.start(Duration.ofSeconds(120));
             return process.log();
         }
