@@ -55,9 +55,13 @@ public final class GlobalTransaction {
         }
     }
 
-    /** {@link #wrap(Runnable)} for a task with a result. */
+    /**
+     * {@link #wrap(Runnable)} for a task with a result. Named apart from it so that a lambda such as
+     * {@code () -> audit.record(order)} is never taken for a {@code Callable} where a {@code Runnable}
+     * is wanted.
+     */
     @SuppressWarnings("unchecked")
-    public static <V> Callable<V> wrap(Callable<V> task) {
+    public static <V> Callable<V> wrapCallable(Callable<V> task) {
         if (CARRY_CALLABLE == null || task == null) {
             return task;
         }

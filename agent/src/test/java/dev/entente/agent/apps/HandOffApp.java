@@ -90,8 +90,8 @@ public final class HandOffApp {
             thread.join();
             return run.get();
         });
-        handOffs.put("GlobalTransaction.wrap(Callable) on a new thread", task -> {
-            FutureTask<String> run = new FutureTask<>(GlobalTransaction.wrap(task));
+        handOffs.put("GlobalTransaction.wrapCallable(Callable) on a new thread", task -> {
+            FutureTask<String> run = new FutureTask<>(GlobalTransaction.wrapCallable(task));
             new Thread(run).start();
             return run.get();
         });
