@@ -1,0 +1,24 @@
+package dev.entente.agent.instrumentation.http;
+
+import dev.entente.agent.instrumentation.InstrumentationModule;
+import dev.entente.agent.instrumentation.SupportedLibrary;
+import dev.entente.agent.instrumentation.TypeInstrumentation;
+import java.util.List;
+
+/** The JDK's {@code java.net.http.HttpClient}: requests under a global transaction carry it. */
+public final class JavaHttpClientModule extends InstrumentationModule {
+
+    public JavaHttpClientModule() {
+        super("java-http-client");
+    }
+
+    @Override
+    public List<TypeInstrumentation> typeInstrumentations() {
+        return List.of(new HttpClientInstrumentation());
+    }
+
+    @Override
+    public List<SupportedLibrary> supportedLibraries() {
+        return List.of(SupportedLibrary.jdk("`java.net.http.HttpClient`", "Java 11+"));
+    }
+}

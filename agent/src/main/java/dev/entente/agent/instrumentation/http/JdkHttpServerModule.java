@@ -1,0 +1,24 @@
+package dev.entente.agent.instrumentation.http;
+
+import dev.entente.agent.instrumentation.InstrumentationModule;
+import dev.entente.agent.instrumentation.SupportedLibrary;
+import dev.entente.agent.instrumentation.TypeInstrumentation;
+import java.util.List;
+
+/** The JDK's HTTP server ({@code com.sun.net.httpserver}): a request carrying a transaction runs in it. */
+public final class JdkHttpServerModule extends InstrumentationModule {
+
+    public JdkHttpServerModule() {
+        super("jdk-http-server");
+    }
+
+    @Override
+    public List<TypeInstrumentation> typeInstrumentations() {
+        return List.of(new HttpHandlerInstrumentation(), new HttpExchangeInstrumentation());
+    }
+
+    @Override
+    public List<SupportedLibrary> supportedLibraries() {
+        return List.of(SupportedLibrary.jdk("`com.sun.net.httpserver`", "Java 8+"));
+    }
+}
