@@ -11,9 +11,14 @@ import java.util.List;
 public abstract class InstrumentationModule {
 
     private final String name;
+    private final List<TypeInstrumentation> typeInstrumentations;
+    private final List<SupportedLibrary> supportedLibraries;
 
-    protected InstrumentationModule(String name) {
+    protected InstrumentationModule(String name, List<TypeInstrumentation> typeInstrumentations,
+                                    List<SupportedLibrary> supportedLibraries) {
         this.name = name;
+        this.typeInstrumentations = List.copyOf(typeInstrumentations);
+        this.supportedLibraries = List.copyOf(supportedLibraries);
     }
 
     public final String name() {
@@ -25,7 +30,11 @@ public abstract class InstrumentationModule {
         return "instrumentation." + name + ".enabled";
     }
 
-    public abstract List<TypeInstrumentation> typeInstrumentations();
+    public final List<TypeInstrumentation> typeInstrumentations() {
+        return typeInstrumentations;
+    }
 
-    public abstract List<SupportedLibrary> supportedLibraries();
+    public final List<SupportedLibrary> supportedLibraries() {
+        return supportedLibraries;
+    }
 }

@@ -9,17 +9,9 @@ import java.util.List;
 public final class AnnotationsModule extends InstrumentationModule {
 
     public AnnotationsModule() {
-        super("annotations");
-    }
-
-    @Override
-    public List<TypeInstrumentation> typeInstrumentations() {
-        return List.of(new AnnotatedMethodInstrumentation());
-    }
-
-    @Override
-    public List<SupportedLibrary> supportedLibraries() {
-        return List.of(new SupportedLibrary("Entente API (`@GlobalTransactional`, `@Locked`, `@Publish`)", "this release",
-                "this release", ""));
+        super("annotations",
+                List.of(new AnnotatedMethodInstrumentation()),
+                List.of(new SupportedLibrary("Entente API (`@GlobalTransactional`, `@Locked`, `@Publish`)", "this release",
+                        "this release", "")));
     }
 }

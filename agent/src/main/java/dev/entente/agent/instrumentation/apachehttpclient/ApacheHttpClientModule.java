@@ -9,17 +9,9 @@ import java.util.List;
 public final class ApacheHttpClientModule extends InstrumentationModule {
 
     public ApacheHttpClientModule() {
-        super("apache-httpclient-5");
-    }
-
-    @Override
-    public List<TypeInstrumentation> typeInstrumentations() {
-        return List.of(new ClassicHttpClientInstrumentation());
-    }
-
-    @Override
-    public List<SupportedLibrary> supportedLibraries() {
-        return List.of(new SupportedLibrary("Apache HttpClient 5, classic (`CloseableHttpClient`)", "5.x", "5.6.5",
-                "org.apache.httpcomponents.client5:httpclient5"));
+        super("apache-httpclient-5",
+                List.of(new ClassicHttpClientInstrumentation()),
+                List.of(new SupportedLibrary("Apache HttpClient 5, classic (`CloseableHttpClient`)", "5.x", "5.6.5",
+                        "org.apache.httpcomponents.client5:httpclient5")));
     }
 }

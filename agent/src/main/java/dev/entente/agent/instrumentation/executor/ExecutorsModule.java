@@ -9,21 +9,13 @@ import java.util.List;
 public final class ExecutorsModule extends InstrumentationModule {
 
     public ExecutorsModule() {
-        super("executors");
-    }
-
-    @Override
-    public List<TypeInstrumentation> typeInstrumentations() {
-        return List.of(new ExecutorInstrumentation(), new ExecutorServiceInstrumentation(), new ForkJoinPoolInstrumentation(),
-                new ForkJoinTaskInstrumentation());
-    }
-
-    @Override
-    public List<SupportedLibrary> supportedLibraries() {
-        return List.of(
-                SupportedLibrary.jdk("`Executor`, `ExecutorService`, `ScheduledExecutorService` (one-shot), `ForkJoinPool` "
-                        + "and forked `ForkJoinTask`s, `CompletableFuture.*Async`", "Java 17+"),
-                new SupportedLibrary("virtual-thread executors (`Executors.newVirtualThreadPerTaskExecutor`)", "Java 21+",
-                        "Java 25, when installed beside the build's JDK", ""));
+        super("executors",
+                List.of(new ExecutorInstrumentation(), new ExecutorServiceInstrumentation(), new ForkJoinPoolInstrumentation(),
+                        new ForkJoinTaskInstrumentation()),
+                List.of(
+                        SupportedLibrary.jdk("`Executor`, `ExecutorService`, `ScheduledExecutorService` (one-shot), `ForkJoinPool` "
+                                + "and forked `ForkJoinTask`s, `CompletableFuture.*Async`", "Java 17+"),
+                        new SupportedLibrary("virtual-thread executors (`Executors.newVirtualThreadPerTaskExecutor`)", "Java 21+",
+                                "Java 25, when installed beside the build's JDK", "")));
     }
 }

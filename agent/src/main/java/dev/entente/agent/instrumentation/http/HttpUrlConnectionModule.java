@@ -9,16 +9,8 @@ import java.util.List;
 public final class HttpUrlConnectionModule extends InstrumentationModule {
 
     public HttpUrlConnectionModule() {
-        super("http-url-connection");
-    }
-
-    @Override
-    public List<TypeInstrumentation> typeInstrumentations() {
-        return List.of(new HttpUrlConnectionInstrumentation());
-    }
-
-    @Override
-    public List<SupportedLibrary> supportedLibraries() {
-        return List.of(SupportedLibrary.jdk("`java.net.HttpURLConnection`", "Java 8+"));
+        super("http-url-connection",
+                List.of(new HttpUrlConnectionInstrumentation()),
+                List.of(SupportedLibrary.jdk("`java.net.HttpURLConnection`", "Java 8+")));
     }
 }

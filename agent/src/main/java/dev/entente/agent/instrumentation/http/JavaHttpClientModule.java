@@ -9,16 +9,8 @@ import java.util.List;
 public final class JavaHttpClientModule extends InstrumentationModule {
 
     public JavaHttpClientModule() {
-        super("java-http-client");
-    }
-
-    @Override
-    public List<TypeInstrumentation> typeInstrumentations() {
-        return List.of(new HttpClientInstrumentation());
-    }
-
-    @Override
-    public List<SupportedLibrary> supportedLibraries() {
-        return List.of(SupportedLibrary.jdk("`java.net.http.HttpClient`", "Java 11+"));
+        super("java-http-client",
+                List.of(new HttpClientInstrumentation()),
+                List.of(SupportedLibrary.jdk("`java.net.http.HttpClient`", "Java 11+")));
     }
 }

@@ -9,16 +9,8 @@ import java.util.List;
 public final class JdkHttpServerModule extends InstrumentationModule {
 
     public JdkHttpServerModule() {
-        super("jdk-http-server");
-    }
-
-    @Override
-    public List<TypeInstrumentation> typeInstrumentations() {
-        return List.of(new HttpHandlerInstrumentation(), new HttpExchangeInstrumentation());
-    }
-
-    @Override
-    public List<SupportedLibrary> supportedLibraries() {
-        return List.of(SupportedLibrary.jdk("`com.sun.net.httpserver`", "Java 8+"));
+        super("jdk-http-server",
+                List.of(new HttpHandlerInstrumentation(), new HttpExchangeInstrumentation()),
+                List.of(SupportedLibrary.jdk("`com.sun.net.httpserver`", "Java 8+")));
     }
 }

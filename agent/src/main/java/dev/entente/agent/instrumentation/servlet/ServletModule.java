@@ -9,20 +9,12 @@ import java.util.List;
 public final class ServletModule extends InstrumentationModule {
 
     public ServletModule() {
-        super("servlet");
-    }
-
-    @Override
-    public List<TypeInstrumentation> typeInstrumentations() {
-        return List.of(new ServletInstrumentation(), new FilterInstrumentation(), new ServletResponseInstrumentation());
-    }
-
-    @Override
-    public List<SupportedLibrary> supportedLibraries() {
-        return List.of(
-                new SupportedLibrary("`javax.servlet` containers (Tomcat 9)", "Servlet 3.1+", "Tomcat 9.0.112",
-                        "org.apache.tomcat.embed:tomcat-embed-core"),
-                new SupportedLibrary("`jakarta.servlet` containers (Jetty 12, EE 10)", "Servlet 5+", "Jetty 12.1.14",
-                        "org.eclipse.jetty.ee10:jetty-ee10-servlet"));
+        super("servlet",
+                List.of(new ServletInstrumentation(), new FilterInstrumentation(), new ServletResponseInstrumentation()),
+                List.of(
+                        new SupportedLibrary("`javax.servlet` containers (Tomcat 9)", "Servlet 3.1+", "Tomcat 9.0.112",
+                                "org.apache.tomcat.embed:tomcat-embed-core"),
+                        new SupportedLibrary("`jakarta.servlet` containers (Jetty 12, EE 10)", "Servlet 5+", "Jetty 12.1.14",
+                                "org.eclipse.jetty.ee10:jetty-ee10-servlet")));
     }
 }
