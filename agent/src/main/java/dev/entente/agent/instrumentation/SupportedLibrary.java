@@ -7,8 +7,8 @@ package dev.entente.agent.instrumentation;
  */
 public record SupportedLibrary(String library, String versions, String testedWith, String artifact) {
 
-    /** A part of the JDK: tested with the JDK the build runs on. */
-    public static SupportedLibrary jdk(String library, String versions) {
-        return new SupportedLibrary(library, versions, "Java 17", "");
+    /** A part of the JDK, on every Java the agent runs on; tested with the JDK the build runs on. */
+    public static SupportedLibrary jdk(String library) {
+        return new SupportedLibrary(library, "Java 17+", "Java 17", "");
     }
 }

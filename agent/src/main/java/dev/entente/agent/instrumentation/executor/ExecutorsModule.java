@@ -14,7 +14,7 @@ public final class ExecutorsModule extends InstrumentationModule {
                         new ForkJoinTaskInstrumentation()),
                 List.of(
                         SupportedLibrary.jdk("`Executor`, `ExecutorService`, `ScheduledExecutorService` (one-shot), `ForkJoinPool` "
-                                + "and forked `ForkJoinTask`s, `CompletableFuture.*Async`", "Java 17+"),
+                                + "and forked `ForkJoinTask`s, `CompletableFuture.*Async`"),
                         new SupportedLibrary("virtual-thread executors (`Executors.newVirtualThreadPerTaskExecutor`)", "Java 21+",
                                 "Java 25, when installed beside the build's JDK", "")));
     }

@@ -11,6 +11,6 @@ public final class HttpUrlConnectionModule extends InstrumentationModule {
     public HttpUrlConnectionModule() {
         super("http-url-connection",
                 List.of(new HttpUrlConnectionInstrumentation()),
-                List.of(SupportedLibrary.jdk("`java.net.HttpURLConnection`", "Java 8+")));
+                List.of(SupportedLibrary.jdk("`java.net.HttpURLConnection`")));
     }
 }

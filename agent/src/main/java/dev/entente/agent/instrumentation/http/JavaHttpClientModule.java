@@ -11,6 +11,6 @@ public final class JavaHttpClientModule extends InstrumentationModule {
     public JavaHttpClientModule() {
         super("java-http-client",
                 List.of(new HttpClientInstrumentation()),
-                List.of(SupportedLibrary.jdk("`java.net.http.HttpClient`", "Java 11+")));
+                List.of(SupportedLibrary.jdk("`java.net.http.HttpClient`")));
     }
 }

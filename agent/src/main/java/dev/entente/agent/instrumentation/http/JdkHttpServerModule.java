@@ -11,6 +11,6 @@ public final class JdkHttpServerModule extends InstrumentationModule {
     public JdkHttpServerModule() {
         super("jdk-http-server",
                 List.of(new HttpHandlerInstrumentation(), new HttpExchangeInstrumentation()),
-                List.of(SupportedLibrary.jdk("`com.sun.net.httpserver`", "Java 8+")));
+                List.of(SupportedLibrary.jdk("`com.sun.net.httpserver`")));
     }
 }

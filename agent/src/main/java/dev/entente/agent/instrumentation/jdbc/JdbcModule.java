@@ -18,6 +18,6 @@ public final class JdbcModule extends InstrumentationModule {
                         new SupportedLibrary("HikariCP", "6.x", "6.3.3", "com.zaxxer:HikariCP"),
                         new SupportedLibrary("Spring JDBC (`@Transactional` with `DataSourceTransactionManager`)", "6.x",
                                 "6.2.19", "org.springframework:spring-jdbc"),
-                        SupportedLibrary.jdk("`java.sql.DriverManager`", "Java 17+")));
+                        SupportedLibrary.jdk("`java.sql.DriverManager`")));
     }
 }
