@@ -2,6 +2,7 @@ package dev.entente.agent;
 
 import dev.entente.agent.instrumentation.Instrumentations;
 import dev.entente.runtime.EntenteRuntime;
+import dev.entente.runtime.SettingSources;
 import dev.entente.runtime.Settings;
 import java.lang.instrument.Instrumentation;
 
@@ -16,9 +17,11 @@ public final class AgentInstaller {
 
     /** Called reflectively by {@link EntenteAgent#premain}. */
     public static void install(String arguments, Instrumentation instrumentation) {
+        SettingSources sources;
         Settings settings;
         try {
-            settings = Settings.resolve(arguments);
+            sources = SettingSources.ofThisProcess(arguments);
+            settings = Settings.resolve(sources);
         } catch (Settings.InvalidSetting e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -28,8 +31,10 @@ public final class AgentInstaller {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(AgentInstaller.class.getClassLoader());
         try {
-            Instrumentations.install(instrumentation);
+            Instrumentations.install(instrumentation, sources);
             EntenteRuntime.startOnFirstUse(settings);
+        } catch (Settings.InvalidSetting e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         } finally {
             thread.setContextClassLoader(previous);
         }

@@ -15,13 +15,16 @@ import java.util.jar.JarInputStream;
  * loader (the only two classes it loads from there). It reads the hook classes (the nested {@value #BOOT}) and has
  * them defined in the boot loader, then hands over to {@code AgentInstaller} in the agent's own class
  * loader, whose parent is the platform loader, so the application's own gRPC, Netty, Guava or Kafka
- * never meet ours. Uses the JDK only. How the jar is laid out: {@code src/main/assembly/agent.xml}.
+ * never meet ours. With the kill switch off ({@code -Dentente.javaagent.enabled=false}) it stops before any
+ * of that: no class is defined in the boot loader, nothing is instrumented, no thread starts. Uses the JDK only. How the jar is laid out: {@code src/main/assembly/agent.xml}.
  */
 public final class EntenteAgent {
 
     private static final String BOOT = "entente-bootstrap.jar";
     private static final String BOOTSTRAP_CLASSES = "dev.entente.agent.BootstrapClasses";
     private static final String INSTALLER = "dev.entente.agent.AgentInstaller";
+    /** Reads the kill switch, before anything is installed; JDK types only. */
+    private static final String SETTINGS = "dev.entente.runtime.SettingSources";
 
     private EntenteAgent() {
     }
@@ -31,8 +34,13 @@ public final class EntenteAgent {
             File agentJar = new File(EntenteAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             // stays open for the life of the JVM: the agent's classes and resources are read from it
             JarFile jar = new JarFile(agentJar, false);
-            Map<String, byte[]> hooks = bootClasses(jar, agentJar);
             ClassLoader agent = new AgentClassLoader(agentJar, jar);
+            if (!(Boolean) Class.forName(SETTINGS, true, agent).getMethod("agentEnabled", String.class).invoke(null, arguments)) {
+                System.err.println("entente: the agent is off (setting javaagent.enabled=false): it installs nothing");
+                jar.close();
+                return;
+            }
+            Map<String, byte[]> hooks = bootClasses(jar, agentJar);
             Class.forName(BOOTSTRAP_CLASSES, true, agent).getMethod("define", Instrumentation.class, Map.class)
                     .invoke(null, instrumentation, hooks);
             Class<?> installer = Class.forName(INSTALLER, true, agent);

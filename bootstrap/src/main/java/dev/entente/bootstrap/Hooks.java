@@ -10,6 +10,7 @@ public final class Hooks {
     public static volatile JdbcHook jdbc = JdbcHook.NONE;
     public static volatile TransactionHook transactions = TransactionHook.NONE;
     public static volatile HttpHook http = HttpHook.NONE;
+    public static volatile CarrierHook carrier = CarrierHook.NONE;
 
     /** Set while the runtime itself opens connections (phase 2, recovery) so that they are not enlisted. */
     private static final ThreadLocal<Boolean> INTERNAL = new ThreadLocal<>();

@@ -1,5 +1,10 @@
 package dev.entente.bootstrap;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.Callable;
+
 /**
  * The global transaction bound to the current thread. With the agent attached this class lives on the
  * bootstrap class path, so the application's code, the instrumented libraries and Entente's isolated
@@ -62,6 +67,45 @@ public final class TransactionContext {
         return new BoundRunnable(task, xid);
     }
 
+    /** {@code task}, made to run under the XID bound now (if any): {@link #wrap(Runnable)} for a result-bearing task (named apart so that a lambda is never ambiguous). */
+    public static <V> Callable<V> wrapCallable(Callable<V> task) {
+        String xid = XID.get();
+        if (xid == null || task == null || task instanceof BoundCallable || handedOffByAPool()) {
+            return task;
+        }
+        return new BoundCallable<>(task, xid);
+    }
+
+    /**
+     * {@code tasks}, each made to run under the XID bound now ({@code invokeAll}, {@code invokeAny}); the
+     * same collection when no XID is bound.
+     */
+    public static <V> Collection<? extends Callable<V>> wrapAll(Collection<? extends Callable<V>> tasks) {
+        if (XID.get() == null || tasks == null) {
+            return tasks;
+        }
+        List<Callable<V>> bound = new ArrayList<>(tasks.size());
+        for (Callable<V> task : tasks) {
+            bound.add(wrapCallable(task));
+        }
+        return bound;
+    }
+
+    /**
+     * {@code task} made to run under the XID bound now, whoever hands it off: the application asked for
+     * it by name ({@code GlobalTransaction.wrap}).
+     */
+    public static Runnable carry(Runnable task) {
+        String xid = XID.get();
+        return xid == null || task instanceof BoundRunnable ? task : new BoundRunnable(task, xid);
+    }
+
+    /** {@link #carry(Runnable)} for a result-bearing task. */
+    public static <V> Callable<V> carryCallable(Callable<V> task) {
+        String xid = XID.get();
+        return xid == null || task instanceof BoundCallable ? task : new BoundCallable<>(task, xid);
+    }
+
     private static final String[] POOL_PACKAGES = {"com.zaxxer.hikari.", "org.apache.commons.dbcp2.",
         "org.apache.tomcat.jdbc.pool.", "com.mchange.v2.", "org.vibur.dbcp.", "oracle.ucp."};
 
@@ -77,6 +121,32 @@ public final class TransactionContext {
             }
         }
         return false;
+    }
+
+    /** Runs {@code work} with {@code xid} bound (null: none), then puts back what was bound before. */
+    static <V> V callBound(String xid, Callable<V> work) throws Exception {
+        String previous = bind(xid);
+        try {
+            return work.call();
+        } finally {
+            restore(previous);
+        }
+    }
+
+    /** A result-bearing task carrying the XID of the thread that handed it off. */
+    static final class BoundCallable<V> implements Callable<V> {
+        private final Callable<V> task;
+        private final String xid;
+
+        BoundCallable(Callable<V> task, String xid) {
+            this.task = task;
+            this.xid = xid;
+        }
+
+        @Override
+        public V call() throws Exception {
+            return callBound(xid, task);
+        }
     }
 
     /** A task carrying the XID of the thread that handed it off. */

@@ -16,6 +16,7 @@ import dev.entente.runtime.jdbc.Recovery;
 import dev.entente.runtime.jdbc.ResourceManager;
 import dev.entente.runtime.jdbc.xa.XaResourceWrapper;
 import dev.entente.runtime.lock.LockManager;
+import dev.entente.runtime.propagation.CarriedContexts;
 import dev.entente.runtime.publish.PublishManager;
 import dev.entente.runtime.tm.CarriedVotes;
 import dev.entente.runtime.tm.TransactionDefinition;
@@ -151,6 +152,7 @@ public final class EntenteRuntime implements AutoCloseable {
         Hooks.jdbc = runtime.resources;
         Hooks.transactions = new AnnotatedMethodHook(runtime.transactions, runtime.locks, runtime.publisher);
         Hooks.http = new RequestScopes(runtime.resources, runtime.transactions, runtime.votes, settings.acceptContextFrom(), runtime.tokens);
+        Hooks.carrier = new CarriedContexts(runtime.resources, runtime.transactions, runtime.tokens);
         TransactionContext.setBindingListener(new LogContext());
         current = runtime;
         if (settings.coordinator().isEmpty()) {
@@ -329,6 +331,7 @@ public final class EntenteRuntime implements AutoCloseable {
         Hooks.jdbc = dev.entente.bootstrap.JdbcHook.NONE;
         Hooks.transactions = dev.entente.bootstrap.TransactionHook.NONE;
         Hooks.http = dev.entente.bootstrap.HttpHook.NONE;
+        Hooks.carrier = dev.entente.bootstrap.CarrierHook.NONE;
         TransactionContext.setBindingListener(null);
         RmSession serving;
         synchronized (this) {

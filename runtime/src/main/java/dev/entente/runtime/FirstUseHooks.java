@@ -1,5 +1,6 @@
 package dev.entente.runtime;
 
+import dev.entente.bootstrap.CarrierHook;
 import dev.entente.bootstrap.Hooks;
 import dev.entente.bootstrap.HttpHook;
 import dev.entente.bootstrap.JdbcHook;
@@ -16,9 +17,10 @@ import java.util.Properties;
  * while none has ever begun here (no XID can be bound before the runtime exists) return at once.
  *
  * <p>Needs the runtime: a driver's new connection (the resource manager learns every physical
- * connection, to enlist it later), entering an annotated method, a request that carries an XID.
+ * connection, to enlist it later), entering an annotated method, a request (or work the application
+ * carries itself) that carries an XID.
  */
-final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook {
+final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook, CarrierHook {
 
     private final Settings settings;
 
@@ -31,6 +33,7 @@ final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook {
         Hooks.jdbc = hooks;
         Hooks.transactions = hooks;
         Hooks.http = hooks;
+        Hooks.carrier = hooks;
     }
 
     private void start() {
@@ -67,5 +70,11 @@ final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook {
         }
         start();
         return Hooks.http.requestStarted(xid, request, response);
+    }
+
+    @Override
+    public Object workStarted(String xid, String token) {
+        start();
+        return Hooks.carrier.workStarted(xid, token);
     }
 }

@@ -12,17 +12,19 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Entente's settings in an application. Each is looked up as an agent argument ({@code coordinator=h:p}),
- * then as an environment variable ({@code ENTENTE_COORDINATOR}), then as a system property
- * ({@code entente.coordinator}); the first found wins. A bad value stops start-up with a message
- * naming the setting and where it came from.
+ * then as a system property ({@code entente.coordinator}), then as an environment variable
+ * ({@code ENTENTE_COORDINATOR}), then in the optional properties file ({@link SettingSources}); the
+ * first found wins. A bad value stops start-up with a message naming the setting and where it came from.
+ * Besides these, the agent reads its kill switch ({@value SettingSources#ENABLED}) and which integrations
+ * it installs ({@code instrumentation.<name>.enabled}) from the same places.
  */
 public record Settings(List<String> coordinator, String app, String instanceId, Optional<String> expectedCluster,
                        long defaultTimeoutMillis, Duration recoveryInterval, boolean waitForPhaseTwo,
@@ -64,6 +66,17 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
         }
     }
 
+    private static final Pattern INSTRUMENTATION_SWITCH = Pattern.compile("instrumentation\\.[a-z0-9-]+\\.enabled");
+
+    /**
+     * Whether {@code key} names a setting: one of {@link #DEFAULTS}, the agent's kill switch and
+     * configuration file, or an integration's switch {@code instrumentation.<name>.enabled}.
+     */
+    public static boolean isSetting(String key) {
+        return DEFAULTS.containsKey(key) || key.equals(SettingSources.ENABLED) || key.equals(SettingSources.CONFIGURATION_FILE)
+                || INSTRUMENTATION_SWITCH.matcher(key).matches();
+    }
+
     /** Parses {@code a=1,b=2} agent arguments. */
     public static Map<String, String> parseAgentArguments(String arguments) {
         Map<String, String> values = new LinkedHashMap<>();
@@ -74,21 +87,26 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
         String lastKey = null;
         for (String part : arguments.split(",")) {
             int equals = part.indexOf('=');
-            if (equals > 0 && DEFAULTS.containsKey(part.substring(0, equals).trim())) {
+            if (equals > 0 && isSetting(part.substring(0, equals).trim())) {
                 lastKey = part.substring(0, equals).trim();
                 values.put(lastKey, part.substring(equals + 1).trim());
             } else if (lastKey != null && equals < 0) {
                 values.put(lastKey, values.get(lastKey) + "," + part.trim());
             } else {
                 String key = equals > 0 ? part.substring(0, equals).trim() : part.trim();
-                throw new InvalidSetting("agent argument '" + key + "' is not an Entente setting; known: " + DEFAULTS.keySet());
+                throw new InvalidSetting("agent argument '" + key + "' is not an Entente setting; known: " + DEFAULTS.keySet()
+                        + ", " + SettingSources.ENABLED + ", " + SettingSources.CONFIGURATION_FILE + ", instrumentation.<name>.enabled");
             }
         }
         return values;
     }
 
     public static Settings resolve(Map<String, String> agentArguments, Map<String, String> environment, Properties properties) {
-        Lookup lookup = new Lookup(agentArguments, environment, properties);
+        return resolve(SettingSources.of(agentArguments, environment, properties));
+    }
+
+    public static Settings resolve(SettingSources found) {
+        Lookup lookup = new Lookup(found);
         String coordinatorList = lookup.value("coordinator");
         List<String> coordinator = coordinatorList.isBlank() ? List.of()
                 : lookup.parse("coordinator", v -> CoordinatorAddresses.parse(lookup.describe("coordinator"), v));
@@ -106,10 +124,7 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
         }
         long timeout = lookup.millis("timeout", 1, 86_400_000);
         long recovery = lookup.millis("recovery-interval", 100, 86_400_000);
-        String wait = lookup.value("wait-for-phase-two").toLowerCase(Locale.ROOT);
-        if (!wait.equals("true") && !wait.equals("false")) {
-            throw new InvalidSetting(lookup.describe("wait-for-phase-two") + ": expected true or false, got '" + wait + "'");
-        }
+        boolean wait = lookup.sources.flag("wait-for-phase-two", false);
         String lockRoot = lookup.value("lock-root");
         if (!lockRoot.matches("(/[A-Za-z0-9_.-]+)+") || lockRoot.contains("/./") || lockRoot.contains("/../")
                 || lockRoot.endsWith("/.") || lockRoot.endsWith("/..")) {
@@ -119,7 +134,7 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
         long lockWait = lookup.millis("lock-wait", 0, 86_400_000);
         long sessionTimeout = lookup.millis("zookeeper-session-timeout", 1000, 600_000);
         String instance = app + "@" + ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
-        return new Settings(coordinator, app, instance, cluster, timeout, Duration.ofMillis(recovery), Boolean.parseBoolean(wait),
+        return new Settings(coordinator, app, instance, cluster, timeout, Duration.ofMillis(recovery), wait,
                 optional(lookup.value("zookeeper")), clientProperties(lookup, "zookeeper", SecurityProperties.Library.ZOOKEEPER),
                 lockRoot, lockWait, Duration.ofMillis(sessionTimeout),
                 optional(lookup.value("kafka")).map(kafka -> hostPortList(lookup, "kafka", kafka)),
@@ -183,7 +198,7 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
 
     /** From this process's environment and system properties. */
     public static Settings resolve(String agentArguments) {
-        return resolve(parseAgentArguments(agentArguments), System.getenv(), System.getProperties());
+        return resolve(SettingSources.ofThisProcess(agentArguments));
     }
 
     private static Optional<String> optional(String value) {
@@ -199,40 +214,20 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
         return name.isEmpty() ? "app" : name.substring(0, Math.min(64, name.length()));
     }
 
-    /** Finds each setting in its three places, remembering where it came from for error messages. */
+    /** Finds each setting in its places ({@link SettingSources}), remembering where it came from for error messages. */
     private static final class Lookup {
-        private final Map<String, String> agentArguments;
-        private final Map<String, String> environment;
-        private final Properties properties;
+        private final SettingSources sources;
 
-        Lookup(Map<String, String> agentArguments, Map<String, String> environment, Properties properties) {
-            this.agentArguments = agentArguments;
-            this.environment = environment;
-            this.properties = properties;
-        }
-
-        static String envName(String key) {
-            return "ENTENTE_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+        Lookup(SettingSources sources) {
+            this.sources = sources;
         }
 
         String value(String key) {
-            if (agentArguments.containsKey(key)) {
-                return agentArguments.get(key);
-            }
-            if (environment.containsKey(envName(key))) {
-                return environment.get(envName(key));
-            }
-            return properties.getProperty("entente." + key, DEFAULTS.get(key));
+            return sources.value(key, DEFAULTS.get(key));
         }
 
         String describe(String key) {
-            if (agentArguments.containsKey(key)) {
-                return "agent argument " + key;
-            }
-            if (environment.containsKey(envName(key))) {
-                return "environment variable " + envName(key);
-            }
-            return "system property entente." + key;
+            return sources.describe(key);
         }
 
         <T> T parse(String key, java.util.function.Function<String, T> parser) {

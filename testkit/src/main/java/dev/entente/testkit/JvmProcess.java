@@ -40,6 +40,12 @@ public final class JvmProcess implements AutoCloseable {
         return this;
     }
 
+    /** Runs the process with the {@code java} launcher of the JDK in {@code javaHome} instead of this JVM's. */
+    public JvmProcess withJavaHome(Path javaHome) {
+        command.set(0, javaHome.resolve("bin").resolve("java").toString());
+        return this;
+    }
+
     public static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }

@@ -4,19 +4,15 @@ import static net.bytebuddy.matcher.ElementMatchers.any;
 import static net.bytebuddy.matcher.ElementMatchers.is;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 
-import dev.entente.agent.instrumentation.annotations.AnnotatedMethodInstrumentation;
-import dev.entente.agent.instrumentation.apachehttpclient.ClassicHttpClientInstrumentation;
-import dev.entente.agent.instrumentation.executor.ExecutorInstrumentation;
-import dev.entente.agent.instrumentation.http.HttpClientInstrumentation;
-import dev.entente.agent.instrumentation.http.HttpExchangeInstrumentation;
-import dev.entente.agent.instrumentation.http.HttpHandlerInstrumentation;
-import dev.entente.agent.instrumentation.http.HttpUrlConnectionInstrumentation;
-import dev.entente.agent.instrumentation.jdbc.ConnectionInstrumentation;
-import dev.entente.agent.instrumentation.jdbc.DataSourceInstrumentation;
-import dev.entente.agent.instrumentation.jdbc.DriverInstrumentation;
-import dev.entente.agent.instrumentation.servlet.FilterInstrumentation;
-import dev.entente.agent.instrumentation.servlet.ServletInstrumentation;
-import dev.entente.agent.instrumentation.servlet.ServletResponseInstrumentation;
+import dev.entente.agent.instrumentation.annotations.AnnotationsModule;
+import dev.entente.agent.instrumentation.apachehttpclient.ApacheHttpClientModule;
+import dev.entente.agent.instrumentation.executor.ExecutorsModule;
+import dev.entente.agent.instrumentation.http.HttpUrlConnectionModule;
+import dev.entente.agent.instrumentation.http.JavaHttpClientModule;
+import dev.entente.agent.instrumentation.http.JdkHttpServerModule;
+import dev.entente.agent.instrumentation.jdbc.JdbcModule;
+import dev.entente.agent.instrumentation.servlet.ServletModule;
+import dev.entente.runtime.SettingSources;
 import dev.entente.bootstrap.Hooks;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
@@ -36,20 +32,16 @@ public final class Instrumentations {
 
     private static final Logger LOG = LoggerFactory.getLogger(Instrumentations.class);
 
-    private static final List<TypeInstrumentation> ALL = List.of(
-            new DriverInstrumentation(),
-            new DataSourceInstrumentation(),
-            new ConnectionInstrumentation(),
-            new AnnotatedMethodInstrumentation(),
-            new HttpClientInstrumentation(),
-            new HttpUrlConnectionInstrumentation(),
-            new HttpHandlerInstrumentation(),
-            new HttpExchangeInstrumentation(),
-            new ClassicHttpClientInstrumentation(),
-            new ServletInstrumentation(),
-            new FilterInstrumentation(),
-            new ServletResponseInstrumentation(),
-            new ExecutorInstrumentation());
+    /** Every integration, in the order they are installed and listed in docs/configuration.md. */
+    public static final List<InstrumentationModule> MODULES = List.of(
+            new JdbcModule(),
+            new AnnotationsModule(),
+            new JavaHttpClientModule(),
+            new HttpUrlConnectionModule(),
+            new JdkHttpServerModule(),
+            new ApacheHttpClientModule(),
+            new ServletModule(),
+            new ExecutorsModule());
 
     private Instrumentations() {
     }
@@ -63,7 +55,18 @@ public final class Instrumentations {
      */
     private static final List<String> LINKAGE_CLASSES = List.of("java.lang.invoke.MethodHandle$1");
 
-    public static void install(Instrumentation instrumentation) {
+    /**
+     * Installs every integration whose setting {@code instrumentation.<name>.enabled} is not false in
+     * {@code settings}; a switch that names no integration, or is not true or false, stops start-up.
+     */
+    public static void install(Instrumentation instrumentation, SettingSources settings) {
+        settings.rejectUnknown("instrumentation.", ".enabled", MODULES.stream().map(InstrumentationModule::enabledSetting).toList());
+        List<InstrumentationModule> enabled = MODULES.stream().filter(module -> settings.flag(module.enabledSetting(), true)).toList();
+        for (InstrumentationModule module : MODULES) {
+            if (!enabled.contains(module)) {
+                LOG.info("Entente: integration {} is off ({})", module.name(), settings.describe(module.enabledSetting()));
+            }
+        }
         for (String linkage : LINKAGE_CLASSES) {
             try {
                 Class.forName(linkage, false, null);
@@ -81,8 +84,10 @@ public final class Instrumentations {
                 .assureReadEdgeTo(instrumentation, Hooks.class)
                 .ignore(new IgnoredTypes().or(isSynthetic()))
                 .or(any(), is(Instrumentations.class.getClassLoader())); // Entente's own classes and libraries
-        for (TypeInstrumentation type : ALL) {
-            builder = builder.type(type.types()).transform(type.transformer());
+        for (InstrumentationModule module : enabled) {
+            for (TypeInstrumentation type : module.typeInstrumentations()) {
+                builder = builder.type(type.types()).transform(type.transformer());
+            }
         }
         builder.installOn(instrumentation);
     }

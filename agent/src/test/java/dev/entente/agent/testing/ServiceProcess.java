@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -28,7 +29,7 @@ public final class ServiceProcess implements AutoCloseable {
     /** Class path entries an application of ours would not have: Entente's internals and their libraries. */
     private static final List<String> NOT_THE_APPLICATIONS = List.of("/runtime/target/", "/protocol/target/",
             "/bootstrap/target/", "/agent/target/classes", "/coordinator-server/", "entente-runtime", "entente-protocol",
-            "entente-bootstrap", "entente-agent-", "entente-testkit", "/testkit/target/", "/io/grpc/", "/io/netty/", "/com/google/", "/net/bytebuddy/", "/org/apache/ratis/",
+            "entente-bootstrap", "entente-agent-", "entente-testkit", "/testkit/target/", "entente-options", "/options/target/", "/io/grpc/", "/io/netty/", "/com/google/", "/net/bytebuddy/", "/org/apache/ratis/",
             "/io/perfmark/", "/org/checkerframework/", "/com/fasterxml/", "/org/apache/kafka/");
 
     private final JvmProcess process;
@@ -84,8 +85,31 @@ public final class ServiceProcess implements AutoCloseable {
      * @return everything the program printed
      */
     public static String run(Path workDir, String name, String agentArguments, Class<?> mainClass, String... args) {
-        try (JvmProcess process = new JvmProcess(name, command(List.of(), agentArguments, applicationClassPath(), mainClass, Arrays.asList(args)),
-                workDir.resolve(name + ".log"), "done")) {
+        return runOn(Path.of(System.getProperty("java.home")), workDir, name, agentArguments, mainClass, args);
+    }
+
+    /** Like {@link #run}, on the JDK in {@code javaHome}. */
+    public static String runOn(Path javaHome, Path workDir, String name, String agentArguments, Class<?> mainClass,
+                               String... args) {
+        return run(javaHome, workDir, name, List.of(), null, agentArguments, mainClass, args);
+    }
+
+    /**
+     * Like {@link #run}, the JVM started with {@code jvmOptions} too and with exactly the environment
+     * variables in {@code environment} (PATH aside).
+     */
+    public static String runWith(Path workDir, String name, List<String> jvmOptions, Map<String, String> environment,
+                                 String agentArguments, Class<?> mainClass, String... args) {
+        return run(Path.of(System.getProperty("java.home")), workDir, name, jvmOptions, environment, agentArguments, mainClass, args);
+    }
+
+    private static String run(Path javaHome, Path workDir, String name, List<String> jvmOptions, Map<String, String> environment,
+                              String agentArguments, Class<?> mainClass, String... args) {
+        try (JvmProcess process = new JvmProcess(name, command(jvmOptions, agentArguments, applicationClassPath(), mainClass,
+                Arrays.asList(args)), workDir.resolve(name + ".log"), "done").withJavaHome(javaHome)) {
+            if (environment != null) {
+                process.withEnvironment(environment);
+            }
             process.start(Duration.ofSeconds(120));
             return process.log();
         }

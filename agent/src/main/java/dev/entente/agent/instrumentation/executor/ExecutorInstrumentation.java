@@ -16,9 +16,10 @@ import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Every {@code Executor.execute(Runnable)}: a task handed off under a global transaction runs under it
- * too. This covers thread pools, {@code ForkJoinPool} and {@code CompletableFuture}'s async methods
- * (which use a thread per task instead of the common pool on machines with fewer than three cores).
- * {@code ScheduledExecutorService.schedule} is not covered.
+ * too. This covers thread pools, {@code ForkJoinPool}, virtual-thread executors and {@code
+ * CompletableFuture}'s async methods (which use a thread per task instead of the common pool on machines
+ * with fewer than three cores). {@code submit}, {@code invokeAll} and {@code schedule} of executors that
+ * do not go through {@code execute}: {@link ExecutorServiceInstrumentation}.
  */
 public final class ExecutorInstrumentation implements TypeInstrumentation {
 
