@@ -101,7 +101,7 @@ public final class EntenteRuntime implements AutoCloseable {
         this.resources = new ResourceManager(this::coordinator, settings.instanceId(), this::resourceReached, locks,
                 XaResourceWrapper.all(extensions(XaResourceWrapper.class, settings)),
                 new BranchAdmission(settings.excludedResources(), (xid, why) -> transactionManager().markRollbackOnly(xid, why)),
-                votes, this::finishedHere);
+                votes, this::finishedHere, scheduler);
         this.transactions = new TransactionManager(this::coordinator, xids, votes, resources, settings.app(), settings.waitForPhaseTwo(),
                 settings.defaultTimeoutMillis(), locks);
         this.publisher = new PublishManager(settings.kafka(), settings.kafkaSecurity(), this::coordinator, this::transactionManager);
@@ -151,7 +151,8 @@ public final class EntenteRuntime implements AutoCloseable {
         EntenteRuntime runtime = withOwnContextLoader(() -> new EntenteRuntime(settings));
         Hooks.jdbc = runtime.resources;
         Hooks.transactions = new AnnotatedMethodHook(runtime.transactions, runtime.locks, runtime.publisher);
-        Hooks.http = new RequestScopes(runtime.resources, runtime.transactions, runtime.votes, settings.acceptContextFrom(), runtime.tokens);
+        Hooks.http = new RequestScopes(runtime.resources, runtime.transactions, runtime.votes, settings.acceptContextFrom(),
+                runtime.tokens, runtime::sessionNeeded);
         Hooks.carrier = new CarriedContexts(runtime.resources, runtime.transactions, runtime.tokens);
         TransactionContext.setBindingListener(new LogContext());
         current = runtime;
@@ -215,6 +216,16 @@ public final class EntenteRuntime implements AutoCloseable {
         if (first) {
             LOG.info("Entente: coordinator cluster {}", welcome.getClusterId());
             scheduler.execute(recovery::scanAll);
+        }
+    }
+
+    /**
+     * This process takes part in a transaction it may never call the coordinator for (its votes ride
+     * its response): its RM session opens now, in the background, so that phase 2 reaches it.
+     */
+    private void sessionNeeded() {
+        if (session == null && client != null && !scheduler.isShutdown()) {
+            scheduler.execute(this::startSession);
         }
     }
 

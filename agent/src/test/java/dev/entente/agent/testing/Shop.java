@@ -139,10 +139,12 @@ public final class Shop implements AutoCloseable {
      */
     public HttpResponse<String> orderWhileTheStockServiceDiesAfterPrepare(String id, String sku, int quantity) throws Exception {
         CompletableFuture<HttpResponse<String>> reply = orders.postAsync("/order?id=" + id + "&sku=" + sku + "&quantity="
-                + quantity + "&sleep=1500");
-        await().atMost(Duration.ofSeconds(10)).until(this::stockHasPrepared);
-        Thread.sleep(300); // the stock service prepares just before it answers: let the answer reach the order service
+                + quantity + "&resume-on=" + id);
+        // the stock service's answer (with its vote) reached the order service, which waits for the signal
+        await().atMost(Duration.ofSeconds(20)).until(() -> orders.log().contains("order " + id + " waits for signal " + id));
+        assertThat(stockHasPrepared()).as("the stock service's branch is prepared when it answers").isTrue();
         stock.kill9();
+        orders.post("/resume?signal=" + id);
         return reply.get(30, TimeUnit.SECONDS);
     }
 

@@ -2,6 +2,7 @@ package dev.entente.coordinator.txn;
 
 import dev.entente.coordinator.admin.CoordinatorMetrics;
 import dev.entente.coordinator.log.ApplyReply;
+import dev.entente.coordinator.log.BranchRef;
 import dev.entente.coordinator.log.DecisionRecord;
 import dev.entente.coordinator.log.LogRecord;
 import dev.entente.coordinator.log.StatusAnswer;
@@ -322,23 +323,25 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
                     caller.requireOwner(owner(xid, operation), xid, operation);
                     requireToken(xid, request.getToken(), operation);
                 }
+                String why = "rolled back by the application" + (reason.isEmpty() ? "" : ": " + reason);
+                if (votes.stream().anyMatch(vote -> vote.getVote() == BranchVote.PREPARED)) {
+                    return abort(caller, request, why); // participants' branches, prepared: phase 2 rolls them back
+                }
                 return CompletableFuture.completedFuture(OutcomeReply.newBuilder().setXid(xid).setOutcome(Outcome.ROLLED_BACK)
-                        .setReason("rolled back by the application" + (reason.isEmpty() ? "" : ": " + reason))
-                        .setPhaseTwoDone(true).build());
+                        .setReason(why).setPhaseTwoDone(true).build());
             }
             String owner = request.getOwnerOnly() && Xids.term(xid) != log.term() ? caller.app().orElse("") : owner(xid, operation);
             caller.requireOwner(owner, xid, operation);
             requireToken(xid, request.getToken(), operation);
             if (System.currentTimeMillis() >= Xids.deadlineMillis(xid)) {
-                return abort(xid, 0, "its Commit came past its deadline");
+                metrics.timedOut.increment();
+                return abort(caller, request, "its Commit came past its deadline");
             }
             tx = admit(xid, operation, owner, request.getOwnerOnly());
         } else {
             requireToken(xid, request.getToken(), operation);
         }
-        if (wanted == Outcome.COMMITTED) {
-            tx.phaseTwoBy(request.getPhaseTwoByInstance());
-        }
+        tx.phaseTwoBy(request.getPhaseTwoByInstance());
         return end(caller, tx, name, wanted, reason, votes, request.getKafka(), request.getMessagesList());
     }
 
@@ -348,8 +351,8 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         String operation = wanted == Outcome.COMMITTED ? "Commit" : "Rollback";
         caller.requireOwner(tx.app, xid, operation);
         tx.named(name);
+        votes.forEach(vote -> tx.voteUnlessDeciding(caller, vote)); // a rollback names them too: phase 2 rolls them back
         if (wanted == Outcome.COMMITTED) {
-            votes.forEach(vote -> tx.voteUnlessDeciding(caller, vote));
             publishWithCommit(caller, tx, kafka, messages);
         }
         String why = wanted == Outcome.ROLLED_BACK ? "rolled back by the application" + (reason.isEmpty() ? "" : ": " + reason) : "";
@@ -455,10 +458,34 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
      * stands, for the transaction or its branch {@code branchId}.
      */
     private CompletableFuture<OutcomeReply> abort(String xid, long branchId, String why) {
-        DecisionRecord abort = DecisionRecord.newBuilder().setXid(xid).setOutcome(Outcome.ROLLED_BACK).setReason(why)
-                .setDecidedAtMillis(System.currentTimeMillis())
-                .setApp(grants.app(Xids.term(xid), Xids.session(xid)).orElse("")).build();
         metrics.timedOut.increment();
+        return abort(xid, branchId, abortRecord(xid, why).build());
+    }
+
+    /**
+     * An abort of an XID this leader does not hold, written on its owner's {@code request} (a Rollback,
+     * or a Commit past its deadline): the prepared branches its votes name (its participants', which
+     * their responses returned to the owner) are named, so that phase 2 rolls them back now rather than
+     * when their RMs find them in doubt; the owner's RM rolls back its own.
+     */
+    private CompletableFuture<OutcomeReply> abort(Caller caller, EndRequest request, String why) {
+        DecisionRecord.Builder abort = abortRecord(request.getXid(), why).setPhaseTwoByInstance(request.getPhaseTwoByInstance());
+        for (BranchReport vote : request.getVotesList()) {
+            if (vote.getVote() == BranchVote.PREPARED && !vote.getResource().isEmpty()) {
+                boolean relayed = caller.app().isPresent() && !vote.getApp().isEmpty();
+                abort.addBranches(BranchRef.newBuilder().setBranchId(vote.getBranchId()).setResource(vote.getResource())
+                        .setInstanceId(vote.getInstanceId()).setApp(relayed ? vote.getApp() : caller.app().orElse("")));
+            }
+        }
+        return abort(request.getXid(), 0, abort.build());
+    }
+
+    private DecisionRecord.Builder abortRecord(String xid, String why) {
+        return DecisionRecord.newBuilder().setXid(xid).setOutcome(Outcome.ROLLED_BACK).setReason(why)
+                .setDecidedAtMillis(System.currentTimeMillis()).setApp(grants.app(Xids.term(xid), Xids.session(xid)).orElse(""));
+    }
+
+    private CompletableFuture<OutcomeReply> abort(String xid, long branchId, DecisionRecord abort) {
         return log.append(LogRecord.newBuilder().setDecision(abort).build())
                 .thenCompose(applied -> log.status(xid, branchId)).thenApply(answer -> reply(xid, answer));
     }

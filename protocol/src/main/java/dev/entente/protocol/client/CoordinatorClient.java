@@ -131,10 +131,14 @@ public final class CoordinatorClient implements AutoCloseable {
     }
 
     public OutcomeReply rollback(String xid, String reason, boolean waitForPhaseTwo) {
-        EndRequest request = withToken(EndRequest.newBuilder()
-                .setXid(xid).setReason(reason).setWaitForPhaseTwo(waitForPhaseTwo).build());
-        OutcomeReply outcome = call("Rollback " + xid, stub -> stub.rollback(request));
-        tokens.forget(xid);
+        return rollback(EndRequest.newBuilder().setXid(xid).setReason(reason).setWaitForPhaseTwo(waitForPhaseTwo).build());
+    }
+
+    /** Rolls back {@code given}'s XID; the prepared branches its votes name are rolled back by phase 2. */
+    public OutcomeReply rollback(EndRequest given) {
+        EndRequest request = withToken(given);
+        OutcomeReply outcome = call("Rollback " + request.getXid(), stub -> stub.rollback(request));
+        tokens.forget(request.getXid());
         return outcome;
     }
 

@@ -93,13 +93,19 @@ public final class RequestScopes implements HttpHook {
     private final ResourceManager resources;
     private final TransactionManager transactions;
     private final CarriedVotes votes;
+    private final Runnable sessionNeeded;
     private final ContextSources acceptedSenders;
     private final Set<String> refusedSenders = ConcurrentHashMap.newKeySet();
     private final TokenBook tokens;
     private final AtomicBoolean tokenlessLogged = new AtomicBoolean();
 
+    /**
+     * @param sessionNeeded run when a request joins a transaction: this process must be reachable for
+     *                      the phase 2 of its branches, which it may never ask the coordinator about
+     */
     public RequestScopes(ResourceManager resources, TransactionManager transactions, CarriedVotes votes,
-                         ContextSources acceptedSenders, TokenBook tokens) {
+                         ContextSources acceptedSenders, TokenBook tokens, Runnable sessionNeeded) {
+        this.sessionNeeded = sessionNeeded;
         this.resources = resources;
         this.votes = votes;
         this.transactions = transactions;
@@ -128,6 +134,7 @@ public final class RequestScopes implements HttpHook {
             return null;
         }
         joined(xid, request);
+        sessionNeeded.run();
         boolean carriesVotes = "1".equals(requestHeader(request, ACCEPT_VOTES_HEADER)) && response != null;
         if (carriesVotes) {
             votes.openAnswer(xid, response instanceof HttpExchange);

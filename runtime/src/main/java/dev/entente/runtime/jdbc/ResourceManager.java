@@ -30,9 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.transaction.xa.XAException;
@@ -62,10 +62,10 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
     private final XaResourceWrapper xaWrapper;
     private final BranchAdmission admission;
     private final PhaseTwoAcks acks;
+    private final BranchDeadlines deadlines;
     private final Map<Connection, XaBranch> branches = new IdentityHashMap<>();
     private final Map<Connection, Connection> physicalOfHandedOut = new IdentityHashMap<>();
     private final Map<String, ResourceAccess> resources = new ConcurrentHashMap<>();
-    private final Set<String> warnedDrivers = ConcurrentHashMap.newKeySet();
     private final HeldBranches held = new HeldBranches();
     private final BranchIds branchIds = new BranchIds();
     /** Votes that ride the owner's Commit or a response instead of being reported. */
@@ -84,12 +84,14 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
      * @param carried     votes that ride the owner's Commit or a response: a branch whose vote surely will
      *                    is not registered
      * @param acks        told of each branch this RM finished itself right after its transaction's decision
+     * @param timer       settles prepared branches whose votes rode a response or Commit, at their deadline
      */
     public ResourceManager(Supplier<CoordinatorClient> coordinator, String instanceId, Consumer<String> newResource,
                            BranchGuard guard, XaResourceWrapper xaWrapper, BranchAdmission admission, CarriedVotes carried,
-                           PhaseTwoAcks acks) {
+                           PhaseTwoAcks acks, ScheduledExecutorService timer) {
         this.carried = carried;
         this.acks = acks;
+        this.deadlines = new BranchDeadlines(timer, this::settleAtDeadline);
         this.coordinator = coordinator;
         this.instanceId = instanceId;
         this.newResource = newResource;
@@ -405,6 +407,9 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
             Hooks.internal(false);
         }
         if (carried.keep(vote(branch, vote, ""))) {
+            if (vote == BranchVote.PREPARED) {
+                deadlines.watch(branch.xid, branch.resource); // the coordinator may never hear of it
+            }
             return;
         }
         try {
@@ -497,6 +502,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
 
     /** Rolls back a prepared branch that no phase 2 will come for, on its held connection if it has one. */
     private void finishQuietly(XaBranch branch) {
+        deadlines.finished(branch.xid);
         try {
             if (held.finish(branch.xid, false)) {
                 return;
@@ -595,6 +601,41 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
      * its own database says so ({@link #finishedThere}).
      */
     void finish(ResourceAccess access, BranchXid xid, boolean commit) throws Exception {
+        finishOn(access, xid, commit);
+        deadlines.finished(xid);
+    }
+
+    /**
+     * A prepared branch whose phase 2 did not come by its transaction's deadline: finished as the
+     * coordinator answers for it (it writes an abort first if no decision names it). The outcome acted
+     * on, or null if none could be.
+     */
+    private Outcome settleAtDeadline(BranchXid xid, String resource) {
+        ResourceAccess access = resources.get(resource);
+        Outcome outcome;
+        try {
+            outcome = coordinator.get().status(xid.globalXid(), xid.branchId(), true).getOutcome();
+        } catch (RuntimeException e) {
+            LOG.warn("branch {} of {} on {} is past its transaction's deadline and the coordinator cannot say how it ended "
+                    + "({}): it stays prepared", xid.branchId(), xid.globalXid(), resource, e.getMessage());
+            return null;
+        }
+        if (outcome == Outcome.ACTIVE || access == null) {
+            return outcome;
+        }
+        try {
+            finish(access, xid, outcome == Outcome.COMMITTED);
+            LOG.info("branch {} of {} on {} had no phase 2 by its transaction's deadline: {} as the coordinator answers ({})",
+                    xid.branchId(), xid.globalXid(), resource, outcome == Outcome.COMMITTED ? "committed" : "rolled back", outcome);
+            return outcome;
+        } catch (Exception e) {
+            LOG.warn("branch {} of {} on {}: finishing it at its deadline failed: {}", xid.branchId(), xid.globalXid(), resource,
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    private void finishOn(ResourceAccess access, BranchXid xid, boolean commit) throws Exception {
         try {
             if (held.finish(xid, commit)) {
                 return;
@@ -692,14 +733,13 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         }
     }
 
-    private Optional<XaDialect> dialectOf(Connection connection) {
-        Optional<XaDialect> dialect = XaDialects.forConnection(connection);
-        if (dialect.isEmpty() && warnedDrivers.add(connection.getClass().getName())) {
-            LOG.warn("JDBC connections of class {} are not supported for global transactions (supported: PostgreSQL, "
-                    + "MariaDB, MySQL Connector/J): work on them inside one fails it, unless setting {} excuses them",
-                    connection.getClass().getName(), BranchAdmission.EXCUSE);
-        }
-        return dialect;
+    /**
+     * The XA dialect of {@code connection}'s driver, if it has one. An application that never uses a
+     * driver without one inside a global transaction hears nothing of it: {@link BranchAdmission} says
+     * why at the first such use, when it fails the transaction.
+     */
+    private static Optional<XaDialect> dialectOf(Connection connection) {
+        return XaDialects.forConnection(connection);
     }
 
     /** The physical connection under pool and framework wrappers. */

@@ -266,10 +266,15 @@ public final class TransactionManager {
     /** Rolls {@code xid} back here and at the coordinator; whether phase 2 is known to be done. */
     private boolean rollBack(String xid, String reason, boolean waitForPhaseTwo) {
         resources.abandon(xid, reason);
-        // branches prepared here are not registered: no rollback decision names them, so they roll back here
-        resources.finishPrepared(votes.takeForCommit(xid), false, reason);
+        // branches prepared here are not registered: they roll back here
+        List<BranchReport> carried = votes.takeForCommit(xid);
+        resources.finishPrepared(carried, false, reason);
+        // the prepared branches of called services, known here only by the votes their responses returned:
+        // the Rollback names them, so that phase 2 rolls them back now
+        List<BranchReport> theirs = carried.stream().filter(vote -> !vote.getInstanceId().equals(resources.instanceId())).toList();
         try {
-            return coordinator.get().rollback(xid, reason, waitForPhaseTwo).getPhaseTwoDone();
+            return coordinator.get().rollback(EndRequest.newBuilder().setXid(xid).setReason(reason)
+                    .setWaitForPhaseTwo(waitForPhaseTwo).addAllVotes(theirs).build()).getPhaseTwoDone();
         } catch (RuntimeException e) {
             LOG.warn("rollback of {} not confirmed by the coordinator ({}); it will time out and roll back", xid, e.getMessage());
             return false;
