@@ -250,6 +250,25 @@ class TwoPhaseCommitTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> client.status(silent).getPhaseTwoDone());
     }
 
+    /**
+     * A called service's prepared branch is known to the coordinator only by the vote its response
+     * returned to the owner: the owner's Rollback names it, and phase 2 rolls it back at once (it is
+     * not left for its RM to find at the deadline); a Rollback naming none writes nothing.
+     */
+    @Test
+    void aRollbackNamingACalledServicesPreparedBranchRollsItBackAtOnce() {
+        String xid = TestTransactions.begin(client, "orders", 30_000);
+
+        OutcomeReply reply = client.rollback(EndRequest.newBuilder().setXid(xid).setReason("the order was refused")
+                .addVotes(unregisteredVote(xid, 81, STOCK, stock)).build());
+
+        assertThat(reply.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !stock.receivedFor(xid).isEmpty());
+        assertThat(stock.receivedFor(xid)).extracting(FakeRm.Received::branchId, FakeRm.Received::action)
+                .containsExactly(tuple(81L, PhaseTwoAction.ROLLBACK));
+        assertThat(client.status(xid, 81).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+    }
+
     /** An unasked acknowledgement from an instance that is not the owner's counts for nothing. */
     @Test
     void anUnaskedAckFromAnotherInstanceDoesNotFinishABranch() {
