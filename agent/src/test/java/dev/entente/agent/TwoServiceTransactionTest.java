@@ -198,6 +198,13 @@ class DriverManagerTwoServiceTransactionTest extends TwoServiceTransactionTest {
     }
 }
 
+/** The order service calls the stock service with {@code HttpClient.sendAsync}: the votes come through the future. */
+class AsyncClientTwoServiceTransactionTest extends TwoServiceTransactionTest {
+    AsyncClientTwoServiceTransactionTest() {
+        super("hikari", "jdk", "jdkasync");
+    }
+}
+
 class SpringTwoServiceTransactionTest extends TwoServiceTransactionTest {
     SpringTwoServiceTransactionTest() {
         super("spring");

@@ -54,11 +54,12 @@ public interface HttpHook {
     }
 
     /**
-     * {@code HttpClient.sendAsync} under {@code xid} returned {@code future}: the future to hand to the
-     * application instead, which takes the response's votes before it completes.
+     * {@code HttpClient.send} or {@code sendAsync} under {@code xid} returned {@code returned} (a
+     * response, or a future of one): what to hand to the application instead. A response's votes are
+     * taken now; a future is replaced by one that takes them before it completes.
      */
-    default Object responseFuture(String xid, Object future) {
-        return future;
+    default Object responseReturned(String xid, Object returned) {
+        return returned;
     }
 
     /**

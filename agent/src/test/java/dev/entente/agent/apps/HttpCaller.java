@@ -26,9 +26,11 @@ interface HttpCaller {
     static HttpCaller create(String client) {
         return switch (client) {
             case "jdk" -> jdk(HttpClient.newHttpClient());
+            case "jdkasync" -> jdkAsync(HttpClient.newHttpClient());
             case "urlconnection" -> HttpCaller::urlConnection;
             case "httpclient5" -> apache(HttpClients.createDefault());
-            default -> throw new IllegalArgumentException("unknown HTTP client '" + client + "' (jdk, urlconnection, httpclient5)");
+            default -> throw new IllegalArgumentException("unknown HTTP client '" + client
+                    + "' (jdk, jdkasync, urlconnection, httpclient5)");
         };
     }
 
@@ -36,6 +38,15 @@ interface HttpCaller {
         return url -> {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.body());
+        };
+    }
+
+    /** {@code sendAsync}, its future joined: the votes of the response are taken before it completes. */
+    private static HttpCaller jdkAsync(HttpClient http) {
+        return url -> {
+            HttpResponse<String> response = http.sendAsync(HttpRequest.newBuilder(URI.create(url))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).get();
             return new Reply(response.statusCode(), response.body());
         };
     }

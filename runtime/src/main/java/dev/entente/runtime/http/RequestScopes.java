@@ -286,9 +286,10 @@ public final class RequestScopes implements HttpHook {
     }
 
     @Override
-    public Object responseFuture(String xid, Object future) {
-        if (!(future instanceof CompletableFuture<?> pending)) {
-            return future;
+    public Object responseReturned(String xid, Object returned) {
+        if (!(returned instanceof CompletableFuture<?> pending)) {
+            responseReceived(xid, returned);
+            return returned;
         }
         return pending.thenApply(response -> {
             responseReceived(xid, response);

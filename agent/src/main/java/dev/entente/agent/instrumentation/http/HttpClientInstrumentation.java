@@ -1,6 +1,7 @@
 package dev.entente.agent.instrumentation.http;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
 import dev.entente.agent.instrumentation.TypeInstrumentation;
@@ -27,11 +28,11 @@ public final class HttpClientInstrumentation implements TypeInstrumentation {
     @Override
     public AgentBuilder.Transformer transformer() {
         return TypeInstrumentation.advice()
-                .advice(named("send").and(takesArgument(0, named("java.net.http.HttpRequest"))), SendAdvice.class.getName())
-                .advice(named("sendAsync").and(takesArgument(0, named("java.net.http.HttpRequest"))),
-                        SendAsyncAdvice.class.getName());
+                .advice(namedOneOf("send", "sendAsync").and(takesArgument(0, named("java.net.http.HttpRequest"))),
+                        SendAdvice.class.getName());
     }
 
+    /** Both methods: the request gets the headers; what they return (a response, or its future) gives the votes. */
     public static final class SendAdvice {
         @Advice.OnMethodEnter
         public static String enter(@Advice.Argument(value = 0, readOnly = false) HttpRequest request) {
@@ -43,28 +44,10 @@ public final class HttpClientInstrumentation implements TypeInstrumentation {
         }
 
         @Advice.OnMethodExit
-        public static void exit(@Advice.Enter String xid, @Advice.Return Object response) {
-            if (xid != null && response != null) {
-                Hooks.http.responseReceived(xid, response);
-            }
-        }
-    }
-
-    public static final class SendAsyncAdvice {
-        @Advice.OnMethodEnter
-        public static String enter(@Advice.Argument(value = 0, readOnly = false) HttpRequest request) {
-            String xid = TransactionContext.currentXid();
-            if (xid != null && request != null) {
-                request = (HttpRequest) Hooks.http.outgoing(request, xid);
-            }
-            return xid;
-        }
-
-        @Advice.OnMethodExit
         public static void exit(@Advice.Enter String xid,
-                                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object future) {
-            if (xid != null && future != null) {
-                future = Hooks.http.responseFuture(xid, future);
+                                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned) {
+            if (xid != null && returned != null) {
+                returned = Hooks.http.responseReturned(xid, returned);
             }
         }
     }
