@@ -1,6 +1,7 @@
 package dev.entente.runtime.tm;
 
 import dev.entente.protocol.BranchReport;
+import dev.entente.protocol.BranchVote;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -102,7 +103,9 @@ public final class CarriedVotes {
         if (carriers == null) {
             return false;
         }
-        carriers.votes.put(vote.getResource() + "#" + vote.getBranchId(), vote);
+        // a branch that failed stays failed, whatever vote for it comes later
+        carriers.votes.merge(vote.getResource() + "#" + vote.getBranchId(), vote,
+                (kept, later) -> kept.getVote() == BranchVote.FAILED ? kept : later);
         return true;
     }
 }

@@ -28,6 +28,18 @@ class CarriedVotesTest {
     }
 
     @Test
+    void aBranchThatFailedStaysFailedWhateverVoteForItComesLater() {
+        CarriedVotes votes = new CarriedVotes();
+        votes.awaitCommit("a");
+        BranchReport failed = vote("a", 1).toBuilder().setVote(BranchVote.FAILED).build();
+
+        votes.keep(failed);
+        votes.keep(vote("a", 1));
+
+        assertThat(votes.takeForCommit("a")).containsExactly(failed);
+    }
+
+    @Test
     void aServletAnswerCarriesVotesButIsNotSure() {
         CarriedVotes votes = new CarriedVotes();
         votes.openAnswer("a", false);
