@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.LongConsumer;
 
 /**
  * A global transaction between the first call that named it and its decision, held only in the
@@ -39,6 +40,7 @@ final class ActiveTransaction {
     final long timeoutMillis;
     /** Its owner's Commit brought it, saying no other process had its XID: its decision stands in any term. */
     final boolean ownerOnly;
+    private final int maxBranches;
     /** By the branch id its RM chose, in the order the coordinator learned them. */
     private final Map<Long, Branch> branches = new LinkedHashMap<>();
     private String participantFailure; // the first participant that failed outside its branches, and why
@@ -51,8 +53,11 @@ final class ActiveTransaction {
     private String phaseTwoByInstance = "";
     ScheduledFuture<?> timeout;
 
-    ActiveTransaction(String xid, String name, String app, long begunAtMillis, long timeoutMillis, boolean ownerOnly) {
+    /** @param maxBranches the most branches it may have (--max-branches-per-transaction) */
+    ActiveTransaction(String xid, String name, String app, long begunAtMillis, long timeoutMillis, boolean ownerOnly,
+                      int maxBranches) {
         this.ownerOnly = ownerOnly;
+        this.maxBranches = maxBranches;
         this.xid = xid;
         this.name = name;
         this.app = app;
@@ -91,7 +96,15 @@ final class ActiveTransaction {
             return;
         }
         requireUndecided("register branch " + branchId + " on " + resource);
+        requireRoomForBranch("RegisterBranch", branchId);
         branches.put(branchId, new Branch(branchId, resource, instanceId, app, BranchVote.BRANCH_VOTE_UNSPECIFIED, ""));
+    }
+
+    private void requireRoomForBranch(String operation, long branchId) {
+        if (branches.size() >= maxBranches) {
+            throw Rejection.limit(operation + " " + xid + ": branch " + branchId + " refused, the transaction has "
+                    + branches.size() + " branches", maxBranches, "--max-branches-per-transaction");
+        }
     }
 
     /** A participant failed outside any branch of its own: a commit becomes a rollback. */
@@ -105,9 +118,10 @@ final class ActiveTransaction {
 
     /**
      * Adds messages to publish if this transaction commits; a message id seen before (a retried
-     * Publish) is not added twice. Throws if the transaction's messages would exceed the limits.
+     * Publish) is not added twice. Throws if the transaction's messages would exceed {@code limits};
+     * {@code hold} takes the bytes added from the leader's budget for all transactions, or throws.
      */
-    synchronized void publish(List<OutgoingMessage> added, int maxMessages, long maxBytes) {
+    synchronized void publish(String operation, List<OutgoingMessage> added, ClientLimits limits, LongConsumer hold) {
         requireUndecided("publish messages");
         long bytes = messageBytes;
         int count = messages.size();
@@ -117,12 +131,26 @@ final class ActiveTransaction {
                 count++;
             }
         }
-        if (count > maxMessages || bytes > maxBytes) {
-            throw Rejection.invalid("Publish " + xid + ": a transaction may publish at most " + maxMessages
-                    + " messages of " + maxBytes + " bytes in all; this one would have " + count + " of " + bytes);
+        if (count > limits.messagesPerTransaction()) {
+            throw Rejection.limit(operation + " " + xid + ": the transaction would carry " + count + " messages",
+                    limits.messagesPerTransaction(), "--max-messages-per-transaction");
         }
+        if (bytes > limits.messageBytesPerTransaction()) {
+            throw Rejection.limit(operation + " " + xid + ": the transaction's messages would be " + bytes + " bytes",
+                    limits.messageBytesPerTransaction(), "--max-message-bytes-per-transaction");
+        }
+        hold.accept(bytes - messageBytes);
         added.forEach(message -> messages.putIfAbsent(message.getMessageId(), message));
         messageBytes = bytes;
+    }
+
+    /**
+     * It left the leader's table (decided, or leadership lost): nothing may be added to it any more.
+     * The bytes of its messages, which the leader's budget held.
+     */
+    synchronized long left() {
+        sealed = true;
+        return messageBytes;
     }
 
     synchronized int messageCount() {
@@ -146,6 +174,7 @@ final class ActiveTransaction {
         Branch branch = branches.get(branchId);
         if (branch == null && !report.getResource().isEmpty()) {
             requireUndecided("take the vote of unregistered branch " + branchId);
+            requireRoomForBranch("ReportBranch", branchId);
             branch = new Branch(branchId, report.getResource(), report.getInstanceId(), voter,
                     BranchVote.BRANCH_VOTE_UNSPECIFIED, "");
             branches.put(branchId, branch);

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -44,9 +45,6 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     private static final int MAX_RESOURCE = 256;
     private static final int MAX_MESSAGE_ID = 128;
     private static final int MAX_REASON = 2000;
-    private static final int MAX_MESSAGES = 1000;
-    /** A transaction's messages travel in its decision record: they must fit one Raft log entry comfortably. */
-    private static final long MAX_MESSAGE_BYTES = 2L << 20;
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
     /** Where @Publish messages go, and the check each passes before its transaction is decided. */
@@ -55,9 +53,10 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
 
     /**
      * Limits on what clients may ask for: an XID's deadline may lie at most {@code maxTimeoutMillis}
-     * (plus {@link #CLOCK_SKEW_MILLIS}) ahead of this node's clock.
+     * (plus {@link #CLOCK_SKEW_MILLIS}) ahead of this node's clock; {@code client}: what they may make
+     * the leader hold.
      */
-    public record Limits(long maxTimeoutMillis, long voteWaitMillis) {
+    public record Limits(long maxTimeoutMillis, long voteWaitMillis, ClientLimits client) {
     }
 
     /** How far a TM's clock may run ahead of the leader's before its deadlines are refused as too far. */
@@ -72,6 +71,10 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     private final Limits limits;
     private final Optional<Publishing> publishing;
     private final ConcurrentHashMap<String, ActiveTransaction> active = new ConcurrentHashMap<>();
+    /** Undecided transactions in {@link #active} by owning application; an application with none has no entry. */
+    private final ConcurrentHashMap<String, Integer> heldByApp = new ConcurrentHashMap<>();
+    /** Bytes of the messages of the transactions in {@link #active}. */
+    private final AtomicLong heldMessageBytes = new AtomicLong();
     /**
      * @param clusterId the cluster's id once its first leader wrote it (every call is refused until then)
      * @param table     the replicated decisions, read locally: a decided XID never enters the table again
@@ -143,24 +146,73 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
             throw Rejection.invalid(operation + ": the deadline of " + xid + " is " + (deadline - now) + " ms away; this "
                     + "coordinator takes transactions of at most " + limits.maxTimeoutMillis() + " ms (--max-timeout)");
         }
-        ActiveTransaction tx = new ActiveTransaction(xid, "", owner, now, deadline - now, ownerOnly);
+        holdFor(owner, operation, xid);
+        ActiveTransaction tx = new ActiveTransaction(xid, "", owner, now, deadline - now, ownerOnly,
+                limits.client().branchesPerTransaction());
         ActiveTransaction first = active.putIfAbsent(xid, tx);
         if (first != null) {
+            release(owner);
             return first;
         }
         if (table.status(xid).getOutcome() != Outcome.UNKNOWN) {
-            active.remove(xid, tx); // decided before: a late call must not begin it again
+            leave(tx); // decided before: a late call must not begin it again
             throw new Rejection(Rejection.Kind.NOT_ACTIVE, operation + ": transaction " + xid + " is already decided");
         }
         if (!log.isLeaderReady()) {
             // leadership went while this ran: leadershipLost() may have cleared the table before the put
-            active.remove(xid, tx);
+            leave(tx);
             throw new Rejection(Rejection.Kind.UNAVAILABLE, operation + ": this coordinator node stopped leading; retry at the new leader");
         }
         tx.timeout = timer.schedule(() -> timedOut(tx), deadline - now, TimeUnit.MILLISECONDS);
         metrics.begun.increment();
         metrics.appBegun(owner);
         return tx;
+    }
+
+    /** Counts one more undecided transaction of {@code app}, or refuses it at --max-transactions-per-app. */
+    private void holdFor(String app, String operation, String xid) {
+        int max = limits.client().transactionsPerApp();
+        int[] before = new int[1];
+        heldByApp.compute(app, (name, held) -> {
+            before[0] = held == null ? 0 : held;
+            return before[0] >= max ? held : before[0] + 1;
+        });
+        if (before[0] >= max) {
+            throw Rejection.limit(operation + " " + xid + ": application '" + app + "' has " + before[0]
+                    + " undecided transactions on this leader; it may begin another once one is decided", max,
+                    "--max-transactions-per-app");
+        }
+    }
+
+    private void release(String app) {
+        heldByApp.computeIfPresent(app, (name, held) -> held <= 1 ? null : held - 1);
+    }
+
+    /** {@code tx} leaves the table: what it held is given back, and a later call may not add to it. */
+    private void leave(ActiveTransaction tx) {
+        if (active.remove(tx.xid, tx)) {
+            if (tx.timeout != null) {
+                tx.timeout.cancel(false);
+            }
+            release(tx.app);
+            heldMessageBytes.addAndGet(-tx.left());
+        }
+    }
+
+    /** Takes {@code bytes} more of messages into the leader's budget, or refuses them at --max-held-message-bytes. */
+    private void holdMessageBytes(String operation, String xid, long bytes) {
+        long max = limits.client().heldMessageBytes();
+        while (true) {
+            long held = heldMessageBytes.get();
+            if (bytes > 0 && held + bytes > max) {
+                throw Rejection.limit(operation + " " + xid + ": the leader holds " + held + " bytes of undecided "
+                        + "transactions' messages, and these " + bytes + " would pass its limit; retry once some are decided",
+                        max, "--max-held-message-bytes");
+            }
+            if (heldMessageBytes.compareAndSet(held, held + bytes)) {
+                return;
+            }
+        }
     }
 
     /**
@@ -241,7 +293,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     public void publish(Caller caller, String xid, String token, String kafka, List<OutgoingMessage> messages) {
         ActiveTransaction tx = join(caller, xid, token, "Publish");
         checkMessages("Publish", xid, kafka, messages);
-        tx.publish(messages, MAX_MESSAGES, MAX_MESSAGE_BYTES);
+        tx.publish("Publish", messages, limits.client(), bytes -> holdMessageBytes("Publish", xid, bytes));
     }
 
     /**
@@ -255,7 +307,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         }
         try {
             checkMessages("Commit", tx.xid, kafka, messages);
-            tx.publish(messages, MAX_MESSAGES, MAX_MESSAGE_BYTES);
+            tx.publish("Commit", messages, limits.client(), bytes -> holdMessageBytes("Commit", tx.xid, bytes));
         } catch (Rejection refused) {
             if (refused.kind() == Rejection.Kind.NOT_ACTIVE && tx.sealed()) {
                 return; // a concurrent retry began the decision, with these messages or without them
@@ -550,7 +602,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         decide(tx, Outcome.ROLLED_BACK, "timed out: its deadline passed").exceptionally(failure -> {
             if (!log.isLeaderReady()) {
                 // a follower has nothing to decide: the leader presumes the transaction aborted
-                active.remove(tx.xid, tx);
+                leave(tx);
             } else if (active.get(tx.xid) == tx) {
                 tx.timeout = timer.schedule(() -> timedOut(tx), 1, TimeUnit.SECONDS);
             }
@@ -561,23 +613,18 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     /** A decision took effect (on any node): the transaction leaves the active table. */
     @Override
     public void decided(DecisionRecord decision) {
-        ActiveTransaction tx = active.remove(decision.getXid());
-        if (tx != null && tx.timeout != null) {
-            tx.timeout.cancel(false);
+        ActiveTransaction tx = active.get(decision.getXid());
+        if (tx != null) {
+            leave(tx);
         }
     }
 
     /** This node stopped leading: its undecided transactions are gone (presumed abort). */
     public void leadershipLost() {
-        active.values().forEach(tx -> {
-            if (tx.timeout != null) {
-                tx.timeout.cancel(false);
-            }
-        });
         if (!active.isEmpty()) {
             LOG.warn("leadership lost with {} undecided transactions: they will be presumed aborted", active.size());
         }
-        active.clear();
+        active.values().forEach(this::leave);
     }
 
     private void requireWellFormed(String xid, String operation) {
@@ -610,6 +657,16 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
 
     public int size() {
         return active.size();
+    }
+
+    /** Bytes of the messages the undecided transactions carry. */
+    public long heldMessageBytes() {
+        return heldMessageBytes.get();
+    }
+
+    /** Kafka topics whose settings are cached (0 without Kafka). */
+    public long cachedTopics() {
+        return publishing.map(target -> (long) target.limits().cachedTopics()).orElse(0L);
     }
 
     /** A read-only view of one undecided transaction, for the admin endpoints. */

@@ -25,7 +25,7 @@ class ActiveTransactionTest {
     private static final Caller AUDIT = Caller.authenticated("audit", (app, owner) -> true);
     private static final String ACCOUNTS = "postgresql://db/accounts";
 
-    private final ActiveTransaction tx = new ActiveTransaction("entente-0123456789:1:1:1:tpk0ed", "transfer", "bank", 0, 30_000, false);
+    private final ActiveTransaction tx = new ActiveTransaction("entente-0123456789:1:1:1:tpk0ed", "transfer", "bank", 0, 30_000, false, 100);
 
     @Test
     void theSameVoteAgainIsARetryEvenWhileTheDecisionIsUnderWay() {
