@@ -60,8 +60,10 @@ public final class NodeOptionTable {
             "max-message-bytes-per-transaction", "BYTES", "2097152",
             "bytes of @Publish messages one transaction may carry, at most 2097152 (they travel in its decision record, "
                     + "one Raft log entry)");
-    public static final CommandOption MAX_HELD_MESSAGE_BYTES = new CommandOption("max-held-message-bytes", "BYTES", "268435456",
-            "bytes of @Publish messages the leader holds for all undecided transactions together");
+    public static final CommandOption MAX_HELD_BYTES = new CommandOption("max-held-bytes", "BYTES", "268435456",
+            "bytes the leader may hold for all undecided transactions together: their @Publish messages, their branches "
+                    + "(two bytes a character of their fields, plus 160) and 1024 each; past it, whatever would add to "
+                    + "them is refused (RESOURCE_EXHAUSTED)");
     public static final CommandOption MAX_CACHED_TOPICS = new CommandOption("max-cached-topics", "N", "10000",
             "Kafka topics whose settings (exists, max.message.bytes) the leader keeps, for a minute each; the least "
                     + "recently used goes first");
@@ -113,7 +115,7 @@ public final class NodeOptionTable {
     public static final OptionTable TABLE = new OptionTable("ENTENTE_", List.of(DEV, NODE_ID, PEERS, HOST, PORT, ADMIN_PORT,
             RAFT_PORT, DATA_DIR, RESTORE_FROM, CLUSTER_ID, SNAPSHOT_THRESHOLD, LOG_SEGMENT_SIZE, ELECTION_TIMEOUT, DEFAULT_TIMEOUT, MAX_TIMEOUT,
             MAX_TRANSACTIONS_PER_APP, MAX_BRANCHES_PER_TRANSACTION, MAX_MESSAGES_PER_TRANSACTION, MAX_MESSAGE_BYTES_PER_TRANSACTION,
-            MAX_HELD_MESSAGE_BYTES, MAX_CACHED_TOPICS, MAX_TOPIC_LOOKUPS, TLS_CERT,
+            MAX_HELD_BYTES, MAX_CACHED_TOPICS, MAX_TOPIC_LOOKUPS, TLS_CERT,
             TLS_KEY, TLS_CA, APP_SECRETS, INSECURE, KAFKA, KAFKA_CLIENT_PROPERTIES, ADMIN_HOST, ADMIN_TOKEN_FILE, ADMIN_READ_TOKEN_FILE, ADMIN_OPEN_VIEWS,
             METRICS_PORT, METRICS_HOST, EXTENSIONS), OptionTable.Feature.CONFIG_FILE);
 

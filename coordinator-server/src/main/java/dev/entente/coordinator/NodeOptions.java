@@ -19,7 +19,7 @@ import static dev.entente.coordinator.NodeOptionTable.KAFKA_CLIENT_PROPERTIES;
 import static dev.entente.coordinator.NodeOptionTable.LOG_SEGMENT_SIZE;
 import static dev.entente.coordinator.NodeOptionTable.MAX_BRANCHES_PER_TRANSACTION;
 import static dev.entente.coordinator.NodeOptionTable.MAX_CACHED_TOPICS;
-import static dev.entente.coordinator.NodeOptionTable.MAX_HELD_MESSAGE_BYTES;
+import static dev.entente.coordinator.NodeOptionTable.MAX_HELD_BYTES;
 import static dev.entente.coordinator.NodeOptionTable.MAX_MESSAGES_PER_TRANSACTION;
 import static dev.entente.coordinator.NodeOptionTable.MAX_MESSAGE_BYTES_PER_TRANSACTION;
 import static dev.entente.coordinator.NodeOptionTable.MAX_TIMEOUT;
@@ -229,10 +229,11 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
 
     private static ClientLimits limits(GivenOptions given) {
         long messageBytes = number(given, MAX_MESSAGE_BYTES_PER_TRANSACTION, 1024, ClientLimits.MAX_MESSAGE_BYTES_PER_TRANSACTION);
-        long heldBytes = number(given, MAX_HELD_MESSAGE_BYTES, 1024, Long.MAX_VALUE);
-        if (heldBytes < messageBytes) {
-            throw new InvalidOption(given.source(MAX_HELD_MESSAGE_BYTES) + ": " + heldBytes + " is less than "
-                    + MAX_MESSAGE_BYTES_PER_TRANSACTION.flag() + " " + messageBytes + " (one transaction's messages must fit)");
+        long heldBytes = number(given, MAX_HELD_BYTES, 2048, Long.MAX_VALUE);
+        if (heldBytes < 2 * messageBytes) {
+            throw new InvalidOption(given.source(MAX_HELD_BYTES) + ": " + heldBytes + " does not leave room for one transaction "
+                    + "with " + MAX_MESSAGE_BYTES_PER_TRANSACTION.flag() + " " + messageBytes + " bytes of messages and its "
+                    + "branches; give at least " + 2 * messageBytes);
         }
         return new ClientLimits((int) number(given, MAX_TRANSACTIONS_PER_APP, 1, 10_000_000),
                 (int) number(given, MAX_BRANCHES_PER_TRANSACTION, 1, 100_000),

@@ -105,7 +105,7 @@ public final class CoordinatorMetrics {
     public record Gauges(LongSupplier inFlight, LongSupplier inDoubt, LongSupplier rmSessions,
                          LongSupplier isLeader, Supplier<String> role, LongSupplier term, LongSupplier commitIndex,
                          LongSupplier appliedIndex, LongSupplier publishBacklog, LongSupplier logFlushes,
-                         LongSupplier heldMessageBytes, LongSupplier cachedTopics) {
+                         LongSupplier heldBytes, LongSupplier cachedTopics) {
     }
 
     public String render(Gauges gauges) {
@@ -130,8 +130,8 @@ public final class CoordinatorMetrics {
                 gauges.logFlushes().getAsLong());
         gauge(out, "entente_publish_backlog", "Messages of committed transactions not yet published", gauges.publishBacklog().getAsLong());
         gauge(out, "entente_transactions_in_flight", "Begun, not yet decided (leader memory)", gauges.inFlight().getAsLong());
-        gauge(out, "entente_held_message_bytes", "Bytes of @Publish messages held for undecided transactions",
-                gauges.heldMessageBytes().getAsLong());
+        gauge(out, "entente_held_bytes", "Bytes the leader holds for undecided transactions (their branches and messages, "
+                + "estimated; --max-held-bytes)", gauges.heldBytes().getAsLong());
         gauge(out, "entente_topic_cache_entries", "Kafka topics whose settings this node caches", gauges.cachedTopics().getAsLong());
         gauge(out, "entente_transactions_in_doubt", "Decided, phase 2 not finished", gauges.inDoubt().getAsLong());
         gauge(out, "entente_rm_sessions", "Connected RM sessions", gauges.rmSessions().getAsLong());

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
-import java.util.function.LongConsumer;
 
 /**
  * A global transaction between the first call that named it and its decision, held only in the
@@ -40,7 +39,10 @@ final class ActiveTransaction {
     final long timeoutMillis;
     /** Its owner's Commit brought it, saying no other process had its XID: its decision stands in any term. */
     final boolean ownerOnly;
-    private final int maxBranches;
+    private final ClientLimits limits;
+    private final HeldBytes budget;
+    /** What it holds of {@link #budget}: {@link HeldBytes#PER_TRANSACTION}, its branches and its messages. */
+    private long heldBytes = HeldBytes.PER_TRANSACTION;
     /** By the branch id its RM chose, in the order the coordinator learned them. */
     private final Map<Long, Branch> branches = new LinkedHashMap<>();
     private String participantFailure; // the first participant that failed outside its branches, and why
@@ -53,11 +55,16 @@ final class ActiveTransaction {
     private String phaseTwoByInstance = "";
     ScheduledFuture<?> timeout;
 
-    /** @param maxBranches the most branches it may have (--max-branches-per-transaction) */
+    /**
+     * @param limits what it may hold (--max-branches-per-transaction, --max-messages-...)
+     * @param budget the leader's budget for all undecided transactions, of which the caller took
+     *               {@link HeldBytes#PER_TRANSACTION} for this one; {@link #left()} gives back what it holds
+     */
     ActiveTransaction(String xid, String name, String app, long begunAtMillis, long timeoutMillis, boolean ownerOnly,
-                      int maxBranches) {
+                      ClientLimits limits, HeldBytes budget) {
         this.ownerOnly = ownerOnly;
-        this.maxBranches = maxBranches;
+        this.limits = limits;
+        this.budget = budget;
         this.xid = xid;
         this.name = name;
         this.app = app;
@@ -97,14 +104,24 @@ final class ActiveTransaction {
         }
         requireUndecided("register branch " + branchId + " on " + resource);
         requireRoomForBranch("RegisterBranch", branchId);
-        branches.put(branchId, new Branch(branchId, resource, instanceId, app, BranchVote.BRANCH_VOTE_UNSPECIFIED, ""));
+        put(new Branch(branchId, resource, instanceId, app, BranchVote.BRANCH_VOTE_UNSPECIFIED, ""), "RegisterBranch");
     }
 
     private void requireRoomForBranch(String operation, long branchId) {
-        if (branches.size() >= maxBranches) {
+        if (branches.size() >= limits.branchesPerTransaction()) {
             throw Rejection.limit(operation + " " + xid + ": branch " + branchId + " refused, the transaction has "
-                    + branches.size() + " branches", maxBranches, "--max-branches-per-transaction");
+                    + branches.size() + " branches", limits.branchesPerTransaction(), "--max-branches-per-transaction");
         }
+    }
+
+    /** Puts {@code branch} (new, or with its vote) in, holding its bytes from the leader's budget. */
+    private void put(Branch branch, String operation) {
+        Branch before = branches.get(branch.id());
+        long bytes = HeldBytes.ofBranch(branch.resource(), branch.instanceId(), branch.app(), branch.reason())
+                - (before == null ? 0 : HeldBytes.ofBranch(before.resource(), before.instanceId(), before.app(), before.reason()));
+        budget.take(operation + " " + xid + " branch " + branch.id(), bytes);
+        heldBytes += bytes;
+        branches.put(branch.id(), branch);
     }
 
     /** A participant failed outside any branch of its own: a commit becomes a rollback. */
@@ -118,10 +135,10 @@ final class ActiveTransaction {
 
     /**
      * Adds messages to publish if this transaction commits; a message id seen before (a retried
-     * Publish) is not added twice. Throws if the transaction's messages would exceed {@code limits};
-     * {@code hold} takes the bytes added from the leader's budget for all transactions, or throws.
+     * Publish) is not added twice. Throws if the transaction's messages would exceed its limits or
+     * the leader's budget.
      */
-    synchronized void publish(String operation, List<OutgoingMessage> added, ClientLimits limits, LongConsumer hold) {
+    synchronized void publish(String operation, List<OutgoingMessage> added) {
         requireUndecided("publish messages");
         long bytes = messageBytes;
         int count = messages.size();
@@ -139,18 +156,20 @@ final class ActiveTransaction {
             throw Rejection.limit(operation + " " + xid + ": the transaction's messages would be " + bytes + " bytes",
                     limits.messageBytesPerTransaction(), "--max-message-bytes-per-transaction");
         }
-        hold.accept(bytes - messageBytes);
+        budget.take(operation + " " + xid, bytes - messageBytes);
+        heldBytes += bytes - messageBytes;
         added.forEach(message -> messages.putIfAbsent(message.getMessageId(), message));
         messageBytes = bytes;
     }
 
     /**
-     * It left the leader's table (decided, or leadership lost): nothing may be added to it any more.
-     * The bytes of its messages, which the leader's budget held.
+     * It left the leader's table (decided, or leadership lost): nothing may be added to it any more,
+     * and what it held goes back to the leader's budget.
      */
-    synchronized long left() {
+    synchronized void left() {
         sealed = true;
-        return messageBytes;
+        budget.give(heldBytes);
+        heldBytes = 0;
     }
 
     synchronized int messageCount() {
@@ -177,7 +196,7 @@ final class ActiveTransaction {
             requireRoomForBranch("ReportBranch", branchId);
             branch = new Branch(branchId, report.getResource(), report.getInstanceId(), voter,
                     BranchVote.BRANCH_VOTE_UNSPECIFIED, "");
-            branches.put(branchId, branch);
+            put(branch, "a vote of");
         }
         if (branch == null) {
             throw Rejection.invalid("transaction " + xid + " has no branch " + branchId);
@@ -199,7 +218,7 @@ final class ActiveTransaction {
             throw new Rejection(Rejection.Kind.CONFLICT, "cannot report branch " + branchId + " of " + xid + " " + vote
                     + ": it failed to prepare (" + branch.reason() + ") and was rolled back");
         }
-        branches.put(branchId, branch.voted(vote, report.getReason()));
+        put(branch.voted(vote, report.getReason()), "a vote of");
         if (allVoted()) {
             voteWaiters.forEach(w -> w.complete(null));
             voteWaiters.clear();

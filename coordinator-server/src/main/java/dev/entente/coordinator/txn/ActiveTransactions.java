@@ -23,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -73,8 +72,8 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     private final ConcurrentHashMap<String, ActiveTransaction> active = new ConcurrentHashMap<>();
     /** Undecided transactions in {@link #active} by owning application; an application with none has no entry. */
     private final ConcurrentHashMap<String, Integer> heldByApp = new ConcurrentHashMap<>();
-    /** Bytes of the messages of the transactions in {@link #active}. */
-    private final AtomicLong heldMessageBytes = new AtomicLong();
+    /** What the transactions in {@link #active} hold: their branches and messages. */
+    private final HeldBytes held;
     /**
      * @param clusterId the cluster's id once its first leader wrote it (every call is refused until then)
      * @param table     the replicated decisions, read locally: a decided XID never enters the table again
@@ -91,6 +90,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         this.metrics = metrics;
         this.limits = limits;
         this.publishing = publishing;
+        this.held = new HeldBytes(limits.client().heldBytes());
     }
 
     /**
@@ -147,11 +147,17 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
                     + "coordinator takes transactions of at most " + limits.maxTimeoutMillis() + " ms (--max-timeout)");
         }
         holdFor(owner, operation, xid);
-        ActiveTransaction tx = new ActiveTransaction(xid, "", owner, now, deadline - now, ownerOnly,
-                limits.client().branchesPerTransaction());
+        try {
+            held.take(operation + " " + xid, HeldBytes.PER_TRANSACTION);
+        } catch (Rejection refused) {
+            release(owner);
+            throw refused;
+        }
+        ActiveTransaction tx = new ActiveTransaction(xid, "", owner, now, deadline - now, ownerOnly, limits.client(), held);
         ActiveTransaction first = active.putIfAbsent(xid, tx);
         if (first != null) {
             release(owner);
+            tx.left();
             return first;
         }
         if (table.status(xid).getOutcome() != Outcome.UNKNOWN) {
@@ -195,23 +201,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
                 tx.timeout.cancel(false);
             }
             release(tx.app);
-            heldMessageBytes.addAndGet(-tx.left());
-        }
-    }
-
-    /** Takes {@code bytes} more of messages into the leader's budget, or refuses them at --max-held-message-bytes. */
-    private void holdMessageBytes(String operation, String xid, long bytes) {
-        long max = limits.client().heldMessageBytes();
-        while (true) {
-            long held = heldMessageBytes.get();
-            if (bytes > 0 && held + bytes > max) {
-                throw Rejection.limit(operation + " " + xid + ": the leader holds " + held + " bytes of undecided "
-                        + "transactions' messages, and these " + bytes + " would pass its limit; retry once some are decided",
-                        max, "--max-held-message-bytes");
-            }
-            if (heldMessageBytes.compareAndSet(held, held + bytes)) {
-                return;
-            }
+            tx.left();
         }
     }
 
@@ -293,7 +283,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     public void publish(Caller caller, String xid, String token, String kafka, List<OutgoingMessage> messages) {
         ActiveTransaction tx = join(caller, xid, token, "Publish");
         checkMessages("Publish", xid, kafka, messages);
-        tx.publish("Publish", messages, limits.client(), bytes -> holdMessageBytes("Publish", xid, bytes));
+        tx.publish("Publish", messages);
     }
 
     /**
@@ -307,7 +297,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         }
         try {
             checkMessages("Commit", tx.xid, kafka, messages);
-            tx.publish("Commit", messages, limits.client(), bytes -> holdMessageBytes("Commit", tx.xid, bytes));
+            tx.publish("Commit", messages);
         } catch (Rejection refused) {
             if (refused.kind() == Rejection.Kind.NOT_ACTIVE && tx.sealed()) {
                 return; // a concurrent retry began the decision, with these messages or without them
@@ -659,9 +649,9 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         return active.size();
     }
 
-    /** Bytes of the messages the undecided transactions carry. */
-    public long heldMessageBytes() {
-        return heldMessageBytes.get();
+    /** Bytes the undecided transactions hold (estimated: see {@link HeldBytes}). */
+    public long heldBytes() {
+        return held.held();
     }
 
     /** Kafka topics whose settings are cached (0 without Kafka). */
