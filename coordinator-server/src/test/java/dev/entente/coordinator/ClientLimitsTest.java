@@ -8,6 +8,8 @@ import com.google.protobuf.ByteString;
 import dev.entente.coordinator.testing.TestTransactions;
 import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
+import dev.entente.protocol.Outcome;
+import dev.entente.protocol.OutcomeReply;
 import dev.entente.protocol.OutgoingMessage;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.CoordinatorException;
@@ -28,6 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,6 +99,12 @@ class ClientLimitsTest {
         assertThat(gauge("entente_transactions_in_flight")).isLessThanOrEqualTo(TRANSACTIONS_PER_APP + 1L);
         assertThat(metrics()).containsPattern("entente_limit_refusals_total [1-9]");
 
+        // the owner's Commit of another XID rolls back at once, naming the limit (its prepared branches go free)
+        String committed = TestTransactions.begin(client, "flood", 60_000);
+        OutcomeReply refused = client.commit(committed, false);
+        assertThat(refused.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(refused.getReason()).contains("--max-transactions-per-app");
+
         String othersMayBegin = TestTransactions.begin(client, "bystander", 60_000);
         client.registerBranch(othersMayBegin, 1, "db", "rm-2");
         client.rollback(othersMayBegin, "done", false);
@@ -125,6 +134,15 @@ class ClientLimitsTest {
                 .hasMessageContaining("--max-branches-per-transaction");
         client.reportBranch(xid, 1, BranchVote.PREPARED, ""); // the branches it has still vote
         client.rollback(xid, "done", false);
+
+        // votes riding the owner's Commit past the limit make it a rollback naming the limit
+        String owned = TestTransactions.begin(client, "branches", 60_000);
+        List<BranchReport> votes = LongStream.rangeClosed(1, BRANCHES + 1).mapToObj(branch -> BranchReport.newBuilder()
+                .setXid(owned).setBranchId(branch).setResource("db").setInstanceId("rm-1").setVote(BranchVote.PREPARED).build())
+                .toList();
+        OutcomeReply outcome = client.commit(owned, false, votes);
+        assertThat(outcome.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(outcome.getReason()).contains("--max-branches-per-transaction");
     }
 
     @Test

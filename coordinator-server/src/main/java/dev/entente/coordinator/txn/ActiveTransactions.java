@@ -332,7 +332,9 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
      * neither); its name is shown in admin views. A Commit of an XID the table does not hold brings it
      * in (the owner's votes ride it); an owner-only one (its owner never passed the XID on) may be of an
      * earlier leader's term. A Rollback of one that no participant named is answered without a write:
-     * nothing of it is held anywhere but in its owner's process.
+     * nothing of it is held anywhere but in its owner's process. A Commit that a limit on what clients
+     * may make the leader hold refuses (the XID, a vote or a message it brings) rolls back, naming the
+     * limit: its owner then frees its prepared branches at once.
      */
     public CompletableFuture<OutcomeReply> end(Caller caller, EndRequest request, Outcome wanted) {
         String xid = request.getXid();
@@ -379,7 +381,15 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
                 metrics.timedOut.increment();
                 return abort(caller, request, "its Commit came past its deadline");
             }
-            tx = admit(xid, operation, owner, request.getOwnerOnly());
+            try {
+                tx = admit(xid, operation, owner, request.getOwnerOnly());
+            } catch (Rejection refused) {
+                if (refused.kind() != Rejection.Kind.LIMIT) {
+                    throw refused;
+                }
+                // its owner's process holds prepared branches: a decision now frees them, not the deadline
+                return abort(caller, request, "refused: " + refused.getMessage());
+            }
         } else {
             requireToken(xid, request.getToken(), operation);
         }
@@ -393,7 +403,17 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         String operation = wanted == Outcome.COMMITTED ? "Commit" : "Rollback";
         caller.requireOwner(tx.app, xid, operation);
         tx.named(name);
-        votes.forEach(vote -> tx.voteUnlessDeciding(caller, vote)); // a rollback names them too: phase 2 rolls them back
+        for (BranchReport vote : votes) { // a rollback names them too: phase 2 rolls them back
+            try {
+                tx.voteUnlessDeciding(caller, vote);
+            } catch (Rejection refused) {
+                if (refused.kind() != Rejection.Kind.LIMIT) {
+                    throw refused;
+                }
+                tx.participantFailed(caller, refused.getMessage()); // a branch it could not take cannot commit
+                break;
+            }
+        }
         if (wanted == Outcome.COMMITTED) {
             publishWithCommit(caller, tx, kafka, messages);
         }
