@@ -1,8 +1,8 @@
 package dev.entente.coordinator.publish;
 
+import dev.entente.coordinator.txn.ClientLimits;
 import dev.entente.coordinator.txn.Rejection;
 import dev.entente.protocol.OutgoingMessage;
-import dev.entente.coordinator.txn.ClientLimits;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,8 +141,11 @@ public final class TopicLimits implements AutoCloseable {
             Thread.currentThread().interrupt();
             return null;
         }
+        // no answer: an earlier answer stands, or the message goes unchecked; either for NO_ANSWER_MILLIS
         Limit known = cached(topic);
-        return known != null && known.answered() ? known : cache(topic, new Limit(false, false, 0, now));
+        return known != null && known.answered()
+                ? cache(topic, new Limit(true, known.exists(), known.maxMessageBytes(), now - CACHE_MILLIS + NO_ANSWER_MILLIS))
+                : cache(topic, new Limit(false, false, 0, now));
     }
 
     private Limit cached(String topic) {
