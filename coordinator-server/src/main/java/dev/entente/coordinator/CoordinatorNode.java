@@ -105,9 +105,9 @@ public final class CoordinatorNode implements AutoCloseable {
                 new RmSessions.Welcomes(grants, options.defaultTimeoutMillis(), options.maxTimeoutMillis()),
                 HEARTBEAT_MILLIS, timer, guard::leaderTrailers);
         Optional<KafkaCluster> kafka = options.kafka();
-        this.topicLimits = kafka.map(TopicLimits::new);
+        this.topicLimits = kafka.map(cluster -> new TopicLimits(cluster, options.limits()));
         this.transactions = new ActiveTransactions(table::clusterId, log, table, grants, timer, metrics,
-                new ActiveTransactions.Limits(options.maxTimeoutMillis(), VOTE_WAIT_MILLIS),
+                new ActiveTransactions.Limits(options.maxTimeoutMillis(), VOTE_WAIT_MILLIS, options.limits()),
                 kafka.map(cluster -> new ActiveTransactions.Publishing(cluster, topicLimits.orElseThrow())));
         PublishInterceptor interceptor = PublishInterceptor.all(extensions(PublishInterceptor.class, options));
         this.publisher = kafka.map(cluster -> new PublishDriver(cluster, table::clusterId, metrics, interceptor, this::published));

@@ -48,6 +48,28 @@ public final class NodeOptionTable {
             "transaction timeout for a transaction that names none (the welcome tells each RM session)");
     public static final CommandOption MAX_TIMEOUT = new CommandOption("max-timeout", "MS", "3600000",
             "the longest timeout a client may ask for");
+    public static final CommandOption MAX_TRANSACTIONS_PER_APP = new CommandOption("max-transactions-per-app", "N", "10000",
+            "undecided transactions one application may have the leader hold at once (each enters at the first call "
+                    + "naming its XID and leaves at its decision); past it, a call bringing in another is refused "
+                    + "(RESOURCE_EXHAUSTED)");
+    public static final CommandOption MAX_BRANCHES_PER_TRANSACTION = new CommandOption("max-branches-per-transaction", "N",
+            "100", "branches one transaction may have (registered or voted)");
+    public static final CommandOption MAX_MESSAGES_PER_TRANSACTION = new CommandOption("max-messages-per-transaction", "N",
+            "1000", "@Publish messages one transaction may carry");
+    public static final CommandOption MAX_MESSAGE_BYTES_PER_TRANSACTION = new CommandOption(
+            "max-message-bytes-per-transaction", "BYTES", "2097152",
+            "bytes of @Publish messages one transaction may carry, at most 2097152 (they travel in its decision record, "
+                    + "one Raft log entry)");
+    public static final CommandOption MAX_HELD_BYTES = new CommandOption("max-held-bytes", "BYTES", "268435456",
+            "bytes the leader may hold for all undecided transactions together: their @Publish messages, their branches "
+                    + "(two bytes a character of their fields, plus 160) and 1024 each; past it, whatever would add to "
+                    + "them is refused (RESOURCE_EXHAUSTED)");
+    public static final CommandOption MAX_CACHED_TOPICS = new CommandOption("max-cached-topics", "N", "10000",
+            "Kafka topics whose settings (exists, max.message.bytes) the leader keeps, for a minute each; the least "
+                    + "recently used goes first");
+    public static final CommandOption MAX_TOPIC_LOOKUPS = new CommandOption("max-topic-lookups", "N", "4",
+            "calls that may wait at once for Kafka to describe a topic not in that cache (up to 3 s each); past it, "
+                    + "a Publish or Commit naming another such topic is refused (RESOURCE_EXHAUSTED)");
     public static final CommandOption TLS_CERT = new CommandOption("tls-cert", "FILE", "",
             "this node's certificate (PEM, may hold the chain): served on the client and admin ports, and presented to "
                     + "the other nodes (mutual TLS on the Raft port); needs extended key usages serverAuth and clientAuth, "
@@ -91,7 +113,9 @@ public final class NodeOptionTable {
                     + "stops the node");
 
     public static final OptionTable TABLE = new OptionTable("ENTENTE_", List.of(DEV, NODE_ID, PEERS, HOST, PORT, ADMIN_PORT,
-            RAFT_PORT, DATA_DIR, RESTORE_FROM, CLUSTER_ID, SNAPSHOT_THRESHOLD, LOG_SEGMENT_SIZE, ELECTION_TIMEOUT, DEFAULT_TIMEOUT, MAX_TIMEOUT, TLS_CERT,
+            RAFT_PORT, DATA_DIR, RESTORE_FROM, CLUSTER_ID, SNAPSHOT_THRESHOLD, LOG_SEGMENT_SIZE, ELECTION_TIMEOUT, DEFAULT_TIMEOUT, MAX_TIMEOUT,
+            MAX_TRANSACTIONS_PER_APP, MAX_BRANCHES_PER_TRANSACTION, MAX_MESSAGES_PER_TRANSACTION, MAX_MESSAGE_BYTES_PER_TRANSACTION,
+            MAX_HELD_BYTES, MAX_CACHED_TOPICS, MAX_TOPIC_LOOKUPS, TLS_CERT,
             TLS_KEY, TLS_CA, APP_SECRETS, INSECURE, KAFKA, KAFKA_CLIENT_PROPERTIES, ADMIN_HOST, ADMIN_TOKEN_FILE, ADMIN_READ_TOKEN_FILE, ADMIN_OPEN_VIEWS,
             METRICS_PORT, METRICS_HOST, EXTENSIONS), OptionTable.Feature.CONFIG_FILE);
 

@@ -17,7 +17,14 @@ import static dev.entente.coordinator.NodeOptionTable.INSECURE;
 import static dev.entente.coordinator.NodeOptionTable.KAFKA;
 import static dev.entente.coordinator.NodeOptionTable.KAFKA_CLIENT_PROPERTIES;
 import static dev.entente.coordinator.NodeOptionTable.LOG_SEGMENT_SIZE;
+import static dev.entente.coordinator.NodeOptionTable.MAX_BRANCHES_PER_TRANSACTION;
+import static dev.entente.coordinator.NodeOptionTable.MAX_CACHED_TOPICS;
+import static dev.entente.coordinator.NodeOptionTable.MAX_HELD_BYTES;
+import static dev.entente.coordinator.NodeOptionTable.MAX_MESSAGES_PER_TRANSACTION;
+import static dev.entente.coordinator.NodeOptionTable.MAX_MESSAGE_BYTES_PER_TRANSACTION;
 import static dev.entente.coordinator.NodeOptionTable.MAX_TIMEOUT;
+import static dev.entente.coordinator.NodeOptionTable.MAX_TOPIC_LOOKUPS;
+import static dev.entente.coordinator.NodeOptionTable.MAX_TRANSACTIONS_PER_APP;
 import static dev.entente.coordinator.NodeOptionTable.METRICS_HOST;
 import static dev.entente.coordinator.NodeOptionTable.METRICS_PORT;
 import static dev.entente.coordinator.NodeOptionTable.NODE_ID;
@@ -34,6 +41,7 @@ import dev.entente.coordinator.backup.SnapshotBackup;
 import dev.entente.coordinator.publish.KafkaCluster;
 import dev.entente.coordinator.security.NodeSecurity;
 import dev.entente.coordinator.security.PeerCertificates;
+import dev.entente.coordinator.txn.ClientLimits;
 import dev.entente.coordinator.txn.ClusterIdentity;
 import dev.entente.options.CommandOption;
 import dev.entente.options.GivenOptions;
@@ -69,7 +77,7 @@ import java.util.regex.Pattern;
  */
 public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<String, String> peers, String host,
                           int clientPort, int adminPort, File dataDir, long snapshotThreshold, long logSegmentSize,
-                          Duration electionTimeout, long defaultTimeoutMillis, long maxTimeoutMillis,
+                          Duration electionTimeout, long defaultTimeoutMillis, long maxTimeoutMillis, ClientLimits limits,
                           Optional<KafkaCluster> kafka, boolean insecure, NodeSecurity security, String adminHost,
                           Optional<File> adminTokenFile, Optional<File> adminReadTokenFile, boolean adminOpenViews,
                           String metricsHost, OptionalInt metricsPort, List<Path> extensions,
@@ -213,10 +221,24 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
         return new NodeOptions(dev, clusterId, nodeId, peers, host, clientPort, adminPort, dataDir,
                 number(given, SNAPSHOT_THRESHOLD, 1, Long.MAX_VALUE), number(given, LOG_SEGMENT_SIZE, 65_536, 1L << 30),
                 Duration.ofMillis(number(given, ELECTION_TIMEOUT, 100, 60_000)),
-                defaultTimeout, maxTimeout, kafka(given), given.isOn(INSECURE), security,
+                defaultTimeout, maxTimeout, limits(given), kafka(given), given.isOn(INSECURE), security,
                 given.valueOrDefault(ADMIN_HOST), tokenFile(given, ADMIN_TOKEN_FILE), readTokenFile(given),
                 given.isOn(ADMIN_OPEN_VIEWS), given.valueOrDefault(METRICS_HOST), metricsPort(given, adminPort),
                 extensions(given), restoreFrom(given, clusterId));
+    }
+
+    private static ClientLimits limits(GivenOptions given) {
+        long messageBytes = number(given, MAX_MESSAGE_BYTES_PER_TRANSACTION, 1024, ClientLimits.MAX_MESSAGE_BYTES_PER_TRANSACTION);
+        long heldBytes = number(given, MAX_HELD_BYTES, 2048, Long.MAX_VALUE);
+        if (heldBytes < 2 * messageBytes) {
+            throw new InvalidOption(given.source(MAX_HELD_BYTES) + ": " + heldBytes + " does not leave room for one transaction "
+                    + "with " + MAX_MESSAGE_BYTES_PER_TRANSACTION.flag() + " " + messageBytes + " bytes of messages and its "
+                    + "branches; give at least " + 2 * messageBytes);
+        }
+        return new ClientLimits((int) number(given, MAX_TRANSACTIONS_PER_APP, 1, 10_000_000),
+                (int) number(given, MAX_BRANCHES_PER_TRANSACTION, 1, 100_000),
+                (int) number(given, MAX_MESSAGES_PER_TRANSACTION, 1, 1_000_000), messageBytes, heldBytes,
+                (int) number(given, MAX_CACHED_TOPICS, 1, 10_000_000), (int) number(given, MAX_TOPIC_LOOKUPS, 1, 1000));
     }
 
     /** The backup {@code --restore-from} names, checked, and of a cluster of this node's {@code --cluster-id}. */

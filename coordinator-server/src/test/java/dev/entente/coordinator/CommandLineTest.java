@@ -3,6 +3,7 @@ package dev.entente.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.entente.coordinator.txn.ClientLimits;
 import dev.entente.testkit.CoordinatorCluster;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.CoordinatorSecurity;
@@ -98,6 +99,19 @@ class CommandLineTest {
                 "--tls-key", security.nodeKey().toString(), "--tls-ca", security.authority().toString(),
                 "--app-secrets", badSecrets.toString())))
                 .hasMessageStartingWith("--app-secrets: " + badSecrets + " line 1:");
+    }
+
+    @Test
+    void clientLimitsHaveDefaultsAndAreChecked() {
+        ClientLimits defaults = NodeOptions.parse("--dev").limits();
+        assertThat(defaults).isEqualTo(new ClientLimits(10_000, 100, 1000, 2_097_152, 268_435_456, 10_000, 4));
+        assertThat(NodeOptions.parse("--dev", "--max-transactions-per-app", "7").limits().transactionsPerApp()).isEqualTo(7);
+        assertThatThrownBy(() -> NodeOptions.parse("--dev", "--max-message-bytes-per-transaction", "4194304"))
+                .hasMessageStartingWith("--max-message-bytes-per-transaction:");
+        assertThatThrownBy(() -> NodeOptions.parse("--dev", "--max-branches-per-transaction", "0"))
+                .hasMessageStartingWith("--max-branches-per-transaction:");
+        assertThatThrownBy(() -> NodeOptions.parse("--dev", "--max-held-bytes", "100000"))
+                .hasMessageStartingWith("--max-held-bytes: 100000 does not leave room for one transaction");
     }
 
     @Test

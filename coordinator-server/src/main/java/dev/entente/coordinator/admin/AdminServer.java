@@ -320,6 +320,7 @@ public final class AdminServer implements AutoCloseable {
             case PERMISSION_DENIED -> 403;
             case NOT_ACTIVE, CONFLICT -> 409;
             case UNAVAILABLE -> 503;
+            case LIMIT -> 429;
         };
         if (status == 503) {
             views.leaderAdminAddress().ifPresent(leader -> body.put("leaderAdmin", leader));

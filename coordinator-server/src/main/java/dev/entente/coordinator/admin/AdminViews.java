@@ -152,7 +152,8 @@ public final class AdminViews implements AdminServer.Views {
     public String metrics() {
         return metrics.render(new CoordinatorMetrics.Gauges(transactions::size, () -> table.pendingDecisions().size(),
                 sessions::size, () -> log.isLeaderReady() ? 1 : 0, () -> log.role().name(), log::term, log::commitIndex,
-                log::lastAppliedIndex, publishBacklog, log::logFlushes));
+                log::lastAppliedIndex, publishBacklog, log::logFlushes, transactions::heldBytes,
+                transactions::cachedTopics));
     }
 
     private static Map<String, Object> active(ActiveTransactions.View tx) {

@@ -26,6 +26,8 @@ public final class CoordinatorMetrics {
     public final LongAdder phaseTwoWrongDatabase = new LongAdder();
     public final LongAdder completionRecords = new LongAdder();
     public final LongAdder rejectedRequests = new LongAdder();
+    /** Calls refused at a limit on what a client may make the leader hold (RESOURCE_EXHAUSTED). */
+    public final LongAdder limitRefusals = new LongAdder();
     public final LongAdder publishedMessages = new LongAdder();
     public final LongAdder publishFailures = new LongAdder();
     public final LongAdder publishDropped = new LongAdder();
@@ -102,7 +104,8 @@ public final class CoordinatorMetrics {
     /** Values read at scrape time from the parts that own them. */
     public record Gauges(LongSupplier inFlight, LongSupplier inDoubt, LongSupplier rmSessions,
                          LongSupplier isLeader, Supplier<String> role, LongSupplier term, LongSupplier commitIndex,
-                         LongSupplier appliedIndex, LongSupplier publishBacklog, LongSupplier logFlushes) {
+                         LongSupplier appliedIndex, LongSupplier publishBacklog, LongSupplier logFlushes,
+                         LongSupplier heldBytes, LongSupplier cachedTopics) {
     }
 
     public String render(Gauges gauges) {
@@ -118,6 +121,8 @@ public final class CoordinatorMetrics {
                 phaseTwoWrongDatabase.sum());
         counter(out, "entente_completion_records_total", "Batched completion records written", completionRecords.sum());
         counter(out, "entente_rejected_requests_total", "Requests refused with an error reply", rejectedRequests.sum());
+        counter(out, "entente_limit_refusals_total", "Requests refused at a limit on what a client may make the leader hold "
+                + "(RESOURCE_EXHAUSTED)", limitRefusals.sum());
         counter(out, "entente_published_messages_total", "@Publish messages published to Kafka", publishedMessages.sum());
         counter(out, "entente_publish_failures_total", "Kafka transactions of published messages that failed and were retried", publishFailures.sum());
         counter(out, "entente_publish_dropped_total", "Messages of committed transactions Kafka refused for good (logged)", publishDropped.sum());
@@ -125,6 +130,9 @@ public final class CoordinatorMetrics {
                 gauges.logFlushes().getAsLong());
         gauge(out, "entente_publish_backlog", "Messages of committed transactions not yet published", gauges.publishBacklog().getAsLong());
         gauge(out, "entente_transactions_in_flight", "Begun, not yet decided (leader memory)", gauges.inFlight().getAsLong());
+        gauge(out, "entente_held_bytes", "Bytes the leader holds for undecided transactions (their branches and messages, "
+                + "estimated; --max-held-bytes)", gauges.heldBytes().getAsLong());
+        gauge(out, "entente_topic_cache_entries", "Kafka topics whose settings this node caches", gauges.cachedTopics().getAsLong());
         gauge(out, "entente_transactions_in_doubt", "Decided, phase 2 not finished", gauges.inDoubt().getAsLong());
         gauge(out, "entente_rm_sessions", "Connected RM sessions", gauges.rmSessions().getAsLong());
         gauge(out, "entente_raft_is_leader", "1 if this node is the Raft leader", gauges.isLeader().getAsLong());

@@ -1,12 +1,14 @@
 package dev.entente.coordinator.publish;
 
+import dev.entente.coordinator.txn.ClientLimits;
 import dev.entente.coordinator.txn.Rejection;
 import dev.entente.protocol.OutgoingMessage;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -23,25 +25,58 @@ import org.slf4j.LoggerFactory;
  * Checks a message before its transaction is decided: its topic must exist and the message must fit
  * the topic's {@code max.message.bytes}, so that a commit never carries a message the broker would
  * refuse forever. Answers are cached for a minute. When Kafka does not answer, the message is let
- * through: publishing then retries until Kafka is back, and a refusal is logged and counted.
+ * through: publishing then retries until Kafka is back, and a refusal is logged and counted; that
+ * no-answer is cached for {@value #NO_ANSWER_MILLIS} ms, so calls naming the topic meanwhile do not
+ * wait again.
+ *
+ * <p>Topic names come from clients, so what they can make this hold is bounded: the cache keeps at
+ * most {@link ClientLimits#cachedTopics()} topics (the least recently used goes first), and at most
+ * {@link ClientLimits#topicLookups()} calls wait for Kafka at once (up to {@value #ASK_MILLIS} ms
+ * each); a call that finds them all taken for {@value #LOOKUP_WAIT_MILLIS} ms is refused
+ * ({@link Rejection.Kind#LIMIT}), so topic names no one uses cannot hold every gRPC thread.
  */
 public final class TopicLimits implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicLimits.class);
     private static final long CACHE_MILLIS = 60_000;
     private static final long ASK_MILLIS = 3_000;
+    private static final long NO_ANSWER_MILLIS = 5_000;
+    private static final long LOOKUP_WAIT_MILLIS = 100;
     /** A record batch's header and one record's framing, beyond key, value and headers. */
     private static final int RECORD_OVERHEAD_BYTES = 100;
 
-    private record Limit(boolean exists, int maxMessageBytes, long askedAtMillis) {
+    /** {@code answered}: Kafka said whether the topic exists (and its limit); if not, the message goes unchecked. */
+    private record Limit(boolean answered, boolean exists, int maxMessageBytes, long askedAtMillis) {
+        long freshForMillis() {
+            return answered ? CACHE_MILLIS : NO_ANSWER_MILLIS;
+        }
     }
 
     private final KafkaCluster cluster;
-    private final Map<String, Limit> limits = new ConcurrentHashMap<>();
+    private final int maxCached;
+    private final Map<String, Limit> limits;
+    private final int maxLookups;
+    private final Semaphore lookups;
     private Admin admin;
 
-    public TopicLimits(KafkaCluster cluster) {
+    public TopicLimits(KafkaCluster cluster, ClientLimits clientLimits) {
         this.cluster = cluster;
+        this.maxCached = clientLimits.cachedTopics();
+        this.limits = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Limit> eldest) {
+                return size() > maxCached;
+            }
+        };
+        this.maxLookups = clientLimits.topicLookups();
+        this.lookups = new Semaphore(maxLookups);
+    }
+
+    /** Topics whose settings are cached now. */
+    public int cachedTopics() {
+        synchronized (limits) {
+            return limits.size();
+        }
     }
 
     /** Throws a {@link Rejection} naming the transaction and topic if the message cannot be published. */
@@ -49,8 +84,8 @@ public final class TopicLimits implements AutoCloseable {
         String topic = message.getTopic();
         int recordBytes = message.getKey().size() + message.getValue().size() + xid.length()
                 + message.getMessageId().length() + RECORD_OVERHEAD_BYTES;
-        Limit limit = limit(topic);
-        if (limit == null) {
+        Limit limit = limit(xid, topic);
+        if (limit == null || !limit.answered()) {
             return;
         }
         if (!limit.exists()) {
@@ -64,24 +99,38 @@ public final class TopicLimits implements AutoCloseable {
         }
     }
 
-    private Limit limit(String topic) {
+    private Limit limit(String xid, String topic) {
         long now = System.currentTimeMillis();
-        Limit cached = limits.get(topic);
-        if (cached != null && now - cached.askedAtMillis() < CACHE_MILLIS) {
+        Limit cached = cached(topic);
+        if (cached != null && now - cached.askedAtMillis() < cached.freshForMillis()) {
             return cached;
         }
+        try {
+            if (!lookups.tryAcquire(LOOKUP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw Rejection.limit("Publish " + xid + ": topic '" + topic + "' is not in the coordinator's cache of "
+                        + "topic settings, and as many calls as may wait for Kafka to describe a topic at once already do; "
+                        + "retry shortly", maxLookups, "--max-topic-lookups");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return cached;
+        }
+        try {
+            return ask(topic, now);
+        } finally {
+            lookups.release();
+        }
+    }
+
+    private Limit ask(String topic, long now) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         try {
             Config config = admin().describeConfigs(List.of(resource)).all().get(ASK_MILLIS, TimeUnit.MILLISECONDS).get(resource);
             ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-            Limit limit = new Limit(true, Integer.parseInt(entry.value()), now);
-            limits.put(topic, limit);
-            return limit;
+            return cache(topic, new Limit(true, true, Integer.parseInt(entry.value()), now));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                Limit missing = new Limit(false, 0, now);
-                limits.put(topic, missing);
-                return missing;
+                return cache(topic, new Limit(true, false, 0, now));
             }
             LOG.warn("could not read topic '{}' settings from Kafka {}: {}; publishing without the size check",
                     topic, cluster, e.getCause().toString());
@@ -90,8 +139,26 @@ public final class TopicLimits implements AutoCloseable {
                     cluster, ASK_MILLIS, topic);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return null;
         }
-        return cached;
+        // no answer: an earlier answer stands, or the message goes unchecked; either for NO_ANSWER_MILLIS
+        Limit known = cached(topic);
+        return known != null && known.answered()
+                ? cache(topic, new Limit(true, known.exists(), known.maxMessageBytes(), now - CACHE_MILLIS + NO_ANSWER_MILLIS))
+                : cache(topic, new Limit(false, false, 0, now));
+    }
+
+    private Limit cached(String topic) {
+        synchronized (limits) {
+            return limits.get(topic);
+        }
+    }
+
+    private Limit cache(String topic, Limit limit) {
+        synchronized (limits) {
+            limits.put(topic, limit);
+        }
+        return limit;
     }
 
     private synchronized Admin admin() {

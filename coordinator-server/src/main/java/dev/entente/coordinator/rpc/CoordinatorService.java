@@ -143,6 +143,9 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
                 reply.onCompleted();
             } else {
                 metrics.rejectedRequests.increment();
+                if (unwrap(failure) instanceof Rejection refused && refused.kind() == Rejection.Kind.LIMIT) {
+                    metrics.limitRefusals.increment();
+                }
                 try (MDC.MDCCloseable logContext = MDC.putCloseable(Xids.LOG_KEY, xid.isEmpty() ? null : abbreviate(xid))) {
                     reply.onError(toStatus(failure));
                 }
@@ -155,8 +158,12 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
         return xid.length() <= 80 ? xid : xid.substring(0, 80) + "...";
     }
 
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
     private StatusRuntimeException toStatus(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = unwrap(failure);
         if (cause instanceof StatusRuntimeException status) {
             return status;
         }
@@ -170,6 +177,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
                 case NOT_ACTIVE, CONFLICT -> Status.FAILED_PRECONDITION;
                 case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
                 case UNAVAILABLE -> Status.UNAVAILABLE;
+                case LIMIT -> Status.RESOURCE_EXHAUSTED;
             };
             return status.withDescription(rejection.getMessage()).asRuntimeException(guard.leaderTrailers());
         }

@@ -39,6 +39,10 @@ final class ActiveTransaction {
     final long timeoutMillis;
     /** Its owner's Commit brought it, saying no other process had its XID: its decision stands in any term. */
     final boolean ownerOnly;
+    private final ClientLimits limits;
+    private final HeldBytes budget;
+    /** What it holds of {@link #budget}: {@link HeldBytes#PER_TRANSACTION}, its branches and its messages. */
+    private long heldBytes = HeldBytes.PER_TRANSACTION;
     /** By the branch id its RM chose, in the order the coordinator learned them. */
     private final Map<Long, Branch> branches = new LinkedHashMap<>();
     private String participantFailure; // the first participant that failed outside its branches, and why
@@ -51,8 +55,16 @@ final class ActiveTransaction {
     private String phaseTwoByInstance = "";
     ScheduledFuture<?> timeout;
 
-    ActiveTransaction(String xid, String name, String app, long begunAtMillis, long timeoutMillis, boolean ownerOnly) {
+    /**
+     * @param limits what it may hold (--max-branches-per-transaction, --max-messages-...)
+     * @param budget the leader's budget for all undecided transactions, of which the caller took
+     *               {@link HeldBytes#PER_TRANSACTION} for this one; {@link #left()} gives back what it holds
+     */
+    ActiveTransaction(String xid, String name, String app, long begunAtMillis, long timeoutMillis, boolean ownerOnly,
+                      ClientLimits limits, HeldBytes budget) {
         this.ownerOnly = ownerOnly;
+        this.limits = limits;
+        this.budget = budget;
         this.xid = xid;
         this.name = name;
         this.app = app;
@@ -91,7 +103,25 @@ final class ActiveTransaction {
             return;
         }
         requireUndecided("register branch " + branchId + " on " + resource);
-        branches.put(branchId, new Branch(branchId, resource, instanceId, app, BranchVote.BRANCH_VOTE_UNSPECIFIED, ""));
+        requireRoomForBranch("RegisterBranch", branchId);
+        put(new Branch(branchId, resource, instanceId, app, BranchVote.BRANCH_VOTE_UNSPECIFIED, ""), "RegisterBranch");
+    }
+
+    private void requireRoomForBranch(String operation, long branchId) {
+        if (branches.size() >= limits.branchesPerTransaction()) {
+            throw Rejection.limit(operation + " " + xid + ": branch " + branchId + " refused, the transaction has "
+                    + branches.size() + " branches", limits.branchesPerTransaction(), "--max-branches-per-transaction");
+        }
+    }
+
+    /** Puts {@code branch} (new, or with its vote) in, holding its bytes from the leader's budget. */
+    private void put(Branch branch, String operation) {
+        Branch before = branches.get(branch.id());
+        long bytes = HeldBytes.ofBranch(branch.resource(), branch.instanceId(), branch.app(), branch.reason())
+                - (before == null ? 0 : HeldBytes.ofBranch(before.resource(), before.instanceId(), before.app(), before.reason()));
+        budget.take(operation + " " + xid + " branch " + branch.id(), bytes);
+        heldBytes += bytes;
+        branches.put(branch.id(), branch);
     }
 
     /** A participant failed outside any branch of its own: a commit becomes a rollback. */
@@ -105,9 +135,10 @@ final class ActiveTransaction {
 
     /**
      * Adds messages to publish if this transaction commits; a message id seen before (a retried
-     * Publish) is not added twice. Throws if the transaction's messages would exceed the limits.
+     * Publish) is not added twice. Throws if the transaction's messages would exceed its limits or
+     * the leader's budget.
      */
-    synchronized void publish(List<OutgoingMessage> added, int maxMessages, long maxBytes) {
+    synchronized void publish(String operation, List<OutgoingMessage> added) {
         requireUndecided("publish messages");
         long bytes = messageBytes;
         int count = messages.size();
@@ -117,12 +148,28 @@ final class ActiveTransaction {
                 count++;
             }
         }
-        if (count > maxMessages || bytes > maxBytes) {
-            throw Rejection.invalid("Publish " + xid + ": a transaction may publish at most " + maxMessages
-                    + " messages of " + maxBytes + " bytes in all; this one would have " + count + " of " + bytes);
+        if (count > limits.messagesPerTransaction()) {
+            throw Rejection.limit(operation + " " + xid + ": the transaction would carry " + count + " messages",
+                    limits.messagesPerTransaction(), "--max-messages-per-transaction");
         }
+        if (bytes > limits.messageBytesPerTransaction()) {
+            throw Rejection.limit(operation + " " + xid + ": the transaction's messages would be " + bytes + " bytes",
+                    limits.messageBytesPerTransaction(), "--max-message-bytes-per-transaction");
+        }
+        budget.take(operation + " " + xid, bytes - messageBytes);
+        heldBytes += bytes - messageBytes;
         added.forEach(message -> messages.putIfAbsent(message.getMessageId(), message));
         messageBytes = bytes;
+    }
+
+    /**
+     * It left the leader's table (decided, or leadership lost): nothing may be added to it any more,
+     * and what it held goes back to the leader's budget.
+     */
+    synchronized void left() {
+        sealed = true;
+        budget.give(heldBytes);
+        heldBytes = 0;
     }
 
     synchronized int messageCount() {
@@ -146,9 +193,10 @@ final class ActiveTransaction {
         Branch branch = branches.get(branchId);
         if (branch == null && !report.getResource().isEmpty()) {
             requireUndecided("take the vote of unregistered branch " + branchId);
+            requireRoomForBranch("ReportBranch", branchId);
             branch = new Branch(branchId, report.getResource(), report.getInstanceId(), voter,
                     BranchVote.BRANCH_VOTE_UNSPECIFIED, "");
-            branches.put(branchId, branch);
+            put(branch, "a vote of");
         }
         if (branch == null) {
             throw Rejection.invalid("transaction " + xid + " has no branch " + branchId);
@@ -170,7 +218,7 @@ final class ActiveTransaction {
             throw new Rejection(Rejection.Kind.CONFLICT, "cannot report branch " + branchId + " of " + xid + " " + vote
                     + ": it failed to prepare (" + branch.reason() + ") and was rolled back");
         }
-        branches.put(branchId, branch.voted(vote, report.getReason()));
+        put(branch.voted(vote, report.getReason()), "a vote of");
         if (allVoted()) {
             voteWaiters.forEach(w -> w.complete(null));
             voteWaiters.clear();

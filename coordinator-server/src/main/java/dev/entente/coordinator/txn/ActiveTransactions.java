@@ -44,9 +44,6 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     private static final int MAX_RESOURCE = 256;
     private static final int MAX_MESSAGE_ID = 128;
     private static final int MAX_REASON = 2000;
-    private static final int MAX_MESSAGES = 1000;
-    /** A transaction's messages travel in its decision record: they must fit one Raft log entry comfortably. */
-    private static final long MAX_MESSAGE_BYTES = 2L << 20;
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
     /** Where @Publish messages go, and the check each passes before its transaction is decided. */
@@ -55,9 +52,10 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
 
     /**
      * Limits on what clients may ask for: an XID's deadline may lie at most {@code maxTimeoutMillis}
-     * (plus {@link #CLOCK_SKEW_MILLIS}) ahead of this node's clock.
+     * (plus {@link #CLOCK_SKEW_MILLIS}) ahead of this node's clock; {@code client}: what they may make
+     * the leader hold.
      */
-    public record Limits(long maxTimeoutMillis, long voteWaitMillis) {
+    public record Limits(long maxTimeoutMillis, long voteWaitMillis, ClientLimits client) {
     }
 
     /** How far a TM's clock may run ahead of the leader's before its deadlines are refused as too far. */
@@ -72,6 +70,10 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     private final Limits limits;
     private final Optional<Publishing> publishing;
     private final ConcurrentHashMap<String, ActiveTransaction> active = new ConcurrentHashMap<>();
+    /** Undecided transactions in {@link #active} by owning application; an application with none has no entry. */
+    private final ConcurrentHashMap<String, Integer> heldByApp = new ConcurrentHashMap<>();
+    /** What the transactions in {@link #active} hold: their branches and messages. */
+    private final HeldBytes held;
     /**
      * @param clusterId the cluster's id once its first leader wrote it (every call is refused until then)
      * @param table     the replicated decisions, read locally: a decided XID never enters the table again
@@ -88,6 +90,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         this.metrics = metrics;
         this.limits = limits;
         this.publishing = publishing;
+        this.held = new HeldBytes(limits.client().heldBytes());
     }
 
     /**
@@ -143,24 +146,63 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
             throw Rejection.invalid(operation + ": the deadline of " + xid + " is " + (deadline - now) + " ms away; this "
                     + "coordinator takes transactions of at most " + limits.maxTimeoutMillis() + " ms (--max-timeout)");
         }
-        ActiveTransaction tx = new ActiveTransaction(xid, "", owner, now, deadline - now, ownerOnly);
+        holdFor(owner, operation, xid);
+        try {
+            held.take(operation + " " + xid, HeldBytes.PER_TRANSACTION);
+        } catch (Rejection refused) {
+            release(owner);
+            throw refused;
+        }
+        ActiveTransaction tx = new ActiveTransaction(xid, "", owner, now, deadline - now, ownerOnly, limits.client(), held);
         ActiveTransaction first = active.putIfAbsent(xid, tx);
         if (first != null) {
+            release(owner);
+            tx.left();
             return first;
         }
         if (table.status(xid).getOutcome() != Outcome.UNKNOWN) {
-            active.remove(xid, tx); // decided before: a late call must not begin it again
+            leave(tx); // decided before: a late call must not begin it again
             throw new Rejection(Rejection.Kind.NOT_ACTIVE, operation + ": transaction " + xid + " is already decided");
         }
         if (!log.isLeaderReady()) {
             // leadership went while this ran: leadershipLost() may have cleared the table before the put
-            active.remove(xid, tx);
+            leave(tx);
             throw new Rejection(Rejection.Kind.UNAVAILABLE, operation + ": this coordinator node stopped leading; retry at the new leader");
         }
         tx.timeout = timer.schedule(() -> timedOut(tx), deadline - now, TimeUnit.MILLISECONDS);
         metrics.begun.increment();
         metrics.appBegun(owner);
         return tx;
+    }
+
+    /** Counts one more undecided transaction of {@code app}, or refuses it at --max-transactions-per-app. */
+    private void holdFor(String app, String operation, String xid) {
+        int max = limits.client().transactionsPerApp();
+        int[] before = new int[1];
+        heldByApp.compute(app, (name, held) -> {
+            before[0] = held == null ? 0 : held;
+            return before[0] >= max ? held : before[0] + 1;
+        });
+        if (before[0] >= max) {
+            throw Rejection.limit(operation + " " + xid + ": application '" + app + "' has " + before[0]
+                    + " undecided transactions on this leader; it may begin another once one is decided", max,
+                    "--max-transactions-per-app");
+        }
+    }
+
+    private void release(String app) {
+        heldByApp.computeIfPresent(app, (name, held) -> held <= 1 ? null : held - 1);
+    }
+
+    /** {@code tx} leaves the table: what it held is given back, and a later call may not add to it. */
+    private void leave(ActiveTransaction tx) {
+        if (active.remove(tx.xid, tx)) {
+            if (tx.timeout != null) {
+                tx.timeout.cancel(false);
+            }
+            release(tx.app);
+            tx.left();
+        }
     }
 
     /**
@@ -241,7 +283,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     public void publish(Caller caller, String xid, String token, String kafka, List<OutgoingMessage> messages) {
         ActiveTransaction tx = join(caller, xid, token, "Publish");
         checkMessages("Publish", xid, kafka, messages);
-        tx.publish(messages, MAX_MESSAGES, MAX_MESSAGE_BYTES);
+        tx.publish("Publish", messages);
     }
 
     /**
@@ -255,7 +297,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         }
         try {
             checkMessages("Commit", tx.xid, kafka, messages);
-            tx.publish(messages, MAX_MESSAGES, MAX_MESSAGE_BYTES);
+            tx.publish("Commit", messages);
         } catch (Rejection refused) {
             if (refused.kind() == Rejection.Kind.NOT_ACTIVE && tx.sealed()) {
                 return; // a concurrent retry began the decision, with these messages or without them
@@ -290,7 +332,9 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
      * neither); its name is shown in admin views. A Commit of an XID the table does not hold brings it
      * in (the owner's votes ride it); an owner-only one (its owner never passed the XID on) may be of an
      * earlier leader's term. A Rollback of one that no participant named is answered without a write:
-     * nothing of it is held anywhere but in its owner's process.
+     * nothing of it is held anywhere but in its owner's process. A Commit that a limit on what clients
+     * may make the leader hold refuses (the XID, a vote or a message it brings) rolls back, naming the
+     * limit: its owner then frees its prepared branches at once.
      */
     public CompletableFuture<OutcomeReply> end(Caller caller, EndRequest request, Outcome wanted) {
         String xid = request.getXid();
@@ -337,7 +381,15 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
                 metrics.timedOut.increment();
                 return abort(caller, request, "its Commit came past its deadline");
             }
-            tx = admit(xid, operation, owner, request.getOwnerOnly());
+            try {
+                tx = admit(xid, operation, owner, request.getOwnerOnly());
+            } catch (Rejection refused) {
+                if (refused.kind() != Rejection.Kind.LIMIT) {
+                    throw refused;
+                }
+                // its owner's process holds prepared branches: a decision now frees them, not the deadline
+                return abort(caller, request, "refused: " + refused.getMessage());
+            }
         } else {
             requireToken(xid, request.getToken(), operation);
         }
@@ -351,7 +403,17 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         String operation = wanted == Outcome.COMMITTED ? "Commit" : "Rollback";
         caller.requireOwner(tx.app, xid, operation);
         tx.named(name);
-        votes.forEach(vote -> tx.voteUnlessDeciding(caller, vote)); // a rollback names them too: phase 2 rolls them back
+        for (BranchReport vote : votes) { // a rollback names them too: phase 2 rolls them back
+            try {
+                tx.voteUnlessDeciding(caller, vote);
+            } catch (Rejection refused) {
+                if (refused.kind() != Rejection.Kind.LIMIT) {
+                    throw refused;
+                }
+                tx.participantFailed(caller, refused.getMessage()); // a branch it could not take cannot commit
+                break;
+            }
+        }
         if (wanted == Outcome.COMMITTED) {
             publishWithCommit(caller, tx, kafka, messages);
         }
@@ -550,7 +612,7 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         decide(tx, Outcome.ROLLED_BACK, "timed out: its deadline passed").exceptionally(failure -> {
             if (!log.isLeaderReady()) {
                 // a follower has nothing to decide: the leader presumes the transaction aborted
-                active.remove(tx.xid, tx);
+                leave(tx);
             } else if (active.get(tx.xid) == tx) {
                 tx.timeout = timer.schedule(() -> timedOut(tx), 1, TimeUnit.SECONDS);
             }
@@ -561,23 +623,18 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
     /** A decision took effect (on any node): the transaction leaves the active table. */
     @Override
     public void decided(DecisionRecord decision) {
-        ActiveTransaction tx = active.remove(decision.getXid());
-        if (tx != null && tx.timeout != null) {
-            tx.timeout.cancel(false);
+        ActiveTransaction tx = active.get(decision.getXid());
+        if (tx != null) {
+            leave(tx);
         }
     }
 
     /** This node stopped leading: its undecided transactions are gone (presumed abort). */
     public void leadershipLost() {
-        active.values().forEach(tx -> {
-            if (tx.timeout != null) {
-                tx.timeout.cancel(false);
-            }
-        });
         if (!active.isEmpty()) {
             LOG.warn("leadership lost with {} undecided transactions: they will be presumed aborted", active.size());
         }
-        active.clear();
+        active.values().forEach(this::leave);
     }
 
     private void requireWellFormed(String xid, String operation) {
@@ -610,6 +667,16 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
 
     public int size() {
         return active.size();
+    }
+
+    /** Bytes the undecided transactions hold (estimated: see {@link HeldBytes}). */
+    public long heldBytes() {
+        return held.held();
+    }
+
+    /** Kafka topics whose settings are cached (0 without Kafka). */
+    public long cachedTopics() {
+        return publishing.map(target -> (long) target.limits().cachedTopics()).orElse(0L);
     }
 
     /** A read-only view of one undecided transaction, for the admin endpoints. */

@@ -16,7 +16,9 @@ public final class Rejection extends RuntimeException {
         /** The request contradicts an outcome that stands (a resolve against the decision). */
         CONFLICT,
         /** This node cannot serve now (not the leader, or the decision could not be replicated). */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** A limit on what a client may make the leader hold; the message names it and the option that raises it. */
+        LIMIT
     }
 
     private final Kind kind;
@@ -32,5 +34,10 @@ public final class Rejection extends RuntimeException {
 
     public static Rejection invalid(String message) {
         return new Rejection(Kind.INVALID, message);
+    }
+
+    /** {@code what} is past its limit {@code limit}, which {@code option} raises. */
+    public static Rejection limit(String what, long limit, String option) {
+        return new Rejection(Kind.LIMIT, what + ": the limit is " + limit + " (" + option + ")");
     }
 }

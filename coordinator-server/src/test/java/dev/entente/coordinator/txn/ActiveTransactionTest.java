@@ -25,7 +25,30 @@ class ActiveTransactionTest {
     private static final Caller AUDIT = Caller.authenticated("audit", (app, owner) -> true);
     private static final String ACCOUNTS = "postgresql://db/accounts";
 
-    private final ActiveTransaction tx = new ActiveTransaction("entente-0123456789:1:1:1:tpk0ed", "transfer", "bank", 0, 30_000, false);
+    private static final ClientLimits LIMITS = new ClientLimits(10, 3, 10, 4096, 1 << 20, 10, 1);
+
+    private final HeldBytes budget = new HeldBytes(1 << 20);
+    private final ActiveTransaction tx = new ActiveTransaction("entente-0123456789:1:1:1:tpk0ed", "transfer", "bank", 0, 30_000, false,
+            LIMITS, budget);
+
+    @Test
+    void itsBranchesAreBoundedAndWhatItHoldsGoesBackWhenItLeaves() {
+        budget.take("test", HeldBytes.PER_TRANSACTION); // as the table does when it admits one
+        tx.register(1, ACCOUNTS, "bank-1", "bank");
+        tx.register(2, ACCOUNTS, "bank-1", "bank");
+        tx.register(3, ACCOUNTS, "bank-1", "bank");
+        assertThatThrownBy(() -> tx.register(4, ACCOUNTS, "bank-1", "bank"))
+                .isInstanceOfSatisfying(Rejection.class, r -> assertThat(r.kind()).isEqualTo(Rejection.Kind.LIMIT))
+                .hasMessageContaining("the limit is 3 (--max-branches-per-transaction)");
+        long branches = budget.held();
+        assertThat(branches).isEqualTo(HeldBytes.PER_TRANSACTION + 3 * HeldBytes.ofBranch(ACCOUNTS, "bank-1", "bank", ""));
+        tx.vote(BANK, BranchReport.newBuilder().setXid(tx.xid).setBranchId(1).setVote(BranchVote.FAILED)
+                .setReason("x".repeat(1000)).build());
+        assertThat(budget.held()).isEqualTo(branches + 2000); // its reason, two bytes a character
+        tx.left();
+        assertThat(budget.held()).isZero();
+        assertThatThrownBy(() -> tx.register(5, ACCOUNTS, "bank-1", "bank")).hasMessageContaining("already being decided");
+    }
 
     @Test
     void theSameVoteAgainIsARetryEvenWhileTheDecisionIsUnderWay() {
