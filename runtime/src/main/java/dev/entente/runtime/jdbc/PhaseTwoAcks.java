@@ -8,7 +8,5 @@ package dev.entente.runtime.jdbc;
 @FunctionalInterface
 public interface PhaseTwoAcks {
 
-    PhaseTwoAcks NONE = (xid, branchId) -> { };
-
     void finishedHere(String xid, long branchId);
 }

@@ -43,13 +43,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The JDBC resource manager. A physical connection handed out while a global transaction is bound to
  * the thread becomes an XA branch (XA START, under a branch id of this RM's choosing). In the process
- * that owns the transaction the branch is known to the coordinator only by its vote, which rides the
- * owner's Commit; in a participant it is registered first, so that the decision waits for its vote.
- * The application's {@code commit()} becomes XA END + XA PREPARE, the branch's vote; its
- * {@code rollback()} becomes XA END + XA ROLLBACK and a failed vote. A branch commits if and only if
- * the commit decision names it. Phase-2 commands from the
- * coordinator run on a separate connection to the same database, except where the database binds the
- * preparing session to its branch ({@link HeldBranches}).
+ * that owns the transaction, or in a participant whose response surely carries its votes (see {@link
+ * CarriedVotes}), the branch is known to the coordinator only by its vote, which rides the owner's
+ * Commit; elsewhere it is registered first, so that the decision waits for its vote. The
+ * application's {@code commit()} becomes XA END + XA PREPARE, the branch's vote; its {@code
+ * rollback()} becomes XA END + XA ROLLBACK and a failed vote. A branch commits if and only if the
+ * commit decision names it. The owner finishes its own prepared branches right after the decision
+ * ({@link #finishPrepared}); phase-2 commands from the coordinator run on a separate connection to
+ * the same database, except where the database binds the preparing session to its branch ({@link
+ * HeldBranches}). A branch whose vote was carried is settled at its deadline if no phase 2 came
+ * ({@link BranchDeadlines}).
  */
 public final class ResourceManager implements JdbcHook, BranchCommandHandler {
 
