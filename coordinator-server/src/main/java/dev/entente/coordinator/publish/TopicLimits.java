@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +33,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Topic names come from clients, so what they can make this hold is bounded: the cache keeps at
  * most {@link ClientLimits#cachedTopics()} topics (the least recently used goes first), and at most
- * {@link ClientLimits#topicLookups()} calls wait for Kafka at once (up to {@value #ASK_MILLIS} ms
- * each); a call that finds them all taken for {@value #LOOKUP_WAIT_MILLIS} ms is refused
- * ({@link Rejection.Kind#LIMIT}), so topic names no one uses cannot hold every gRPC thread.
+ * {@link ClientLimits#topicLookups()} topics are looked up on Kafka at once (up to {@value #ASK_MILLIS}
+ * ms each); a call naming a topic no lookup is under way for, that finds them all taken for
+ * {@value #LOOKUP_WAIT_MILLIS} ms, is refused ({@link Rejection.Kind#LIMIT}), so topic names no one
+ * uses cannot hold every gRPC thread. Calls naming a topic already being looked up wait for that
+ * lookup: a burst of transactions publishing to one new topic costs one lookup and refuses none.
  */
 public final class TopicLimits implements AutoCloseable {
 
@@ -57,6 +61,8 @@ public final class TopicLimits implements AutoCloseable {
     private final Map<String, Limit> limits;
     private final int maxLookups;
     private final Semaphore lookups;
+    /** The lookup under way for each topic being looked up: calls naming the same topic share it. */
+    private final Map<String, CompletableFuture<Limit>> lookingUp = new ConcurrentHashMap<>();
     private Admin admin;
 
     public TopicLimits(KafkaCluster cluster, ClientLimits clientLimits) {
@@ -105,11 +111,27 @@ public final class TopicLimits implements AutoCloseable {
         if (cached != null && now - cached.askedAtMillis() < cached.freshForMillis()) {
             return cached;
         }
+        CompletableFuture<Limit> lookup = new CompletableFuture<>();
+        CompletableFuture<Limit> underWay = lookingUp.putIfAbsent(topic, lookup);
+        if (underWay != null) {
+            return awaitLookup(xid, topic, underWay, cached);
+        }
+        try {
+            Limit answer = lookUp(xid, topic, now, cached);
+            lookup.complete(answer);
+            return answer;
+        } catch (RuntimeException e) {
+            lookup.completeExceptionally(e);
+            throw e;
+        } finally {
+            lookingUp.remove(topic, lookup);
+        }
+    }
+
+    private Limit lookUp(String xid, String topic, long now, Limit cached) {
         try {
             if (!lookups.tryAcquire(LOOKUP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                throw Rejection.limit("Publish " + xid + ": topic '" + topic + "' is not in the coordinator's cache of "
-                        + "topic settings, and as many calls as may wait for Kafka to describe a topic at once already do; "
-                        + "retry shortly", maxLookups, "--max-topic-lookups");
+                throw tooManyLookups(xid, topic);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -120,6 +142,29 @@ public final class TopicLimits implements AutoCloseable {
         } finally {
             lookups.release();
         }
+    }
+
+    /** Another call's lookup of {@code topic} is under way: its answer is this call's too. */
+    private Limit awaitLookup(String xid, String topic, CompletableFuture<Limit> lookup, Limit cached) {
+        try {
+            return lookup.get(ASK_MILLIS + LOOKUP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Rejection) {
+                throw tooManyLookups(xid, topic);
+            }
+            return cached;
+        } catch (TimeoutException e) {
+            return cached;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return cached;
+        }
+    }
+
+    private Rejection tooManyLookups(String xid, String topic) {
+        return Rejection.limit("Publish " + xid + ": topic '" + topic + "' is not in the coordinator's cache of "
+                + "topic settings, and as many topics as may be looked up on Kafka at once already are; "
+                + "retry shortly", maxLookups, "--max-topic-lookups");
     }
 
     private Limit ask(String topic, long now) {
