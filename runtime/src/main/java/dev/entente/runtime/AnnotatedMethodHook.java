@@ -4,6 +4,7 @@ import dev.entente.bootstrap.TransactionHook;
 import dev.entente.runtime.AnnotatedMethods.AnnotatedMethod;
 import dev.entente.runtime.lock.LockManager;
 import dev.entente.runtime.lock.LockScope;
+import dev.entente.runtime.metrics.ApplicationMeters;
 import dev.entente.runtime.publish.PublishManager;
 import dev.entente.runtime.tm.TransactionManager;
 import dev.entente.runtime.tm.TransactionScope;
@@ -25,17 +26,20 @@ final class AnnotatedMethodHook implements TransactionHook {
     private final TransactionManager transactions;
     private final LockManager locks;
     private final PublishManager publisher;
+    private final ApplicationMeters meters;
     private final AnnotatedMethods methods = new AnnotatedMethods();
 
-    AnnotatedMethodHook(TransactionManager transactions, LockManager locks, PublishManager publisher) {
+    AnnotatedMethodHook(TransactionManager transactions, LockManager locks, PublishManager publisher, ApplicationMeters meters) {
         this.transactions = transactions;
         this.locks = locks;
         this.publisher = publisher;
+        this.meters = meters;
     }
 
     @Override
     public Object enter(Class<?> type, String method, Object[] arguments) throws Throwable {
         AnnotatedMethod annotated = methods.of(type, method);
+        meters.seen(type);
         ClassLoader loader = type.getClassLoader();
         TransactionScope transaction = annotated.transaction() == null ? null
                 : transactions.enter(annotated.transaction(), loader);
