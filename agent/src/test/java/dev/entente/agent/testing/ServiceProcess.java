@@ -33,9 +33,10 @@ public final class ServiceProcess implements AutoCloseable {
             "/io/perfmark/", "/org/checkerframework/", "/com/fasterxml/", "/org/apache/kafka/");
     /**
      * Libraries only the applications that ask for them have ({@link #runWithLibraries}): every other
-     * application shows the agent working without them.
+     * application shows the agent working without them. (Micrometer's observation API stays: Spring needs it.)
      */
-    public static final List<String> MICROMETER = List.of("/io/micrometer/", "/org/hdrhistogram/", "/org/latencyutils/");
+    public static final List<String> MICROMETER = List.of("/io/micrometer/micrometer-core/", "/org/hdrhistogram/",
+            "/org/latencyutils/");
     public static final List<String> OPENTELEMETRY = List.of("/io/opentelemetry/");
 
     private final JvmProcess process;
