@@ -52,7 +52,10 @@ class ApplicationMetersTest {
     void micrometersGlobalRegistryPassesTheMetersToTheApplicationsRegistry() throws Exception {
         String out = runWith("micrometer");
 
-        assertThat(out).contains("registered with the application's Micrometer (Metrics.globalRegistry)");
+        assertThat(out).contains("registered with the application's Micrometer (Metrics.globalRegistry)")
+                .doesNotContain("registered with the application's OpenTelemetry")
+                .as("the agent looked for the global OpenTelemetry, unset then, without fixing it")
+                .contains("set the global OpenTelemetry late: ok");
         assertThat(out.lines().filter(line -> line.startsWith("meter "))).containsExactly(
                 "meter entente.tm.transactions.active GAUGE 0.0",
                 "meter entente.tm.transactions.begun COUNTER 2.0",

@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * {@code micrometer}, a registry added to Micrometer's global one (what Spring Boot does with its own);
  * with {@code opentelemetry}, an SDK meter provider set as the global OpenTelemetry. It runs one global
  * transaction that writes to PostgreSQL and MariaDB and commits, and one that writes to both and throws,
- * then prints every {@code entente.*} meter its library holds, a line {@code meter NAME VALUE} each.
+ * then prints every {@code entente.*} meter its library holds, a line {@code meter NAME VALUE} each
+ * (with {@code micrometer}, it then sets the global OpenTelemetry, late).
  * Arguments: the library, the PostgreSQL URL, the MariaDB URL.
  */
 public final class MeteredApp {
@@ -57,7 +58,23 @@ public final class MeteredApp {
             System.out.println("failed transfer: " + e.getMessage());
         }
         meters.get().forEach(meter -> System.out.println("meter " + meter));
+        if (args[0].equals("micrometer")) {
+            setOpenTelemetryLate();
+        }
         System.out.println("done");
+    }
+
+    /**
+     * An application that sets the global OpenTelemetry after its first transactions, as one whose SDK
+     * starts late would: the agent looked for it then and must have left it unset.
+     */
+    private static void setOpenTelemetryLate() {
+        try {
+            GlobalOpenTelemetry.set(OpenTelemetry.noop());
+            System.out.println("set the global OpenTelemetry late: ok");
+        } catch (IllegalStateException e) {
+            System.out.println("set the global OpenTelemetry late: " + e);
+        }
     }
 
     @GlobalTransactional
