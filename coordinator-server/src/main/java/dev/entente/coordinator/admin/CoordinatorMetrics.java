@@ -16,9 +16,10 @@ import java.util.function.Supplier;
 
 /**
  * The coordinator's own meters, in a Micrometer registry that also holds the JVM's ({@link JvmMeters})
- * and Ratis' ({@link RatisMeters}) and renders them all as Prometheus text. Meter names are chosen so that the exposed names
- * are the ones operators know: Micrometer's Prometheus convention turns {@code entente.transactions.begun},
- * a counter, into {@code entente_transactions_begun_total}, and a timer into {@code ..._seconds}.
+ * and Ratis' ({@link RatisMeters}) and renders them all as Prometheus text. Meter names are chosen so
+ * that the exposed names are the ones operators have always had: Micrometer's Prometheus convention
+ * turns {@code entente.transactions.begun}, a counter, into {@code entente_transactions_begun_total},
+ * and a timer into {@code ..._seconds}. The fields stay the counters the drivers increment.
  */
 public final class CoordinatorMetrics implements AutoCloseable {
 
