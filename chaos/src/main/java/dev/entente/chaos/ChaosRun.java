@@ -130,8 +130,7 @@ final class ChaosRun {
     /** Messages of committed transactions the serving leader has yet to publish; -1 if it cannot tell. */
     private static long publishBacklog(CoordinatorCluster coordinators) {
         try {
-            return coordinators.awaitLeader().admin("/metrics").lines().filter(line -> line.startsWith(BACKLOG_METRIC + " "))
-                    .mapToLong(line -> Long.parseLong(line.substring(BACKLOG_METRIC.length() + 1).strip())).findFirst().orElse(-1);
+            return coordinators.awaitLeader().metric(BACKLOG_METRIC);
         } catch (RuntimeException e) {
             return -1;
         }

@@ -4,6 +4,7 @@ import dev.entente.bootstrap.TransactionHook;
 import dev.entente.runtime.AnnotatedMethods.AnnotatedMethod;
 import dev.entente.runtime.lock.LockManager;
 import dev.entente.runtime.lock.LockScope;
+import dev.entente.runtime.metrics.ApplicationMeters;
 import dev.entente.runtime.publish.PublishManager;
 import dev.entente.runtime.tm.TransactionManager;
 import dev.entente.runtime.tm.TransactionScope;
@@ -33,14 +34,16 @@ final class AnnotatedMethodHook implements TransactionHook {
     private final TransactionManager transactions;
     private final LockManager locks;
     private final PublishManager publisher;
+    private final ApplicationMeters meters;
     private final AnnotatedMethods methods = new AnnotatedMethods();
     /** The call entered at its interceptor whose body has not been entered yet, on this thread. */
     private final ThreadLocal<InterceptedInvocation> enteredAtInterceptor = new ThreadLocal<>();
 
-    AnnotatedMethodHook(TransactionManager transactions, LockManager locks, PublishManager publisher) {
+    AnnotatedMethodHook(TransactionManager transactions, LockManager locks, PublishManager publisher, ApplicationMeters meters) {
         this.transactions = transactions;
         this.locks = locks;
         this.publisher = publisher;
+        this.meters = meters;
     }
 
     @Override
@@ -62,6 +65,7 @@ final class AnnotatedMethodHook implements TransactionHook {
             return null; // its scope began at the interceptor, around Spring's transaction
         }
         AnnotatedMethod annotated = methods.of(type, method);
+        meters.seen(type);
         ClassLoader loader = type.getClassLoader();
         TransactionScope transaction = annotated.transaction() == null ? null
                 : transactions.enter(annotated.transaction(), loader);
