@@ -30,6 +30,9 @@ public final class CoordinatorMetrics {
     public final LongAdder limitRefusals = new LongAdder();
     public final LongAdder publishedMessages = new LongAdder();
     public final LongAdder publishFailures = new LongAdder();
+    /** Messages of committed transactions Kafka refused for good (their transactions set aside). */
+    public final LongAdder publishRefused = new LongAdder();
+    /** Refused messages an operator dropped ({@code tx resolve --drop-refused}). */
     public final LongAdder publishDropped = new LongAdder();
 
     /** Applications counted by name; beyond this many, the rest share one series (labels come from clients). */
@@ -105,7 +108,7 @@ public final class CoordinatorMetrics {
     public record Gauges(LongSupplier inFlight, LongSupplier inDoubt, LongSupplier rmSessions,
                          LongSupplier isLeader, Supplier<String> role, LongSupplier term, LongSupplier commitIndex,
                          LongSupplier appliedIndex, LongSupplier publishBacklog, LongSupplier logFlushes,
-                         LongSupplier heldBytes, LongSupplier cachedTopics) {
+                         LongSupplier heldBytes, LongSupplier cachedTopics, LongSupplier publishStuck) {
     }
 
     public String render(Gauges gauges) {
@@ -125,10 +128,15 @@ public final class CoordinatorMetrics {
                 + "(RESOURCE_EXHAUSTED)", limitRefusals.sum());
         counter(out, "entente_published_messages_total", "@Publish messages published to Kafka", publishedMessages.sum());
         counter(out, "entente_publish_failures_total", "Kafka transactions of published messages that failed and were retried", publishFailures.sum());
-        counter(out, "entente_publish_dropped_total", "Messages of committed transactions Kafka refused for good (logged)", publishDropped.sum());
+        counter(out, "entente_publish_refused_total", "Messages of committed transactions Kafka refused for good "
+                + "(their transactions set aside, logged)", publishRefused.sum());
+        counter(out, "entente_publish_dropped_total", "Refused messages an operator dropped (tx resolve --drop-refused)",
+                publishDropped.sum());
         counter(out, "entente_raft_log_flushes_total", "Flushes of this node's Raft log to disk (decisions committed per flush: the group commit)",
                 gauges.logFlushes().getAsLong());
         gauge(out, "entente_publish_backlog", "Messages of committed transactions not yet published", gauges.publishBacklog().getAsLong());
+        gauge(out, "entente_publish_stuck_transactions", "Committed transactions whose messages are set aside because Kafka "
+                + "refused one (tx resolve retries or drops it)", gauges.publishStuck().getAsLong());
         gauge(out, "entente_transactions_in_flight", "Begun, not yet decided (leader memory)", gauges.inFlight().getAsLong());
         gauge(out, "entente_held_bytes", "Bytes the leader holds for undecided transactions (their branches and messages, "
                 + "estimated; --max-held-bytes)", gauges.heldBytes().getAsLong());
