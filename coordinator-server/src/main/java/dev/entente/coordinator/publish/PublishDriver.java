@@ -474,8 +474,8 @@ public final class PublishDriver implements AutoCloseable {
         if (!recordRefused) {
             throw failure;
         }
-        LOG.warn("Kafka {} refused a record among the messages of {} transactions sent together; sending {} at a time "
-                + "to find which", cluster, batch.decisions().size(), batchLimit);
+        LOG.warn("Kafka {} refused a record among the messages of {} transactions sent together; to find which, it sends {}",
+                cluster, batch.decisions().size(), batchLimit == 1 ? "the first one's messages one at a time" : batchLimit + " at a time");
     }
 
     /** The messages of {@code batch} Kafka refuses for good, by XID: those of refused topics, and a record sent alone. */
@@ -527,10 +527,10 @@ public final class PublishDriver implements AutoCloseable {
             lock.unlock();
         }
         added.forEach((xid, fresh) -> {
-            fresh.forEach(r -> LOG.error("Kafka {} refuses {} of committed transaction {}; its messages are set aside "
+            fresh.forEach(r -> LOG.error("committed transaction {}: Kafka {} refuses its {}; its messages are set aside "
                     + "(stuck) and later transactions' go on: fix the cause and send them again with 'entente tx resolve {} "
                     + "--commit', or drop the refused ones with 'entente tx resolve {} --drop-refused'",
-                    cluster, RefusedMessages.describe(r), xid, xid, xid));
+                    xid, cluster, RefusedMessages.describe(r), xid, xid));
             metrics.publishRefused.add(fresh.size());
             listener.refused(xid, fresh);
         });

@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class PublishDriverTest {
 
-    private static final int SMALL_LIMIT = 1000;
+    /** Above the producer's batch size (16 KiB): small messages sent together still fit one batch the broker takes. */
+    private static final int SMALL_LIMIT = 20_000;
     private static final AtomicInteger NAMES = new AtomicInteger();
 
     @TempDir

@@ -20,8 +20,11 @@ import java.util.UUID;
  */
 public record RefusedAfterCommit(KafkaBroker kafka, CoordinatorClient client) {
 
-    /** The limit a topic is lowered to; {@link #tooLarge} is well above it. */
-    public static final int SMALL_LIMIT = 1000;
+    /**
+     * The limit a topic is lowered to; {@link #tooLarge} is well above it. It stays above the producer's
+     * batch size (16 KiB), so small messages sent together still fit one batch the broker takes.
+     */
+    public static final int SMALL_LIMIT = 20_000;
 
     public static OutgoingMessage message(String topic, String value) {
         return OutgoingMessage.newBuilder().setMessageId(UUID.randomUUID().toString()).setTopic(topic)
