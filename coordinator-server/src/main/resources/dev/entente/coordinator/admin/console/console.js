@@ -66,8 +66,9 @@ function publishing(tx) {
     list.appendChild(el('li', (dropped ? 'dropped: ' : 'refused: ') + 'message ' + m.messageId + " for topic '" + m.topic
         + "' — " + m.reason, dropped ? 'dropped' : 'refused'));
   });
-  if (tx.publishStuck) list.prepend(el('li', 'stuck: Kafka refused a message, so none of its ' + tx.messages
-      + ' messages is sent. Fix the cause and Commit to send them again, or drop the refused ones.', 'stuck'));
+  if (tx.publishStuck) list.prepend(el('li', 'stuck: Kafka refused a message, so '
+      + (tx.messages === 1 ? 'it is not sent' : 'none of the transaction\'s ' + tx.messages + ' messages is sent')
+      + '. Fix the cause and Commit to send again, or drop the refused ones.', 'stuck'));
   return list;
 }
 
