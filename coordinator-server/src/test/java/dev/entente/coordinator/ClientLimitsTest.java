@@ -228,6 +228,27 @@ class ClientLimitsTest {
         }
     }
 
+    /**
+     * The limit is on topics looked up at once, not on calls: a burst of transactions publishing to one
+     * topic the coordinator has not seen (a service's first orders) shares one lookup and none is refused.
+     */
+    @Test
+    void aBurstOfCallsNamingOneNewTopicSharesOneLookup() {
+        ExecutorService callers = Executors.newFixedThreadPool(12);
+        try {
+            List<String> xids = IntStream.range(0, 12).mapToObj(i -> TestTransactions.begin(client, "burst-" + i, 60_000)).toList();
+            List<CompletableFuture<Status.Code>> calls = xids.stream()
+                    .map(xid -> CompletableFuture.supplyAsync(() -> publishCode(xid, "burst-topic"), callers)).toList();
+            Map<Status.Code, Long> codes = calls.stream().map(CompletableFuture::join)
+                    .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+            assertThat(codes).as("12 calls naming one topic, --max-topic-lookups " + TOPIC_LOOKUPS)
+                    .isEqualTo(Map.of(Status.Code.OK, 12L));
+            xids.forEach(xid -> client.rollback(xid, "done", false));
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
     private static Status.Code publishCode(String xid, String topic) {
         try {
             client.publish(xid, kafka, messages(topic, 1, 10));
