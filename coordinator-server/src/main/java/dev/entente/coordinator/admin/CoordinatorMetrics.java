@@ -134,7 +134,8 @@ public final class CoordinatorMetrics {
                 publishDropped.sum());
         counter(out, "entente_raft_log_flushes_total", "Flushes of this node's Raft log to disk (decisions committed per flush: the group commit)",
                 gauges.logFlushes().getAsLong());
-        gauge(out, "entente_publish_backlog", "Messages of committed transactions not yet published", gauges.publishBacklog().getAsLong());
+        gauge(out, "entente_publish_backlog", "Messages of committed transactions not yet published (stuck ones not included)",
+                gauges.publishBacklog().getAsLong());
         gauge(out, "entente_publish_stuck_transactions", "Committed transactions whose messages are set aside because Kafka "
                 + "refused one (tx resolve retries or drops it)", gauges.publishStuck().getAsLong());
         gauge(out, "entente_transactions_in_flight", "Begun, not yet decided (leader memory)", gauges.inFlight().getAsLong());
