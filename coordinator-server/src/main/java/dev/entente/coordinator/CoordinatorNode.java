@@ -12,7 +12,9 @@ import dev.entente.coordinator.health.GrpcHealth;
 import dev.entente.coordinator.health.Readiness;
 import dev.entente.coordinator.log.ClusterIdentityRecord;
 import dev.entente.coordinator.log.LogRecord;
+import dev.entente.coordinator.log.MessageRefusal;
 import dev.entente.coordinator.log.NodeAddressRecord;
+import dev.entente.coordinator.log.PublishRefusalRecord;
 import dev.entente.coordinator.phase2.PhaseTwoDriver;
 import dev.entente.coordinator.publish.KafkaCluster;
 import dev.entente.coordinator.publish.PublishDriver;
@@ -110,7 +112,18 @@ public final class CoordinatorNode implements AutoCloseable {
                 new ActiveTransactions.Limits(options.maxTimeoutMillis(), VOTE_WAIT_MILLIS, options.limits()),
                 kafka.map(cluster -> new ActiveTransactions.Publishing(cluster, topicLimits.orElseThrow())));
         PublishInterceptor interceptor = PublishInterceptor.all(extensions(PublishInterceptor.class, options));
-        this.publisher = kafka.map(cluster -> new PublishDriver(cluster, table::clusterId, metrics, interceptor, this::published));
+        this.publisher = kafka.map(cluster -> new PublishDriver(cluster, table::clusterId, metrics, interceptor,
+                new PublishDriver.Listener() {
+                    @Override
+                    public void published(String xid) {
+                        CoordinatorNode.this.published(xid);
+                    }
+
+                    @Override
+                    public void refused(String xid, List<MessageRefusal> refusals) {
+                        recordRefusal(xid, refusals);
+                    }
+                }));
         this.phaseTwo = new PhaseTwoDriver(table, sessions, log, phaseTwoThread, metrics,
                 new PhaseTwoDriver.Settings(Duration.ofSeconds(5), Duration.ofMillis(20)), publisher);
         sessions.setListener(phaseTwo);
@@ -157,9 +170,10 @@ public final class CoordinatorNode implements AutoCloseable {
                 .handshakeTimeout(10, TimeUnit.SECONDS)
                 .build();
         Supplier<String> notLeader = () -> guard.notLeader().getStatus().getDescription();
-        TransactionResolver resolver = new TransactionResolver(transactions, log, phaseTwo, guard, metrics);
+        TransactionResolver resolver = new TransactionResolver(transactions, table, log, phaseTwo, publisher, guard, metrics);
         AdminViews views = new AdminViews(table::clusterId, log, table, transactions, sessions, phaseTwo,
-                resolver, metrics, () -> publisher.map(PublishDriver::backlog).orElse(0L), new AdminViews.Directory() {
+                resolver, metrics, () -> publisher.map(PublishDriver::backlog).orElse(0L),
+                () -> publisher.map(PublishDriver::stuckTransactions).orElse(0L), new AdminViews.Directory() {
                     @Override
                     public Optional<String> clientAddress(String nodeId) {
                         return clientAddressOf(nodeId);
@@ -222,6 +236,18 @@ public final class CoordinatorNode implements AutoCloseable {
 
     private void published(String xid) {
         phaseTwo.published(xid);
+    }
+
+    /** Kafka refused messages of {@code xid} for good: the log says so, so that no leader sends them before an operator acts. */
+    private void recordRefusal(String xid, List<MessageRefusal> refusals) {
+        PublishRefusalRecord refusal = PublishRefusalRecord.newBuilder().setXid(xid).addAllRefusals(refusals).build();
+        log.append(LogRecord.newBuilder().setPublishRefusal(refusal).build())
+                .whenComplete((r, e) -> {
+                    if (e != null) {
+                        LOG.warn("could not record that Kafka refused messages of {}: {}; the next leader finds it again",
+                                xid, e.toString());
+                    }
+                });
     }
 
     /**

@@ -40,7 +40,7 @@ import org.slf4j.MDC;
  * with the reason; {@link Readiness}), as probes carry no credentials. The read-only views
  * {@code GET /cluster}, {@code GET /transactions}, {@code GET /transactions/XID} (JSON) and
  * {@code GET /metrics} (Prometheus text) need the read token or the admin token ({@link ViewAccess}).
- * {@code POST /transactions/XID/resolve} changes a transaction's fate and {@code POST /cluster/snapshot}
+ * {@code POST /transactions/XID/resolve} changes a transaction's fate (or drops its messages Kafka refused) and {@code POST /cluster/snapshot}
  * (on the leader) answers a snapshot of the transaction table just taken, its cluster id, term, log index
  * and MD5 in {@code Entente-Snapshot-*} headers; both need the admin token ({@link AdminCredential}). Optionally {@code GET /metrics} also has a listener of its own, without a
  * credential, for scrapers ({@code --metrics-port}).
@@ -79,6 +79,9 @@ public final class AdminServer implements AutoCloseable {
         CompletableFuture<Optional<Map<String, Object>>> transaction(String xid);
 
         CompletableFuture<Map<String, Object>> resolve(String xid, Outcome outcome);
+
+        /** Drops the messages of committed {@code xid} that Kafka refused for good; its others are published. */
+        CompletableFuture<Map<String, Object>> dropRefused(String xid);
 
         /** A snapshot of the transaction table, taken now; on the leader only. */
         LeaderSnapshots.Taken snapshot();
@@ -259,17 +262,25 @@ public final class AdminServer implements AutoCloseable {
         if (refusal.isPresent()) {
             return refusal.get();
         }
-        Outcome outcome = requestedOutcome(exchange, xid);
-        LOG.info("admin: resolve {} {} requested from {}", xid, outcome, exchange.getRemoteAddress());
-        return Answer.json(200, await(views.resolve(xid, outcome)));
+        JsonNode request = jsonBody(exchange);
+        Outcome outcome = requestedOutcome(request, xid);
+        boolean dropRefused = request.path("dropRefused").asBoolean(false);
+        if (dropRefused && outcome != Outcome.COMMITTED) {
+            throw Rejection.invalid("resolve " + xid + ": \"dropRefused\" goes with {\"outcome\": \"commit\"} "
+                    + "(a rolled-back transaction publishes nothing)");
+        }
+        LOG.info("admin: resolve {} {}{} requested from {}", xid, outcome, dropRefused ? ", dropping messages Kafka refused," : "",
+                exchange.getRemoteAddress());
+        return Answer.json(200, await(dropRefused ? views.dropRefused(xid) : views.resolve(xid, outcome)));
     }
 
-    private static Outcome requestedOutcome(HttpExchange exchange, String xid) {
-        return switch (jsonBody(exchange).path("outcome").asText("")) {
+    private static Outcome requestedOutcome(JsonNode request, String xid) {
+        return switch (request.path("outcome").asText("")) {
             case "commit" -> Outcome.COMMITTED;
             case "rollback" -> Outcome.ROLLED_BACK;
             default -> throw Rejection.invalid("resolve " + xid + ": the body must be {\"outcome\": \"commit\"} "
-                    + "or {\"outcome\": \"rollback\"} (at most " + MAX_BODY_BYTES + " bytes)");
+                    + "(with \"dropRefused\": true to drop the messages Kafka refused) or {\"outcome\": \"rollback\"} "
+                    + "(at most " + MAX_BODY_BYTES + " bytes)");
         };
     }
 

@@ -4,8 +4,10 @@ import dev.entente.coordinator.backup.LeaderSnapshots;
 import dev.entente.coordinator.txn.Caller;
 import dev.entente.coordinator.log.BranchRef;
 import dev.entente.coordinator.log.DecisionRecord;
+import dev.entente.coordinator.log.MessageRefusal;
 import dev.entente.coordinator.phase2.PhaseTwoDriver;
 import dev.entente.coordinator.phase2.PhaseTwoDriver.BranchProgressView;
+import dev.entente.coordinator.publish.RefusedMessages;
 import dev.entente.coordinator.raft.ReplicatedLog;
 import dev.entente.coordinator.session.RmSessions;
 import dev.entente.coordinator.txn.ActiveTransactions;
@@ -49,7 +51,7 @@ public final class AdminViews implements AdminServer.Views {
     public AdminViews(Supplier<Optional<String>> clusterId, ReplicatedLog log, TransactionTable table,
                       ActiveTransactions transactions, RmSessions sessions, PhaseTwoDriver phaseTwo,
                       TransactionResolver resolver, CoordinatorMetrics metrics, LongSupplier publishBacklog,
-                      Directory directory, LeaderSnapshots snapshots, MemberChanges memberChanges) {
+                      LongSupplier publishStuck, Directory directory, LeaderSnapshots snapshots, MemberChanges memberChanges) {
         this.clusterId = clusterId;
         this.log = log;
         this.table = table;
@@ -64,7 +66,7 @@ public final class AdminViews implements AdminServer.Views {
         metrics.bind(new CoordinatorMetrics.Gauges(transactions::size, () -> table.pendingDecisions().size(),
                 sessions::size, () -> log.isLeaderReady() ? 1 : 0, () -> log.role().name(), log::term, log::commitIndex,
                 log::lastAppliedIndex, publishBacklog, log::logFlushes, transactions::heldBytes,
-                transactions::cachedTopics));
+                transactions::cachedTopics, publishStuck));
     }
 
     @Override
@@ -116,6 +118,11 @@ public final class AdminViews implements AdminServer.Views {
     @Override
     public CompletableFuture<Map<String, Object>> resolve(String xid, Outcome outcome) {
         return resolver.resolve(xid, outcome).thenApply(AdminViews::finished);
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Object>> dropRefused(String xid) {
+        return resolver.dropRefused(xid).thenApply(AdminViews::finished);
     }
 
     /** Each member with its Raft, client and admin address. */
@@ -184,6 +191,8 @@ public final class AdminViews implements AdminServer.Views {
         row.put("decidedAtMillis", decision.getDecidedAtMillis());
         row.put("reason", decision.getReason());
         row.put("messages", decision.getMessagesCount());
+        row.put("publishStuck", RefusedMessages.stuck(decision));
+        row.put("refusedMessages", decision.getRefusalsList().stream().map(AdminViews::refusal).toList());
         Map<Long, BranchProgressView> driven = new LinkedHashMap<>();
         progress.getOrDefault(decision.getXid(), List.of()).forEach(p -> driven.put(p.branchId(), p));
         List<Map<String, Object>> branches = new ArrayList<>();
@@ -196,6 +205,16 @@ public final class AdminViews implements AdminServer.Views {
         }
         row.put("branches", branches);
         return row;
+    }
+
+    private static Map<String, Object> refusal(MessageRefusal refusal) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("messageId", refusal.getMessageId());
+        view.put("topic", refusal.getTopic());
+        view.put("reason", refusal.getReason());
+        view.put("refusedAtMillis", refusal.getRefusedAtMillis());
+        view.put("droppedAtMillis", refusal.getDroppedAtMillis());
+        return view;
     }
 
     private static String phaseTwoState(BranchProgressView progress, Outcome outcome, String resource) {

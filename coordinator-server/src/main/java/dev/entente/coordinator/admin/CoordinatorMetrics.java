@@ -55,8 +55,12 @@ public final class CoordinatorMetrics implements AutoCloseable {
     public final LongAdder publishedMessages = counter("entente.published.messages", "@Publish messages published to Kafka");
     public final LongAdder publishFailures = counter("entente.publish.failures",
             "Kafka transactions of published messages that failed and were retried");
+    /** Messages of committed transactions Kafka refused for good (their transactions set aside). */
+    public final LongAdder publishRefused = counter("entente.publish.refused",
+            "Messages of committed transactions Kafka refused for good (their transactions set aside, logged)");
+    /** Refused messages an operator dropped ({@code tx resolve --drop-refused}). */
     public final LongAdder publishDropped = counter("entente.publish.dropped",
-            "Messages of committed transactions Kafka refused for good (logged)");
+            "Refused messages an operator dropped (tx resolve --drop-refused)");
 
     private final LongAdder resolvedCommit = counter("entente.transactions.resolved",
             "Transactions an operator settled with tx resolve", "outcome", Outcome.COMMITTED.name());
@@ -129,7 +133,7 @@ public final class CoordinatorMetrics implements AutoCloseable {
     public record Gauges(LongSupplier inFlight, LongSupplier inDoubt, LongSupplier rmSessions,
                          LongSupplier isLeader, Supplier<String> role, LongSupplier term, LongSupplier commitIndex,
                          LongSupplier appliedIndex, LongSupplier publishBacklog, LongSupplier logFlushes,
-                         LongSupplier heldBytes, LongSupplier cachedTopics) {
+                         LongSupplier heldBytes, LongSupplier cachedTopics, LongSupplier publishStuck) {
     }
 
     /** Registers the meters read from the parts that own them; once, when those parts exist. */
@@ -138,7 +142,10 @@ public final class CoordinatorMetrics implements AutoCloseable {
         FunctionCounter.builder("entente.raft.log.flushes", gauges, g -> g.logFlushes().getAsLong())
                 .description("Flushes of this node's Raft log to disk (decisions committed per flush: the group commit)")
                 .register(registry);
-        gauge("entente.publish.backlog", "Messages of committed transactions not yet published", gauges.publishBacklog());
+        gauge("entente.publish.backlog", "Messages of committed transactions not yet published (stuck ones not included)",
+                gauges.publishBacklog());
+        gauge("entente.publish.stuck.transactions", "Committed transactions whose messages are set aside because Kafka "
+                + "refused one (tx resolve retries or drops it)", gauges.publishStuck());
         gauge("entente.transactions.in.flight", "Begun, not yet decided (leader memory)", gauges.inFlight());
         gauge("entente.held.bytes", "Bytes the leader holds for undecided transactions (their branches and messages, "
                 + "estimated; --max-held-bytes)", gauges.heldBytes());

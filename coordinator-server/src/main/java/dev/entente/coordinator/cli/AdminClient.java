@@ -74,6 +74,11 @@ final class AdminClient {
         return postToLeader("/transactions/" + encode(xid) + "/resolve", "{\"outcome\": \"" + outcome + "\"}");
     }
 
+    /** Drops the messages of committed {@code xid} that Kafka refused for good. */
+    Reply dropRefused(String xid) {
+        return postToLeader("/transactions/" + encode(xid) + "/resolve", "{\"outcome\": \"commit\", \"dropRefused\": true}");
+    }
+
     /** The leader's view of the cluster: its members with their addresses, the leader, the term. */
     Reply cluster() {
         return get("/cluster");

@@ -9,10 +9,12 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
- * {@code entente tx list|show XID|resolve XID --commit|--rollback}: looks at the transactions of a
- * running coordinator cluster through its admin ports and, explicitly, settles a stuck one. Exit status
+ * {@code entente tx list|show XID|resolve XID --commit|--rollback|--drop-refused}: looks at the
+ * transactions of a running coordinator cluster through its admin ports and, explicitly, settles a
+ * stuck one, or drops the messages of a committed one that Kafka refused for good. Exit status
  * 0 on success, 1 when the coordinator refuses or cannot be reached, 2 on a bad command line.
  */
 public final class TxCommand extends AdminCommand {
@@ -21,15 +23,18 @@ public final class TxCommand extends AdminCommand {
             "the outcome resolve writes (an undecided transaction) or insists on (a decided one: refused if it was "
                     + "decided the other way)").onCommandLineOnly();
     static final CommandOption ROLLBACK = CommandOption.toggle("rollback", "likewise, a rollback").onCommandLineOnly();
+    static final CommandOption DROP_REFUSED = CommandOption.toggle("drop-refused",
+            "resolve drops the messages of a committed transaction that Kafka refused for good (tx show names them; "
+                    + "they are never published) and its other messages are published").onCommandLineOnly();
     /** Every option of {@code entente tx}; the usage text and the table in docs/operations.md come from it. */
     public static final OptionTable TABLE = new OptionTable("ENTENTE_", List.of(AdminOptions.ADMIN,
-            AdminOptions.ADMIN_TOKEN_FILE, AdminOptions.ADMIN_READ_TOKEN_FILE, AdminOptions.TLS_CA, COMMIT, ROLLBACK),
+            AdminOptions.ADMIN_TOKEN_FILE, AdminOptions.ADMIN_READ_TOKEN_FILE, AdminOptions.TLS_CA, COMMIT, ROLLBACK, DROP_REFUSED),
             OptionTable.Feature.ARGUMENTS);
 
     static final String USAGE = """
             usage: entente tx list [--admin H:P,...] [--admin-read-token-file F] [--tls-ca F]
                    entente tx show XID [--admin H:P,...] [--admin-read-token-file F] [--tls-ca F]
-                   entente tx resolve XID --commit|--rollback [--admin H:P,...] [--admin-token-file F] [--tls-ca F]
+                   entente tx resolve XID --commit|--rollback|--drop-refused [--admin H:P,...] [--admin-token-file F] [--tls-ca F]
             options (a flag beats the environment variable in brackets):
             """ + TABLE.usage();
 
@@ -43,10 +48,12 @@ public final class TxCommand extends AdminCommand {
 
     @Override
     int execute(String command, List<String> positional, GivenOptions given) {
-        if (given.isOn(COMMIT) && given.isOn(ROLLBACK)) {
-            throw new UsageException("--rollback: give one of --commit and --rollback, once");
+        if (Stream.of(COMMIT, ROLLBACK, DROP_REFUSED).filter(given::isOn).count() > 1) {
+            throw new UsageException((given.isOn(ROLLBACK) ? ROLLBACK : DROP_REFUSED).flag()
+                    + ": give one of --commit, --rollback and --drop-refused, once");
         }
-        String outcome = given.isOn(COMMIT) ? "commit" : given.isOn(ROLLBACK) ? "rollback" : null;
+        String outcome = given.isOn(COMMIT) ? "commit" : given.isOn(ROLLBACK) ? "rollback"
+                : given.isOn(DROP_REFUSED) ? "drop-refused" : null;
         if (outcome != null && !command.equals("resolve")) {
             throw new UsageException("--" + outcome + ": only resolve takes an outcome");
         }
@@ -62,7 +69,7 @@ public final class TxCommand extends AdminCommand {
             case "resolve" -> {
                 requireArguments(command, positional, 1);
                 if (outcome == null) {
-                    throw new UsageException("resolve " + positional.get(0) + ": say --commit or --rollback");
+                    throw new UsageException("resolve " + positional.get(0) + ": say --commit, --rollback or --drop-refused");
                 }
                 AdminOptions.requireAdminToken(given, "resolve");
                 yield resolve(AdminOptions.client(given, true), positional.get(0), outcome);
@@ -122,6 +129,7 @@ public final class TxCommand extends AdminCommand {
         if (tx.path("messages").asInt() > 0) {
             out.println("messages:   " + tx.path("messages").asInt() + " to publish");
         }
+        showRefusals(tx);
         if (tx.has("branches")) {
             TextTable branches = new TextTable("BRANCH", "RESOURCE", "INSTANCE", "VOTE", "PHASE 2");
             for (JsonNode branch : tx.path("branches")) {
@@ -144,8 +152,36 @@ public final class TxCommand extends AdminCommand {
         return 0;
     }
 
+    /** Messages Kafka refused for good: whether they hold up the transaction's messages, or were dropped. */
+    private void showRefusals(JsonNode tx) {
+        JsonNode refused = tx.path("refusedMessages");
+        if (tx.path("publishStuck").asBoolean()) {
+            out.println("publishing: stuck: Kafka refused " + count(refused, false) + " of its " + tx.path("messages").asInt()
+                    + " messages, so none is sent; once the cause is fixed 'tx resolve " + tx.path("xid").asText()
+                    + " --commit' sends them again, '--drop-refused' drops the refused ones");
+        }
+        for (JsonNode message : refused) {
+            boolean dropped = message.path("droppedAtMillis").asLong() > 0;
+            out.println((dropped ? "dropped:    " : "refused:    ") + "message " + message.path("messageId").asText()
+                    + " for topic '" + message.path("topic").asText() + "' at "
+                    + java.time.Instant.ofEpochMilli(message.path("refusedAtMillis").asLong()) + ": " + message.path("reason").asText()
+                    + (dropped ? " (dropped by an operator at " + java.time.Instant.ofEpochMilli(message.path("droppedAtMillis").asLong())
+                    + "; never published)" : ""));
+        }
+    }
+
+    private static long count(JsonNode refused, boolean dropped) {
+        long count = 0;
+        for (JsonNode message : refused) {
+            if ((message.path("droppedAtMillis").asLong() > 0) == dropped) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     private int resolve(AdminClient admin, String xid, String outcome) {
-        Reply reply = admin.resolve(xid, outcome);
+        Reply reply = outcome.equals("drop-refused") ? admin.dropRefused(xid) : admin.resolve(xid, outcome);
         if (reply.status() != 200) {
             return refused(reply);
         }
@@ -161,7 +197,7 @@ public final class TxCommand extends AdminCommand {
     private static String state(JsonNode tx) {
         String state = tx.path("state").asText();
         if (tx.path("inDoubt").asBoolean()) {
-            return state + ", in doubt";
+            return state + ", in doubt" + (tx.path("publishStuck").asBoolean() ? " (messages stuck)" : "");
         }
         return tx.path("phaseTwoDone").asBoolean() ? state + ", finished" : state;
     }

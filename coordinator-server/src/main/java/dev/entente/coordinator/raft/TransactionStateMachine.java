@@ -35,8 +35,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Raft state machine of the coordinator: applies decision, completion and node-address records to
- * the {@link TransactionTable}, answers linearizable status reads, and snapshots the table.
+ * The Raft state machine of the coordinator: applies decision, completion, node-address and publish-refusal
+ * records to the {@link TransactionTable}, answers linearizable status reads, and snapshots the table.
  */
 public final class TransactionStateMachine extends BaseStateMachine {
 
@@ -173,6 +173,8 @@ public final class TransactionStateMachine extends BaseStateMachine {
                 case COMPLETION -> table.applyCompletion(record.getCompletion());
                 case NODE_ADDRESS -> table.applyNodeAddress(record.getNodeAddress());
                 case IDENTITY -> table.applyIdentity(record.getIdentity());
+                case PUBLISH_REFUSAL -> table.applyRefusal(record.getPublishRefusal());
+                case REFUSED_DROPPED -> reply = table.applyDrop(record.getRefusedDropped());
                 default -> LOG.warn("empty log record at {}", TermIndex.valueOf(entry));
             }
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());

@@ -6,8 +6,11 @@ import dev.entente.coordinator.log.CompletionRecord;
 import dev.entente.coordinator.log.DecisionRecord;
 import dev.entente.coordinator.log.FinishedOutcome;
 import dev.entente.coordinator.log.NodeAddressRecord;
+import dev.entente.coordinator.log.PublishRefusalRecord;
+import dev.entente.coordinator.log.RefusedMessagesDroppedRecord;
 import dev.entente.coordinator.log.StatusAnswer;
 import dev.entente.coordinator.log.TableSnapshot;
+import dev.entente.coordinator.publish.RefusedMessages;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.Xids;
 import java.util.ArrayList;
@@ -92,6 +95,39 @@ public final class TransactionTable {
         while (oldest.hasNext() && oldest.next().getCompletedAtMillis() < horizon) {
             oldest.remove();
         }
+    }
+
+    /**
+     * Records messages of a committed, unfinished transaction that Kafka refused for good: its
+     * messages are set aside (see {@link dev.entente.coordinator.publish.PublishDriver}). A message
+     * the decision does not carry, or whose refusal is recorded already, is ignored.
+     */
+    public synchronized void applyRefusal(PublishRefusalRecord record) {
+        DecisionRecord decision = pending.get(record.getXid());
+        if (decision != null && decision.getOutcome() == Outcome.COMMITTED) {
+            pending.put(decision.getXid(), RefusedMessages.refused(decision, record.getRefusalsList()));
+        }
+    }
+
+    /**
+     * An operator dropped refused messages of a committed, unfinished transaction: they are never
+     * published. Answers COMMITTED with how many were dropped, or UNKNOWN (with why) if the
+     * transaction is no longer unfinished or none of them is refused and not yet dropped.
+     */
+    public synchronized ApplyReply applyDrop(RefusedMessagesDroppedRecord record) {
+        DecisionRecord decision = pending.get(record.getXid());
+        if (decision == null) {
+            return ApplyReply.newBuilder().setOutcome(Outcome.UNKNOWN)
+                    .setReason(record.getXid() + " has no unfinished decision (it finished meanwhile)").build();
+        }
+        DecisionRecord changed = RefusedMessages.dropped(decision, record.getMessageIdsList(), record.getDroppedAtMillis());
+        int dropped = RefusedMessages.waiting(decision).size() - RefusedMessages.waiting(changed).size();
+        if (dropped == 0) {
+            return ApplyReply.newBuilder().setOutcome(Outcome.UNKNOWN)
+                    .setReason("no message of " + record.getXid() + " named is refused and not yet dropped").build();
+        }
+        pending.put(decision.getXid(), changed);
+        return ApplyReply.newBuilder().setOutcome(Outcome.COMMITTED).setReason(dropped + " refused messages dropped").build();
     }
 
     public synchronized void applyNodeAddress(NodeAddressRecord address) {

@@ -3,12 +3,15 @@ package dev.entente.coordinator.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.entente.coordinator.testing.FakeRm;
+import dev.entente.coordinator.testing.RefusedAfterCommit;
 import dev.entente.coordinator.testing.StuckTransactions;
 import dev.entente.protocol.Outcome;
+import dev.entente.protocol.OutgoingMessage;
 import dev.entente.protocol.PhaseTwoAction;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.HeadlessChromium;
+import dev.entente.testkit.KafkaBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +24,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The console in headless Chromium against a real coordinator process: it shows nothing without the read
- * token, lists the transactions an application left behind once given it, finds one by XID, and resolves
- * them with the admin token (the read token may not). Screenshots go to {@code target/console-screenshots/}.
+ * The console in headless Chromium against a real coordinator process publishing to a real KRaft broker:
+ * it shows nothing without the read token, lists the transactions an application left behind once given
+ * it, finds one by XID, and resolves them with the admin token (the read token may not); a committed
+ * message Kafka refused shows with its transaction, which the admin token drops. Screenshots go to
+ * {@code target/console-screenshots/}.
  */
 @Timeout(240)
 class ConsoleBrowserTest {
@@ -38,13 +43,17 @@ class ConsoleBrowserTest {
     static FakeRm inventory;
     static HeadlessChromium browser;
     static String token;
+    static KafkaBroker kafka;
 
     @BeforeAll
     static void start() throws Exception {
         Path tokenFile = work.resolve("admin-token");
         token = "console-test-token-" + System.nanoTime();
         Files.writeString(tokenFile, token);
-        coordinator = CoordinatorProcess.dev(work, "--admin-token-file", tokenFile.toString()).start().awaitServing();
+        kafka = new KafkaBroker(work.resolve("kafka"));
+        kafka.start();
+        coordinator = CoordinatorProcess.dev(work, "--admin-token-file", tokenFile.toString(), "--kafka", kafka.bootstrapServers())
+                .start().awaitServing();
         client = CoordinatorClient.connect(coordinator.clientAddress());
         inventory = new FakeRm(client, "inventory", "inventory-1", Set.of("inventory-db")).connect();
         browser = HeadlessChromium.start(work);
@@ -56,6 +65,7 @@ class ConsoleBrowserTest {
         inventory.close();
         client.close();
         coordinator.close();
+        kafka.close();
     }
 
     private static String row(String table, String xid) {
@@ -119,5 +129,28 @@ class ConsoleBrowserTest {
         }
         browser.screenshot(SCREENSHOTS.resolve("3-resolved.png"));
         assertThat(client.status(live).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
+    }
+
+    @Test
+    void showsAMessageKafkaRefusedAndDropsItWithTheAdminToken() throws Exception {
+        kafka.createTopic("console-orders", 1);
+        RefusedAfterCommit kafkaRefuses = new RefusedAfterCommit(kafka, client);
+        kafkaRefuses.shrinkAfterTheCoordinatorLooked("console-orders", "inventory-db", inventory.instanceId());
+        OutgoingMessage tooLarge = RefusedAfterCommit.message("console-orders", RefusedAfterCommit.tooLarge("placed"));
+        String stuck = kafkaRefuses.commit("inventory-db", inventory.instanceId(), tooLarge);
+
+        browser.open("http://" + coordinator.adminAddress() + "/");
+        browser.type("#token", token);
+        browser.waitUntil(row("indoubt", stuck) + " && document.querySelector('#indoubt').innerText.includes('stuck: Kafka refused')",
+                PAGE_WAIT);
+        assertThat(browser.text("#indoubt")).contains("refused: message " + tooLarge.getMessageId() + " for topic 'console-orders'")
+                .contains("RecordTooLargeException");
+        browser.screenshot(SCREENSHOTS.resolve("4-refused-message.png"));
+
+        browser.click("#indoubt button[data-xid='" + stuck + "'][data-outcome=drop-refused]");
+        browser.waitUntil("document.querySelector('#result').innerText.includes('dropped 1 messages Kafka refused')", PAGE_WAIT);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> client.status(stuck).getPhaseTwoDone());
+        browser.waitUntil("!" + row("indoubt", stuck), PAGE_WAIT);
+        assertThat(coordinator.metric("entente_publish_dropped_total")).isEqualTo(1);
     }
 }

@@ -176,9 +176,13 @@ class TxCommandTest {
     void badCommandLinesAreRefusedWithTheOptionNamed() {
         assertThat(tx("resolve", "entente:1:1")).satisfies(run -> {
             assertThat(run.status()).isEqualTo(2);
-            assertThat(run.err()).contains("say --commit or --rollback").contains("usage: entente tx");
+            assertThat(run.err()).contains("say --commit, --rollback or --drop-refused").contains("usage: entente tx");
         });
-        assertThat(tx("resolve", "entente:1:1", "--commit", "--rollback").err()).contains("give one of --commit and --rollback");
+        assertThat(tx("resolve", "entente:1:1", "--commit", "--rollback").err())
+                .contains("--rollback: give one of --commit, --rollback and --drop-refused");
+        assertThat(tx("resolve", "entente:1:1", "--commit", "--drop-refused").err())
+                .contains("--drop-refused: give one of --commit, --rollback and --drop-refused");
+        assertThat(tx("show", "entente:1:1", "--drop-refused").err()).contains("--drop-refused: only resolve takes an outcome");
         assertThat(tx("list", "--verbose").err()).contains("--verbose: unknown option");
         assertThat(tx("list", "entente:1:1").err()).contains("list takes no XID");
         assertThat(tx("show").err()).contains("show needs exactly one XID");

@@ -7,16 +7,16 @@ import java.util.Map;
 import java.util.function.ToIntBiFunction;
 
 /** Runs {@code entente tx} or {@code entente cluster} in this JVM with a given environment and captures what it printed. */
-final class TxRunner {
+public final class TxRunner {
 
     /** What one run printed, and its exit status. */
-    record Run(int status, String out, String err) {
+    public record Run(int status, String out, String err) {
     }
 
     private TxRunner() {
     }
 
-    static Run run(Map<String, String> env, String... args) {
+    public static Run run(Map<String, String> env, String... args) {
         return capture((out, err) -> new TxCommand(out, err, env).run(args));
     }
 

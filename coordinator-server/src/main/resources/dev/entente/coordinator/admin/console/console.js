@@ -58,9 +58,25 @@ function branchList(branches) {
   return list;
 }
 
+// Messages Kafka refused for good after the commit: while one is not dropped, none of the transaction's is sent.
+function publishing(tx) {
+  const list = el('ul', null, 'branches');
+  (tx.refusedMessages || []).forEach(m => {
+    const dropped = m.droppedAtMillis > 0;
+    list.appendChild(el('li', (dropped ? 'dropped: ' : 'refused: ') + 'message ' + m.messageId + " for topic '" + m.topic
+        + "' — " + m.reason, dropped ? 'dropped' : 'refused'));
+  });
+  if (tx.publishStuck) list.prepend(el('li', 'stuck: Kafka refused a message, so '
+      + (tx.messages === 1 ? 'it is not sent' : 'none of the transaction\'s ' + tx.messages + ' messages is sent')
+      + '. Fix the cause and Commit to send again, or drop the refused ones.', 'stuck'));
+  return list;
+}
+
 function resolveButtons(tx) {
   const span = el('span');
-  [['commit', 'Commit'], ['rollback', 'Roll back']].forEach(([outcome, label]) => {
+  const actions = [['commit', 'Commit'], ['rollback', 'Roll back']];
+  if (tx.publishStuck) actions.push(['drop-refused', 'Drop refused messages']);
+  actions.forEach(([outcome, label]) => {
     const button = el('button', label);
     button.type = 'button';
     button.dataset.xid = tx.xid;
@@ -91,7 +107,7 @@ async function resolve(xid, outcome) {
     const response = await fetch('/transactions/' + encodeURIComponent(xid) + '/resolve', {
       method: 'POST',
       headers: { 'Authorization': 'Bearer ' + token(), 'Content-Type': 'application/json' },
-      body: JSON.stringify({ outcome: outcome })
+      body: JSON.stringify(outcome === 'drop-refused' ? { outcome: 'commit', dropRefused: true } : { outcome: outcome })
     });
     const body = await response.json();
     if (response.ok) {
@@ -134,7 +150,7 @@ function renderTransactions(list) {
   fill('live', live.map(tx => row([tx.xid, tx.name, tx.app, age(tx.begunAtMillis), branchList(tx.branches), resolveButtons(tx)])),
     search ? 'no live transaction matches ' + search : 'none', 6);
   fill('indoubt', inDoubt.map(tx => row([tx.xid, el('span', tx.state, tx.state), tx.name, tx.app, branchList(tx.branches),
-    resolveButtons(tx)])), search ? 'no in-doubt transaction matches ' + search : 'none', 6);
+    publishing(tx), resolveButtons(tx)])), search ? 'no in-doubt transaction matches ' + search : 'none', 7);
 }
 
 async function renderFound() {
