@@ -162,12 +162,12 @@ class StuckPublishTest {
             String toKeep = newTopic();
             String stream = newTopic();
             RefusedAfterCommit kafkaRefuses = new RefusedAfterCommit(kafka, client);
-            kafkaRefuses.shrinkAfterTheCoordinatorLooked(toDrop, ORDERS, rm.instanceId());
-            kafkaRefuses.shrinkAfterTheCoordinatorLooked(toKeep, ORDERS, rm.instanceId());
-
+            // each topic shrunk right before its commit: the coordinator's cached limit (a minute) must still be the old one
             // dropped: its only message refused, and a branch no RM serves keeps it unfinished across the fail-over
+            kafkaRefuses.shrinkAfterTheCoordinatorLooked(toDrop, ORDERS, rm.instanceId());
             OutgoingMessage droppedMessage = message(toDrop, tooLarge("dropped"));
             String dropped = kafkaRefuses.commit("payment-db", "instance-gone", droppedMessage);
+            kafkaRefuses.shrinkAfterTheCoordinatorLooked(toKeep, ORDERS, rm.instanceId());
             OutgoingMessage stuckMessage = message(toKeep, tooLarge("stuck"));
             String stuck = kafkaRefuses.commit(ORDERS, rm.instanceId(), stuckMessage);
             CoordinatorProcess leader = cluster.awaitLeader();
