@@ -5,7 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.entente.bench.AccountTable;
 import dev.entente.bench.ClosedLoop;
 import dev.entente.bench.Measurement;
-import dev.entente.bench.WorkloadJvm;
+import dev.entente.bench.ResultLine;
+import dev.entente.bench.WorkloadArguments;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,15 +29,15 @@ public final class JdbcWorkload {
     public static void main(String[] args) throws Exception {
         String url = args[0];
         int clients = Integer.parseInt(args[1]);
-        Duration warmup = WorkloadJvm.seconds(args[2]);
-        Duration window = WorkloadJvm.seconds(args[3]);
+        Duration warmup = WorkloadArguments.seconds(args[2]);
+        Duration window = WorkloadArguments.seconds(args[3]);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setMaximumPoolSize(clients);
         try (HikariDataSource pool = new HikariDataSource(config)) {
             prepareTable(pool);
             Measurement measured = ClosedLoop.run(clients, warmup, window, () -> readAndUpdate(pool));
-            WorkloadJvm.printResult(measured);
+            ResultLine.print(measured);
         }
     }
 

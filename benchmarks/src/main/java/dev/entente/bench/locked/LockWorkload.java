@@ -2,7 +2,8 @@ package dev.entente.bench.locked;
 
 import dev.entente.bench.ClosedLoop;
 import dev.entente.bench.Measurement;
-import dev.entente.bench.WorkloadJvm;
+import dev.entente.bench.ResultLine;
+import dev.entente.bench.WorkloadArguments;
 import java.time.Duration;
 
 /**
@@ -22,8 +23,8 @@ public final class LockWorkload {
         String zookeeper = args[1];
         CriticalSection section = new CriticalSection(Integer.parseInt(args[2]));
         int clients = Integer.parseInt(args[3]);
-        Duration warmup = WorkloadJvm.seconds(args[4]);
-        Duration window = WorkloadJvm.seconds(args[5]);
+        Duration warmup = WorkloadArguments.seconds(args[4]);
+        Duration window = WorkloadArguments.seconds(args[5]);
         Measurement measured;
         if (way.equals("CURATOR")) {
             try (CuratorSections curator = new CuratorSections(zookeeper, section)) {
@@ -33,7 +34,7 @@ public final class LockWorkload {
             LockedSections locked = new LockedSections(section);
             measured = ClosedLoop.run(clients, warmup, window, () -> locked.enter(section.anyKey()));
         }
-        WorkloadJvm.printResult(measured);
+        ResultLine.print(measured);
         System.exit(0); // the agent's ZooKeeper client leaves non-daemon threads behind
     }
 }

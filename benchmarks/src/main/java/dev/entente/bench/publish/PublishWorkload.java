@@ -2,7 +2,8 @@ package dev.entente.bench.publish;
 
 import dev.entente.bench.ClosedLoop;
 import dev.entente.bench.Measurement;
-import dev.entente.bench.WorkloadJvm;
+import dev.entente.bench.ResultLine;
+import dev.entente.bench.WorkloadArguments;
 import java.time.Duration;
 
 /**
@@ -21,8 +22,8 @@ public final class PublishWorkload {
         String way = args[0];
         String kafka = args[1];
         int clients = Integer.parseInt(args[2]);
-        Duration warmup = WorkloadJvm.seconds(args[3]);
-        Duration window = WorkloadJvm.seconds(args[4]);
+        Duration warmup = WorkloadArguments.seconds(args[3]);
+        Duration window = WorkloadArguments.seconds(args[4]);
         Measurement measured;
         if (way.equals("PRODUCER")) {
             try (TransactionalProducers producers = new TransactionalProducers(kafka)) {
@@ -32,7 +33,7 @@ public final class PublishWorkload {
             PublishedOrders orders = new PublishedOrders();
             measured = ClosedLoop.run(clients, warmup, window, () -> orders.place(1));
         }
-        WorkloadJvm.printResult(measured);
+        ResultLine.print(measured);
         System.exit(0); // the agent's clients leave non-daemon threads behind
     }
 }

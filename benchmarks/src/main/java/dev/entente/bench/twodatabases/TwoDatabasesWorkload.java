@@ -7,7 +7,8 @@ import com.atomikos.icatch.jta.UserTransactionManager;
 import dev.entente.bench.AccountTable;
 import dev.entente.bench.ClosedLoop;
 import dev.entente.bench.Measurement;
-import dev.entente.bench.WorkloadJvm;
+import dev.entente.bench.ResultLine;
+import dev.entente.bench.WorkloadArguments;
 import jakarta.transaction.TransactionManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +38,8 @@ public final class TwoDatabasesWorkload {
         String mariadbUrl = args[2];
         Path work = Files.createDirectories(Path.of(args[3]).resolve(variant.name().toLowerCase()));
         int clients = Integer.parseInt(args[4]);
-        Duration warmup = WorkloadJvm.seconds(args[5]);
-        Duration window = WorkloadJvm.seconds(args[6]);
+        Duration warmup = WorkloadArguments.seconds(args[5]);
+        Duration window = WorkloadArguments.seconds(args[6]);
         for (String url : new String[] {postgresUrl, mariadbUrl}) {
             try (Connection connection = DriverManager.getConnection(url)) {
                 AccountTable.prepare(connection);
@@ -48,8 +49,9 @@ public final class TwoDatabasesWorkload {
             case NO_GLOBAL_TRANSACTION -> measureLocal(new LocalCredits(postgresUrl, mariadbUrl, clients), clients, warmup, window);
             case ENTENTE -> measureLocal(new GlobalCredits(postgresUrl, mariadbUrl, clients), clients, warmup, window);
             case ATOMIKOS, NARAYANA -> measureJta(variant, work, postgresUrl, mariadbUrl, clients, warmup, window);
+            case SEATA_XA -> throw new IllegalArgumentException("Seata's variant runs on its client's class path (module peers), not here");
         };
-        WorkloadJvm.printResult(measured);
+        ResultLine.print(measured);
         if (variant == Variant.ENTENTE) {
             PhaseTwoWait.awaitNoPreparedBranch(new ClusterOfTransactions().id(), postgresUrl, mariadbUrl, PHASE_TWO_PATIENCE);
         }
