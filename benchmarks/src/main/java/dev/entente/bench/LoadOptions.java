@@ -59,7 +59,7 @@ public record LoadOptions(int clients, Duration warmup, Duration window, int run
     /** A workload's arguments: its own {@code first}, then clients, warm-up seconds and measured seconds. */
     public String[] workloadArguments(String... first) {
         List<String> arguments = new ArrayList<>(List.of(first));
-        arguments.addAll(List.of(String.valueOf(clients), WorkloadArguments.seconds(warmup), WorkloadArguments.seconds(window)));
+        arguments.addAll(new WorkloadArguments(clients, warmup, window).toArguments());
         return arguments.toArray(String[]::new);
     }
 }

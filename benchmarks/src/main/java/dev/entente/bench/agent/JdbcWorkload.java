@@ -3,7 +3,6 @@ package dev.entente.bench.agent;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.entente.bench.AccountTable;
-import dev.entente.bench.ClosedLoop;
 import dev.entente.bench.Measurement;
 import dev.entente.bench.ResultLine;
 import dev.entente.bench.WorkloadArguments;
@@ -11,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 
 /**
  * The application whose speed the agent must not change: a service's JDBC work outside any global
@@ -28,15 +26,13 @@ public final class JdbcWorkload {
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
-        int clients = Integer.parseInt(args[1]);
-        Duration warmup = WorkloadArguments.seconds(args[2]);
-        Duration window = WorkloadArguments.seconds(args[3]);
+        WorkloadArguments loop = WorkloadArguments.readFrom(args, 1);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
-        config.setMaximumPoolSize(clients);
+        config.setMaximumPoolSize(loop.clients());
         try (HikariDataSource pool = new HikariDataSource(config)) {
             prepareTable(pool);
-            Measurement measured = ClosedLoop.run(clients, warmup, window, () -> readAndUpdate(pool));
+            Measurement measured = loop.run(() -> readAndUpdate(pool));
             ResultLine.print(measured);
         }
     }

@@ -51,9 +51,9 @@ final class SeataRaftCoordinator implements MeasuredCoordinator {
 
     @Override
     public Point measure(int branches, int concurrency, Duration warmup, Duration window) throws Exception {
-        return new Point(WorkloadJvm.measure("Seata's empty transactions", coordinator.clientCommand(WORKLOAD, String.valueOf(concurrency),
-                WorkloadArguments.seconds(warmup), WorkloadArguments.seconds(window)), LoadOptions.workloadTimeout(warmup, window)),
-                Double.NaN, "");
+        String[] loop = new WorkloadArguments(concurrency, warmup, window).toArguments().toArray(String[]::new);
+        return new Point(WorkloadJvm.measure("Seata's empty transactions", coordinator.clientCommand(WORKLOAD, loop),
+                LoadOptions.workloadTimeout(warmup, window)), Double.NaN, "");
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.entente.peers.seata;
 
-import dev.entente.bench.ClosedLoop;
 import dev.entente.bench.ResultLine;
 import dev.entente.bench.WorkloadArguments;
 import io.seata.core.exception.TransactionException;
@@ -28,12 +27,10 @@ public final class EmptyTransactions {
     }
 
     public static void main(String[] args) throws Exception {
-        int clients = Integer.parseInt(args[0]);
-        Duration warmup = WorkloadArguments.seconds(args[1]);
-        Duration window = WorkloadArguments.seconds(args[2]);
+        WorkloadArguments loop = WorkloadArguments.readFrom(args, 0);
         SeataClient.startTransactionManager();
         SeataClient.awaitFirst(EmptyTransactions::beginAndCommit, Duration.ofSeconds(60));
-        ResultLine.print(ClosedLoop.run(clients, warmup, window, EmptyTransactions::beginAndCommit));
+        ResultLine.print(loop.run(EmptyTransactions::beginAndCommit));
         System.exit(0); // Seata's client leaves non-daemon threads behind
     }
 

@@ -10,8 +10,6 @@ import io.seata.rm.datasource.xa.DataSourceProxyXA;
 import io.seata.tm.api.TransactionalExecutor;
 import io.seata.tm.api.TransactionalTemplate;
 import io.seata.tm.api.transaction.TransactionInfo;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 
 /**
@@ -31,22 +29,16 @@ public final class XaCredits {
     public static void main(String[] args) throws Exception {
         String postgresUrl = args[0];
         String mariadbUrl = args[1];
-        int clients = Integer.parseInt(args[2]);
-        Duration warmup = WorkloadArguments.seconds(args[3]);
-        Duration window = WorkloadArguments.seconds(args[4]);
-        for (String url : new String[] {postgresUrl, mariadbUrl}) {
-            try (Connection connection = DriverManager.getConnection(url)) {
-                AccountTable.prepare(connection);
-            }
-        }
+        WorkloadArguments loop = WorkloadArguments.readFrom(args, 2);
+        AccountTable.prepareIn(postgresUrl, mariadbUrl);
         SeataClient.startTransactionManager();
         SeataClient.startResourceManager();
         Measurement measured;
-        try (LocalCredits credits = new LocalCredits(postgresUrl, mariadbUrl, clients, DataSourceProxyXA::new)) {
+        try (LocalCredits credits = new LocalCredits(postgresUrl, mariadbUrl, loop.clients(), DataSourceProxyXA::new)) {
             TransactionalTemplate template = new TransactionalTemplate();
             ClosedLoop.Operation globalCredits = () -> inGlobalTransaction(template, credits);
             SeataClient.awaitFirst(globalCredits, Duration.ofSeconds(60));
-            measured = ClosedLoop.run(clients, warmup, window, globalCredits);
+            measured = loop.run(globalCredits);
         }
         ResultLine.print(measured);
         System.exit(0); // Seata's client leaves non-daemon threads behind
