@@ -169,8 +169,7 @@ class DatabaseIdentityTest {
     }
 
     private long wrongDatabaseCount() {
-        Matcher m = Pattern.compile("(?m)^entente_phase_two_wrong_database_total ([0-9]+)$").matcher(coordinator.admin("/metrics"));
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        return coordinator.metric("entente_phase_two_wrong_database_total");
     }
 
     /** What {@code bin/entente tx show XID} prints: the CLI in its own JVM, from the coordinator's jar. */

@@ -15,8 +15,13 @@ import java.util.List;
  */
 public record LoadOptions(int clients, Duration warmup, Duration window, int runs, Path work) {
 
+    // 30 s by default: on two busy cores the JIT compilers of the coordinator and of an agent's JVM still
+    // used a third of the CPU 20 s into a run, and Entente's figures after a 5 s warm-up were a third of
+    // those after 40 s (docs/benchmarks.md, "Warm-up")
+
     public static final CommandOption CLIENTS = new CommandOption("clients", "N", "8", "clients sending operations at once (closed loop)");
-    public static final CommandOption WARMUP = new CommandOption("warmup", "S", "5", "seconds of warm-up per run, not measured");
+    public static final CommandOption WARMUP = new CommandOption("warmup", "S", "30",
+            "seconds of warm-up per run, not measured");
     public static final CommandOption SECONDS = new CommandOption("seconds", "S", "10", "seconds measured per run");
     public static final CommandOption RUNS = new CommandOption("runs", "N", "3", "runs per variant");
     public static final CommandOption WORK = new CommandOption("work", "DIR", "a new temporary directory",
@@ -29,7 +34,7 @@ public record LoadOptions(int clients, Duration warmup, Duration window, int run
         return List.copyOf(options);
     }
 
-    /** The values given, or the defaults: 5 s warm-up, 10 s measured, 3 runs; {@code clients} is the driver's. */
+    /** The values given, or the defaults: 30 s warm-up, 10 s measured, 3 runs; {@code clients} is the driver's. */
     public static LoadOptions of(Options options, CommandOption clients) throws IOException {
         return new LoadOptions(options.number(clients), options.seconds(WARMUP), options.seconds(SECONDS), options.number(RUNS),
                 work(options));
@@ -40,7 +45,7 @@ public record LoadOptions(int clients, Duration warmup, Duration window, int run
         return options.isGiven(WORK) ? Files.createDirectories(Path.of(options.text(WORK))) : Files.createTempDirectory("entente-bench-");
     }
 
-    /** "8 clients, 3 run(s) of 10.0 s after 5.0 s warm-up per variant". */
+    /** "8 clients, 3 run(s) of 10.0 s after 30.0 s warm-up per variant". */
     public String describe() {
         return String.format("%d clients, %d run(s) of %.1f s after %.1f s warm-up per variant", clients, runs,
                 window.toMillis() / 1000.0, warmup.toMillis() / 1000.0);

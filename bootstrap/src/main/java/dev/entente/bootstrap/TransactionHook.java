@@ -27,6 +27,17 @@ public interface TransactionHook {
     Object enter(Class<?> type, String method, Object[] arguments) throws Throwable;
 
     /**
+     * A framework's transaction interceptor (Spring's {@code TransactionInterceptor}) is about to run
+     * {@code invocation} (an AOP Alliance {@code MethodInvocation}) in a local transaction of its own: if
+     * the invoked method is annotated, its scope begins here, around the interceptor's transaction, and
+     * the method's own {@link #enter} does nothing for that invocation. Returns the scope to hand to
+     * {@link #exit} (null if the method is not annotated).
+     */
+    default Object enterInterceptor(Object invocation) throws Throwable {
+        return null;
+    }
+
+    /**
      * Leaving it, normally ({@code thrown} null, {@code returned} its result, boxed, null for void) or
      * not; returns what the method must throw, or null.
      */

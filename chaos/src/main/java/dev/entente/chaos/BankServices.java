@@ -1,5 +1,6 @@
 package dev.entente.chaos;
 
+import dev.entente.testkit.Concurrently;
 import dev.entente.testkit.FreePorts;
 import dev.entente.testkit.JvmProcess;
 import java.io.File;
@@ -54,7 +55,7 @@ final class BankServices implements AutoCloseable {
                 "--maria", "http://127.0.0.1:" + mariaPort);
         transferUrl = "http://127.0.0.1:" + transferPort;
         try {
-            all().parallelStream().forEach(this::start);
+            Concurrently.forEach(all(), this::start);
         } catch (RuntimeException e) {
             close();
             throw e;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.curator.test.TestingServer;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,11 +64,24 @@ final class ChaosRun {
              TestingServer zookeeper = ZooKeeperServers.loopback(work.resolve("zookeeper").toFile(), ZOOKEEPER_TICK_MILLIS);
              CoordinatorCluster coordinators = new CoordinatorCluster(work, 3, network::raftRoute,
                      List.of(), coordinatorArgs(cluster, kafka))) {
-            coordinators.start();
-            String clusterId = coordinators.awaitLeader().clusterId();
+            // the services start while the coordinator nodes do and elect a leader: they reach it only at
+            // their first transaction (the three JVMs' start-up and the election overlap)
+            CompletableFuture<Void> coordinatorsUp = new CompletableFuture<>();
+            Thread starter = new Thread(() -> {
+                try {
+                    coordinators.start();
+                    coordinatorsUp.complete(null);
+                } catch (Throwable e) {
+                    coordinatorsUp.completeExceptionally(e);
+                }
+            }, "coordinators-start");
+            starter.setDaemon(true);
+            starter.start();
             List<String> nodeAddresses = coordinators.nodes().stream().map(n -> n.clientAddress()).toList();
             try (BankServices services = new BankServices(work, cluster, s -> network.coordinatorFor(s, nodeAddresses),
                     s -> network.zookeeperFor(s, zookeeper.getConnectString()), kafka, databases, options.plantedBug())) {
+                coordinatorsUp.join();
+                String clusterId = coordinators.awaitLeader().clusterId();
                 Nemesis nemesis = new Nemesis(schedule, coordinators, services, databases, servers.kafka(), network, out);
                 List<Transfer> transfers;
                 nemesis.start();
@@ -116,8 +130,7 @@ final class ChaosRun {
     /** Messages of committed transactions the serving leader has yet to publish; -1 if it cannot tell. */
     private static long publishBacklog(CoordinatorCluster coordinators) {
         try {
-            return coordinators.awaitLeader().admin("/metrics").lines().filter(line -> line.startsWith(BACKLOG_METRIC + " "))
-                    .mapToLong(line -> Long.parseLong(line.substring(BACKLOG_METRIC.length() + 1).strip())).findFirst().orElse(-1);
+            return coordinators.awaitLeader().metric(BACKLOG_METRIC);
         } catch (RuntimeException e) {
             return -1;
         }

@@ -1,6 +1,7 @@
 package dev.entente.chaos;
 
 import dev.entente.chaos.FaultSchedule.Planned;
+import dev.entente.testkit.Concurrently;
 import dev.entente.testkit.CoordinatorCluster;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.JvmProcess;
@@ -131,7 +132,7 @@ final class Nemesis implements AutoCloseable {
     private String killAndRestart(List<CoordinatorProcess> nodes, String role, long hold) {
         nodes.forEach(CoordinatorProcess::kill9);
         long held = hold(hold);
-        nodes.parallelStream().forEach(CoordinatorProcess::start);
+        Concurrently.forEach(nodes, CoordinatorProcess::start);
         return "kill -9 " + role + " (" + String.join(", ", nodes.stream().map(CoordinatorProcess::name).toList())
                 + "), restarted after " + seconds(held);
     }

@@ -363,5 +363,6 @@ public final class CoordinatorNode implements AutoCloseable {
         timer.shutdownNow();
         phaseTwoThread.shutdownNow();
         leadershipThread.shutdownNow();
+        metrics.close();
     }
 }

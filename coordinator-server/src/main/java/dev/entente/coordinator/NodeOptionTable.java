@@ -68,8 +68,9 @@ public final class NodeOptionTable {
             "Kafka topics whose settings (exists, max.message.bytes) the leader keeps, for a minute each; the least "
                     + "recently used goes first");
     public static final CommandOption MAX_TOPIC_LOOKUPS = new CommandOption("max-topic-lookups", "N", "4",
-            "calls that may wait at once for Kafka to describe a topic not in that cache (up to 3 s each); past it, "
-                    + "a Publish or Commit naming another such topic is refused (RESOURCE_EXHAUSTED)");
+            "topics not in that cache that may be looked up on Kafka at once (up to 3 s each; calls naming a topic "
+                    + "being looked up wait for that lookup); past it, a Publish or Commit naming yet another such topic "
+                    + "is refused (RESOURCE_EXHAUSTED)");
     public static final CommandOption TLS_CERT = new CommandOption("tls-cert", "FILE", "",
             "this node's certificate (PEM, may hold the chain): served on the client and admin ports, and presented to "
                     + "the other nodes (mutual TLS on the Raft port); needs extended key usages serverAuth and clientAuth, "

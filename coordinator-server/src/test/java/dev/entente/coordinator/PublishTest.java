@@ -111,7 +111,7 @@ class PublishTest {
             });
             assertThat(out).extracting(m -> m.header("entente-message-id"))
                     .containsExactly(placed.getMessageId(), paid.getMessageId());
-            assertThat(node.coordinator().admin("/metrics")).contains("entente_published_messages_total 2");
+            assertThat(node.coordinator().metric("entente_published_messages_total")).isEqualTo(2);
         }
     }
 
@@ -182,11 +182,11 @@ class PublishTest {
                 assertThat(node.client().commit(xid, false).getOutcome()).isEqualTo(Outcome.COMMITTED);
                 expected.add(value);
             }
-            assertThat(node.coordinator().admin("/metrics")).containsPattern("entente_publish_backlog [1-9]");
+            assertThat(node.coordinator().metric("entente_publish_backlog")).isPositive();
             Thread.sleep(30_000);
             kafka.start();
 
-            await().atMost(Duration.ofSeconds(90)).until(() -> node.coordinator().admin("/metrics").contains("entente_publish_backlog 0"));
+            await().atMost(Duration.ofSeconds(90)).until(() -> node.coordinator().metric("entente_publish_backlog") == 0);
             List<Message> out = CommittedRecords.read(kafka.bootstrapServers(), topic);
             assertThat(byValue(out)).allSatisfy((value, copies) -> assertThat(copies).as(value).hasSize(1));
             assertThat(out).extracting(Message::value).containsAll(expected);
@@ -239,7 +239,7 @@ class PublishTest {
             });
             await().atMost(Duration.ofSeconds(90)).until(() -> CommittedRecords.read(kafka.bootstrapServers(), topic).stream()
                     .map(Message::value).collect(Collectors.toSet()).containsAll(committed));
-            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.awaitLeader().admin("/metrics").contains("entente_publish_backlog 0"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.awaitLeader().metric("entente_publish_backlog") == 0);
             List<Message> out = CommittedRecords.read(kafka.bootstrapServers(), topic);
             Map<String, List<Message>> copies = byValue(out);
             assertThat(copies).allSatisfy((value, all) -> assertThat(all).as(value + " published once").hasSize(1));

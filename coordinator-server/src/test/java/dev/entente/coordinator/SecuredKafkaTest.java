@@ -71,7 +71,7 @@ class SecuredKafkaTest {
                 "--kafka-client-properties", right.toString())) {
             String xid = commit(node, "placed");
             await().atMost(Duration.ofSeconds(60)).until(() -> node.client().status(xid).getPhaseTwoDone());
-            await().atMost(Duration.ofSeconds(60)).until(() -> node.coordinator().admin("/metrics").contains("entente_publish_backlog 0"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> node.coordinator().metric("entente_publish_backlog") == 0);
             assertThat(node.coordinator().logTail(200)).doesNotContain(PASSWORD);
         }
 
@@ -81,7 +81,7 @@ class SecuredKafkaTest {
                 "--kafka-client-properties", file("guessed", guessed).toString())) {
             commit(node, "forged");
             await().atMost(Duration.ofSeconds(60)).until(() -> node.coordinator().logTail(400).contains("Authentication failed"));
-            assertThat(node.coordinator().admin("/metrics")).contains("entente_publish_backlog 1");
+            assertThat(node.coordinator().metric("entente_publish_backlog")).isEqualTo(1);
         }
 
         assertThat(CommittedRecords.read(kafka.bootstrapServers(), kafka.clientProperties("entente"), "orders"))

@@ -83,7 +83,7 @@ class TwoPhaseCommitTest {
         assertThat(orders.receivedFor(xid)).allMatch(r -> r.action() == PhaseTwoAction.COMMIT && r.resource().equals(ORDERS));
         assertThat(client.status(xid).getOutcome()).isEqualTo(Outcome.COMMITTED);
         await().atMost(Duration.ofSeconds(10)).until(() -> client.status(xid).getPhaseTwoDone());
-        assertThat(coordinator.admin("/metrics")).containsPattern("entente_raft_log_flushes_total [1-9]");
+        assertThat(coordinator.metric("entente_raft_log_flushes_total")).isPositive();
     }
 
     @Test
@@ -332,7 +332,7 @@ class TwoPhaseCommitTest {
         OutcomeReply late = client.commit(xid, false);
         assertThat(late.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
         assertThat(late.getReason()).contains("timed out: its deadline passed");
-        assertThat(coordinator.admin("/metrics")).containsPattern("entente_transactions_timed_out_total [1-9]");
+        assertThat(coordinator.metric("entente_transactions_timed_out_total")).isPositive();
     }
 
     @Test

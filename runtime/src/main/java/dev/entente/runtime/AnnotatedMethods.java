@@ -11,6 +11,7 @@ import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -22,6 +23,7 @@ final class AnnotatedMethods {
     private static final String GLOBAL_TRANSACTIONAL = "dev.entente.api.GlobalTransactional";
     private static final String LOCKED = "dev.entente.api.Locked";
     private static final String PUBLISH = "dev.entente.api.Publish";
+    private static final Set<String> ANNOTATIONS = Set.of(GLOBAL_TRANSACTIONAL, LOCKED, PUBLISH);
     private static final String MESSAGE_SERIALIZER = "dev.entente.api.MessageSerializer";
 
     /** What one method asks for; any part may be null. */
@@ -38,6 +40,16 @@ final class AnnotatedMethods {
     /** {@code type}'s method {@code nameAndDescriptor}, e.g. {@code place(Ljava/lang/String;)V}. */
     AnnotatedMethod of(Class<?> type, String nameAndDescriptor) {
         return methods.get(type).computeIfAbsent(nameAndDescriptor, key -> read(type, key));
+    }
+
+    /** Whether {@code method} carries one of Entente's annotations (so the agent advised its body). */
+    static boolean isAnnotated(Method method) {
+        for (Annotation annotation : method.getAnnotations()) {
+            if (ANNOTATIONS.contains(annotation.annotationType().getName())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static AnnotatedMethod read(Class<?> type, String nameAndDescriptor) {

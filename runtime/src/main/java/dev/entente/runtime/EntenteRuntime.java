@@ -16,6 +16,7 @@ import dev.entente.runtime.jdbc.Recovery;
 import dev.entente.runtime.jdbc.ResourceManager;
 import dev.entente.runtime.jdbc.xa.XaResourceWrapper;
 import dev.entente.runtime.lock.LockManager;
+import dev.entente.runtime.metrics.ApplicationMeters;
 import dev.entente.runtime.propagation.CarriedContexts;
 import dev.entente.runtime.publish.PublishManager;
 import dev.entente.runtime.tm.CarriedVotes;
@@ -150,7 +151,9 @@ public final class EntenteRuntime implements AutoCloseable {
         }
         EntenteRuntime runtime = withOwnContextLoader(() -> new EntenteRuntime(settings));
         Hooks.jdbc = runtime.resources;
-        Hooks.transactions = new AnnotatedMethodHook(runtime.transactions, runtime.locks, runtime.publisher);
+        ApplicationMeters meters = new ApplicationMeters(runtime.transactions.meters());
+        meters.offer(EntenteRuntime.class.getClassLoader()); // the application's own, when it runs the runtime as a library
+        Hooks.transactions = new AnnotatedMethodHook(runtime.transactions, runtime.locks, runtime.publisher, meters);
         Hooks.http = new RequestScopes(runtime.resources, runtime.transactions, runtime.votes, settings.acceptContextFrom(),
                 runtime.tokens, runtime::sessionNeeded);
         Hooks.carrier = new CarriedContexts(runtime.resources, runtime.transactions, runtime.tokens);

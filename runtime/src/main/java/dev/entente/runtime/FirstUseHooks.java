@@ -53,6 +53,15 @@ final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook, Carrie
     }
 
     @Override
+    public Object enterInterceptor(Object invocation) throws Throwable {
+        if (InterceptedInvocation.ofAnnotated(invocation).isEmpty()) {
+            return null; // Spring's @Transactional alone: nothing of Entente's
+        }
+        start();
+        return Hooks.transactions.enterInterceptor(invocation);
+    }
+
+    @Override
     public Throwable exit(Object scope, Object returned, Throwable thrown) {
         TransactionHook started = Hooks.transactions; // enter above started the runtime, whose hook made the scope
         return started == this ? thrown : started.exit(scope, returned, thrown);

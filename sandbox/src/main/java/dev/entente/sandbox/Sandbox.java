@@ -13,8 +13,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.curator.test.TestingServer;
 
@@ -31,8 +29,6 @@ public final class Sandbox implements AutoCloseable {
     /** The topic the order service publishes {@code OrderPlaced} to (its {@code @Publish}), created at start. */
     public static final String ORDERS_TOPIC = "orders.placed";
     static final int ORDERS_PARTITIONS = 3;
-
-    private static final Pattern PUBLISH_BACKLOG = Pattern.compile("(?m)^entente_publish_backlog (\\d+)");
 
     private final Path work;
     private final CoordinatorProcess coordinator;
@@ -117,11 +113,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** Messages of committed transactions the coordinator has not yet published to Kafka (its metric). */
     public long publishBacklog() {
-        Matcher backlog = PUBLISH_BACKLOG.matcher(coordinator.admin("/metrics"));
-        if (!backlog.find()) {
-            throw new IllegalStateException("the coordinator's /metrics has no entente_publish_backlog; see " + coordinator.logFile());
-        }
-        return Long.parseLong(backlog.group(1));
+        return coordinator.metric("entente_publish_backlog");
     }
 
     public TestDatabase postgres() {

@@ -135,7 +135,7 @@ public final class CoordinatorCluster implements AutoCloseable {
      */
     public CoordinatorCluster start() {
         try {
-            nodes.parallelStream().forEach(CoordinatorProcess::start);
+            Concurrently.forEach(nodes, CoordinatorProcess::start);
             awaitEveryNodeFollowsTheLeader();
         } catch (RuntimeException | Error e) {
             close();

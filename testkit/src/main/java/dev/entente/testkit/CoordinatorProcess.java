@@ -233,6 +233,11 @@ public final class CoordinatorProcess implements AutoCloseable {
         }
     }
 
+    /** The value of a counting sample of this node's {@code /metrics}, e.g. {@code entente_transactions_in_flight}. */
+    public long metric(String sample) {
+        return PrometheusText.value(admin("/metrics"), sample);
+    }
+
     /** A request to the admin port, with the read token when the node has one. */
     public HttpResponse<String> adminResponse(String method, String path) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adminScheme() + "://127.0.0.1:" + adminPort + path))

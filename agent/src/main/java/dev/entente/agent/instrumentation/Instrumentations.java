@@ -12,6 +12,7 @@ import dev.entente.agent.instrumentation.http.JavaHttpClientModule;
 import dev.entente.agent.instrumentation.http.JdkHttpServerModule;
 import dev.entente.agent.instrumentation.jdbc.JdbcModule;
 import dev.entente.agent.instrumentation.servlet.ServletModule;
+import dev.entente.agent.instrumentation.spring.SpringTransactionsModule;
 import dev.entente.runtime.SettingSources;
 import dev.entente.bootstrap.Hooks;
 import java.lang.instrument.Instrumentation;
@@ -41,7 +42,8 @@ public final class Instrumentations {
             new JdkHttpServerModule(),
             new ApacheHttpClientModule(),
             new ServletModule(),
-            new ExecutorsModule());
+            new ExecutorsModule(),
+            new SpringTransactionsModule());
 
     private Instrumentations() {
     }

@@ -31,6 +31,13 @@ public final class ServiceProcess implements AutoCloseable {
             "/bootstrap/target/", "/agent/target/classes", "/coordinator-server/", "entente-runtime", "entente-protocol",
             "entente-bootstrap", "entente-agent-", "entente-testkit", "/testkit/target/", "entente-options", "/options/target/", "/io/grpc/", "/io/netty/", "/com/google/", "/net/bytebuddy/", "/org/apache/ratis/",
             "/io/perfmark/", "/org/checkerframework/", "/com/fasterxml/", "/org/apache/kafka/");
+    /**
+     * Libraries only the applications that ask for them have ({@link #runWithLibraries}): every other
+     * application shows the agent working without them. (Micrometer's observation API stays: Spring needs it.)
+     */
+    public static final List<String> MICROMETER = List.of("/io/micrometer/micrometer-core/", "/org/hdrhistogram/",
+            "/org/latencyutils/");
+    public static final List<String> OPENTELEMETRY = List.of("/io/opentelemetry/");
 
     private final JvmProcess process;
     private final int port;
@@ -103,9 +110,26 @@ public final class ServiceProcess implements AutoCloseable {
         return run(Path.of(System.getProperty("java.home")), workDir, name, jvmOptions, environment, agentArguments, mainClass, args);
     }
 
+    /**
+     * Like {@link #run}, with the libraries of this test's class path whose entries contain one of
+     * {@code libraries} (as {@link #MICROMETER}) on the application's class path too.
+     */
+    public static String runWithLibraries(Path workDir, String name, String agentArguments, List<String> libraries,
+                                          Class<?> mainClass, String... args) {
+        String classPath = Stream.concat(Stream.of(applicationClassPath()), testClassPath()
+                .filter(entry -> libraries.stream().anyMatch(entry::contains))).collect(Collectors.joining(File.pathSeparator));
+        return run(Path.of(System.getProperty("java.home")), workDir, name, List.of(), null, agentArguments, classPath,
+                mainClass, args);
+    }
+
     private static String run(Path javaHome, Path workDir, String name, List<String> jvmOptions, Map<String, String> environment,
                               String agentArguments, Class<?> mainClass, String... args) {
-        try (JvmProcess process = new JvmProcess(name, command(jvmOptions, agentArguments, applicationClassPath(), mainClass,
+        return run(javaHome, workDir, name, jvmOptions, environment, agentArguments, applicationClassPath(), mainClass, args);
+    }
+
+    private static String run(Path javaHome, Path workDir, String name, List<String> jvmOptions, Map<String, String> environment,
+                              String agentArguments, String classPath, Class<?> mainClass, String... args) {
+        try (JvmProcess process = new JvmProcess(name, command(jvmOptions, agentArguments, classPath, mainClass,
                 Arrays.asList(args)), workDir.resolve(name + ".log"), "done").withJavaHome(javaHome)) {
             if (environment != null) {
                 process.withEnvironment(environment);
@@ -137,9 +161,13 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     static String applicationClassPath() {
-        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> NOT_THE_APPLICATIONS.stream().noneMatch(entry::contains))
+        return testClassPath().filter(entry -> NOT_THE_APPLICATIONS.stream().noneMatch(entry::contains))
+                .filter(entry -> Stream.of(MICROMETER, OPENTELEMETRY).flatMap(List::stream).noneMatch(entry::contains))
                 .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    private static Stream<String> testClassPath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator));
     }
 
     public int port() {

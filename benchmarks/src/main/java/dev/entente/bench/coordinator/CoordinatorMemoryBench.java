@@ -2,7 +2,6 @@ package dev.entente.bench.coordinator;
 
 import dev.entente.bench.LoadOptions;
 import dev.entente.bench.Options;
-import dev.entente.bench.PrometheusText;
 import dev.entente.bench.Table;
 import dev.entente.options.CommandOption;
 import dev.entente.options.OptionTable;
@@ -11,6 +10,7 @@ import dev.entente.protocol.client.CoordinatorAddresses;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.XidMint;
 import dev.entente.testkit.CoordinatorProcess;
+import dev.entente.testkit.PrometheusText;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;

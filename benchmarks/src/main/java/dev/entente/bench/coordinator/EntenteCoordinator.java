@@ -2,7 +2,6 @@ package dev.entente.bench.coordinator;
 
 import dev.entente.bench.ClosedLoop;
 import dev.entente.bench.Measurement;
-import dev.entente.bench.PrometheusText;
 import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.Outcome;
@@ -10,6 +9,7 @@ import dev.entente.protocol.OutcomeReply;
 import dev.entente.protocol.client.CoordinatorAddresses;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.XidMint;
+import dev.entente.testkit.PrometheusText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.entente.bench.seata;
 
+import dev.entente.testkit.Concurrently;
 import dev.entente.testkit.FreePorts;
 import dev.entente.testkit.JvmProcess;
 import java.io.IOException;
@@ -14,11 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -65,31 +61,13 @@ public final class SeataCoordinator implements AutoCloseable {
         SeataCoordinator coordinator = new SeataCoordinator(List.copyOf(nodes));
         try {
             // all at once: each takes 10-60 s (Spring Boot), and a raft node waits for the others anyway
-            coordinator.onEveryNode(node -> node.process().start(START_PATIENCE));
+            Concurrently.forEach(nodes, node -> node.process().start(START_PATIENCE));
             nodes.forEach(SeataCoordinator::awaitServing);
         } catch (RuntimeException e) {
             coordinator.close();
             throw e;
         }
         return coordinator;
-    }
-
-    /** Runs {@code action} on every node at the same time, each on a thread of its own, and waits for all. */
-    private void onEveryNode(Consumer<Node> action) {
-        ExecutorService threads = Executors.newFixedThreadPool(nodes.size());
-        try {
-            List<Future<?>> done = nodes.stream().<Future<?>>map(node -> threads.submit(() -> action.accept(node))).toList();
-            for (Future<?> each : done) {
-                each.get();
-            }
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } finally {
-            threads.shutdownNow();
-        }
     }
 
     private static List<String> options(int http, int rpc, int raft, String group, Path dir) {
@@ -191,6 +169,6 @@ public final class SeataCoordinator implements AutoCloseable {
     /** Stops every node (SIGTERM, SIGKILL after 10 s), all at once. */
     @Override
     public void close() {
-        onEveryNode(node -> node.process().close());
+        Concurrently.forEach(nodes, node -> node.process().close());
     }
 }

@@ -42,7 +42,6 @@ public final class AdminViews implements AdminServer.Views {
     private final PhaseTwoDriver phaseTwo;
     private final TransactionResolver resolver;
     private final CoordinatorMetrics metrics;
-    private final LongSupplier publishBacklog;
     private final Directory directory;
     private final LeaderSnapshots snapshots;
     private final MemberChanges memberChanges;
@@ -59,10 +58,13 @@ public final class AdminViews implements AdminServer.Views {
         this.phaseTwo = phaseTwo;
         this.resolver = resolver;
         this.metrics = metrics;
-        this.publishBacklog = publishBacklog;
         this.directory = directory;
         this.snapshots = snapshots;
         this.memberChanges = memberChanges;
+        metrics.bind(new CoordinatorMetrics.Gauges(transactions::size, () -> table.pendingDecisions().size(),
+                sessions::size, () -> log.isLeaderReady() ? 1 : 0, () -> log.role().name(), log::term, log::commitIndex,
+                log::lastAppliedIndex, publishBacklog, log::logFlushes, transactions::heldBytes,
+                transactions::cachedTopics));
     }
 
     @Override
@@ -150,10 +152,7 @@ public final class AdminViews implements AdminServer.Views {
 
     @Override
     public String metrics() {
-        return metrics.render(new CoordinatorMetrics.Gauges(transactions::size, () -> table.pendingDecisions().size(),
-                sessions::size, () -> log.isLeaderReady() ? 1 : 0, () -> log.role().name(), log::term, log::commitIndex,
-                log::lastAppliedIndex, publishBacklog, log::logFlushes, transactions::heldBytes,
-                transactions::cachedTopics));
+        return metrics.render();
     }
 
     private static Map<String, Object> active(ActiveTransactions.View tx) {

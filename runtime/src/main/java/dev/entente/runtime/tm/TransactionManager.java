@@ -11,6 +11,7 @@ import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.CoordinatorException;
 import dev.entente.protocol.client.XidMint;
 import dev.entente.runtime.jdbc.ResourceManager;
+import dev.entente.runtime.metrics.MeterDefinition;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,6 +49,7 @@ public final class TransactionManager {
     private final Set<String> propagated = ConcurrentHashMap.newKeySet();
     /** Messages of {@code @Publish} methods run here under transactions this process owns: their Commit carries them. */
     private final Map<String, MessagesForCommit> messagesForCommit = new HashMap<>();
+    private final TransactionCounts counts = new TransactionCounts();
 
     private record MessagesForCommit(String kafka, List<OutgoingMessage> messages) {
     }
@@ -116,6 +118,7 @@ public final class TransactionManager {
                     + refused.getMessage(), null);
         }
         owned.put(xid, "");
+        counts.begun.increment();
         names.put(xid, definition.name());
         votes.awaitCommit(xid);
         return new TransactionScope(TransactionScope.Kind.OWNER, xid, TransactionContext.bind(xid), definition, loader);
@@ -180,6 +183,11 @@ public final class TransactionManager {
         return app;
     }
 
+    /** The meters of the transactions this process begins: how many began, and how each ended here. */
+    public List<MeterDefinition> meters() {
+        return counts.meters(owned::size);
+    }
+
     /** Whether {@code xid} was begun by this process and has not ended yet. */
     public boolean owns(String xid) {
         return owned.containsKey(xid);
@@ -218,6 +226,7 @@ public final class TransactionManager {
         if (rollback || (rollbackOnly != null && !rollbackOnly.isEmpty())) {
             String reason = rollback ? scope.definition().name() + " threw " + thrown : rollbackOnly;
             finish.finished(xid, rollBack(xid, reason, waitForPhaseTwo));
+            counts.rolledBack.increment();
             return thrown != null ? thrown : ApiExceptions.rolledBack(scope.applicationLoader(), xid,
                     "global transaction " + xid + " rolled back: " + reason, null);
         }
@@ -238,14 +247,17 @@ public final class TransactionManager {
             finish.finished(xid, false);
             if (e.code() == Status.Code.NOT_FOUND) {
                 resources.finishPrepared(votes, false, "the coordinator does not know " + xid);
+                counts.rolledBack.increment();
                 return ApiExceptions.rolledBack(scope.applicationLoader(), xid, "global transaction " + xid
                         + " rolled back: " + e.getMessage(), withSuppressed(e, thrown));
             }
+            counts.unknown.increment();
             return ApiExceptions.failed(scope.applicationLoader(), "the outcome of global transaction " + xid
                     + " is unknown: " + e.getMessage() + "; it will be settled by the coordinator and recovery",
                     withSuppressed(e, thrown));
         }
         boolean committed = outcome.getOutcome() == Outcome.COMMITTED;
+        (committed ? counts.committed : counts.rolledBack).increment();
         if (committed && !finishOwnBranches) {
             finish.finished(xid, outcome.getPhaseTwoDone());
             return thrown;

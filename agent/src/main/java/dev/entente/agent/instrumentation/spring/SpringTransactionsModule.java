@@ -1,0 +1,16 @@
+package dev.entente.agent.instrumentation.spring;
+
+import dev.entente.agent.instrumentation.InstrumentationModule;
+import dev.entente.agent.instrumentation.SupportedLibrary;
+import java.util.List;
+
+/** Spring's {@code @Transactional} on a method that is also {@code @GlobalTransactional}. */
+public final class SpringTransactionsModule extends InstrumentationModule {
+
+    public SpringTransactionsModule() {
+        super("spring-transactions",
+                List.of(new TransactionInterceptorInstrumentation()),
+                List.of(new SupportedLibrary("Spring Framework `@Transactional` with `@GlobalTransactional` on the same method",
+                        "6.x", "6.2.19", "org.springframework:spring-tx")));
+    }
+}

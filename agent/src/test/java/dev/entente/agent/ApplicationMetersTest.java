@@ -1,0 +1,108 @@
+package dev.entente.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.entente.agent.apps.MeteredApp;
+import dev.entente.agent.testing.ServiceProcess;
+import dev.entente.testkit.CoordinatorProcess;
+import dev.entente.testkit.TestDatabases;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent's meters in the application's own metrics library: an application JVM with the agent and
+ * Micrometer (or the OpenTelemetry SDK) runs a global transaction over PostgreSQL and MariaDB that
+ * commits and one that rolls back, then reads the {@code entente.tm.*} meters from its own registry. The
+ * library is the application's, on its class path only; every other agent test runs an application
+ * without either.
+ */
+@Timeout(300)
+class ApplicationMetersTest {
+
+    private static final List<String> BOTH_LIBRARIES =
+            Stream.of(ServiceProcess.MICROMETER, ServiceProcess.OPENTELEMETRY).flatMap(List::stream).toList();
+
+    @TempDir
+    static Path work;
+    static CoordinatorProcess coordinator;
+
+    @BeforeAll
+    static void start() {
+        coordinator = CoordinatorProcess.dev(work).start().awaitServing();
+    }
+
+    @AfterAll
+    static void stop() {
+        coordinator.close();
+    }
+
+    @Test
+    void micrometersGlobalRegistryPassesTheMetersToTheApplicationsRegistry() throws Exception {
+        String out = runWith("micrometer");
+
+        assertThat(out).contains("registered with the application's Micrometer (Metrics.globalRegistry)")
+                .doesNotContain("registered with the application's OpenTelemetry")
+                .as("the agent looked for the global OpenTelemetry, unset then, without fixing it")
+                .contains("set the global OpenTelemetry late: ok");
+        assertThat(out.lines().filter(line -> line.startsWith("meter "))).containsExactly(
+                "meter entente.tm.transactions.active GAUGE 0.0",
+                "meter entente.tm.transactions.begun COUNTER 2.0",
+                "meter entente.tm.transactions.committed COUNTER 1.0",
+                "meter entente.tm.transactions.rolled.back COUNTER 1.0",
+                "meter entente.tm.transactions.unknown COUNTER 0.0");
+    }
+
+    @Test
+    void theGlobalOpenTelemetryGetsThemAsObservableInstruments() throws Exception {
+        String out = runWith("opentelemetry");
+
+        assertThat(out).contains("registered with the application's OpenTelemetry (GlobalOpenTelemetry)");
+        assertThat(out.lines().filter(line -> line.startsWith("meter "))).containsExactly(
+                "meter entente.tm.transactions.active LONG_GAUGE {transaction} 0",
+                "meter entente.tm.transactions.begun LONG_SUM {transaction} 2",
+                "meter entente.tm.transactions.committed LONG_SUM {transaction} 1",
+                "meter entente.tm.transactions.rolled.back LONG_SUM {transaction} 1",
+                "meter entente.tm.transactions.unknown LONG_SUM {transaction} 0");
+    }
+
+    /**
+     * Runs {@link MeteredApp} with {@code library} set up, as application {@code metered-LIBRARY}; checks that
+     * its transactions did what the meters say, in both databases and at the coordinator.
+     */
+    private static String runWith(String library) throws Exception {
+        String postgres = TestDatabases.postgres().createDatabase("metered_" + library);
+        String mariadb = TestDatabases.mariadb().createDatabase("metered_" + library);
+        String app = "metered-" + library;
+        String out = ServiceProcess.runWithLibraries(work, app, "coordinator=" + coordinator.clientAddress() + ",app=" + app,
+                BOTH_LIBRARIES, MeteredApp.class, library, postgres, mariadb);
+
+        assertThat(out).contains("transfer: inserted 1").contains("failed transfer: fails after both inserts");
+        assertThat(ids(postgres)).containsExactly(1);
+        assertThat(ids(mariadb)).containsExactly(1);
+        assertThat(coordinator.metric("entente_app_transactions_committed_total{app=\"" + app + "\"}")).isEqualTo(1);
+        return out;
+    }
+
+    private static List<Integer> ids(String url) throws SQLException {
+        List<Integer> ids = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("select id from transfers order by id")) {
+            while (rows.next()) {
+                ids.add(rows.getInt(1));
+            }
+        }
+        return ids;
+    }
+}

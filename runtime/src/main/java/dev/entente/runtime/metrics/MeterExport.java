@@ -1,0 +1,26 @@
+package dev.entente.runtime.metrics;
+
+import java.util.List;
+
+/**
+ * Registers the runtime's meters with a metrics library the application has, found in one of its class
+ * loaders and called by reflection only: the agent puts no library on the application's class path, and an
+ * application without the library sees nothing.
+ */
+interface MeterExport {
+
+    enum Result {
+        /** The meters are registered; this export is done. */
+        REGISTERED,
+        /** The library is not in this class loader. */
+        ABSENT,
+        /** The library is there, the application has not set up what the meters go to yet: ask again later. */
+        NOT_YET
+    }
+
+    /** The library's name, for the log. */
+    String library();
+
+    /** Registers {@code meters} with the library as {@code loader} sees it, if it is there. */
+    Result register(ClassLoader loader, List<MeterDefinition> meters) throws ReflectiveOperationException;
+}
