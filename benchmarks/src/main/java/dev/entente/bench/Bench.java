@@ -34,10 +34,11 @@ public final class Bench {
 
     /** Every driver, in the order of docs/benchmarks.md's rows. */
     static final List<Driver> DRIVERS = List.of(
-            new Driver("coordinator", "row 1: the coordinator alone, no-op branches, 1 node and a 3-node cluster",
+            new Driver("coordinator", "row 1: the coordinator alone, no-op branches, 1 node and a 3-node cluster; "
+                    + "Seata 2.0.0's coordinator in raft mode side by side (empty transactions, Seata's own client)",
                     CoordinatorBench.OPTIONS, (options, out) -> new CoordinatorBench(options, out).run()),
             new Driver("two-databases", "row 2: one row in PostgreSQL and one in MariaDB per operation: no global transaction, "
-                    + "Entente (agent), Atomikos and Narayana (in-process JTA)",
+                    + "Entente (agent), Atomikos and Narayana (in-process JTA), Seata in XA mode (its own client and coordinator)",
                     TwoDatabasesBench.OPTIONS, (options, out) -> new TwoDatabasesBench(options, out).run()),
             new Driver("two-services", "row 3: a front service (PostgreSQL) calling a second service (MariaDB) over HTTP, one row "
                     + "credited in each: no global transaction, and Entente (agent in both)",
@@ -70,11 +71,14 @@ public final class Bench {
         return usage.append("\nFigures go to standard output; docs/benchmarks.md says how to read them.").toString();
     }
 
-    /** {@code text} wrapped at about 100 columns, each line indented under the driver's name. */
+    /**
+     * {@code text} wrapped at about 100 columns, each line indented under the driver's name; never inside
+     * brackets, so each option of a synopsis ({@code [--databases NAME]}) stays on one line.
+     */
     private static String indented(String text) {
         StringBuilder out = new StringBuilder();
         StringBuilder line = new StringBuilder();
-        for (String word : text.split(" ")) {
+        for (String word : text.split(" (?![^\\[]*\\])")) {
             if (line.length() > 0 && line.length() + word.length() > 96) {
                 out.append("      ").append(line.toString().stripTrailing()).append('\n');
                 line.setLength(0);

@@ -54,9 +54,10 @@ public final class Comparison<V> {
             for (V variant : rotated(variants, run)) {
                 Measurement measured = measurer.measure(variant);
                 runs.get(variant).add(measured);
-                out.printf("run %d %-" + labelWidth + "s %8.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  %d errors%s%n", run, label.apply(variant),
-                        measured.perSecond(), measured.p50Micros() / 1000, measured.p99Micros() / 1000, measured.errors(),
-                        measured.firstError() == null ? "" : " (first: " + measured.firstError() + ")");
+                out.printf("run %d %-" + labelWidth + "s %8.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  %d errors%s  [load %s]%n", run,
+                        label.apply(variant), measured.perSecond(), measured.p50Micros() / 1000, measured.p99Micros() / 1000,
+                        measured.errors(), measured.firstError() == null ? "" : " (first: " + measured.firstError() + ")",
+                        Environment.loadAverage());
             }
         }
     }

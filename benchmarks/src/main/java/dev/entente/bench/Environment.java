@@ -7,8 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
-/** The machine a run measured on, printed at its top so every raw output says where it came from. */
-final class Environment {
+/**
+ * The machine a run measured on, printed at its top so every raw output says where it came from; and its
+ * load average, printed with every figure (the machine may be shared).
+ */
+public final class Environment {
 
     private Environment() {
     }
@@ -23,7 +26,8 @@ final class Environment {
         return firstLine(Path.of("/proc/meminfo")).replaceAll("\\s+", " ").replace("MemTotal: ", "");
     }
 
-    private static String loadAverage() {
+    /** The load average over 1, 5 and 15 minutes, as /proc/loadavg says. */
+    public static String loadAverage() {
         String line = firstLine(Path.of("/proc/loadavg"));
         String[] parts = line.split(" ");
         return parts.length >= 3 ? parts[0] + " " + parts[1] + " " + parts[2] : line;

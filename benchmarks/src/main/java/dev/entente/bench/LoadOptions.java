@@ -53,13 +53,18 @@ public record LoadOptions(int clients, Duration warmup, Duration window, int run
 
     /** How long a workload JVM may take for one run: its warm-up and window, and two minutes to start and stop. */
     public Duration workloadTimeout() {
+        return workloadTimeout(warmup, window);
+    }
+
+    /** How long a workload JVM may take for a run of {@code warmup} and {@code window}: two minutes more, to start and stop. */
+    public static Duration workloadTimeout(Duration warmup, Duration window) {
         return warmup.plus(window).plusSeconds(120);
     }
 
     /** A workload's arguments: its own {@code first}, then clients, warm-up seconds and measured seconds. */
     public String[] workloadArguments(String... first) {
         List<String> arguments = new ArrayList<>(List.of(first));
-        arguments.addAll(List.of(String.valueOf(clients), WorkloadJvm.seconds(warmup), WorkloadJvm.seconds(window)));
+        arguments.addAll(new WorkloadArguments(clients, warmup, window).toArguments());
         return arguments.toArray(String[]::new);
     }
 }

@@ -10,59 +10,32 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * A workload run in a fresh JVM of its own (so a variant with {@code -javaagent} and one without
- * start equal), on this JVM's class path. The workload prints one {@link #RESULT} line, read back here.
+ * start equal), on this JVM's class path or, for a peer's client, on the class path of its own. The
+ * workload prints one {@link ResultLine}, read back here.
  */
 public final class WorkloadJvm {
 
-    static final String RESULT = "result ";
-    private static final Pattern RESULT_FIELD = Pattern.compile("\\b(ops|seconds|p50us|p99us|errors|completed)=([0-9.]+)");
-    private static final Pattern BUILD_ORDER_ONLY = Pattern.compile("entente-(agent|coordinator-server)-.*\\.jar");
+    private static final Pattern BUILD_ORDER_ONLY = Pattern.compile("entente-(agent|coordinator-server|seata-client)-.*\\.jar");
 
     private WorkloadJvm() {
     }
 
-    /** The line a workload's main prints at its end. */
-    public static void printResult(Measurement measured) {
-        if (measured.errors() > 0) {
-            System.out.println("errors " + measured.errors() + ", first: " + measured.firstError());
-        }
-        // one write: printf writes each piece on its own, and a log line of another thread could land between them
-        System.out.print(String.format("%sops=%d seconds=%.3f p50us=%.1f p99us=%.1f errors=%d completed=%d%n", RESULT,
-                measured.operations(), measured.seconds(), measured.p50Micros(), measured.p99Micros(), measured.errors(),
-                measured.completed()));
-    }
-
-    /** Runs {@code main} with {@code jvmOptions} and returns the measurement it printed. */
+    /** Runs {@code main} with {@code jvmOptions} and returns the measurement it printed ({@link ResultLine}). */
     public static Measurement measure(String what, List<String> jvmOptions, Class<?> main, Duration timeout, String... args)
             throws IOException, InterruptedException {
-        String output = runToEnd(command(jvmOptions, main, args), timeout);
-        int at = output.indexOf(RESULT + "ops=");
-        if (at < 0) {
-            throw new IllegalStateException(what + " printed no result:\n" + output);
-        }
-        // a log line from another of the workload's threads may land inside the result line: read fields, not columns
-        Map<String, String> values = new HashMap<>();
-        Matcher field = RESULT_FIELD.matcher(output.substring(at));
-        while (field.find()) {
-            values.putIfAbsent(field.group(1), field.group(2));
-        }
-        if (!values.keySet().containsAll(List.of("ops", "seconds", "p50us", "p99us", "errors", "completed"))) {
-            throw new IllegalStateException(what + " printed an unreadable result:\n" + output);
-        }
-        String firstError = output.lines().filter(l -> l.startsWith("errors ")).findFirst().orElse(null);
-        return new Measurement(Long.parseLong(values.get("ops")), Long.parseLong(values.get("errors")),
-                Double.parseDouble(values.get("seconds")), Double.parseDouble(values.get("p50us")),
-                Double.parseDouble(values.get("p99us")), firstError, Long.parseLong(values.get("completed")));
+        return measure(what, command(jvmOptions, main, args), timeout);
+    }
+
+    /** Runs {@code command} (a JVM whose main prints a {@link ResultLine}) and returns the measurement it printed. */
+    public static Measurement measure(String what, List<String> command, Duration timeout) throws IOException, InterruptedException {
+        return ResultLine.read(what, runToEnd(command, timeout));
     }
 
     /** Runs {@code main} to its end and returns how long that took, launch to exit, in milliseconds. */
@@ -97,9 +70,9 @@ public final class WorkloadJvm {
     }
 
     /**
-     * This JVM's class path without the agent's and the coordinator's own jars: the build puts them on
-     * a test's class path (they are built first), but an application must not see them, or the
-     * system class loader would load the agent from the wrong jar.
+     * This JVM's class path without the agent's, the coordinator's and Seata's client's own jars: the
+     * build puts them on a test's class path (they are built first), but an application must not see
+     * them, or the system class loader would load the agent from the wrong jar.
      */
     private static String applicationClassPath() {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
@@ -141,15 +114,5 @@ public final class WorkloadJvm {
                     + jar + "' (bin/entente sets it to agent/target/entente-agent.jar; build it with mvn -DskipTests package)");
         }
         return jar;
-    }
-
-    /** Seconds as a workload's argument. */
-    public static String seconds(Duration duration) {
-        return String.valueOf(duration.toMillis() / 1000.0);
-    }
-
-    /** Seconds from a workload's argument. */
-    public static Duration seconds(String argument) {
-        return Duration.ofMillis(Math.round(Double.parseDouble(argument) * 1000));
     }
 }

@@ -27,29 +27,47 @@ class BenchDriversTest {
 
     @Test
     void theCoordinatorDriverMeasuresOneNodeAndAClusterWithAndWithoutBranches() throws Exception {
-        String output = bench("coordinator", "--nodes", "1,3", "--branches", "0,2", "--concurrency", "2",
+        String output = bench("coordinator", "--systems", "entente", "--nodes", "1,3", "--branches", "0,2", "--concurrency", "2",
                 "--warmup", "0.5", "--seconds", "1", "--runs", "1");
 
-        assertThat(output).contains("machine: ").contains("| nodes | branches | clients | tx/s");
+        assertThat(output).contains("machine: ").contains("| system  | nodes | branches | clients | tx/s");
         // a transaction whose branches vote with its Commit costs the Commit alone, whatever its branches
         for (String point : new String[] {"1 node(s), 0 branches", "1 node(s), 2 branches", "3 node(s), 0 branches", "3 node(s), 2 branches"}) {
-            assertThat(output).containsPattern("run 1: " + Pattern.quote(point)
+            assertThat(output).containsPattern("run 1: Entente, " + Pattern.quote(point)
                     + ", +2 clients: +[1-9]\\d* tx/s .* decisions/flush  1\\.00 calls/tx  0 errors");
         }
+    }
+
+    @Test
+    void theCoordinatorDriverRunsSeatasRaftCoordinatorInTheSameRunAndPrintsTheRatio() throws Exception {
+        // Seata's coordinator takes 10-60 s to start (Spring Boot); its client JVM, a few seconds per point
+        String output = bench("coordinator", "--systems", "entente,seata", "--nodes", "1,3", "--branches", "0,2", "--concurrency", "2",
+                "--warmup", "0.5", "--seconds", "1", "--runs", "1");
+
+        for (int nodes : new int[] {1, 3}) {
+            assertThat(output).containsPattern("run 1: Seata raft, " + nodes + " node\\(s\\), 0 branches, +2 clients: +[1-9]\\d* tx/s .* 0 errors")
+                    .containsPattern("run 1: Entente, " + nodes + " node\\(s\\), 0 branches, +2 clients: +[1-9]\\d* tx/s .* 0 errors")
+                    // Entente's point next to Seata's: the ratio of their rates
+                    .containsPattern("(?m)^\\| Entente +\\| " + nodes + " +\\| 0 +\\| 2 +\\|.*\\| \\d+\\.\\d\\d +\\| 0 +\\|$");
+        }
+        assertThat(output).as("Seata's rows run empty transactions only").doesNotContain("Seata raft, 1 node(s), 2 branches");
     }
 
     @Test
     void theTwoDatabasesDriverRunsEveryVariant() throws Exception {
         // the Entente variant's first transaction opens the RM session: seconds on a loaded machine, so the warm-up
         // covers it (with 1 s, one run under load measured no transaction at all)
-        String output = bench("two-databases", "--clients", "2", "--warmup", "5", "--seconds", "3", "--runs", "1");
+        // databases of its own: a benchmark run at the same time uses the default ones
+        String output = bench("two-databases", "--clients", "2", "--warmup", "5", "--seconds", "3", "--runs", "1",
+                "--databases", "entente_bench_smoke_two");
 
-        for (String variant : new String[] {"no global transaction", "Entente (agent)", "Atomikos (JTA)", "Narayana (JTA)"}) {
+        for (String variant : new String[] {"no global transaction", "Entente (agent)", "Atomikos (JTA)", "Narayana (JTA)",
+                "Seata (XA mode)"}) {
             assertThat(output).containsPattern("run 1 " + Pattern.quote(variant) + " +[1-9]\\d* ops/s .* 0 errors");
         }
         assertThat(output).contains("| variant               | ops/s");
-        assertThat(preparedIn(TestDatabases.postgres().jdbcUrl("entente_bench_two_pg")))
-                .as("branches the Entente variant left prepared after it exited").isZero();
+        assertThat(preparedIn(TestDatabases.postgres().jdbcUrl("entente_bench_smoke_two_pg")))
+                .as("branches the Entente and Seata variants left prepared after they exited").isZero();
     }
 
     private static int preparedIn(String postgresDatabase) throws SQLException {

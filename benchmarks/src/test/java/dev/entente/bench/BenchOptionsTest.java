@@ -66,7 +66,7 @@ class BenchOptionsTest {
             System.setErr(stderr);
         }
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("entente bench coordinator: --clients: unknown option (see --help)")
-                .contains("usage: entente bench coordinator [--nodes N,...]")
+                .contains("usage: entente bench coordinator [--systems LIST] [--nodes N,...]")
                 .contains("entente bench locked: --keys: expected a whole number from 0 to 2147483647, got 'many'");
         assertThatThrownBy(() -> new Options(CoordinatorBench.OPTIONS, "--nodes", "1,x").numbers(find(CoordinatorBench.OPTIONS, "nodes")))
                 .isInstanceOf(InvalidOption.class).hasMessage("--nodes: expected comma-separated whole numbers, got '1,x'");

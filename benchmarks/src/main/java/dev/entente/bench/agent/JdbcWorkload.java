@@ -3,14 +3,13 @@ package dev.entente.bench.agent;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.entente.bench.AccountTable;
-import dev.entente.bench.ClosedLoop;
 import dev.entente.bench.Measurement;
-import dev.entente.bench.WorkloadJvm;
+import dev.entente.bench.ResultLine;
+import dev.entente.bench.WorkloadArguments;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 
 /**
  * The application whose speed the agent must not change: a service's JDBC work outside any global
@@ -27,16 +26,14 @@ public final class JdbcWorkload {
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
-        int clients = Integer.parseInt(args[1]);
-        Duration warmup = WorkloadJvm.seconds(args[2]);
-        Duration window = WorkloadJvm.seconds(args[3]);
+        WorkloadArguments loop = WorkloadArguments.readFrom(args, 1);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
-        config.setMaximumPoolSize(clients);
+        config.setMaximumPoolSize(loop.clients());
         try (HikariDataSource pool = new HikariDataSource(config)) {
             prepareTable(pool);
-            Measurement measured = ClosedLoop.run(clients, warmup, window, () -> readAndUpdate(pool));
-            WorkloadJvm.printResult(measured);
+            Measurement measured = loop.run(() -> readAndUpdate(pool));
+            ResultLine.print(measured);
         }
     }
 

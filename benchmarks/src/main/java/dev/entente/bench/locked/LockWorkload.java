@@ -1,9 +1,8 @@
 package dev.entente.bench.locked;
 
-import dev.entente.bench.ClosedLoop;
 import dev.entente.bench.Measurement;
-import dev.entente.bench.WorkloadJvm;
-import java.time.Duration;
+import dev.entente.bench.ResultLine;
+import dev.entente.bench.WorkloadArguments;
 
 /**
  * Clients entering a critical section under a ZooKeeper lock on a key picked at random, in their own
@@ -21,19 +20,17 @@ public final class LockWorkload {
         String way = args[0];
         String zookeeper = args[1];
         CriticalSection section = new CriticalSection(Integer.parseInt(args[2]));
-        int clients = Integer.parseInt(args[3]);
-        Duration warmup = WorkloadJvm.seconds(args[4]);
-        Duration window = WorkloadJvm.seconds(args[5]);
+        WorkloadArguments loop = WorkloadArguments.readFrom(args, 3);
         Measurement measured;
         if (way.equals("CURATOR")) {
             try (CuratorSections curator = new CuratorSections(zookeeper, section)) {
-                measured = ClosedLoop.run(clients, warmup, window, () -> curator.enter(section.anyKey()));
+                measured = loop.run(() -> curator.enter(section.anyKey()));
             }
         } else {
             LockedSections locked = new LockedSections(section);
-            measured = ClosedLoop.run(clients, warmup, window, () -> locked.enter(section.anyKey()));
+            measured = loop.run(() -> locked.enter(section.anyKey()));
         }
-        WorkloadJvm.printResult(measured);
+        ResultLine.print(measured);
         System.exit(0); // the agent's ZooKeeper client leaves non-daemon threads behind
     }
 }

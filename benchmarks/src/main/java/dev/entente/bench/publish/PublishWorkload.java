@@ -1,9 +1,8 @@
 package dev.entente.bench.publish;
 
-import dev.entente.bench.ClosedLoop;
 import dev.entente.bench.Measurement;
-import dev.entente.bench.WorkloadJvm;
-import java.time.Duration;
+import dev.entente.bench.ResultLine;
+import dev.entente.bench.WorkloadArguments;
 
 /**
  * Clients publishing one order message per operation, in their own JVM: through a plain transactional
@@ -20,19 +19,17 @@ public final class PublishWorkload {
     public static void main(String[] args) throws Exception {
         String way = args[0];
         String kafka = args[1];
-        int clients = Integer.parseInt(args[2]);
-        Duration warmup = WorkloadJvm.seconds(args[3]);
-        Duration window = WorkloadJvm.seconds(args[4]);
+        WorkloadArguments loop = WorkloadArguments.readFrom(args, 2);
         Measurement measured;
         if (way.equals("PRODUCER")) {
             try (TransactionalProducers producers = new TransactionalProducers(kafka)) {
-                measured = ClosedLoop.run(clients, warmup, window, () -> producers.place(1));
+                measured = loop.run(() -> producers.place(1));
             }
         } else {
             PublishedOrders orders = new PublishedOrders();
-            measured = ClosedLoop.run(clients, warmup, window, () -> orders.place(1));
+            measured = loop.run(() -> orders.place(1));
         }
-        WorkloadJvm.printResult(measured);
+        ResultLine.print(measured);
         System.exit(0); // the agent's clients leave non-daemon threads behind
     }
 }

@@ -12,7 +12,7 @@ final class GlobalCredits extends LocalCredits {
 
     @Override
     @GlobalTransactional(name = "bench-credit-both")
-    void creditBoth() throws SQLException {
+    public void creditBoth() throws SQLException {
         super.creditBoth();
     }
 }

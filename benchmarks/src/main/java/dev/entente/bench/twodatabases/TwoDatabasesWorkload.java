@@ -5,14 +5,12 @@ import com.arjuna.ats.arjuna.common.arjPropertyManager;
 import com.arjuna.common.internal.util.propertyservice.BeanPopulator;
 import com.atomikos.icatch.jta.UserTransactionManager;
 import dev.entente.bench.AccountTable;
-import dev.entente.bench.ClosedLoop;
 import dev.entente.bench.Measurement;
-import dev.entente.bench.WorkloadJvm;
+import dev.entente.bench.ResultLine;
+import dev.entente.bench.WorkloadArguments;
 import jakarta.transaction.TransactionManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import javax.sql.XADataSource;
 
@@ -36,41 +34,36 @@ public final class TwoDatabasesWorkload {
         String postgresUrl = args[1];
         String mariadbUrl = args[2];
         Path work = Files.createDirectories(Path.of(args[3]).resolve(variant.name().toLowerCase()));
-        int clients = Integer.parseInt(args[4]);
-        Duration warmup = WorkloadJvm.seconds(args[5]);
-        Duration window = WorkloadJvm.seconds(args[6]);
-        for (String url : new String[] {postgresUrl, mariadbUrl}) {
-            try (Connection connection = DriverManager.getConnection(url)) {
-                AccountTable.prepare(connection);
-            }
-        }
+        WorkloadArguments loop = WorkloadArguments.readFrom(args, 4);
+        AccountTable.prepareIn(postgresUrl, mariadbUrl);
         Measurement measured = switch (variant) {
-            case NO_GLOBAL_TRANSACTION -> measureLocal(new LocalCredits(postgresUrl, mariadbUrl, clients), clients, warmup, window);
-            case ENTENTE -> measureLocal(new GlobalCredits(postgresUrl, mariadbUrl, clients), clients, warmup, window);
-            case ATOMIKOS, NARAYANA -> measureJta(variant, work, postgresUrl, mariadbUrl, clients, warmup, window);
+            case NO_GLOBAL_TRANSACTION -> measureLocal(new LocalCredits(postgresUrl, mariadbUrl, loop.clients()), loop);
+            case ENTENTE -> measureLocal(new GlobalCredits(postgresUrl, mariadbUrl, loop.clients()), loop);
+            case ATOMIKOS, NARAYANA -> measureJta(variant, work, postgresUrl, mariadbUrl, loop);
+            case SEATA_XA -> throw new IllegalArgumentException("Seata's variant runs on its client's class path (module peers), not here");
         };
-        WorkloadJvm.printResult(measured);
+        ResultLine.print(measured);
         if (variant == Variant.ENTENTE) {
             PhaseTwoWait.awaitNoPreparedBranch(new ClusterOfTransactions().id(), postgresUrl, mariadbUrl, PHASE_TWO_PATIENCE);
         }
         System.exit(0); // the transaction managers leave non-daemon threads behind
     }
 
-    private static Measurement measureLocal(LocalCredits credits, int clients, Duration warmup, Duration window) throws Exception {
+    private static Measurement measureLocal(LocalCredits credits, WorkloadArguments loop) throws Exception {
         try (credits) {
-            return ClosedLoop.run(clients, warmup, window, credits::creditBoth);
+            return loop.run(credits::creditBoth);
         }
     }
 
-    private static Measurement measureJta(Variant variant, Path work, String postgresUrl, String mariadbUrl, int clients,
-                                          Duration warmup, Duration window) throws Exception {
+    private static Measurement measureJta(Variant variant, Path work, String postgresUrl, String mariadbUrl, WorkloadArguments loop)
+            throws Exception {
         XADataSource postgres = JtaCredits.postgres(postgresUrl);
         XADataSource mariadb = JtaCredits.mariadb(mariadbUrl);
         JtaCredits credits = variant == Variant.ATOMIKOS
-                ? new JtaCredits(atomikos(work), new AtomikosPools(postgres, mariadb, clients))
+                ? new JtaCredits(atomikos(work), new AtomikosPools(postgres, mariadb, loop.clients()))
                 : new JtaCredits(narayana(work), new EnlistedXaConnections(postgres, mariadb));
         try (credits) {
-            return ClosedLoop.run(clients, warmup, window, credits::creditBoth);
+            return loop.run(credits::creditBoth);
         }
     }
 

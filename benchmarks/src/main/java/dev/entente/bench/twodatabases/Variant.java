@@ -5,7 +5,9 @@ enum Variant {
     NO_GLOBAL_TRANSACTION("no global transaction"),
     ENTENTE("Entente (agent)"),
     ATOMIKOS("Atomikos (JTA)"),
-    NARAYANA("Narayana (JTA)");
+    NARAYANA("Narayana (JTA)"),
+    /** Seata's XA mode, in a JVM of its own client's class path (module peers), against Seata's coordinator. */
+    SEATA_XA("Seata (XA mode)");
 
     final String label;
 

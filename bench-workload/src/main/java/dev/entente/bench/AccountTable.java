@@ -1,6 +1,7 @@
 package dev.entente.bench;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -13,6 +14,15 @@ public final class AccountTable {
     public static final int ROWS = 1000;
 
     private AccountTable() {
+    }
+
+    /** Creates the table (again), every account at 0, in each database of {@code urls} (JDBC URLs). */
+    public static void prepareIn(String... urls) throws SQLException {
+        for (String url : urls) {
+            try (Connection connection = DriverManager.getConnection(url)) {
+                prepare(connection);
+            }
+        }
     }
 
     /** Creates the table (again) with every account at 0. */

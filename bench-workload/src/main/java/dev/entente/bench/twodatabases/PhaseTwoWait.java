@@ -10,24 +10,26 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Waits, once the Entente workload has measured, until the coordinator has finished phase 2 of every
- * branch it prepared: the workload JVM is this resource's only RM, so branches still prepared when it
- * exits would stay in the databases (holding their rows) until some RM of the same database connects.
+ * Waits, once a global-transaction workload has measured, until the coordinator has finished phase 2
+ * of every branch it prepared: the workload JVM is this resource's only RM, so branches still prepared
+ * when it exits would stay in the databases (holding their rows) until some RM of the same database
+ * connects.
  */
-final class PhaseTwoWait {
+public final class PhaseTwoWait {
 
     private PhaseTwoWait() {
     }
 
     /**
-     * Returns once neither database holds a prepared branch of the cluster whose id is {@code clusterId},
-     * or after {@code patience} with a warning.
+     * Returns once neither database holds a prepared branch whose global transaction id begins with
+     * {@code xidPrefix} and a colon (Entente: the cluster id; Seata: its coordinator's address), or after
+     * {@code patience} with a warning.
      */
-    static void awaitNoPreparedBranch(String clusterId, String postgresUrl, String mariadbUrl, Duration patience)
+    public static void awaitNoPreparedBranch(String xidPrefix, String postgresUrl, String mariadbUrl, Duration patience)
             throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
         int left;
-        while ((left = prepared(clusterId, postgresUrl, mariadbUrl)) > 0 && System.nanoTime() < deadline) {
+        while ((left = prepared(xidPrefix, postgresUrl, mariadbUrl)) > 0 && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(100);
         }
         if (left > 0) {
@@ -36,7 +38,7 @@ final class PhaseTwoWait {
         }
     }
 
-    private static int prepared(String clusterId, String postgresUrl, String mariadbUrl) throws SQLException {
+    private static int prepared(String xidPrefix, String postgresUrl, String mariadbUrl) throws SQLException {
         int count = 0;
         try (Connection postgres = DriverManager.getConnection(postgresUrl); Statement statement = postgres.createStatement();
              ResultSet rs = statement.executeQuery("select count(*) from pg_prepared_xacts where database = current_database()")) {
@@ -48,7 +50,7 @@ final class PhaseTwoWait {
             while (rs.next()) {
                 byte[] data = rs.getBytes("data");
                 String gtrid = new String(data, 0, Math.min(rs.getInt("gtrid_length"), data.length), StandardCharsets.UTF_8);
-                count += gtrid.startsWith(clusterId + ":") ? 1 : 0;
+                count += gtrid.startsWith(xidPrefix + ":") ? 1 : 0;
             }
         }
         return count;
