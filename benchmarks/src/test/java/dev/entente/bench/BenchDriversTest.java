@@ -11,9 +11,12 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Each driver run as {@code bin/entente bench} runs it, at a tiny size, so the drivers keep working.
@@ -21,9 +24,16 @@ import org.junit.jupiter.api.Timeout;
  * and its figures were printed. The warm-ups of the drivers with agent-attached JVMs are long enough
  * for their first, slow operations (class loading, first connections) to end before the measured
  * window on a loaded machine, so the window sees at least one operation.
+ *
+ * <p>Seata's parts run only with {@code -Dentente.bench.seata=true}: Seata 2.0.0's coordinator binds its
+ * RPC and Raft ports on every interface (it has no setting for their address), and tests here listen on
+ * loopback only.
  */
 @Timeout(600)
 class BenchDriversTest {
+
+    /** The system property that lets Seata's coordinator run here (see the class description). */
+    private static final String SEATA = "entente.bench.seata";
 
     @Test
     void theCoordinatorDriverMeasuresOneNodeAndAClusterWithAndWithoutBranches() throws Exception {
@@ -39,6 +49,7 @@ class BenchDriversTest {
     }
 
     @Test
+    @EnabledIfSystemProperty(named = SEATA, matches = "true", disabledReason = "Seata's coordinator listens on every interface")
     void theCoordinatorDriverRunsSeatasRaftCoordinatorInTheSameRunAndPrintsTheRatio() throws Exception {
         // Seata's coordinator takes 10-60 s to start (Spring Boot); its client JVM, a few seconds per point
         String output = bench("coordinator", "--systems", "entente,seata", "--nodes", "1,3", "--branches", "0,2", "--concurrency", "2",
@@ -58,11 +69,16 @@ class BenchDriversTest {
         // the Entente variant's first transaction opens the RM session: seconds on a loaded machine, so the warm-up
         // covers it (with 1 s, one run under load measured no transaction at all)
         // databases of its own: a benchmark run at the same time uses the default ones
+        boolean seata = Boolean.getBoolean(SEATA);
         String output = bench("two-databases", "--clients", "2", "--warmup", "5", "--seconds", "3", "--runs", "1",
-                "--databases", "entente_bench_smoke_two");
+                "--databases", "entente_bench_smoke_two", "--variants",
+                "no-global-transaction,entente,atomikos,narayana" + (seata ? ",seata-xa" : ""));
 
-        for (String variant : new String[] {"no global transaction", "Entente (agent)", "Atomikos (JTA)", "Narayana (JTA)",
-                "Seata (XA mode)"}) {
+        List<String> variants = new ArrayList<>(List.of("no global transaction", "Entente (agent)", "Atomikos (JTA)", "Narayana (JTA)"));
+        if (seata) {
+            variants.add("Seata (XA mode)");
+        }
+        for (String variant : variants) {
             assertThat(output).containsPattern("run 1 " + Pattern.quote(variant) + " +[1-9]\\d* ops/s .* 0 errors");
         }
         assertThat(output).contains("| variant               | ops/s");
