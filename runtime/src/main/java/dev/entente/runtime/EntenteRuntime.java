@@ -244,7 +244,7 @@ public final class EntenteRuntime implements AutoCloseable {
     private synchronized RmSession startSession() {
         if (session == null && client != null && !scheduler.isShutdown()) {
             session = withOwnContextLoader(() ->
-                    new RmSession(client, settings.app(), settings.instanceId(), Set.copyOf(reached), resources, new SessionListener() {
+                    new RmSession(client, settings.app(), settings.instanceId(), Set.copyOf(reached), resources.phaseTwo(), new SessionListener() {
                         @Override
                         public void welcomed(SessionWelcome welcome) {
                             welcomedTo(welcome);

@@ -238,7 +238,7 @@ public final class TransactionManager {
         try {
             EndRequest.Builder commit = EndRequest.newBuilder().setXid(xid).setName(name == null ? "" : name)
                     .setOwnerOnly(ownerOnly).setWaitForPhaseTwo(waitForPhaseTwo).addAllVotes(votes)
-                    .setPhaseTwoByInstance(finishOwnBranches ? resources.instanceId() : "");
+                    .setPhaseTwoByInstance(finishOwnBranches ? resources.votes().instanceId() : "");
             if (messages != null) {
                 commit.setKafka(messages.kafka()).addAllMessages(messages.messages());
             }
@@ -246,7 +246,7 @@ public final class TransactionManager {
         } catch (CoordinatorException e) {
             finish.finished(xid, false);
             if (e.code() == Status.Code.NOT_FOUND) {
-                resources.finishPrepared(votes, false, "the coordinator does not know " + xid);
+                resources.phaseTwo().finishPrepared(votes, false, "the coordinator does not know " + xid);
                 counts.rolledBack.increment();
                 return ApiExceptions.rolledBack(scope.applicationLoader(), xid, "global transaction " + xid
                         + " rolled back: " + e.getMessage(), withSuppressed(e, thrown));
@@ -264,9 +264,9 @@ public final class TransactionManager {
         }
         // phase 2 of this process's own branches, here and now: the caller reads what it committed, and a
         // connection held by its prepared branch is free again when the method returns
-        List<BranchReport> finishedHere = resources.finishPrepared(votes, committed, committed ? "" : outcome.getReason());
+        int finishedHere = resources.phaseTwo().finishPrepared(votes, committed, committed ? "" : outcome.getReason());
         boolean allFinished = outcome.getPhaseTwoDone() || (ownerOnly && messages == null
-                && finishedHere.size() == votes.stream().filter(v -> v.getVote() == BranchVote.PREPARED).count());
+                && finishedHere == votes.stream().filter(v -> v.getVote() == BranchVote.PREPARED).count());
         finish.finished(xid, allFinished);
         if (committed) {
             return thrown;
@@ -280,10 +280,10 @@ public final class TransactionManager {
         resources.abandon(xid, reason);
         // branches prepared here are not registered: they roll back here
         List<BranchReport> carried = votes.takeForCommit(xid);
-        resources.finishPrepared(carried, false, reason);
+        resources.phaseTwo().finishPrepared(carried, false, reason);
         // the prepared branches of called services, known here only by the votes their responses returned:
         // the Rollback names them, so that phase 2 rolls them back now
-        List<BranchReport> theirs = carried.stream().filter(vote -> !vote.getInstanceId().equals(resources.instanceId())).toList();
+        List<BranchReport> theirs = carried.stream().filter(vote -> !vote.getInstanceId().equals(resources.votes().instanceId())).toList();
         try {
             return coordinator.get().rollback(EndRequest.newBuilder().setXid(xid).setReason(reason)
                     .setWaitForPhaseTwo(waitForPhaseTwo).addAllVotes(theirs).build()).getPhaseTwoDone();
