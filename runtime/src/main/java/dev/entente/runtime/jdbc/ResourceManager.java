@@ -11,6 +11,8 @@ import dev.entente.runtime.jdbc.xa.XaDialect;
 import dev.entente.runtime.jdbc.xa.XaDialects;
 import dev.entente.runtime.jdbc.xa.XaResourceWrapper;
 import dev.entente.runtime.tm.CarriedVotes;
+import dev.entente.runtime.tm.Completion;
+import dev.entente.runtime.tm.Participant;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * work are in {@link BranchRegistry}, each {@link XaBranch} runs its own XA calls, and the databases
  * reached are in {@link ReachedResources}.
  */
-public final class ResourceManager implements JdbcHook {
+public final class ResourceManager implements JdbcHook, Participant {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResourceManager.class);
 
@@ -252,6 +254,26 @@ public final class ResourceManager implements JdbcHook {
             } catch (SQLException e) {
                 LOG.warn("{}: {}", branch, e.getMessage());
             }
+        }
+    }
+
+    // ---- a participant of the transactions this process owns ----
+
+    /** Its owner ends the transaction: its open branches here end for its Commit, or roll back with it. */
+    @Override
+    public void beforeCompletion(Completion completion) {
+        if (completion.commits()) {
+            endOfWork(completion.xid());
+        } else {
+            abandon(completion.xid(), completion.rollbackReason());
+        }
+    }
+
+    /** Phase 2 by the owner's RM: its own prepared branches among the votes are finished right after the decision. */
+    @Override
+    public void decided(Completion completion) {
+        if (completion.finishesHere()) {
+            completion.finishedHere(phaseTwo.finishPrepared(completion.votes(), completion.committed(), completion.reason()));
         }
     }
 
