@@ -103,9 +103,10 @@ public final class EntenteRuntime implements AutoCloseable {
                 XaResourceWrapper.all(extensions(XaResourceWrapper.class, settings)),
                 new BranchAdmission(settings.excludedResources(), (xid, why) -> transactionManager().markRollbackOnly(xid, why)),
                 votes, this::finishedHere, scheduler);
-        this.transactions = new TransactionManager(this::coordinator, xids, votes, resources, settings.app(), settings.waitForPhaseTwo(),
-                settings.defaultTimeoutMillis(), locks);
         this.publisher = new PublishManager(settings.kafka(), settings.kafkaSecurity(), this::coordinator, this::transactionManager);
+        // the locks last: they are given back once the branches finished phase 2
+        this.transactions = new TransactionManager(this::coordinator, xids, votes, settings.instanceId(), settings.app(),
+                settings.waitForPhaseTwo(), settings.defaultTimeoutMillis(), List.of(resources, publisher, locks));
         this.recovery = new Recovery(resources, this::coordinator, cluster::clusterId);
         if (client != null) {
             long every = settings.recoveryInterval().toMillis();
@@ -244,7 +245,7 @@ public final class EntenteRuntime implements AutoCloseable {
     private synchronized RmSession startSession() {
         if (session == null && client != null && !scheduler.isShutdown()) {
             session = withOwnContextLoader(() ->
-                    new RmSession(client, settings.app(), settings.instanceId(), Set.copyOf(reached), resources, new SessionListener() {
+                    new RmSession(client, settings.app(), settings.instanceId(), Set.copyOf(reached), resources.phaseTwo(), new SessionListener() {
                         @Override
                         public void welcomed(SessionWelcome welcome) {
                             welcomedTo(welcome);

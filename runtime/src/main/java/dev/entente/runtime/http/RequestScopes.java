@@ -270,7 +270,7 @@ public final class RequestScopes implements HttpHook {
         if (!late.isEmpty()) {
             LOG.warn("{} votes for {} came in a response after its Commit (or this service's answer) left: reported to the "
                     + "coordinator, which counts them only if it has not decided yet", late.size(), xid);
-            resources.report(late);
+            resources.votes().report(late);
         }
     }
 
@@ -333,12 +333,12 @@ public final class RequestScopes implements HttpHook {
         if (scope.sure) {
             // no response took them, so no decision can name them: their branches roll back here, and so
             // must the transaction (the caller cannot commit with this work)
-            resources.finishPrepared(carried, false, "the response to its request under " + scope.xid + " was never sent");
+            resources.phaseTwo().finishPrepared(carried, false, "the response to its request under " + scope.xid + " was never sent");
             if (thrown == null) {
                 transactions.markRollbackOnly(scope.xid, "a request under it ended without a response for the votes of its work");
             }
         } else {
-            resources.report(carried); // registered branches: the coordinator waits for these reports
+            resources.votes().report(carried); // registered branches: the coordinator waits for these reports
         }
     }
 
@@ -349,7 +349,7 @@ public final class RequestScopes implements HttpHook {
     private List<BranchReport> ownAppNamed(List<BranchReport> carried) {
         List<BranchReport> named = new ArrayList<>(carried.size());
         for (BranchReport vote : carried) {
-            boolean own = vote.getApp().isEmpty() && vote.getInstanceId().equals(resources.instanceId());
+            boolean own = vote.getApp().isEmpty() && vote.getInstanceId().equals(resources.votes().instanceId());
             named.add(own ? vote.toBuilder().setApp(transactions.app()).build() : vote);
         }
         return named;

@@ -22,12 +22,14 @@ public final class Recovery {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
 
     private final ResourceManager resources;
+    private final PhaseTwo phaseTwo;
     private final Supplier<CoordinatorClient> coordinator;
     private final Supplier<Optional<String>> clusterId;
 
     /** @param clusterId the cluster's id as its coordinator announced it; nothing is scanned before it is known */
     public Recovery(ResourceManager resources, Supplier<CoordinatorClient> coordinator, Supplier<Optional<String>> clusterId) {
         this.resources = resources;
+        this.phaseTwo = resources.phaseTwo();
         this.coordinator = coordinator;
         this.clusterId = clusterId;
     }
@@ -66,7 +68,7 @@ public final class Recovery {
                     continue;
                 }
                 boolean commit = outcome == Outcome.COMMITTED;
-                resources.finish(access, xid, commit);
+                phaseTwo.finish(access, xid, commit);
                 LOG.info("recovery {} branch {} of {} on {} (coordinator: {})", commit ? "committed" : "rolled back",
                         xid.branchId(), xid.globalXid(), resource, outcome);
                 settled++;

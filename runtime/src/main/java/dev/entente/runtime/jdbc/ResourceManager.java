@@ -4,39 +4,25 @@ import dev.entente.bootstrap.DataSourceDepth;
 import dev.entente.bootstrap.Hooks;
 import dev.entente.bootstrap.JdbcHook;
 import dev.entente.bootstrap.TransactionContext;
-import dev.entente.protocol.BranchCommand;
-import dev.entente.protocol.BranchReport;
 import dev.entente.protocol.BranchVote;
-import dev.entente.protocol.Outcome;
-import dev.entente.protocol.PhaseTwoAction;
-import dev.entente.protocol.client.BranchCommandHandler;
 import dev.entente.protocol.client.CoordinatorClient;
-import dev.entente.protocol.client.CoordinatorException;
-import dev.entente.protocol.client.WrongDatabaseException;
 import dev.entente.runtime.jdbc.xa.BranchXid;
-import dev.entente.runtime.tm.CarriedVotes;
 import dev.entente.runtime.jdbc.xa.XaDialect;
 import dev.entente.runtime.jdbc.xa.XaDialects;
-import dev.entente.runtime.jdbc.xa.XaRecovery;
 import dev.entente.runtime.jdbc.xa.XaResourceWrapper;
+import dev.entente.runtime.tm.CarriedVotes;
+import dev.entente.runtime.tm.Completion;
+import dev.entente.runtime.tm.Participant;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.transaction.xa.XAException;
-import javax.transaction.xa.XAResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,38 +31,31 @@ import org.slf4j.LoggerFactory;
  * the thread becomes an XA branch (XA START, under a branch id of this RM's choosing). In the process
  * that owns the transaction, or in a participant whose response surely carries its votes (see {@link
  * CarriedVotes}), the branch is known to the coordinator only by its vote, which rides the owner's
- * Commit; elsewhere it is registered first, so that the decision waits for its vote. The
- * application's {@code commit()} becomes XA END + XA PREPARE, the branch's vote; its {@code
- * rollback()} becomes XA END + XA ROLLBACK and a failed vote. A branch commits if and only if the
- * commit decision names it. The owner finishes its own prepared branches right after the decision
- * ({@link #finishPrepared}); phase-2 commands from the coordinator run on a separate connection to
- * the same database, except where the database binds the preparing session to its branch ({@link
- * HeldBranches}). A branch whose vote was carried is settled at its deadline if no phase 2 came
- * ({@link BranchDeadlines}).
+ * Commit; elsewhere it is registered first, so that the decision waits for its vote ({@link
+ * BranchVotes}). The application's {@code commit()} becomes XA END + XA PREPARE, the branch's vote;
+ * its {@code rollback()} becomes XA END + XA ROLLBACK and a failed vote. A branch commits if and only
+ * if the commit decision names it. The owner finishes its own prepared branches right after the
+ * decision; phase-2 commands from the coordinator run on a separate connection to the same database,
+ * except where the database binds the preparing session to its branch ({@link HeldBranches}); a
+ * branch whose vote was carried is settled at its deadline if no phase 2 came ({@link PhaseTwo}).
+ *
+ * <p>This class turns what instrumented JDBC code reports into the branches' steps; the branches at
+ * work are in {@link BranchRegistry}, each {@link XaBranch} runs its own XA calls, and the databases
+ * reached are in {@link ReachedResources}.
  */
-public final class ResourceManager implements JdbcHook, BranchCommandHandler {
+public final class ResourceManager implements JdbcHook, Participant {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResourceManager.class);
 
-    private final Supplier<CoordinatorClient> coordinator;
-    private final String instanceId;
-    private final Consumer<String> newResource;
     private final BranchGuard guard;
     private final XaResourceWrapper xaWrapper;
     private final BranchAdmission admission;
-    private final PhaseTwoAcks acks;
-    private final BranchDeadlines deadlines;
-    private final Map<Connection, XaBranch> branches = new IdentityHashMap<>();
-    private final Map<Connection, Connection> physicalOfHandedOut = new IdentityHashMap<>();
-    private final Map<String, ResourceAccess> resources = new ConcurrentHashMap<>();
+    private final BranchRegistry branches = new BranchRegistry();
     private final HeldBranches held = new HeldBranches();
     private final BranchIds branchIds = new BranchIds();
-    /** Votes that ride the owner's Commit or a response instead of being reported. */
-    private final CarriedVotes carried;
-    /** Resource names of physical connections, by identity (drivers do not override equals). */
-    private final Map<Connection, String> resourceNames = Collections.synchronizedMap(new WeakHashMap<>());
-    /** Branches plus handed-out wrappers being tracked; zero lets every hook return at once (the common case). */
-    private volatile int tracked;
+    private final ReachedResources resources;
+    private final PhaseTwo phaseTwo;
+    private final BranchVotes votes;
 
     /**
      * @param newResource told the name of each database this service reaches for the first time (to
@@ -92,20 +71,22 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
     public ResourceManager(Supplier<CoordinatorClient> coordinator, String instanceId, Consumer<String> newResource,
                            BranchGuard guard, XaResourceWrapper xaWrapper, BranchAdmission admission, CarriedVotes carried,
                            PhaseTwoAcks acks, ScheduledExecutorService timer) {
-        this.carried = carried;
-        this.acks = acks;
-        this.deadlines = new BranchDeadlines(timer, this::settleAtDeadline);
-        this.coordinator = coordinator;
-        this.instanceId = instanceId;
-        this.newResource = newResource;
         this.guard = guard;
         this.xaWrapper = xaWrapper;
         this.admission = admission;
+        this.resources = new ReachedResources(xaWrapper, newResource);
+        this.phaseTwo = new PhaseTwo(coordinator, instanceId, resources, branches, held, guard, acks, timer);
+        this.votes = new BranchVotes(coordinator, instanceId, carried, phaseTwo);
     }
 
-    /** The RM instance this process is to the coordinator: its branches' votes name it. */
-    public String instanceId() {
-        return instanceId;
+    /** Phase 2 of this service's prepared branches; the coordinator's commands go to it. */
+    public PhaseTwo phaseTwo() {
+        return phaseTwo;
+    }
+
+    /** What the coordinator hears of this service's branches. */
+    public BranchVotes votes() {
+        return votes;
     }
 
     // ---- what instrumented JDBC code reports ----
@@ -117,7 +98,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         }
         // Only learned here: it joins a transaction when handed out or when it creates a statement, on
         // the thread that uses it (a pool opens connections on its own threads, which may carry an XID).
-        dialectOf(connection).ifPresent(dialect -> learn(dialect, connection, driver, url, info));
+        dialectOf(connection).ifPresent(dialect -> resources.learn(dialect, connection, driver, url, info));
     }
 
     @Override
@@ -137,10 +118,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
             throw closedAllTheSame(physical, connection, e); // not enlisted, and the application never gets it to close
         }
         if (enlisted && physical != connection) {
-            synchronized (this) {
-                physicalOfHandedOut.put(connection, physical);
-                tracked = branches.size() + physicalOfHandedOut.size();
-            }
+            branches.handedOut(connection, physical);
         }
     }
 
@@ -215,14 +193,10 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
 
     @Override
     public boolean beforeClose(Connection connection) throws SQLException {
-        if ((tracked == 0 && held.count() == 0) || Hooks.isInternal()) {
+        if ((branches.isEmpty() && held.count() == 0) || Hooks.isInternal()) {
             return false;
         }
-        Connection physical;
-        synchronized (this) {
-            physical = physicalOfHandedOut.remove(connection);
-            tracked = branches.size() + physicalOfHandedOut.size();
-        }
+        Connection physical = branches.closing(connection);
         // not handed out under the transaction (borrowed before it, joined by a statement): a pool's
         // wrapper all the same, whose close returns the physical connection without closing it
         physical = physical != null ? physical : innermost(connection);
@@ -263,7 +237,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
      * if it left uncommitted work.
      */
     public void endOfWork(String xid) {
-        for (XaBranch branch : activeBranches(xid)) {
+        for (XaBranch branch : branches.branchesOf(xid)) {
             try {
                 endOpenBranch(branch, "the connection still held uncommitted work when the work under " + xid + " ended");
             } catch (SQLException e) {
@@ -274,7 +248,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
 
     /** The transaction rolls back: open branches of {@code xid} roll back here at once. */
     public void abandon(String xid, String reason) {
-        for (XaBranch branch : activeBranches(xid)) {
+        for (XaBranch branch : branches.branchesOf(xid)) {
             try {
                 rollBack(branch, reason, false);
             } catch (SQLException e) {
@@ -283,34 +257,24 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         }
     }
 
-    /**
-     * Phase 2, here, of the prepared branches of this instance among {@code votes}, right after their
-     * transaction was decided ({@code commit} or not): on the connection that holds a branch, else on
-     * one of its database's own. A branch that fails to finish is left to the coordinator's phase 2
-     * (or to recovery). Each branch finished is acknowledged to the coordinator unasked ({@link
-     * PhaseTwoAcks}). Returns the votes of the branches finished here.
-     */
-    public List<BranchReport> finishPrepared(List<BranchReport> votes, boolean commit, String why) {
-        List<BranchReport> finished = new ArrayList<>(votes.size());
-        for (BranchReport vote : votes) {
-            ResourceAccess access = resources.get(vote.getResource());
-            if (vote.getVote() != BranchVote.PREPARED || access == null || !vote.getInstanceId().equals(instanceId)) {
-                continue;
-            }
-            BranchXid xid = new BranchXid(vote.getXid(), vote.getBranchId());
-            try {
-                finish(access, xid, commit);
-                acks.finishedHere(vote.getXid(), vote.getBranchId());
-                finished.add(vote);
-                LOG.debug("{} prepared branch {} on {}{}", commit ? "committed" : "rolled back", xid, vote.getResource(),
-                        why.isEmpty() ? "" : ": " + why);
-            } catch (Exception e) {
-                LOG.info("{} of prepared branch {} on {}{} failed: {}; the coordinator's phase 2 or recovery finishes it",
-                        commit ? "XA COMMIT" : "XA ROLLBACK", xid, vote.getResource(), why.isEmpty() ? "" : " (" + why + ")",
-                        e.getMessage());
-            }
+    // ---- a participant of the transactions this process owns ----
+
+    /** Its owner ends the transaction: its open branches here end for its Commit, or roll back with it. */
+    @Override
+    public void beforeCompletion(Completion completion) {
+        if (completion.commits()) {
+            endOfWork(completion.xid());
+        } else {
+            abandon(completion.xid(), completion.rollbackReason());
         }
-        return finished;
+    }
+
+    /** Phase 2 by the owner's RM: its own prepared branches among the votes are finished right after the decision. */
+    @Override
+    public void decided(Completion completion) {
+        if (completion.finishesHere()) {
+            completion.finishedHere(phaseTwo.finishPrepared(completion.votes(), completion.committed(), completion.reason()));
+        }
     }
 
     private void endOpenBranch(XaBranch branch, String whyRollback) throws SQLException {
@@ -328,51 +292,32 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         if (dialect.isEmpty()) {
             return false;
         }
-        synchronized (this) {
-            XaBranch existing = branches.get(physical);
-            if (existing != null) {
-                if (existing.globalXid().equals(xid)) {
-                    return true;
-                }
-                throw new SQLException("this connection is still in " + existing + "; it cannot join " + xid + " too");
+        XaBranch existing = branches.branchOf(physical);
+        if (existing != null) {
+            if (existing.globalXid().equals(xid)) {
+                return true;
             }
+            throw new SQLException("this connection is still in " + existing + "; it cannot join " + xid + " too");
         }
         String resource;
         try {
-            resource = resourceName(dialect.get(), physical);
+            resource = resources.nameOf(dialect.get(), physical);
         } catch (SQLException e) {
             throw new SQLException("cannot enlist a connection to " + dialect.get().address(physical) + " in global transaction "
                     + xid + ": " + e.getMessage(), e);
         }
         admission.admitServer(dialect.get(), physical, resource, xid);
         long branchId = branchIds.next();
-        if (!carried.surelyCarried(xid)) {
-            try {
-                coordinator.get().registerBranch(xid, branchId, resource, instanceId);
-            } catch (CoordinatorException | IllegalStateException e) {
-                throw new SQLException("cannot enlist a connection to " + resource + " in global transaction " + xid + ": "
-                        + e.getMessage(), e);
-            }
-        }
-        BranchXid branchXid = new BranchXid(xid, branchId);
+        votes.enlisting(xid, branchId, resource);
         XaBranch branch;
-        Hooks.internal(true);
         try {
-            boolean autoCommit = physical.getAutoCommit();
-            XAResource xa = xaWrapper.wrap(resource, dialect.get().xaResource(physical));
-            xa.start(branchXid, XAResource.TMNOFLAGS);
-            branch = new XaBranch(resource, branchXid, physical, xa, dialect.get().preparedBranchBindsSession(), autoCommit);
+            branch = XaBranch.start(resource, new BranchXid(xid, branchId), physical, dialect.get(), xaWrapper);
         } catch (XAException e) {
-            report(xid, branchId, resource, BranchVote.FAILED, "XA START failed: " + XaErrors.describe(e));
+            votes.failed(xid, branchId, resource, "XA START failed: " + XaErrors.describe(e));
             throw new SQLException("XA START of branch " + branchId + " of " + xid + " on " + resource + " failed: "
                     + XaErrors.describe(e), e);
-        } finally {
-            Hooks.internal(false);
         }
-        synchronized (this) {
-            branches.put(physical, branch);
-            tracked = branches.size() + physicalOfHandedOut.size();
-        }
+        branches.add(branch);
         LOG.debug("enlisted {}", branch);
         return true;
     }
@@ -386,354 +331,52 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         if (!branch.claimEnd()) {
             return;
         }
-        forget(branch);
+        branches.forget(branch);
         if (branch.abortedBecause != null) {
-            endFailedAndRollBack(branch);
+            branch.rollBack();
             throw new SQLException("global transaction " + branch.globalXid() + " was rolled back: " + branch.abortedBecause);
         }
         BranchVote vote;
-        Hooks.internal(true);
         try {
-            branch.xa.end(branch.xid, XAResource.TMSUCCESS);
-            vote = branch.xa.prepare(branch.xid) == XAResource.XA_RDONLY ? BranchVote.READ_ONLY : BranchVote.PREPARED;
-            if (vote == BranchVote.PREPARED && branch.preparedBindsSession) {
-                held.hold(branch); // before the vote is reported: phase 2 may follow at once
-            } else {
-                restoreApplicationAutoCommit(branch);
-            }
+            vote = branch.prepare();
         } catch (XAException e) {
-            rollBackEnded(branch, true);
-            String reason = "XA PREPARE failed: " + XaErrors.describe(e);
-            report(branch, BranchVote.FAILED, reason);
+            votes.failed(branch, "XA PREPARE failed: " + XaErrors.describe(e));
             throw new SQLException(branch + " could not prepare: " + XaErrors.describe(e), e);
-        } finally {
-            Hooks.internal(false);
         }
-        if (carried.keep(vote(branch, vote, ""))) {
-            if (vote == BranchVote.PREPARED) {
-                deadlines.watch(branch.xid, branch.resource); // the coordinator may never hear of it
-            }
-            return;
+        if (branch.holdsConnection(vote)) {
+            held.hold(branch); // before the vote is cast: phase 2 may follow at once
         }
-        try {
-            coordinator.get().reportBranch(vote(branch, vote, ""));
-        } catch (CoordinatorException | IllegalStateException e) {
-            if (vote == BranchVote.PREPARED && !(e instanceof CoordinatorException c && c.isUnavailable())
-                    && settleRefusedVote(branch) == Outcome.COMMITTED) {
-                return;
-            }
-            throw new SQLException("the coordinator did not take the vote of " + branch + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * A prepared branch whose vote the coordinator refused, as it does once the transaction is decided:
-     * an earlier attempt of this report may have reached it (its reply lost) and been counted in a
-     * commit. So the branch is rolled back only if the decision does not commit it (a commit decision
-     * that does not name it is a rollback for it); if it commits, or the transaction is still being
-     * decided, or the coordinator cannot say, the branch stays prepared for phase 2 (or the recovery
-     * scan) to finish as decided. Returns the outcome the coordinator gave for the branch, or null.
-     */
-    private Outcome settleRefusedVote(XaBranch branch) {
-        Outcome outcome;
-        try {
-            outcome = coordinator.get().status(branch.globalXid(), branch.xid.branchId(), true).getOutcome();
-        } catch (RuntimeException e) {
-            LOG.warn("{}: its vote was refused and the coordinator cannot say how the transaction ended ({}); "
-                    + "it stays prepared for phase 2 or recovery to finish", branch, e.getMessage());
-            return null;
-        }
-        if (outcome == Outcome.ROLLED_BACK || outcome == Outcome.UNKNOWN) {
-            finishQuietly(branch); // over at the coordinator without it: nothing else would finish this branch
-        } else {
-            LOG.info("{}: its vote was refused, but the transaction is {}: it stays prepared for phase 2 to finish",
-                    branch, outcome);
-        }
-        return outcome;
+        votes.prepared(branch, vote);
     }
 
     private void rollBack(XaBranch branch, String reason, boolean reportFailure) throws SQLException {
         if (!branch.claimEnd()) {
             return;
         }
-        forget(branch);
-        endFailedAndRollBack(branch);
+        branches.forget(branch);
+        branch.rollBack();
         if (reportFailure) {
-            report(branch, BranchVote.FAILED, reason);
-        }
-    }
-
-    /**
-     * XA END (fail) and XA ROLLBACK of a branch still at work: MariaDB and MySQL refuse to roll back a
-     * branch that has not ended, and would leave its connection inside it.
-     */
-    private void endFailedAndRollBack(XaBranch branch) {
-        Hooks.internal(true);
-        try {
-            branch.xa.end(branch.xid, XAResource.TMFAIL);
-        } catch (XAException e) {
-            LOG.debug("XA END (fail) of {}: {}", branch, XaErrors.describe(e));
-        } finally {
-            Hooks.internal(false);
-        }
-        rollBackEnded(branch, false);
-    }
-
-    /** XA ROLLBACK of an ended (perhaps prepared) branch on its own connection. */
-    private void rollBackEnded(XaBranch branch, boolean prepared) {
-        Hooks.internal(true);
-        try {
-            branch.xa.rollback(branch.xid);
-            restoreApplicationAutoCommit(branch);
-        } catch (XAException e) {
-            if (!XaErrors.alreadyFinished(e)) {
-                LOG.warn("XA ROLLBACK of {}{} failed: {}; recovery will settle it", branch, prepared ? " (prepared)" : "",
-                        XaErrors.describe(e));
-            }
-        } finally {
-            Hooks.internal(false);
-        }
-    }
-
-    private static void restoreApplicationAutoCommit(XaBranch branch) {
-        try {
-            branch.restoreApplicationAutoCommit();
-        } catch (SQLException e) {
-            LOG.debug("could not restore the autocommit mode of the connection of {}: {}", branch, e.getMessage());
-        }
-    }
-
-    /** Rolls back a prepared branch that no phase 2 will come for, on its held connection if it has one. */
-    private void finishQuietly(XaBranch branch) {
-        deadlines.finished(branch.xid);
-        try {
-            if (held.finish(branch.xid, false)) {
-                return;
-            }
-        } catch (XAException e) {
-            LOG.debug("XA ROLLBACK of held {}: {}", branch, XaErrors.describe(e));
-        }
-        rollBackEnded(branch, true);
-    }
-
-    /**
-     * A branch's vote, naming its resource and instance: a branch the coordinator has not heard of (the
-     * owner's own branches are not registered) becomes known by it.
-     */
-    private BranchReport vote(XaBranch branch, BranchVote vote, String reason) {
-        return BranchReport.newBuilder().setXid(branch.globalXid()).setBranchId(branch.xid.branchId()).setVote(vote)
-                .setReason(reason).setResource(branch.resource).setInstanceId(instanceId).build();
-    }
-
-    /** Reports {@code votes} to the coordinator one by one: no carrier takes them. */
-    public void report(List<BranchReport> votes) {
-        for (BranchReport vote : votes) {
-            try {
-                coordinator.get().reportBranch(vote);
-            } catch (RuntimeException e) {
-                LOG.warn("could not report the vote of branch {} of {} on {} ({}): it rolls back unless a decision names it",
-                        vote.getBranchId(), vote.getXid(), vote.getResource(), e.getMessage());
-            }
-        }
-    }
-
-    private void report(XaBranch branch, BranchVote vote, String reason) {
-        report(branch.globalXid(), branch.xid.branchId(), branch.resource, vote, reason);
-    }
-
-    private void report(String xid, long branchId, String resource, BranchVote vote, String reason) {
-        try {
-            coordinator.get().reportBranch(BranchReport.newBuilder().setXid(xid).setBranchId(branchId).setVote(vote)
-                    .setReason(reason).setResource(resource).setInstanceId(instanceId).build());
-        } catch (RuntimeException e) {
-            LOG.warn("could not report branch {} of {} as {} ({}): {}", branchId, xid, vote, reason, e.getMessage());
+            votes.failed(branch, reason);
         }
     }
 
     private XaBranch activeBranch(Connection connection) {
-        if (tracked == 0 || Hooks.isInternal() || connection == null) {
+        if (branches.isEmpty() || Hooks.isInternal() || connection == null) {
             return null;
         }
-        synchronized (this) {
-            return branches.get(connection);
-        }
+        return branches.branchOf(connection);
     }
 
-    private synchronized List<XaBranch> activeBranches(String xid) {
-        List<XaBranch> matching = new ArrayList<>();
-        for (XaBranch branch : branches.values()) {
-            if (branch.globalXid().equals(xid)) {
-                matching.add(branch);
-            }
-        }
-        return matching;
-    }
+    // ---- for recovery ----
 
-    private synchronized Optional<XaBranch> activeBranch(String xid, long branchId) {
-        return branches.values().stream()
-                .filter(b -> b.globalXid().equals(xid) && b.xid.branchId() == branchId).findFirst();
-    }
-
-    private synchronized void forget(XaBranch branch) {
-        branches.remove(branch.connection);
-        tracked = branches.size() + physicalOfHandedOut.size();
-    }
-
-    // ---- phase 2 and recovery on this service's own connections ----
-
-    @Override
-    public void execute(BranchCommand command) throws Exception {
-        Optional<XaBranch> stillActive = activeBranch(command.getXid(), command.getBranchId());
-        if (stillActive.isPresent()) {
-            if (command.getAction() == PhaseTwoAction.ROLLBACK) {
-                stillActive.get().abortedBecause = "the coordinator rolled it back while it was still at work";
-            }
-            throw new IllegalStateException(stillActive.get() + " is still at work in this service; it ends first");
-        }
-        ResourceAccess access = resources.get(command.getResource());
-        if (access == null) {
-            throw new IllegalStateException("this instance has not reached " + command.getResource() + " yet");
-        }
-        finish(access, new BranchXid(command.getXid(), command.getBranchId()), command.getAction() == PhaseTwoAction.COMMIT);
-        guard.phaseTwoCommandDone(command.getXid());
-    }
-
-    /**
-     * XA COMMIT or XA ROLLBACK of a prepared branch: on the connection that holds it if this service
-     * holds it, else on {@code access}'s own connection. A branch already finished counts as done, when
-     * its own database says so ({@link #finishedThere}).
-     */
-    void finish(ResourceAccess access, BranchXid xid, boolean commit) throws Exception {
-        finishOn(access, xid, commit);
-        deadlines.finished(xid);
-    }
-
-    /**
-     * A prepared branch whose phase 2 did not come by its transaction's deadline: finished as the
-     * coordinator answers for it (it writes an abort first if no decision names it). The outcome acted
-     * on, or null if none could be.
-     */
-    private Outcome settleAtDeadline(BranchXid xid, String resource) {
-        ResourceAccess access = resources.get(resource);
-        Outcome outcome;
-        try {
-            outcome = coordinator.get().status(xid.globalXid(), xid.branchId(), true).getOutcome();
-        } catch (RuntimeException e) {
-            LOG.warn("branch {} of {} on {} is past its transaction's deadline and the coordinator cannot say how it ended "
-                    + "({}): it stays prepared", xid.branchId(), xid.globalXid(), resource, e.getMessage());
-            return null;
-        }
-        if (outcome == Outcome.ACTIVE || access == null) {
-            return outcome;
-        }
-        try {
-            finish(access, xid, outcome == Outcome.COMMITTED);
-            LOG.info("branch {} of {} on {} had no phase 2 by its transaction's deadline: {} as the coordinator answers ({})",
-                    xid.branchId(), xid.globalXid(), resource, outcome == Outcome.COMMITTED ? "committed" : "rolled back", outcome);
-            return outcome;
-        } catch (Exception e) {
-            LOG.warn("branch {} of {} on {}: finishing it at its deadline failed: {}", xid.branchId(), xid.globalXid(), resource,
-                    e.getMessage());
-            return null;
-        }
-    }
-
-    private void finishOn(ResourceAccess access, BranchXid xid, boolean commit) throws Exception {
-        try {
-            if (held.finish(xid, commit)) {
-                return;
-            }
-        } catch (XAException e) {
-            LOG.info("{} of held branch {} of {} failed ({}); finishing it from another connection",
-                    commit ? "XA COMMIT" : "XA ROLLBACK", xid.branchId(), xid.globalXid(), XaErrors.describe(e));
-        }
-        String what = (commit ? "XA COMMIT" : "XA ROLLBACK") + " of branch " + xid.branchId() + " of " + xid.globalXid()
-                + " on " + access.resource;
-        access.withConnection((xa, connection) -> {
-            try {
-                if (commit) {
-                    xa.commit(xid, false);
-                } else {
-                    xa.rollback(xid);
-                }
-            } catch (XAException e) {
-                if (!XaErrors.alreadyFinished(e) || !finishedThere(access, xa, connection, xid, what)) {
-                    throw new SQLException(what + " failed: " + XaErrors.describe(e), e);
-                }
-            }
-            return null;
-        });
-    }
-
-    /**
-     * XAER_NOTA, "unknown Xid", means the branch is finished only if it comes from the branch's own
-     * database: the address this service connects to may lead to another server now (a failover, a
-     * URL that names another machine's database), which knows nothing of the branch. So the name of
-     * the database reached is read again on that very connection; another one's answer leaves the
-     * branch in doubt ({@link WrongDatabaseException}) until the right database answers.
-     */
-    private boolean finishedThere(ResourceAccess access, XAResource xa, Connection connection, BranchXid xid, String what)
-            throws Exception {
-        String reached = access.dialect.resourceName(connection);
-        if (!reached.equals(access.resource)) {
-            throw new WrongDatabaseException(what + ": the database reached at " + access.dialect.address(connection) + " is "
-                    + reached + ", not " + access.resource + " where the branch prepared; its XAER_NOTA (unknown Xid) says "
-                    + "nothing of the branch, which stays in doubt until " + access.resource + " answers");
-        }
-        return !stillPreparedElsewhere(access, xa, xid);
-    }
-
-    /**
-     * Where the database binds a prepared branch to its preparing session, "unknown Xid" from another
-     * session may only mean that session (of another instance of this service) is still alive and
-     * holds it: the branch is finished only if XA RECOVER no longer lists it.
-     */
-    private boolean stillPreparedElsewhere(ResourceAccess access, XAResource xa, BranchXid xid) throws XAException {
-        return access.dialect.preparedBranchBindsSession()
-                && XaRecovery.recover(xa, xid.clusterId()).contains(xid);
-    }
-
-    /** The databases this service reached, for recovery. */
+    /** The databases this service reached. */
     Collection<ResourceAccess> resources() {
-        return resources.values();
+        return resources.all();
     }
 
+    /** Whether branch {@code xid} is still at work here (not prepared yet: recovery must leave it alone). */
     boolean isActive(BranchXid xid) {
-        return activeBranch(xid.globalXid(), xid.branchId()).isPresent();
-    }
-
-    private void learn(XaDialect dialect, Connection connection, Driver driver, String url, Properties info) {
-        try {
-            String resource = resourceName(dialect, connection);
-            if (resources.putIfAbsent(resource, new ResourceAccess(resource, dialect, xaWrapper, driver, url, copy(info))) == null) {
-                LOG.info("XA resource {} reached at {}", resource, dialect.address(connection));
-                newResource.accept(resource);
-            }
-        } catch (SQLException e) {
-            LOG.warn("cannot name the database of a {} connection to {}: {}", connection.getClass().getName(),
-                    dialect.address(connection), e.getMessage());
-        }
-    }
-
-    /**
-     * The connection's resource name, asked of the database once per physical connection (one query),
-     * never cached by URL: after a failover the same URL reaches another server, whose branches must
-     * carry its own name.
-     */
-    private String resourceName(XaDialect dialect, Connection physical) throws SQLException {
-        String known = resourceNames.get(physical);
-        if (known != null) {
-            return known;
-        }
-        boolean wasInternal = Hooks.isInternal();
-        Hooks.internal(true);
-        try {
-            String name = dialect.resourceName(physical);
-            resourceNames.put(physical, name);
-            return name;
-        } finally {
-            Hooks.internal(wasInternal);
-        }
+        return branches.isAtWork(xid);
     }
 
     /**
@@ -762,15 +405,7 @@ public final class ResourceManager implements JdbcHook, BranchCommandHandler {
         return current;
     }
 
-    private static Properties copy(Properties info) {
-        Properties copy = new Properties();
-        if (info != null) {
-            copy.putAll(info);
-        }
-        return copy;
-    }
-
     public void close() {
-        resources.values().forEach(ResourceAccess::close);
+        resources.close();
     }
 }

@@ -8,7 +8,8 @@ import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.runtime.Settings;
 import dev.entente.runtime.jdbc.BranchGuard;
 import dev.entente.runtime.tm.ApiExceptions;
-import dev.entente.runtime.tm.FinishListener;
+import dev.entente.runtime.tm.Completion;
+import dev.entente.runtime.tm.Participant;
 import dev.entente.runtime.tm.TransactionManager;
 import java.util.List;
 import java.util.Map;
@@ -26,16 +27,16 @@ import org.slf4j.LoggerFactory;
  * The locks of {@code @Locked} methods in this process. Outside a global transaction a lock belongs
  * to the calling thread and is given back when the method returns. Inside one it belongs to the
  * transaction and is given back when the transaction is <em>finished</em>: decided and every branch
- * through phase 2, so that the next holder reads what this one committed. The transaction manager
- * reports the end of transactions begun here (and commits those holding locks with
- * wait-for-phase-two); for a transaction begun elsewhere (this service joined it over HTTP) the
+ * through phase 2, so that the next holder reads what this one committed. As a participant of the
+ * transactions begun here, the lock manager has those holding locks committed with wait-for-phase-two
+ * and hears when they end; for a transaction begun elsewhere (this service joined it over HTTP) the
  * coordinator is asked until it says the transaction finished. Re-entrant per owner.
  *
  * <p>A lock whose ZooKeeper connection is suspended or whose session is lost counts as lost: its
  * transaction becomes rollback-only, no branch of it may prepare here, and the method that took it
  * fails with {@code LockLostException} when it returns.
  */
-public final class LockManager implements BranchGuard, FinishListener, AutoCloseable {
+public final class LockManager implements BranchGuard, Participant, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LockManager.class);
     private static final long FIRST_POLL_MILLIS = 20;
@@ -174,17 +175,22 @@ public final class LockManager implements BranchGuard, FinishListener, AutoClose
 
     // ---- the end of transactions ----
 
+    /** A transaction that holds locks here ends only once every branch finished phase 2. */
     @Override
-    public boolean waitsForPhaseTwo(String xid) {
-        return !locksOf(xid).isEmpty();
+    public void beforeCompletion(Completion completion) {
+        if (!locksOf(completion.xid()).isEmpty()) {
+            completion.waitForPhaseTwo();
+        }
     }
 
+    /** The transaction ended here: its locks go now if phase 2 is done, else once the coordinator says it is. */
     @Override
-    public void finished(String xid, boolean phaseTwoDone) {
+    public void afterCompletion(Completion completion) {
+        String xid = completion.xid();
         if (locksOf(xid).isEmpty()) {
             return;
         }
-        if (phaseTwoDone) {
+        if (completion.phaseTwoDone()) {
             releaseAll(xid);
         } else {
             watchUntilFinished(xid);

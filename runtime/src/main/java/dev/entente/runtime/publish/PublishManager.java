@@ -7,10 +7,15 @@ import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.CoordinatorException;
 import dev.entente.protocol.config.SecurityProperties;
 import dev.entente.runtime.tm.ApiExceptions;
+import dev.entente.runtime.tm.Completion;
+import dev.entente.runtime.tm.Participant;
 import dev.entente.runtime.tm.TransactionManager;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
@@ -26,13 +31,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The messages of {@code @Publish} methods. Inside a global transaction a message goes to the
  * coordinator, which keeps it in the transaction's decision record and publishes it after a commit
- * decision (never after a rollback). In the process that owns the transaction it rides that
- * process's Commit, and a message Kafka would refuse makes the commit a rollback naming it; in a
- * participant it goes at once (Publish), and such a message fails the method and rolls the
- * transaction back. Outside one, the message is sent from
- * here, after the method returned normally, by an idempotent producer.
+ * decision (never after a rollback). In the process that owns the transaction it waits here, as the
+ * transaction's {@link Participant}, for that process's Commit, which carries it; a message Kafka
+ * would refuse makes the commit a rollback naming it. In a participant service it goes at once
+ * (Publish), and such a message fails the method and rolls the transaction back. Outside one, the
+ * message is sent from here, after the method returned normally, by an idempotent producer.
  */
-public final class PublishManager implements AutoCloseable {
+public final class PublishManager implements Participant, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PublishManager.class);
     public static final String XID_HEADER = "entente-xid";
@@ -43,12 +48,17 @@ public final class PublishManager implements AutoCloseable {
     private final Supplier<CoordinatorClient> coordinator;
     private final Supplier<TransactionManager> transactions;
     private KafkaProducer<byte[], byte[]> producer;
+    /** Messages of {@code @Publish} methods run here under transactions this process owns, by XID: their Commit carries them. */
+    private final Map<String, MessagesForCommit> forCommit = new HashMap<>();
+
+    private record MessagesForCommit(String kafka, List<OutgoingMessage> messages) {
+    }
 
     /**
      * @param kafka        the application's Kafka cluster (bootstrap servers), if configured
      * @param kafkaSecurity TLS and SASL settings of the producer (the setting kafka-client-properties)
      * @param coordinator  gives the client, or throws IllegalStateException naming what is not configured
-     * @param transactions told to roll back a transaction whose message was refused
+     * @param transactions told to roll back a transaction whose message was refused; says which it owns
      */
     public PublishManager(Optional<String> kafka, SecurityProperties kafkaSecurity, Supplier<CoordinatorClient> coordinator,
                           Supplier<TransactionManager> transactions) {
@@ -83,7 +93,7 @@ public final class PublishManager implements AutoCloseable {
             send(message);
             return null;
         }
-        if (transactions.get().publishWithCommit(xid, kafka.get(), message)) {
+        if (keepForCommit(xid, kafka.get(), message)) {
             return null; // this process commits xid: its Commit carries the message, and the coordinator checks it then
         }
         try {
@@ -92,6 +102,35 @@ public final class PublishManager implements AutoCloseable {
         } catch (CoordinatorException | IllegalStateException e) {
             return refused(definition, xid, definition.method() + ": the message for topic '" + definition.topic()
                     + "' in global transaction " + xid + " was refused: " + e.getMessage(), e, loader);
+        }
+    }
+
+    /**
+     * Keeps {@code message} for the Commit of {@code xid}, if this process owns it and has not begun to
+     * end it: published to {@code kafka} if and only if it commits, one round trip for all its messages.
+     * False if {@code xid} is not (or no longer) this process's to commit.
+     */
+    private boolean keepForCommit(String xid, String kafka, OutgoingMessage message) {
+        // against beforeCompletion: its owner stops owning xid before it takes the messages, so a message
+        // is either taken by the Commit or refused here
+        synchronized (forCommit) {
+            if (!transactions.get().owns(xid)) {
+                return false;
+            }
+            forCommit.computeIfAbsent(xid, x -> new MessagesForCommit(kafka, new ArrayList<>())).messages().add(message);
+            return true;
+        }
+    }
+
+    /** The owner ends the transaction: its messages ride its Commit, and are dropped if it rolls back. */
+    @Override
+    public void beforeCompletion(Completion completion) {
+        MessagesForCommit messages;
+        synchronized (forCommit) {
+            messages = forCommit.remove(completion.xid());
+        }
+        if (messages != null && completion.commits()) {
+            completion.carry(messages.kafka(), messages.messages());
         }
     }
 

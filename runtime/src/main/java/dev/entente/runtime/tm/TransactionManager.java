@@ -2,19 +2,14 @@ package dev.entente.runtime.tm;
 
 import dev.entente.bootstrap.TransactionContext;
 import dev.entente.protocol.BranchReport;
-import dev.entente.protocol.BranchVote;
 import dev.entente.protocol.EndRequest;
 import dev.entente.protocol.Outcome;
 import dev.entente.protocol.OutcomeReply;
-import dev.entente.protocol.OutgoingMessage;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.CoordinatorException;
 import dev.entente.protocol.client.XidMint;
-import dev.entente.runtime.jdbc.ResourceManager;
 import dev.entente.runtime.metrics.MeterDefinition;
 import io.grpc.Status;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,20 +20,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The transaction manager client: begins global transactions (minting their XIDs here), applies the
- * propagation rules, and at the end of the outermost method prepares this service's open branches
- * and asks the coordinator to commit, or rolls back; once the decision is known, this process's own
- * prepared branches are finished here (phase 2 by the owner's RM), not by a command from the coordinator.
+ * propagation rules, and at the end of the outermost method asks the coordinator to commit, or rolls
+ * back. It talks to what takes part in its transactions here (the JDBC branches, the {@code @Publish}
+ * messages, the {@code @Locked} locks) only through {@link Participant}: before the Commit their
+ * work ends and they add what it carries; once the decision is known, this process's own prepared
+ * branches are finished here (phase 2 by the owner's RM), not by a command from the coordinator; then
+ * what was held until the transaction finished is given back.
  */
 public final class TransactionManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionManager.class);
 
     private final Supplier<CoordinatorClient> coordinator;
-    private final ResourceManager resources;
+    private final String instanceId;
     private final String app;
     private final boolean waitForPhaseTwo;
     private final long defaultTimeoutMillis;
-    private final FinishListener finish;
+    private final Participant[] participants;
     private final XidMint xids;
     private final CarriedVotes votes;
     /** Transactions begun in this process and not yet ended, with their rollback-only reason if any. */
@@ -47,26 +45,23 @@ public final class TransactionManager {
     private final Map<String, String> names = new ConcurrentHashMap<>();
     /** Transactions in {@link #owned} whose XID left this process (a request carried it): participants may exist. */
     private final Set<String> propagated = ConcurrentHashMap.newKeySet();
-    /** Messages of {@code @Publish} methods run here under transactions this process owns: their Commit carries them. */
-    private final Map<String, MessagesForCommit> messagesForCommit = new HashMap<>();
     private final TransactionCounts counts = new TransactionCounts();
 
-    private record MessagesForCommit(String kafka, List<OutgoingMessage> messages) {
-    }
-
     /**
-     * @param coordinator gives the client, or throws IllegalStateException naming what is not configured
-     * @param xids        mints the XIDs of the transactions this process begins
-     * @param votes       where the votes for the Commits of this process's transactions wait
+     * @param coordinator  gives the client, or throws IllegalStateException naming what is not configured
+     * @param xids         mints the XIDs of the transactions this process begins
+     * @param votes        where the votes for the Commits of this process's transactions wait
+     * @param instanceId   the RM instance this process is: its own branches' votes name it
+     * @param participants called at the end of each transaction this process owns, in this order
      */
-    public TransactionManager(Supplier<CoordinatorClient> coordinator, XidMint xids, CarriedVotes votes, ResourceManager resources,
-                              String app, boolean waitForPhaseTwo, long defaultTimeoutMillis, FinishListener finish) {
+    public TransactionManager(Supplier<CoordinatorClient> coordinator, XidMint xids, CarriedVotes votes, String instanceId,
+                              String app, boolean waitForPhaseTwo, long defaultTimeoutMillis, List<Participant> participants) {
         this.votes = votes;
         this.xids = xids;
         this.defaultTimeoutMillis = defaultTimeoutMillis;
-        this.finish = finish;
+        this.participants = participants.toArray(new Participant[0]);
         this.coordinator = coordinator;
-        this.resources = resources;
+        this.instanceId = instanceId;
         this.app = app;
         this.waitForPhaseTwo = waitForPhaseTwo;
     }
@@ -154,21 +149,6 @@ public final class TransactionManager {
     }
 
     /**
-     * Keeps a {@code @Publish} message for the Commit of {@code xid}, if this process owns it and has not
-     * ended it yet: published to {@code kafka} if and only if it commits, one round trip for all its
-     * messages. False if {@code xid} is not (or no longer) this process's to commit.
-     */
-    public boolean publishWithCommit(String xid, String kafka, OutgoingMessage message) {
-        synchronized (messagesForCommit) { // against end(): a message is either taken by the Commit or refused here
-            if (!owned.containsKey(xid)) {
-                return false;
-            }
-            messagesForCommit.computeIfAbsent(xid, x -> new MessagesForCommit(kafka, new ArrayList<>())).messages().add(message);
-            return true;
-        }
-    }
-
-    /**
      * The XID of {@code xid} leaves this process (a request carries it): another process may enlist in
      * it, so its Commit is no longer its owner's alone.
      */
@@ -188,7 +168,10 @@ public final class TransactionManager {
         return counts.meters(owned::size);
     }
 
-    /** Whether {@code xid} was begun by this process and has not ended yet. */
+    /**
+     * Whether {@code xid} was begun by this process and has not ended yet: once its end begins, before
+     * any participant is called, it is no longer owned.
+     */
     public boolean owns(String xid) {
         return owned.containsKey(xid);
     }
@@ -213,40 +196,41 @@ public final class TransactionManager {
 
     private Throwable end(TransactionScope scope, Throwable thrown) {
         String xid = scope.xid();
-        boolean waitForPhaseTwo = this.waitForPhaseTwo || finish.waitsForPhaseTwo(xid);
-        String rollbackOnly;
-        MessagesForCommit messages;
-        synchronized (messagesForCommit) {
-            rollbackOnly = owned.remove(xid);
-            messages = messagesForCommit.remove(xid);
-        }
+        String rollbackOnly = owned.remove(xid);
         String name = names.remove(xid);
         boolean ownerOnly = !propagated.remove(xid);
         boolean rollback = thrown != null && scope.definition().rollsBackOn(thrown);
         if (rollback || (rollbackOnly != null && !rollbackOnly.isEmpty())) {
             String reason = rollback ? scope.definition().name() + " threw " + thrown : rollbackOnly;
-            finish.finished(xid, rollBack(xid, reason, waitForPhaseTwo));
+            rollBack(Completion.rollback(xid, reason));
             counts.rolledBack.increment();
             return thrown != null ? thrown : ApiExceptions.rolledBack(scope.applicationLoader(), xid,
                     "global transaction " + xid + " rolled back: " + reason, null);
         }
-        resources.endOfWork(xid);
+        Completion completion = Completion.commit(xid);
+        beforeCompletion(completion);
+        boolean waitForPhaseTwo = this.waitForPhaseTwo || completion.waitsForPhaseTwo();
         List<BranchReport> votes = this.votes.takeForCommit(xid);
+        completion.carryVotes(votes);
         // with wait-for-phase-two the coordinator drives, and waits for, phase 2 of every branch
         boolean finishOwnBranches = !waitForPhaseTwo;
         OutcomeReply outcome;
         try {
             EndRequest.Builder commit = EndRequest.newBuilder().setXid(xid).setName(name == null ? "" : name)
                     .setOwnerOnly(ownerOnly).setWaitForPhaseTwo(waitForPhaseTwo).addAllVotes(votes)
-                    .setPhaseTwoByInstance(finishOwnBranches ? resources.instanceId() : "");
-            if (messages != null) {
-                commit.setKafka(messages.kafka()).addAllMessages(messages.messages());
+                    .setPhaseTwoByInstance(finishOwnBranches ? instanceId : "");
+            if (completion.carriesMessages()) {
+                commit.setKafka(completion.kafka()).addAllMessages(completion.messages());
             }
             outcome = coordinator.get().commit(commit.build());
         } catch (CoordinatorException e) {
-            finish.finished(xid, false);
-            if (e.code() == Status.Code.NOT_FOUND) {
-                resources.finishPrepared(votes, false, "the coordinator does not know " + xid);
+            // NOT_FOUND: presumed aborted, so the branches prepared here roll back; otherwise the outcome is unknown
+            boolean notFound = e.code() == Status.Code.NOT_FOUND;
+            completion.decided(false, notFound ? "the coordinator does not know " + xid : "the outcome is unknown: "
+                    + e.getMessage(), notFound);
+            decided(completion);
+            afterCompletion(completion, false);
+            if (notFound) {
                 counts.rolledBack.increment();
                 return ApiExceptions.rolledBack(scope.applicationLoader(), xid, "global transaction " + xid
                         + " rolled back: " + e.getMessage(), withSuppressed(e, thrown));
@@ -258,16 +242,13 @@ public final class TransactionManager {
         }
         boolean committed = outcome.getOutcome() == Outcome.COMMITTED;
         (committed ? counts.committed : counts.rolledBack).increment();
-        if (committed && !finishOwnBranches) {
-            finish.finished(xid, outcome.getPhaseTwoDone());
-            return thrown;
-        }
         // phase 2 of this process's own branches, here and now: the caller reads what it committed, and a
         // connection held by its prepared branch is free again when the method returns
-        List<BranchReport> finishedHere = resources.finishPrepared(votes, committed, committed ? "" : outcome.getReason());
-        boolean allFinished = outcome.getPhaseTwoDone() || (ownerOnly && messages == null
-                && finishedHere.size() == votes.stream().filter(v -> v.getVote() == BranchVote.PREPARED).count());
-        finish.finished(xid, allFinished);
+        boolean finishesHere = !committed || finishOwnBranches;
+        completion.decided(committed, committed ? "" : outcome.getReason(), finishesHere);
+        decided(completion);
+        afterCompletion(completion, outcome.getPhaseTwoDone() || (finishesHere && ownerOnly && !completion.carriesMessages()
+                && completion.everyPreparedFinishedHere()));
         if (committed) {
             return thrown;
         }
@@ -275,21 +256,48 @@ public final class TransactionManager {
                 "global transaction " + xid + " rolled back: " + outcome.getReason(), thrown);
     }
 
-    /** Rolls {@code xid} back here and at the coordinator; whether phase 2 is known to be done. */
-    private boolean rollBack(String xid, String reason, boolean waitForPhaseTwo) {
-        resources.abandon(xid, reason);
-        // branches prepared here are not registered: they roll back here
+    /**
+     * Rolls the transaction of {@code completion} back here and at the coordinator: its open branches
+     * and those prepared here (not registered) roll back here before the Rollback leaves.
+     */
+    private void rollBack(Completion completion) {
+        String xid = completion.xid();
+        beforeCompletion(completion);
+        boolean waitForPhaseTwo = this.waitForPhaseTwo || completion.waitsForPhaseTwo();
         List<BranchReport> carried = votes.takeForCommit(xid);
-        resources.finishPrepared(carried, false, reason);
+        completion.carryVotes(carried);
+        completion.decided(false, completion.rollbackReason(), true);
+        decided(completion);
         // the prepared branches of called services, known here only by the votes their responses returned:
         // the Rollback names them, so that phase 2 rolls them back now
-        List<BranchReport> theirs = carried.stream().filter(vote -> !vote.getInstanceId().equals(resources.instanceId())).toList();
+        List<BranchReport> theirs = carried.stream().filter(vote -> !vote.getInstanceId().equals(instanceId)).toList();
+        boolean phaseTwoDone;
         try {
-            return coordinator.get().rollback(EndRequest.newBuilder().setXid(xid).setReason(reason)
+            phaseTwoDone = coordinator.get().rollback(EndRequest.newBuilder().setXid(xid).setReason(completion.rollbackReason())
                     .setWaitForPhaseTwo(waitForPhaseTwo).addAllVotes(theirs).build()).getPhaseTwoDone();
         } catch (RuntimeException e) {
             LOG.warn("rollback of {} not confirmed by the coordinator ({}); it will time out and roll back", xid, e.getMessage());
-            return false;
+            phaseTwoDone = false;
+        }
+        afterCompletion(completion, phaseTwoDone);
+    }
+
+    private void beforeCompletion(Completion completion) {
+        for (Participant participant : participants) {
+            participant.beforeCompletion(completion);
+        }
+    }
+
+    private void decided(Completion completion) {
+        for (Participant participant : participants) {
+            participant.decided(completion);
+        }
+    }
+
+    private void afterCompletion(Completion completion, boolean phaseTwoDone) {
+        completion.ended(phaseTwoDone);
+        for (Participant participant : participants) {
+            participant.afterCompletion(completion);
         }
     }
 
