@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Protocol v2 with warm JVMs (30 s warm-up; 10 s per point for row 1): before (a build of df48829, the last commit
-# before protocol v2, in /work/base) and after (a build of 2b0caf6 in /work/final), alternating, the order reversed
+# before protocol v2, in /work/base) and after (a build of main, 3999099, in /work/final), alternating, the order reversed
 # in round 2. Rows 2 (8 and 1 clients), 3, 6, 1 and the demo. The machine was shared with other engineers' builds.
 export ENTENTE_TEST_PG_URL="jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres" ENTENTE_TEST_MARIADB_URL="jdbc:mariadb://127.0.0.1:3306/test?user=root&password="
 BEFORE=${BEFORE:-/work/base}; AFTER=${AFTER:-/work/final}; W=${WARMUP:-30}
