@@ -16,41 +16,61 @@ import java.util.concurrent.ConcurrentHashMap;
 record InterceptedInvocation(Class<?> type, String method, Object[] arguments) {
 
     private static final String METHOD_INVOCATION = "org.aopalliance.intercept.MethodInvocation";
-    /** For each invoked method and target class, the annotated body the call runs, if any. */
-    private static final Map<Method, Map<Class<?>, Optional<Method>>> BODIES = new ConcurrentHashMap<>();
+    /** The interface's three getters, looked up once per invocation class (every @Transactional call passes here). */
+    private static final ClassValue<Optional<Getters>> GETTERS = new ClassValue<>() {
+        @Override
+        protected Optional<Getters> computeValue(Class<?> invocationType) {
+            try {
+                Class<?> api = Class.forName(METHOD_INVOCATION, false, invocationType.getClassLoader());
+                return Optional.of(new Getters(api.getMethod("getMethod"), api.getMethod("getThis"), api.getMethod("getArguments")));
+            } catch (ClassNotFoundException | NoSuchMethodException e) {
+                return Optional.empty();
+            }
+        }
+    };
+    /** For each invoked method and target class, the annotated body the call runs (as the advice names it), if any. */
+    private static final Map<Method, Map<Class<?>, Optional<Body>>> BODIES = new ConcurrentHashMap<>();
+
+    private record Getters(Method method, Method target, Method arguments) {
+    }
+
+    private record Body(Class<?> type, String method) {
+    }
 
     /**
      * The call {@code invocation} makes, if the body it runs carries one of Entente's annotations; empty for
      * any other (most {@code @Transactional} methods), or an invocation that cannot be read.
      */
     static Optional<InterceptedInvocation> ofAnnotated(Object invocation) {
+        Getters getters = GETTERS.get(invocation.getClass()).orElse(null);
+        if (getters == null) {
+            return Optional.empty();
+        }
         try {
-            Class<?> api = Class.forName(METHOD_INVOCATION, false, invocation.getClass().getClassLoader());
-            Method invoked = (Method) api.getMethod("getMethod").invoke(invocation);
-            Object target = api.getMethod("getThis").invoke(invocation);
+            Method invoked = (Method) getters.method().invoke(invocation);
+            Object target = getters.target().invoke(invocation);
             Class<?> targetType = target != null ? target.getClass() : invoked.getDeclaringClass();
-            Optional<Method> body = BODIES.computeIfAbsent(invoked, m -> new ConcurrentHashMap<>())
+            Optional<Body> body = BODIES.computeIfAbsent(invoked, m -> new ConcurrentHashMap<>())
                     .computeIfAbsent(targetType, type -> annotatedBody(invoked, type));
             if (body.isEmpty()) {
                 return Optional.empty();
             }
-            Method method = body.get();
-            return Optional.of(new InterceptedInvocation(method.getDeclaringClass(), method.getName()
-                    + MethodType.methodType(method.getReturnType(), method.getParameterTypes()).toMethodDescriptorString(),
-                    (Object[]) api.getMethod("getArguments").invoke(invocation)));
-        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | InvocationTargetException
-                 | ClassCastException e) {
+            return Optional.of(new InterceptedInvocation(body.get().type(), body.get().method(),
+                    (Object[]) getters.arguments().invoke(invocation)));
+        } catch (IllegalAccessException | InvocationTargetException | ClassCastException e) {
             return Optional.empty();
         }
     }
 
     /** The body a call of {@code invoked} on a {@code type} runs (the most specific declaration), if annotated. */
-    private static Optional<Method> annotatedBody(Method invoked, Class<?> type) {
+    private static Optional<Body> annotatedBody(Method invoked, Class<?> type) {
         for (Class<?> declaring = type; declaring != null; declaring = declaring.getSuperclass()) {
             try {
                 Method declared = declaring.getDeclaredMethod(invoked.getName(), invoked.getParameterTypes());
                 if (!declared.isBridge() && !declared.isSynthetic()) {
-                    return AnnotatedMethods.isAnnotated(declared) ? Optional.of(declared) : Optional.empty();
+                    return AnnotatedMethods.isAnnotated(declared) ? Optional.of(new Body(declaring, declared.getName()
+                            + MethodType.methodType(declared.getReturnType(), declared.getParameterTypes()).toMethodDescriptorString()))
+                            : Optional.empty();
                 }
             } catch (NoSuchMethodException e) {
                 // declared higher up
