@@ -15,8 +15,10 @@ import java.util.Set;
 
 /**
  * The bank's two sides, each a fresh database on the suite's own server: {@value #ACCOUNTS} accounts
- * of {@value #OPENING_BALANCE} on PostgreSQL ({@code pg}) and as many on MariaDB ({@code maria}).
- * Read back afterwards for the checker.
+ * of {@value #OPENING_BALANCE} on PostgreSQL ({@code pg}) and as many on MariaDB ({@code maria}); and
+ * the transfer service's journal, a third database on the PostgreSQL server, where the TM records each
+ * transfer in the transfer's own global transaction (its branch is the owner's). Read back afterwards
+ * for the checker.
  */
 final class BankDatabases {
 
@@ -41,10 +43,14 @@ final class BankDatabases {
 
     final Side pg;
     final Side maria;
+    /** The transfer service's own database: {@code journal(transfer_id, xid)}. */
+    final Side journal;
 
     BankDatabases(TestDatabase postgres, TestDatabase mariadb, String database) throws SQLException {
         pg = create("pg", postgres, database);
         maria = create("maria", mariadb, database);
+        journal = new Side("journal", postgres, postgres.createDatabase(database + "_journal"));
+        execute(journal.url, "create table journal (transfer_id varchar(40) primary key, xid varchar(80) not null)");
     }
 
     private static Side create(String name, TestDatabase server, String database) throws SQLException {
@@ -80,6 +86,13 @@ final class BankDatabases {
         return ledger;
     }
 
+    /** The journal's rows: transfer id to the XID it was written in. */
+    Map<String, String> journal() throws SQLException {
+        Map<String, String> rows = new HashMap<>();
+        query(journal.url, "select transfer_id, xid from journal", row -> rows.put(row.getString(1), row.getString(2)));
+        return rows;
+    }
+
     /** The transfers that took effect on both sides (what should each have published one event). */
     Set<String> bothSides() throws SQLException {
         Set<String> both = new HashSet<>(ledger(pg).keySet());
@@ -87,7 +100,7 @@ final class BankDatabases {
         return both;
     }
 
-    /** Prepared XA branches of the cluster whose id is {@code clusterId} still in either server. */
+    /** Prepared XA branches of the cluster whose id is {@code clusterId} still in either server (the journal's is the pg side's). */
     List<String> prepared(String clusterId) {
         List<String> prepared = new ArrayList<>();
         for (Side side : sides()) {

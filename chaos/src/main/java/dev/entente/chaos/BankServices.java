@@ -14,7 +14,7 @@ import java.util.function.Function;
 
 /**
  * The bank's three services, each its own JVM with the Entente agent and nothing else of Entente: an
- * account service per side and the transfer service (the TM). Each reaches the coordinator through
+ * account service per side and the transfer service (the TM, with its journal database). Each reaches the coordinator through
  * its own proxies ({@link Network}).
  */
 final class BankServices implements AutoCloseable {
@@ -52,7 +52,7 @@ final class BankServices implements AutoCloseable {
                 "--name", MARIA_ACCOUNTS, "--port", String.valueOf(mariaPort), "--database", databases.maria.url());
         transfers = service(work, TRANSFERS, cluster, coordinatorFor, ",kafka=" + kafka, "dev.entente.chaos.bank.TransferService",
                 "--port", String.valueOf(transferPort), "--pg", "http://127.0.0.1:" + pgPort,
-                "--maria", "http://127.0.0.1:" + mariaPort);
+                "--maria", "http://127.0.0.1:" + mariaPort, "--journal", databases.journal.url());
         transferUrl = "http://127.0.0.1:" + transferPort;
         try {
             Concurrently.forEach(all(), this::start);

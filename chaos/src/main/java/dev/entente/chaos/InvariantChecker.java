@@ -13,9 +13,10 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * What must hold once faults are healed and recovery is done, read from both databases and compared
+ * What must hold once faults are healed and recovery is done, read from the three databases and compared
  * with what the clients were told: money is neither created nor destroyed; every transfer took effect
- * on both sides or on neither, with the amounts and the one XID it ran in; what was acknowledged as
+ * on both sides and in the transfer service's journal, or in none of them, with the amounts and the one
+ * XID it ran in; what was acknowledged as
  * committed is on both sides, what was acknowledged as rolled back on neither; no prepared branch is
  * left behind; a transfer that took effect published exactly one event (with its XID), one that did
  * not, none.
@@ -76,6 +77,7 @@ final class InvariantChecker {
             violations.add(new Violation("events only for transfers sent", unsentEvents.size() + " unknown: " + sample(unsentEvents)));
         }
 
+        Map<String, String> journal = databases.journal();
         int committed = 0;
         int rolledBack = 0;
         int unknown = 0;
@@ -84,15 +86,16 @@ final class InvariantChecker {
         for (Transfer transfer : transfers) {
             Movement pg = ledgers.get("pg").get(transfer.id());
             Movement maria = ledgers.get("maria").get(transfer.id());
-            boolean both = pg != null && maria != null;
-            boolean neither = pg == null && maria == null;
-            String evidence = evidence(transfer, pg, maria);
+            String journaled = journal.get(transfer.id());
+            boolean both = pg != null && maria != null && journaled != null;
+            boolean neither = pg == null && maria == null && journaled == null;
+            String evidence = evidence(transfer, pg, maria, journaled);
             if (!both && !neither) {
                 violations.add(new Violation("all or nothing", transfer.id() + " took effect on "
-                        + (pg != null ? "pg" : "maria") + " only; " + evidence));
+                        + String.join(" and ", tookEffectOn(pg, maria, journaled)) + " only; " + evidence));
             }
             if (both) {
-                movementsMatch(transfer, pg, maria, evidence);
+                movementsMatch(transfer, pg, maria, journaled, evidence);
             }
             publishedOnceIfTookEffect(both, eventsByTransfer.getOrDefault(transfer.id(), List.of()), pg, evidence);
             switch (transfer.outcome()) {
@@ -137,15 +140,29 @@ final class InvariantChecker {
         });
     }
 
-    /** Both legs of a transfer that took effect: the right accounts and amounts, one XID, the one the client was told. */
-    private void movementsMatch(Transfer transfer, Movement pg, Movement maria, String evidence) {
+    private static List<String> tookEffectOn(Movement pg, Movement maria, String journaled) {
+        List<String> where = new ArrayList<>();
+        if (pg != null) {
+            where.add("pg");
+        }
+        if (maria != null) {
+            where.add("maria");
+        }
+        if (journaled != null) {
+            where.add("the journal");
+        }
+        return where;
+    }
+
+    /** Both legs of a transfer that took effect: the right accounts and amounts, one XID (the journal's too), the one the client was told. */
+    private void movementsMatch(Transfer transfer, Movement pg, Movement maria, String journaled, String evidence) {
         for (Movement movement : List.of(pg, maria)) {
             String side = movement == pg ? "pg" : "maria";
             if (movement.delta() != transfer.deltaOn(side) || !movement.account().equals(transfer.accountOn(side))) {
                 violations.add(new Violation("each leg moves the transfer's amount", side + " leg of " + evidence));
             }
         }
-        if (!pg.xid().equals(maria.xid()) || (transfer.xid() != null && !transfer.xid().equals(pg.xid()))) {
+        if (!pg.xid().equals(maria.xid()) || !pg.xid().equals(journaled) || (transfer.xid() != null && !transfer.xid().equals(pg.xid()))) {
             violations.add(new Violation("one XID per transfer", evidence));
         }
     }
@@ -168,12 +185,12 @@ final class InvariantChecker {
         return events.stream().map(e -> e.partition() + "@" + e.offset()).toList().toString();
     }
 
-    private static String evidence(Transfer transfer, Movement pg, Movement maria) {
+    private static String evidence(Transfer transfer, Movement pg, Movement maria, String journaled) {
         return transfer.id() + " (" + transfer.from() + " -> " + transfer.to() + ", " + transfer.amount()
                 + (transfer.creditFirst() ? ", credit first" : ", debit first") + ") told " + transfer.outcome()
                 + " xid " + Objects.requireNonNullElse(transfer.xid(), "-") + " [" + transfer.detail() + "]; ledger pg "
                 + (pg == null ? "none" : pg.xid() + " " + pg.delta()) + ", maria "
-                + (maria == null ? "none" : maria.xid() + " " + maria.delta());
+                + (maria == null ? "none" : maria.xid() + " " + maria.delta()) + ", journal " + Objects.requireNonNullElse(journaled, "none");
     }
 
     private static String sample(java.util.Collection<String> values) {

@@ -6,7 +6,9 @@ import dev.entente.api.GlobalTransactional;
 import dev.entente.api.Publish;
 import dev.entente.samples.shop.Arguments;
 import dev.entente.samples.shop.Refused;
+import dev.entente.samples.shop.Sql;
 import dev.entente.samples.shop.Web;
+import dev.entente.samples.shop.Pools;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -14,9 +16,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
 
 /**
  * The bank's front: moves money between an account on one side and an account on the other as one
@@ -25,7 +30,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code 200 committed XID}, {@code 409 rolled back XID: reason} (the transaction was never asked to
  * commit, or the coordinator answered that it rolled back), or {@code 503 unknown XID: reason} (the
  * commit was asked and no outcome came back). Every transfer publishes a {@link TransferEvent} to
- * {@link #EVENTS_TOPIC} ({@code @Publish}): once if it commits, never if it rolls back.
+ * {@link #EVENTS_TOPIC} ({@code @Publish}): once if it commits, never if it rolls back. After both
+ * calls it records the transfer in its own journal database ({@code journal(transfer_id, xid)}), so
+ * the TM has a branch of its own: the one its RM prepares at the commit and finishes right after the
+ * decision.
  */
 public final class TransferService {
 
@@ -33,11 +41,16 @@ public final class TransferService {
     public static final String EVENTS_TOPIC = "bank.transfers";
 
     private final Map<String, String> sides;
+    private final DataSource journal;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    /** @param sides side name ({@code pg}, {@code maria}) to that account service's base URL */
-    TransferService(Map<String, String> sides) {
+    /**
+     * @param sides   side name ({@code pg}, {@code maria}) to that account service's base URL
+     * @param journal the transfer service's own database
+     */
+    TransferService(Map<String, String> sides, DataSource journal) {
         this.sides = sides;
+        this.journal = journal;
     }
 
     /** One transfer request as the client sent it; {@code from}/{@code to} are {@code side:account}. */
@@ -75,7 +88,19 @@ public final class TransferService {
             call(request.from(), "/debit", request);
             call(request.to(), "/credit", request);
         }
+        record(request.id(), xid.get());
         return new TransferEvent(request.id(), xid.get(), request.from(), request.to(), request.amount());
+    }
+
+    /** The journal row of a transfer, written in its global transaction. */
+    private void record(String transfer, String xid) {
+        try (Connection connection = journal.getConnection()) {
+            connection.setAutoCommit(false);
+            Sql.update(connection, "insert into journal (transfer_id, xid) values (?, ?)", transfer, xid);
+            connection.commit();
+        } catch (SQLException e) {
+            throw new Refused(500, "journal of " + transfer + ": " + e.getMessage());
+        }
     }
 
     private void call(String sideAndAccount, String path, Request request) {
@@ -106,8 +131,10 @@ public final class TransferService {
     }
 
     public static void main(String[] args) throws Exception {
-        Arguments options = new Arguments("transfer", "TransferService --port P --pg http://host:port --maria http://host:port", args);
-        TransferService service = new TransferService(Map.of("pg", options.get("pg"), "maria", options.get("maria")));
+        Arguments options = new Arguments("transfer",
+                "TransferService --port P --pg http://host:port --maria http://host:port --journal JDBC_URL", args);
+        TransferService service = new TransferService(Map.of("pg", options.get("pg"), "maria", options.get("maria")),
+                Pools.open("transfers", options.get("journal")));
         new Web(options.port())
                 .route("/transfer", q -> service.transfer(new Request(Web.required(q, "id"), Web.required(q, "from"),
                         Web.required(q, "to"), Web.positive(q, "amount"), "credit".equals(q.get("first")))))
