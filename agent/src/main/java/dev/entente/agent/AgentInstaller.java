@@ -1,14 +1,14 @@
 package dev.entente.agent;
 
 import dev.entente.agent.instrumentation.Instrumentations;
-import dev.entente.runtime.EntenteRuntime;
+import dev.entente.runtime.FirstUseHooks;
 import dev.entente.runtime.SettingSources;
 import dev.entente.runtime.Settings;
 import java.lang.instrument.Instrumentation;
 
 /**
  * Runs in the agent's class loader: reads the settings (a bad one stops the application's start), installs
- * the advice, and leaves the runtime to start on first use ({@link EntenteRuntime#startOnFirstUse}).
+ * the advice, and leaves the runtime to start on first use ({@link FirstUseHooks#startOnFirstUse}).
  */
 public final class AgentInstaller {
 
@@ -32,7 +32,7 @@ public final class AgentInstaller {
         thread.setContextClassLoader(AgentInstaller.class.getClassLoader());
         try {
             Instrumentations.install(instrumentation, sources);
-            EntenteRuntime.startOnFirstUse(settings);
+            FirstUseHooks.startOnFirstUse(settings);
         } catch (Settings.InvalidSetting e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         } finally {

@@ -39,10 +39,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Entente inside one application: the TM client, the JDBC resource manager, the RM session over which
  * the coordinator pushes phase 2, and periodic recovery. The agent starts one on first use ({@link
- * #startOnFirstUse}); without the agent an application may start it itself and use {@link #execute}.
+ * FirstUseHooks#startOnFirstUse}); without the agent an application may start it itself and use {@link #execute}.
  *
  * <p>What starts when, under the agent: the runtime's objects (and the ZooKeeper client, if configured) at
- * their first use or {@link #WARM_UP_DELAY} after the JVM's start, whichever comes first; the RM session,
+ * their first use or {@link FirstUseHooks#WARM_UP_DELAY} after the JVM's start, whichever comes first; the RM session,
  * and with it the gRPC channel to the coordinator, at the first call to the coordinator (a global
  * transaction, a lock, a publish, a recovery that found a prepared branch) or at that warm-up; a database's
  * recovery scan when the application first reaches it, in the background, then every {@code recovery-interval}.
@@ -53,20 +53,14 @@ public final class EntenteRuntime implements AutoCloseable {
     private static volatile EntenteRuntime current;
 
     /**
-     * How long after the agent's start the runtime starts and connects to the coordinator in the background
-     * if nothing needed it before: late enough that most applications' start-up does not share the CPU with
-     * loading gRPC; soon enough that the first transaction finds the channel open and the coordinator knows
-     * which databases this instance serves.
-     */
-    static final Duration WARM_UP_DELAY = Duration.ofSeconds(10);
-
-    /**
      * How long the first call to the coordinator waits for the session's channel to open, before its own
      * deadline starts: opening it loads gRPC and Netty, which on a loaded machine took most of a call's 10 s.
      */
     private static final Duration FIRST_CONNECTION_WAIT = Duration.ofSeconds(20);
 
     private final Settings settings;
+    /** This runtime among the application's instances ({@link InstanceId}). */
+    private final String instanceId;
     private final CoordinatorClient client;
     private volatile RmSession session; // started on first use: see startSession
     private volatile boolean sessionConnectedOnce;
@@ -86,6 +80,7 @@ public final class EntenteRuntime implements AutoCloseable {
 
     private EntenteRuntime(Settings settings) {
         this.settings = settings;
+        this.instanceId = InstanceId.of(settings.app());
         this.cluster = new ClusterMembership(settings.expectedCluster());
         this.client = settings.coordinator().isEmpty() ? null
                 : new CoordinatorClient(settings.coordinator(), Duration.ofSeconds(10), Duration.ofSeconds(10),
@@ -99,44 +94,18 @@ public final class EntenteRuntime implements AutoCloseable {
         });
         this.locks = new LockManager(settings, this::transactionManager, this::coordinator);
         this.votes = new CarriedVotes();
-        this.resources = new ResourceManager(this::coordinator, settings.instanceId(), this::resourceReached, locks,
+        this.resources = new ResourceManager(this::coordinator, instanceId, this::resourceReached, locks,
                 XaResourceWrapper.all(extensions(XaResourceWrapper.class, settings)),
                 new BranchAdmission(settings.excludedResources(), (xid, why) -> transactionManager().markRollbackOnly(xid, why)),
                 votes, this::finishedHere, scheduler);
         this.publisher = new PublishManager(settings.kafka(), settings.kafkaSecurity(), this::coordinator, this::transactionManager);
         // the locks last: they are given back once the branches finished phase 2
-        this.transactions = new TransactionManager(this::coordinator, xids, votes, settings.instanceId(), settings.app(),
+        this.transactions = new TransactionManager(this::coordinator, xids, votes, instanceId, settings.app(),
                 settings.waitForPhaseTwo(), settings.defaultTimeoutMillis(), List.of(resources, publisher, locks));
         this.recovery = new Recovery(resources, this::coordinator, cluster::clusterId);
         if (client != null) {
             long every = settings.recoveryInterval().toMillis();
             scheduler.scheduleWithFixedDelay(recovery::scanAll, every, every, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /**
-     * Connects instrumented code to a runtime that starts at its first use: the first connection a driver
-     * opens, the first annotated method, the first request that carries a transaction. Until then every
-     * hook is a no-op that costs a field read and a call ({@link FirstUseHooks}).
-     */
-    public static void startOnFirstUse(Settings settings) {
-        FirstUseHooks.install(settings);
-        if (!settings.coordinator().isEmpty()) {
-            Thread warmUp = new Thread(() -> warmUp(settings), "entente-warm-up");
-            warmUp.setDaemon(true);
-            warmUp.setPriority(Thread.MIN_PRIORITY);
-            warmUp.start();
-        }
-    }
-
-    private static void warmUp(Settings settings) {
-        try {
-            Thread.sleep(WARM_UP_DELAY.toMillis());
-            startedOrStart(settings).startSession();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.warn("Entente: the runtime could not start in the background ({}); it starts again at its first use", e.toString());
         }
     }
 
@@ -164,7 +133,7 @@ public final class EntenteRuntime implements AutoCloseable {
             LOG.warn("Entente: no coordinator configured (agent argument coordinator=host:port, ENTENTE_COORDINATOR or "
                     + "-Dentente.coordinator): @GlobalTransactional methods will fail; other code runs as usual");
         } else {
-            LOG.info("Entente: app {} (instance {}), coordinator {} ({})", settings.app(), settings.instanceId(),
+            LOG.info("Entente: app {} (instance {}), coordinator {} ({})", settings.app(), runtime.instanceId,
                     settings.coordinator(), settings.coordinatorSecurity());
         }
         settings.zookeeper().ifPresent(zookeeper -> LOG.info("Entente: @Locked locks under {} on ZooKeeper {}{}",
@@ -242,10 +211,10 @@ public final class EntenteRuntime implements AutoCloseable {
     }
 
     /** Opens the RM session, serving every database reached so far, unless it is open. */
-    private synchronized RmSession startSession() {
+    synchronized RmSession startSession() {
         if (session == null && client != null && !scheduler.isShutdown()) {
             session = withOwnContextLoader(() ->
-                    new RmSession(client, settings.app(), settings.instanceId(), Set.copyOf(reached), resources.phaseTwo(), new SessionListener() {
+                    new RmSession(client, settings.app(), instanceId, Set.copyOf(reached), resources.phaseTwo(), new SessionListener() {
                         @Override
                         public void welcomed(SessionWelcome welcome) {
                             welcomedTo(welcome);

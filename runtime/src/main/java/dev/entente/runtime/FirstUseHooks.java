@@ -8,7 +8,9 @@ import dev.entente.bootstrap.TransactionHook;
 import dev.entente.runtime.http.RequestScopes;
 import java.sql.Connection;
 import java.sql.Driver;
+import java.time.Duration;
 import java.util.Properties;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hooks instrumented code calls until the runtime has started: each call that needs the runtime
@@ -19,8 +21,11 @@ import java.util.Properties;
  * <p>Needs the runtime: a driver's new connection (the resource manager learns every physical
  * connection, to enlist it later), entering an annotated method, a request (or work the application
  * carries itself) that carries an XID.
+ *
+ * <p>Nothing here logs or starts a library before the runtime does: the agent calls {@link #startOnFirstUse}
+ * while the JVM starts, where every class loaded is start-up time (SLF4J's set-up alone took about 50 ms).
  */
-final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook, CarrierHook {
+public final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook, CarrierHook {
 
     private final Settings settings;
 
@@ -28,7 +33,42 @@ final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook, Carrie
         this.settings = settings;
     }
 
-    static void install(Settings settings) {
+    /**
+     * How long after the agent's start the runtime starts and connects to the coordinator in the background
+     * if nothing needed it before: late enough that most applications' start-up does not share the CPU with
+     * loading gRPC; soon enough that the first transaction finds the channel open and the coordinator knows
+     * which databases this instance serves.
+     */
+    static final Duration WARM_UP_DELAY = Duration.ofSeconds(10);
+
+    /**
+     * Connects instrumented code to a runtime that starts at its first use: the first connection a driver
+     * opens, the first annotated method, the first request that carries a transaction, or {@link #WARM_UP_DELAY}
+     * after this call, in the background. Until then every hook is a no-op that costs a field read and a call.
+     */
+    public static void startOnFirstUse(Settings settings) {
+        install(settings);
+        if (!settings.coordinator().isEmpty()) {
+            Thread warmUp = new Thread(() -> warmUp(settings), "entente-warm-up");
+            warmUp.setDaemon(true);
+            warmUp.setPriority(Thread.MIN_PRIORITY);
+            warmUp.start();
+        }
+    }
+
+    private static void warmUp(Settings settings) {
+        try {
+            Thread.sleep(WARM_UP_DELAY.toMillis());
+            EntenteRuntime.startedOrStart(settings).startSession();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(FirstUseHooks.class).warn(
+                    "Entente: the runtime could not start in the background ({}); it starts again at its first use", e.toString());
+        }
+    }
+
+    private static void install(Settings settings) {
         FirstUseHooks hooks = new FirstUseHooks(settings);
         Hooks.jdbc = hooks;
         Hooks.transactions = hooks;

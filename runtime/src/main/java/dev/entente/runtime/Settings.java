@@ -6,7 +6,6 @@ import dev.entente.protocol.client.CoordinatorAddresses;
 import dev.entente.protocol.config.SecurityProperties;
 import dev.entente.protocol.extension.ExtensionJars;
 import dev.entente.runtime.http.ContextSources;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -26,7 +24,7 @@ import java.util.regex.Pattern;
  * Besides these, the agent reads its kill switch ({@value SettingSources#ENABLED}) and which integrations
  * it installs ({@code instrumentation.<name>.enabled}) from the same places.
  */
-public record Settings(List<String> coordinator, String app, String instanceId, Optional<String> expectedCluster,
+public record Settings(List<String> coordinator, String app, Optional<String> expectedCluster,
                        long defaultTimeoutMillis, Duration recoveryInterval, boolean waitForPhaseTwo,
                        Optional<String> zookeeper, SecurityProperties zookeeperSecurity, String lockRoot, long lockWaitMillis,
                        Duration zookeeperSessionTimeout, Optional<String> kafka, SecurityProperties kafkaSecurity,
@@ -133,8 +131,7 @@ public record Settings(List<String> coordinator, String app, String instanceId, 
         }
         long lockWait = lookup.millis("lock-wait", 0, 86_400_000);
         long sessionTimeout = lookup.millis("zookeeper-session-timeout", 1000, 600_000);
-        String instance = app + "@" + ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
-        return new Settings(coordinator, app, instance, cluster, timeout, Duration.ofMillis(recovery), wait,
+        return new Settings(coordinator, app, cluster, timeout, Duration.ofMillis(recovery), wait,
                 optional(lookup.value("zookeeper")), clientProperties(lookup, "zookeeper", SecurityProperties.Library.ZOOKEEPER),
                 lockRoot, lockWait, Duration.ofMillis(sessionTimeout),
                 optional(lookup.value("kafka")).map(kafka -> hostPortList(lookup, "kafka", kafka)),

@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
 /** Every integration the agent installs, and the Byte Buddy set-up they share. */
 public final class Instrumentations {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Instrumentations.class);
 
     /** Every integration, in the order they are installed and listed in docs/configuration.md. */
     public static final List<InstrumentationModule> MODULES = List.of(
@@ -66,14 +65,14 @@ public final class Instrumentations {
         List<InstrumentationModule> enabled = MODULES.stream().filter(module -> settings.flag(module.enabledSetting(), true)).toList();
         for (InstrumentationModule module : MODULES) {
             if (!enabled.contains(module)) {
-                LOG.info("Entente: integration {} is off ({})", module.name(), settings.describe(module.enabledSetting()));
+                log().info("Entente: integration {} is off ({})", module.name(), settings.describe(module.enabledSetting()));
             }
         }
         for (String linkage : LINKAGE_CLASSES) {
             try {
                 Class.forName(linkage, false, null);
             } catch (ClassNotFoundException notInThisJdk) {
-                LOG.debug("{} is not in this JDK", linkage);
+                log().debug("{} is not in this JDK", linkage);
             }
         }
         AgentBuilder builder = withoutNexus(() -> new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED)))
@@ -82,7 +81,7 @@ public final class Instrumentations {
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new TypeCache())
-                .with(new ErrorLogger())
+                .with(new ErrorLogger(debugRequested()))
                 .assureReadEdgeTo(instrumentation, Hooks.class)
                 .ignore(new IgnoredTypes().or(isSynthetic()))
                 .or(any(), is(Instrumentations.class.getClassLoader())); // Entente's own classes and libraries
@@ -115,17 +114,47 @@ public final class Instrumentations {
         }
     }
 
-    /** Failures to instrument a class are logged, never thrown into the application. */
+    /**
+     * The logger, set up at its first message: SLF4J's set-up (about 50 ms of a JVM's start) is left to the
+     * runtime, or to a failure to instrument, rather than paid by every application at start-up.
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(Instrumentations.class);
+    }
+
+    /**
+     * Whether this class's log level asks for debug messages: the agent logs through its own SLF4J simple
+     * logger, whose level is set by system properties ({@code -Dorg.slf4j.simpleLogger.defaultLogLevel=debug}),
+     * read here without setting the logger up.
+     */
+    private static boolean debugRequested() {
+        String level = System.getProperty("org.slf4j.simpleLogger.log." + Instrumentations.class.getName(),
+                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "info"));
+        return level.equalsIgnoreCase("debug") || level.equalsIgnoreCase("trace");
+    }
+
+    /**
+     * Failures to instrument a class are logged, never thrown into the application; each class instrumented
+     * is logged at debug level when asked for.
+     */
     private static final class ErrorLogger extends AgentBuilder.Listener.Adapter {
+        private final boolean transformations;
+
+        ErrorLogger(boolean transformations) {
+            this.transformations = transformations;
+        }
+
         @Override
         public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
-            LOG.warn("could not instrument {}: {}", typeName, error.toString());
+            log().warn("could not instrument {}: {}", typeName, error.toString());
         }
 
         @Override
         public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
                                      DynamicType dynamicType) {
-            LOG.debug("instrumented {}", type.getName());
+            if (transformations) {
+                log().debug("instrumented {}", type.getName());
+            }
         }
     }
 }
