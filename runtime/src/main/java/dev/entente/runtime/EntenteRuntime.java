@@ -32,7 +32,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,7 +118,7 @@ public final class EntenteRuntime implements AutoCloseable {
         if (current != null) {
             throw new IllegalStateException("the Entente runtime is already started");
         }
-        EntenteRuntime runtime = withOwnContextLoader(() -> new EntenteRuntime(settings));
+        EntenteRuntime runtime = OwnContextLoader.call(() -> new EntenteRuntime(settings));
         Hooks.jdbc = runtime.resources;
         ApplicationMeters meters = new ApplicationMeters(runtime.transactions.meters());
         meters.offer(EntenteRuntime.class.getClassLoader()); // the application's own, when it runs the runtime as a library
@@ -213,7 +212,7 @@ public final class EntenteRuntime implements AutoCloseable {
     /** Opens the RM session, serving every database reached so far, unless it is open. */
     synchronized RmSession startSession() {
         if (session == null && client != null && !scheduler.isShutdown()) {
-            session = withOwnContextLoader(() ->
+            session = OwnContextLoader.call(() ->
                     new RmSession(client, settings.app(), instanceId, Set.copyOf(reached), resources.phaseTwo(), new SessionListener() {
                         @Override
                         public void welcomed(SessionWelcome welcome) {
@@ -260,22 +259,6 @@ public final class EntenteRuntime implements AutoCloseable {
             serving.serve(resource);
         }
         scheduler.execute(() -> recovery.scan(resource));
-    }
-
-    /**
-     * Runs {@code start} with the agent's class loader as the thread's context loader: SLF4J reads its
-     * configuration (simplelogger.properties) through it, and the threads started now (ZooKeeper's, gRPC's)
-     * inherit it. The runtime may start on an application thread, whose context loader is the application's.
-     */
-    private static <T> T withOwnContextLoader(Supplier<T> start) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(EntenteRuntime.class.getClassLoader());
-        try {
-            return start.get();
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
     }
 
     /** Runs {@code work} in a global transaction as an annotated method would (for use without the agent). */

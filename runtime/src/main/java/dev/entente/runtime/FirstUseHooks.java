@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.time.Duration;
 import java.util.Properties;
-import org.slf4j.LoggerFactory;
 
 /**
  * The hooks instrumented code calls until the runtime has started: each call that needs the runtime
@@ -63,7 +62,7 @@ public final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook,
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LoggerFactory.getLogger(FirstUseHooks.class).warn(
+            OwnContextLoader.logger(FirstUseHooks.class).warn(
                     "Entente: the runtime could not start in the background ({}); it starts again at its first use", e.toString());
         }
     }

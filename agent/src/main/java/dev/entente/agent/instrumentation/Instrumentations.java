@@ -13,6 +13,7 @@ import dev.entente.agent.instrumentation.http.JdkHttpServerModule;
 import dev.entente.agent.instrumentation.jdbc.JdbcModule;
 import dev.entente.agent.instrumentation.servlet.ServletModule;
 import dev.entente.agent.instrumentation.spring.SpringTransactionsModule;
+import dev.entente.runtime.OwnContextLoader;
 import dev.entente.runtime.SettingSources;
 import dev.entente.bootstrap.Hooks;
 import java.lang.instrument.Instrumentation;
@@ -26,7 +27,6 @@ import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.Nexus;
 import net.bytebuddy.utility.JavaModule;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Every integration the agent installs, and the Byte Buddy set-up they share. */
 public final class Instrumentations {
@@ -119,7 +119,7 @@ public final class Instrumentations {
      * runtime, or to a failure to instrument, rather than paid by every application at start-up.
      */
     private static Logger log() {
-        return LoggerFactory.getLogger(Instrumentations.class);
+        return OwnContextLoader.logger(Instrumentations.class);
     }
 
     /**

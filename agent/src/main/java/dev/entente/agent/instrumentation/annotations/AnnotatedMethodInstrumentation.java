@@ -11,7 +11,6 @@ import dev.entente.bootstrap.Hooks;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -28,8 +27,8 @@ public final class AnnotatedMethodInstrumentation implements TypeInstrumentation
                     .or(isAnnotatedWith(named("dev.entente.api.Publish")));
 
     @Override
-    public ElementMatcher<? super TypeDescription> types() {
-        return declaresMethod(ANNOTATED);
+    public AgentBuilder.RawMatcher types() {
+        return TypeInstrumentation.matching(declaresMethod(ANNOTATED));
     }
 
     @Override

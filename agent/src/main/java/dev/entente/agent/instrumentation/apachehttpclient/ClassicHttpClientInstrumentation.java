@@ -1,19 +1,17 @@
 package dev.entente.agent.instrumentation.apachehttpclient;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.entente.agent.instrumentation.SuperTypes;
 import dev.entente.agent.instrumentation.TypeInstrumentation;
 import dev.entente.bootstrap.Hooks;
 import dev.entente.bootstrap.TransactionContext;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Apache HttpClient 5, classic API: every {@code CloseableHttpClient.execute(...)} variant ends in
@@ -26,8 +24,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class ClassicHttpClientInstrumentation implements TypeInstrumentation {
 
     @Override
-    public ElementMatcher<? super TypeDescription> types() {
-        return hasSuperType(named("org.apache.hc.client5.http.impl.classic.CloseableHttpClient"));
+    public AgentBuilder.RawMatcher types() {
+        return SuperTypes.classesOf("org.apache.hc.client5.http.impl.classic.CloseableHttpClient");
     }
 
     @Override

@@ -1,18 +1,15 @@
 package dev.entente.agent.instrumentation.executor;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.entente.agent.instrumentation.SuperTypes;
 import dev.entente.agent.instrumentation.TypeInstrumentation;
 import dev.entente.bootstrap.TransactionContext;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Every {@code Executor.execute(Runnable)}: a task handed off under a global transaction runs under it
@@ -24,8 +21,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class ExecutorInstrumentation implements TypeInstrumentation {
 
     @Override
-    public ElementMatcher<? super TypeDescription> types() {
-        return not(isInterface()).and(hasSuperType(named("java.util.concurrent.Executor")));
+    public AgentBuilder.RawMatcher types() {
+        return SuperTypes.classesOf("java.util.concurrent.Executor");
     }
 
     @Override

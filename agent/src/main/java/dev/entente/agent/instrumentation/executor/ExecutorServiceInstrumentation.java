@@ -1,21 +1,18 @@
 package dev.entente.agent.instrumentation.executor;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
+import dev.entente.agent.instrumentation.SuperTypes;
 import dev.entente.agent.instrumentation.TypeInstrumentation;
 import dev.entente.bootstrap.TransactionContext;
 import java.util.Collection;
 import java.util.concurrent.Callable;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * {@code ExecutorService.submit}, {@code invokeAll}, {@code invokeAny} and one-shot {@code
@@ -31,9 +28,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class ExecutorServiceInstrumentation implements TypeInstrumentation {
 
     @Override
-    public ElementMatcher<? super TypeDescription> types() {
-        return not(isInterface()).and(not(named("java.util.concurrent.AbstractExecutorService")))
-                .and(hasSuperType(named("java.util.concurrent.ExecutorService")));
+    public AgentBuilder.RawMatcher types() {
+        return SuperTypes.classesOf("java.util.concurrent.ExecutorService").excluding("java.util.concurrent.AbstractExecutorService");
     }
 
     @Override

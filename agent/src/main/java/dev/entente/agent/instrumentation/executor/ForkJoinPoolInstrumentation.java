@@ -8,8 +8,6 @@ import dev.entente.agent.instrumentation.TypeInstrumentation;
 import dev.entente.bootstrap.ForkedTasks;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * {@code ForkJoinPool.execute}, {@code submit} and {@code invoke} of a {@code ForkJoinTask}: a task
@@ -19,8 +17,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class ForkJoinPoolInstrumentation implements TypeInstrumentation {
 
     @Override
-    public ElementMatcher<? super TypeDescription> types() {
-        return named("java.util.concurrent.ForkJoinPool");
+    public AgentBuilder.RawMatcher types() {
+        return TypeInstrumentation.named("java.util.concurrent.ForkJoinPool");
     }
 
     @Override

@@ -7,8 +7,6 @@ import dev.entente.agent.instrumentation.TypeInstrumentation;
 import dev.entente.bootstrap.ForkedTasks;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * {@code ForkJoinTask}: a task forked under a global transaction is kept with its XID, and every task
@@ -18,8 +16,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class ForkJoinTaskInstrumentation implements TypeInstrumentation {
 
     @Override
-    public ElementMatcher<? super TypeDescription> types() {
-        return named("java.util.concurrent.ForkJoinTask");
+    public AgentBuilder.RawMatcher types() {
+        return TypeInstrumentation.named("java.util.concurrent.ForkJoinTask");
     }
 
     @Override

@@ -10,9 +10,7 @@ import dev.entente.bootstrap.TransactionContext;
 import java.net.http.HttpRequest;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * {@code java.net.http.HttpClient}: requests sent under a global transaction carry its XID, and the
@@ -21,8 +19,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class HttpClientInstrumentation implements TypeInstrumentation {
 
     @Override
-    public ElementMatcher<? super TypeDescription> types() {
-        return named("jdk.internal.net.http.HttpClientImpl");
+    public AgentBuilder.RawMatcher types() {
+        return TypeInstrumentation.named("jdk.internal.net.http.HttpClientImpl");
     }
 
     @Override

@@ -1,17 +1,14 @@
 package dev.entente.agent.instrumentation.http;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
+import dev.entente.agent.instrumentation.SuperTypes;
 import dev.entente.agent.instrumentation.TypeInstrumentation;
 import dev.entente.bootstrap.Hooks;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * {@code HttpExchange.sendResponseHeaders}: the caller may act on the response as soon as it arrives,
@@ -20,8 +17,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class HttpExchangeInstrumentation implements TypeInstrumentation {
 
     @Override
-    public ElementMatcher<? super TypeDescription> types() {
-        return not(isInterface()).and(hasSuperType(named("com.sun.net.httpserver.HttpExchange")));
+    public AgentBuilder.RawMatcher types() {
+        return SuperTypes.classesOf("com.sun.net.httpserver.HttpExchange");
     }
 
     @Override

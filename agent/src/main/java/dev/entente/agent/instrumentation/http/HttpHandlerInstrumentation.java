@@ -1,26 +1,22 @@
 package dev.entente.agent.instrumentation.http;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.entente.agent.instrumentation.SuperTypes;
 import dev.entente.agent.instrumentation.TypeInstrumentation;
 import dev.entente.bootstrap.HttpHook;
 import dev.entente.bootstrap.Hooks;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /** {@code com.sun.net.httpserver.HttpHandler}: a request carrying an XID is handled inside that transaction. */
 public final class HttpHandlerInstrumentation implements TypeInstrumentation {
 
     @Override
-    public ElementMatcher<? super TypeDescription> types() {
-        return not(isInterface()).and(hasSuperType(named("com.sun.net.httpserver.HttpHandler")));
+    public AgentBuilder.RawMatcher types() {
+        return SuperTypes.classesOf("com.sun.net.httpserver.HttpHandler");
     }
 
     @Override

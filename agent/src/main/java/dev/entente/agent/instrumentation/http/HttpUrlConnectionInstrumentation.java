@@ -10,8 +10,6 @@ import dev.entente.bootstrap.TransactionContext;
 import java.net.URLConnection;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * {@code HttpURLConnection}: a connection opened under a global transaction sends its XID, and the votes
@@ -23,8 +21,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class HttpUrlConnectionInstrumentation implements TypeInstrumentation {
 
     @Override
-    public ElementMatcher<? super TypeDescription> types() {
-        return named("sun.net.www.protocol.http.HttpURLConnection");
+    public AgentBuilder.RawMatcher types() {
+        return TypeInstrumentation.named("sun.net.www.protocol.http.HttpURLConnection");
     }
 
     @Override

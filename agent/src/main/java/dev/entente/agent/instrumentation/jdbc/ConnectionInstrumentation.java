@@ -1,21 +1,18 @@
 package dev.entente.agent.instrumentation.jdbc;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.entente.agent.instrumentation.SuperTypes;
 import dev.entente.agent.instrumentation.TypeInstrumentation;
 import dev.entente.bootstrap.Hooks;
 import java.sql.Connection;
 import java.sql.SQLException;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * {@code java.sql.Connection}'s transaction methods, on physical connections and pool wrappers alike:
@@ -24,8 +21,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class ConnectionInstrumentation implements TypeInstrumentation {
 
     @Override
-    public ElementMatcher<? super TypeDescription> types() {
-        return not(isInterface()).and(hasSuperType(named("java.sql.Connection")));
+    public AgentBuilder.RawMatcher types() {
+        return SuperTypes.classesOf("java.sql.Connection");
     }
 
     @Override

@@ -1,11 +1,9 @@
 package dev.entente.agent.instrumentation.jdbc;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 
+import dev.entente.agent.instrumentation.SuperTypes;
 import dev.entente.agent.instrumentation.TypeInstrumentation;
 import dev.entente.bootstrap.DataSourceDepth;
 import dev.entente.bootstrap.Hooks;
@@ -13,15 +11,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /** {@code javax.sql.DataSource.getConnection}: where pools hand connections out. */
 public final class DataSourceInstrumentation implements TypeInstrumentation {
 
     @Override
-    public ElementMatcher<? super TypeDescription> types() {
-        return not(isInterface()).and(hasSuperType(named("javax.sql.DataSource")));
+    public AgentBuilder.RawMatcher types() {
+        return SuperTypes.classesOf("javax.sql.DataSource");
     }
 
     @Override

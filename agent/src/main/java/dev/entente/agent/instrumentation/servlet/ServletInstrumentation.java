@@ -1,18 +1,15 @@
 package dev.entente.agent.instrumentation.servlet;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.entente.agent.instrumentation.SuperTypes;
 import dev.entente.agent.instrumentation.TypeInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * {@code Servlet.service(ServletRequest, ServletResponse)}, {@code javax.servlet} and {@code jakarta.servlet}:
@@ -34,8 +31,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class ServletInstrumentation implements TypeInstrumentation {
 
     @Override
-    public ElementMatcher<? super TypeDescription> types() {
-        return not(isInterface()).and(hasSuperType(namedOneOf("javax.servlet.Servlet", "jakarta.servlet.Servlet")));
+    public AgentBuilder.RawMatcher types() {
+        return SuperTypes.classesOf("javax.servlet.Servlet", "jakarta.servlet.Servlet");
     }
 
     @Override

@@ -1,19 +1,15 @@
 package dev.entente.agent.instrumentation.servlet;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.entente.agent.instrumentation.SuperTypes;
 import dev.entente.agent.instrumentation.TypeInstrumentation;
 import dev.entente.bootstrap.Hooks;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * {@code ServletResponse.flushBuffer()}, {@code javax.servlet} and {@code jakarta.servlet}: it commits the
@@ -22,8 +18,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class ServletResponseInstrumentation implements TypeInstrumentation {
 
     @Override
-    public ElementMatcher<? super TypeDescription> types() {
-        return not(isInterface()).and(hasSuperType(namedOneOf("javax.servlet.ServletResponse", "jakarta.servlet.ServletResponse")));
+    public AgentBuilder.RawMatcher types() {
+        return SuperTypes.classesOf("javax.servlet.ServletResponse", "jakarta.servlet.ServletResponse");
     }
 
     @Override

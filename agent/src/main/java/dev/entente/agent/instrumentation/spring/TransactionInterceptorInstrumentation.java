@@ -7,9 +7,7 @@ import dev.entente.agent.instrumentation.TypeInstrumentation;
 import dev.entente.bootstrap.Hooks;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Spring's {@code TransactionInterceptor.invoke}: a method annotated both {@code @Transactional} and
@@ -20,8 +18,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class TransactionInterceptorInstrumentation implements TypeInstrumentation {
 
     @Override
-    public ElementMatcher<? super TypeDescription> types() {
-        return named("org.springframework.transaction.interceptor.TransactionInterceptor");
+    public AgentBuilder.RawMatcher types() {
+        return TypeInstrumentation.named("org.springframework.transaction.interceptor.TransactionInterceptor");
     }
 
     @Override
