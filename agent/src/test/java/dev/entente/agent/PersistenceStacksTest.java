@@ -23,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(600)
 class PersistenceStacksTest {
 
-    @TempDir
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // the applications' and the coordinator's logs of a failed test stay
     Path work;
 
     @Test
@@ -117,7 +118,8 @@ class PersistenceStacksTest {
 
     private static void assertRolledBack(CoordinatorProcess coordinator, String xid, String postgres, String mariadb)
             throws Exception {
-        assertThat(outcome(coordinator, xid)).as("outcome of %s", xid).isEqualTo(Outcome.ROLLED_BACK);
+        // no decision is written for a rollback (presumed abort): the coordinator only must not have committed it
+        assertThat(outcome(coordinator, xid)).as("outcome of %s", xid).isNotEqualTo(Outcome.COMMITTED);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertNotPrepared(xid));
         assertThat(stackOf(postgres, xid)).as("row %s in PostgreSQL", xid).isNull();
         assertThat(stackOf(mariadb, xid)).as("row %s in MariaDB", xid).isNull();
