@@ -47,6 +47,12 @@ final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook, Carrie
     }
 
     @Override
+    public void connectedFrom(Class<?> factory, Object configuration, Connection connection) {
+        start();
+        Hooks.jdbc.connectedFrom(factory, configuration, connection);
+    }
+
+    @Override
     public Object enter(Class<?> type, String method, Object[] arguments) throws Throwable {
         start();
         return Hooks.transactions.enter(type, method, arguments);

@@ -2,8 +2,10 @@ package dev.entente.agent.instrumentation.jdbc;
 
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.entente.agent.instrumentation.TypeInstrumentation;
@@ -16,7 +18,10 @@ import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
-/** {@code java.sql.Driver.connect}: where physical connections are born. */
+/**
+ * {@code java.sql.Driver.connect}, and the static factories some drivers' own DataSources call instead:
+ * where physical connections are born.
+ */
 public final class DriverInstrumentation implements TypeInstrumentation {
 
     @Override
@@ -27,7 +32,10 @@ public final class DriverInstrumentation implements TypeInstrumentation {
     @Override
     public AgentBuilder.Transformer transformer() {
         return TypeInstrumentation.advice()
-                .advice(named("connect").and(takesArguments(String.class, Properties.class)), ConnectAdvice.class.getName());
+                .advice(named("connect").and(takesArguments(String.class, Properties.class)), ConnectAdvice.class.getName())
+                .advice(named("connect").and(isStatic()).and(takesArguments(1))
+                                .and(takesArgument(0, named("org.mariadb.jdbc.Configuration"))),
+                        ConfigurationConnectAdvice.class.getName());
     }
 
     public static final class ConnectAdvice {
@@ -35,6 +43,19 @@ public final class DriverInstrumentation implements TypeInstrumentation {
         public static void exit(@Advice.This Driver driver, @Advice.Argument(0) String url,
                                 @Advice.Argument(1) Properties info, @Advice.Return Connection connection) {
             Hooks.jdbc.connected(driver, url, info, connection);
+        }
+    }
+
+    /**
+     * MariaDB Connector/J 3's {@code Driver.connect(Configuration)}: where its own DataSources
+     * ({@code MariaDbDataSource}, and so HikariCP's {@code dataSourceClassName}) open connections,
+     * bypassing {@code Driver.connect(String, Properties)}.
+     */
+    public static final class ConfigurationConnectAdvice {
+        @Advice.OnMethodExit
+        public static void exit(@Advice.Origin Class<?> driverClass, @Advice.Argument(0) Object configuration,
+                                @Advice.Return Connection connection) {
+            Hooks.jdbc.connectedFrom(driverClass, configuration, connection);
         }
     }
 }
