@@ -81,7 +81,13 @@ public final class Stacks {
         System.setProperty("org.jooq.no-logo", "true");
         System.setProperty("org.jooq.no-tips", "true");
         DSLContext database = DSL.using(dataSource, vendor.equals("postgresql") ? SQLDialect.POSTGRES : SQLDialect.MARIADB);
-        return (id, stack) -> database.transaction(configuration -> DSL.using(configuration)
-                .insertInto(DSL.table("entry"), DSL.field("id"), DSL.field("stack")).values(id, stack).execute());
+        return (id, stack) -> database.transaction(configuration -> {
+            DSLContext transaction = DSL.using(configuration);
+            transaction.insertInto(DSL.table("entry"), DSL.field("id"), DSL.field("stack")).values(id, stack).execute();
+            // jOOQ wraps the connection anew for each statement: the second one still works in the same branch
+            if (transaction.fetchCount(DSL.table("entry"), DSL.field("id").eq(id)) != 1) {
+                throw new IllegalStateException("jOOQ's second statement does not see the first one's row " + id);
+            }
+        });
     }
 }
