@@ -19,6 +19,14 @@ public interface JdbcHook {
     default void connected(Driver driver, String url, Properties info, Connection connection) {
     }
 
+    /**
+     * A driver's static factory that its own DataSources call instead of {@code Driver.connect}
+     * ({@code org.mariadb.jdbc.Driver.connect(Configuration)}, of class {@code factory}) returned
+     * {@code connection}, a physical connection, for {@code configuration}.
+     */
+    default void connectedFrom(Class<?> factory, Object configuration, Connection connection) {
+    }
+
     /** A {@code DataSource} (a pool, perhaps) handed out {@code connection}, perhaps a wrapper. */
     default void handedOut(Connection connection) throws SQLException {
     }

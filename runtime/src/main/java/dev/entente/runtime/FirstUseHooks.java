@@ -86,6 +86,12 @@ public final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook,
     }
 
     @Override
+    public void connectedFrom(Class<?> factory, Object configuration, Connection connection) {
+        start();
+        Hooks.jdbc.connectedFrom(factory, configuration, connection);
+    }
+
+    @Override
     public Object enter(Class<?> type, String method, Object[] arguments) throws Throwable {
         start();
         return Hooks.transactions.enter(type, method, arguments);

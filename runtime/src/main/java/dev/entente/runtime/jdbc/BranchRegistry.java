@@ -10,9 +10,9 @@ import java.util.Optional;
 
 /**
  * The branches at work in this process: one {@link XaBranch} per enlisted physical connection, from
- * XA START until it prepares or rolls back, and the pool wrappers handed out over such connections
- * until they are closed. Connections are told apart by identity (drivers do not override equals).
- * How many of both are tracked is read without the monitor, so that every JDBC hook returns at once
+ * XA START until it prepares or rolls back, and the connections handed out over them (pool wrappers, or
+ * the physical connections themselves) until they are closed. Connections are told apart by identity
+ * (drivers do not override equals). How many of both are tracked is read without the monitor, so that every JDBC hook returns at once
  * while none is (the common case outside global transactions).
  */
 final class BranchRegistry {
@@ -67,10 +67,15 @@ final class BranchRegistry {
         tracked = byConnection.size() + physicalOfHandedOut.size();
     }
 
-    /** A pool handed out {@code wrapper} over enlisted {@code physical}. */
+    /** A pool handed out {@code wrapper} over enlisted {@code physical} (or a data source {@code physical} itself). */
     synchronized void handedOut(Connection wrapper, Connection physical) {
         physicalOfHandedOut.put(wrapper, physical);
         tracked = byConnection.size() + physicalOfHandedOut.size();
+    }
+
+    /** Whether the connection a pool or data source handed out over {@code physical} is still open. */
+    synchronized boolean isHandedOut(Connection physical) {
+        return physicalOfHandedOut.containsValue(physical); // by identity, as everything in an IdentityHashMap
     }
 
     /** {@code wrapper} is being closed: the physical connection it was handed out over, or null if it was not tracked. */

@@ -4,12 +4,10 @@ import dev.entente.bootstrap.Hooks;
 import dev.entente.runtime.jdbc.xa.XaDialect;
 import dev.entente.runtime.jdbc.xa.XaResourceWrapper;
 import java.sql.Connection;
-import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
-import java.util.Properties;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -18,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The databases this service reached, each by its resource name (the database's own identity), with
- * how to reach it again for phase 2 and recovery ({@link ResourceAccess}); and the resource name of
+ * how to reach it again for phase 2 and recovery ({@link ResourceAccess}: as the application's latest
+ * connection to it was opened); and the resource name of
  * each physical connection, asked of its database once.
  */
 final class ReachedResources {
@@ -40,18 +39,32 @@ final class ReachedResources {
         this.newResource = newResource;
     }
 
-    /** A driver opened {@code connection}: its database becomes known, if it was not. */
-    void learn(XaDialect dialect, Connection connection, Driver driver, String url, Properties info) {
+    /**
+     * The application opened {@code connection} {@code recipe}'s way: its database becomes known, if it
+     * was not, and Entente's own connections to it are opened that way from now on (with the credentials
+     * the application's pool uses now).
+     */
+    void learn(XaDialect dialect, Connection connection, ConnectionRecipe recipe) {
+        String resource;
         try {
-            String resource = nameOf(dialect, connection);
-            if (byName.putIfAbsent(resource, new ResourceAccess(resource, dialect, xaWrapper, driver, url, copy(info))) == null) {
-                LOG.info("XA resource {} reached at {}", resource, dialect.address(connection));
-                newResource.accept(resource);
-            }
+            resource = nameOf(dialect, connection);
         } catch (SQLException e) {
             LOG.warn("cannot name the database of a {} connection to {}: {}", connection.getClass().getName(),
                     dialect.address(connection), e.getMessage());
+            return;
         }
+        ResourceAccess known = byName.get(resource);
+        if (known != null) {
+            known.openNextWith(recipe);
+            return;
+        }
+        ResourceAccess raced = byName.putIfAbsent(resource, new ResourceAccess(resource, dialect, xaWrapper, recipe));
+        if (raced != null) {
+            raced.openNextWith(recipe);
+            return;
+        }
+        LOG.info("XA resource {} reached at {}", resource, dialect.address(connection));
+        newResource.accept(resource);
     }
 
     /**
@@ -86,13 +99,5 @@ final class ReachedResources {
 
     void close() {
         byName.values().forEach(ResourceAccess::close);
-    }
-
-    private static Properties copy(Properties info) {
-        Properties copy = new Properties();
-        if (info != null) {
-            copy.putAll(info);
-        }
-        return copy;
     }
 }

@@ -4,18 +4,19 @@ import dev.entente.bootstrap.Hooks;
 import dev.entente.runtime.jdbc.xa.XaDialect;
 import dev.entente.runtime.jdbc.xa.XaResourceWrapper;
 import java.sql.Connection;
-import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Properties;
 import java.util.concurrent.Semaphore;
 import javax.transaction.xa.XAResource;
 
 /**
  * How this service reaches one database for work outside the application's own connections (phase 2
- * and recovery): the driver, URL and properties of the first physical connection seen to it, and a few
- * connections opened from them on demand and kept for the next use. Phase-2 commands for different
+ * and recovery): the way the application's latest physical connection to it was opened ({@link
+ * ConnectionRecipe}: the driver, URL and properties, credentials included, so a rotated password is
+ * followed as soon as the application's pool uses it), and a few connections opened that way on demand
+ * and kept for the next use. A kept connection that failed (the server ended the session: a timeout,
+ * a rotation that ends the old password's sessions) is replaced by a new one and the work run again. Phase-2 commands for different
  * branches run at once, each on a connection of its own: one shared connection would serialize every
  * {@code XA COMMIT} of the service on one database (each waits for the database's log flush), and
  * where a prepared branch holds the application's connection until its phase 2 ({@link HeldBranches}),
@@ -39,25 +40,31 @@ final class ResourceAccess {
     final String resource;
     final XaDialect dialect;
     private final XaResourceWrapper xaWrapper;
-    private final Driver driver;
-    private final String url;
-    private final Properties info;
+    /** The latest way the application opened a connection to this database; null until one is known. */
+    private volatile ConnectionRecipe recipe;
     private final Semaphore inUse = new Semaphore(MAX_CONNECTIONS);
     /** Open connections between uses; guarded by this. */
     private final Deque<Connection> idle = new ArrayDeque<>();
     private boolean closed;
 
-    ResourceAccess(String resource, XaDialect dialect, XaResourceWrapper xaWrapper, Driver driver, String url, Properties info) {
+    ResourceAccess(String resource, XaDialect dialect, XaResourceWrapper xaWrapper, ConnectionRecipe recipe) {
         this.resource = resource;
         this.dialect = dialect;
         this.xaWrapper = xaWrapper;
-        this.driver = driver;
-        this.url = url;
-        this.info = info;
+        this.recipe = recipe;
     }
 
     boolean canConnect() {
-        return driver != null;
+        return recipe != null;
+    }
+
+    /**
+     * The application opened a connection to this database {@code recipe}'s way: Entente's next ones are
+     * opened so too. Those already open stay: they are authenticated sessions, and one that the server
+     * ends is replaced at its next use.
+     */
+    void openNextWith(ConnectionRecipe recipe) {
+        this.recipe = recipe;
     }
 
     /**
@@ -68,30 +75,53 @@ final class ResourceAccess {
         return withConnection((xa, connection) -> work.run(xa));
     }
 
-    /** {@link #withXaResource}, the work also given the connection. */
+    /**
+     * {@link #withXaResource}, the work also given the connection. Work that failed on a kept connection
+     * the server no longer serves runs once more on a new one: every work here (XA COMMIT and ROLLBACK,
+     * whose repetition finds the branch finished; XA RECOVER; naming the database) may run twice.
+     */
     <T> T withConnection(ConnectionWork<T> work) throws Exception {
-        if (driver == null) {
+        ConnectionRecipe opener = recipe;
+        if (opener == null) {
             throw new SQLException("Entente cannot open connections to " + resource
-                    + ": none of this service's connections to it came through java.sql.Driver.connect");
+                    + ": it has not seen how this service's connections to it are opened");
         }
         inUse.acquire();
-        Connection connection = null;
         Hooks.internal(true);
         try {
-            connection = lease();
-            T result = work.run(xaWrapper.wrap(resource, dialect.xaResource(connection)), connection);
-            giveBack(connection);
-            return result;
-        } catch (Exception e) {
-            closeQuietly(connection);
-            throw e;
+            Connection kept = takeIdle();
+            if (kept != null) {
+                try {
+                    return runOn(kept, work);
+                } catch (Exception e) {
+                    boolean alive = isAlive(kept);
+                    closeQuietly(kept); // whatever failed, the next use opens a new one
+                    if (alive) {
+                        throw e;
+                    }
+                }
+            }
+            Connection fresh = opener.open();
+            try {
+                return runOn(fresh, work);
+            } catch (Exception e) {
+                closeQuietly(fresh);
+                throw e;
+            }
         } finally {
             Hooks.internal(false);
             inUse.release();
         }
     }
 
-    private Connection lease() throws SQLException {
+    /** Runs {@code work} on {@code connection}, kept for the next use if the work succeeds. */
+    private <T> T runOn(Connection connection, ConnectionWork<T> work) throws Exception {
+        T result = work.run(xaWrapper.wrap(resource, dialect.xaResource(connection)), connection);
+        giveBack(connection);
+        return result;
+    }
+
+    private Connection takeIdle() throws SQLException {
         Connection connection;
         synchronized (this) {
             if (closed) {
@@ -99,14 +129,16 @@ final class ResourceAccess {
             }
             connection = idle.pollFirst();
         }
-        if (connection != null && !connection.isClosed()) {
-            return connection;
+        return connection == null || connection.isClosed() ? null : connection;
+    }
+
+    /** Asked only after a failure, never on the way to the work: a kept connection costs no round trip. */
+    private static boolean isAlive(Connection connection) {
+        try {
+            return connection.isValid(2);
+        } catch (SQLException | RuntimeException e) {
+            return false;
         }
-        connection = driver.connect(url, info);
-        if (connection == null) {
-            throw new SQLException("driver " + driver.getClass().getName() + " refused the URL of " + resource);
-        }
-        return connection;
     }
 
     private void giveBack(Connection connection) {

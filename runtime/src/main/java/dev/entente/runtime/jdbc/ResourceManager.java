@@ -98,7 +98,28 @@ public final class ResourceManager implements JdbcHook, Participant {
         }
         // Only learned here: it joins a transaction when handed out or when it creates a statement, on
         // the thread that uses it (a pool opens connections on its own threads, which may carry an XID).
-        dialectOf(connection).ifPresent(dialect -> resources.learn(dialect, connection, driver, url, info));
+        dialectOf(connection).ifPresent(dialect -> resources.learn(dialect, connection,
+                new ConnectionRecipe.ThroughDriver(driver, url, info)));
+    }
+
+    @Override
+    public void connectedFrom(Class<?> factory, Object configuration, Connection connection) {
+        if (Hooks.isInternal() || connection == null || configuration == null) {
+            return;
+        }
+        Optional<XaDialect> dialect = dialectOf(connection);
+        if (dialect.isEmpty()) {
+            return;
+        }
+        ConnectionRecipe recipe;
+        try {
+            recipe = ConnectionRecipe.ThroughFactory.of(factory, configuration);
+        } catch (NoSuchMethodException e) {
+            LOG.warn("{}: Entente cannot open connections the way this one was opened ({})", dialect.get().address(connection),
+                    e.getMessage());
+            return;
+        }
+        resources.learn(dialect.get(), connection, recipe);
     }
 
     @Override
@@ -117,7 +138,7 @@ public final class ResourceManager implements JdbcHook, Participant {
             }
             throw closedAllTheSame(physical, connection, e); // not enlisted, and the application never gets it to close
         }
-        if (enlisted && physical != connection) {
+        if (enlisted) {
             branches.handedOut(connection, physical);
         }
     }
@@ -197,9 +218,17 @@ public final class ResourceManager implements JdbcHook, Participant {
             return false;
         }
         Connection physical = branches.closing(connection);
-        // not handed out under the transaction (borrowed before it, joined by a statement): a pool's
-        // wrapper all the same, whose close returns the physical connection without closing it
-        physical = physical != null ? physical : innermost(connection);
+        if (physical == null) {
+            physical = innermost(connection);
+            if (physical != connection && branches.isHandedOut(physical)) {
+                // a framework's own wrapper over a connection the application still holds (jOOQ wraps it
+                // anew for each statement, Spring's TransactionAwareDataSourceProxy for each use): its
+                // close ends nothing, and the connection's branch goes on
+                return false;
+            }
+            // not handed out under the transaction (borrowed before it, joined by a statement): a pool's
+            // wrapper all the same, whose close returns the physical connection without closing it
+        }
         XaBranch branch = activeBranch(physical);
         if (branch != null) {
             try {
@@ -388,21 +417,25 @@ public final class ResourceManager implements JdbcHook, Participant {
         return XaDialects.forConnection(connection);
     }
 
-    /** The physical connection under pool and framework wrappers. */
+    /**
+     * The physical connection under pool and framework wrappers. Most wrappers give it for {@code
+     * unwrap(Connection.class)}; some answer that with themselves (Commons DBCP2), and give it only for the
+     * driver's own type ({@link XaDialects#unwrapToDriver}).
+     */
     static Connection innermost(Connection connection) {
         Connection current = connection;
         for (int depth = 0; depth < 10; depth++) {
             try {
                 Connection inner = current.unwrap(Connection.class);
                 if (inner == null || inner == current) {
-                    return current;
+                    break;
                 }
                 current = inner;
             } catch (SQLException | RuntimeException e) {
-                return current;
+                break;
             }
         }
-        return current;
+        return XaDialects.forConnection(current).isPresent() ? current : XaDialects.unwrapToDriver(current).orElse(current);
     }
 
     public void close() {

@@ -1,7 +1,10 @@
 package dev.entente.runtime.jdbc.xa;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -32,12 +35,52 @@ public final class XaDialects {
         }
     };
 
+    /** The supported drivers' connection types that the class loaders of a wrapper class see. */
+    private static final ClassValue<List<Class<?>>> DRIVER_TYPES_SEEN = new ClassValue<>() {
+        @Override
+        protected List<Class<?>> computeValue(Class<?> wrapperClass) {
+            List<Class<?>> types = new ArrayList<>();
+            for (String name : BY_DRIVER_TYPE.keySet()) {
+                for (ClassLoader loader : Arrays.asList(wrapperClass.getClassLoader(),
+                        Thread.currentThread().getContextClassLoader())) {
+                    try {
+                        types.add(Class.forName(name, false, loader));
+                        break;
+                    } catch (ClassNotFoundException | LinkageError | SecurityException e) {
+                        // not this driver, or not through this loader
+                    }
+                }
+            }
+            return List.copyOf(types);
+        }
+    };
+
     private XaDialects() {
     }
 
     /** The dialect of {@code physical}'s driver; empty for a driver Entente does not support, or a wrapper. */
     public static Optional<XaDialect> forConnection(Connection physical) {
         return CHOSEN.get(physical.getClass());
+    }
+
+    /**
+     * The physical connection of a supported driver under {@code wrapper}, asked for by the driver's own
+     * connection type ({@code isWrapperFor}, {@code unwrap}): for wrappers whose {@code unwrap(Connection.class)}
+     * answers themselves (Commons DBCP2's). The types are looked up once per wrapper class, through its
+     * class loader and the thread's context class loader.
+     */
+    public static Optional<Connection> unwrapToDriver(Connection wrapper) {
+        for (Class<?> type : DRIVER_TYPES_SEEN.get(wrapper.getClass())) {
+            try {
+                if (wrapper.isWrapperFor(type) && wrapper.unwrap(type) instanceof Connection physical
+                        && forConnection(physical).isPresent()) {
+                    return Optional.of(physical);
+                }
+            } catch (SQLException | RuntimeException e) {
+                // not a wrapper of this driver's connections after all
+            }
+        }
+        return Optional.empty();
     }
 
     /** Every supported dialect. */
