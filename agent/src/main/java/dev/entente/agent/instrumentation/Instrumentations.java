@@ -11,6 +11,8 @@ import dev.entente.agent.instrumentation.http.HttpUrlConnectionModule;
 import dev.entente.agent.instrumentation.http.JavaHttpClientModule;
 import dev.entente.agent.instrumentation.http.JdkHttpServerModule;
 import dev.entente.agent.instrumentation.jdbc.JdbcModule;
+import dev.entente.agent.instrumentation.jettyclient.JettyClientModule;
+import dev.entente.agent.instrumentation.okhttp.OkHttpModule;
 import dev.entente.agent.instrumentation.servlet.ServletModule;
 import dev.entente.agent.instrumentation.spring.SpringTransactionsModule;
 import dev.entente.runtime.SettingSources;
@@ -41,6 +43,8 @@ public final class Instrumentations {
             new HttpUrlConnectionModule(),
             new JdkHttpServerModule(),
             new ApacheHttpClientModule(),
+            new OkHttpModule(),
+            new JettyClientModule(),
             new ServletModule(),
             new ExecutorsModule(),
             new SpringTransactionsModule());

@@ -51,7 +51,8 @@ public final class Shop implements AutoCloseable {
     /**
      * @param stockServer the HTTP server the stock service runs behind: jdk, tomcat9 (javax servlet) or jetty12
      *                    (jakarta servlet)
-     * @param ordersClient the HTTP client the order service calls it with: jdk, jdkasync (sendAsync), urlconnection or httpclient5
+     * @param ordersClient the HTTP client the order service calls it with: jdk, jdkasync (sendAsync), urlconnection,
+     *                     httpclient5, httpclient5async, okhttp or jettyclient (see HttpCaller)
      */
     public Shop(String name, String access, String stockServer, String ordersClient) throws Exception {
         this(name, access, stockServer, ordersClient, Optional.empty());
