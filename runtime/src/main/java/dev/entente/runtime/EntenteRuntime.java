@@ -18,6 +18,7 @@ import dev.entente.runtime.jdbc.xa.XaResourceWrapper;
 import dev.entente.runtime.lock.LockManager;
 import dev.entente.runtime.metrics.ApplicationMeters;
 import dev.entente.runtime.propagation.CarriedContexts;
+import dev.entente.runtime.propagation.SentRecords;
 import dev.entente.runtime.publish.PublishManager;
 import dev.entente.runtime.tm.CarriedVotes;
 import dev.entente.runtime.tm.TransactionDefinition;
@@ -158,6 +159,7 @@ public final class EntenteRuntime implements AutoCloseable {
         Hooks.http = new RequestScopes(runtime.resources, runtime.transactions, runtime.votes, settings.acceptContextFrom(),
                 runtime.tokens, runtime::sessionNeeded);
         Hooks.carrier = new CarriedContexts(runtime.resources, runtime.transactions, runtime.tokens);
+        Hooks.messaging = new SentRecords();
         TransactionContext.setBindingListener(new LogContext());
         current = runtime;
         if (settings.coordinator().isEmpty()) {
@@ -347,6 +349,7 @@ public final class EntenteRuntime implements AutoCloseable {
         Hooks.transactions = dev.entente.bootstrap.TransactionHook.NONE;
         Hooks.http = dev.entente.bootstrap.HttpHook.NONE;
         Hooks.carrier = dev.entente.bootstrap.CarrierHook.NONE;
+        Hooks.messaging = dev.entente.bootstrap.MessagingHook.NONE;
         TransactionContext.setBindingListener(null);
         RmSession serving;
         synchronized (this) {

@@ -12,6 +12,7 @@ import dev.entente.agent.instrumentation.http.JavaHttpClientModule;
 import dev.entente.agent.instrumentation.http.JdkHttpServerModule;
 import dev.entente.agent.instrumentation.jdbc.JdbcModule;
 import dev.entente.agent.instrumentation.jettyclient.JettyClientModule;
+import dev.entente.agent.instrumentation.kafka.KafkaClientsModule;
 import dev.entente.agent.instrumentation.okhttp.OkHttpModule;
 import dev.entente.agent.instrumentation.servlet.ServletModule;
 import dev.entente.agent.instrumentation.spring.SpringTransactionsModule;
@@ -47,6 +48,7 @@ public final class Instrumentations {
             new JettyClientModule(),
             new ServletModule(),
             new ExecutorsModule(),
+            new KafkaClientsModule(),
             new SpringTransactionsModule());
 
     private Instrumentations() {
