@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import dev.entente.agent.instrumentation.annotations.AnnotationsModule;
 import dev.entente.agent.instrumentation.apachehttpclient.ApacheHttpClientModule;
 import dev.entente.agent.instrumentation.executor.ExecutorsModule;
+import dev.entente.agent.instrumentation.grpc.GrpcModule;
 import dev.entente.agent.instrumentation.http.HttpUrlConnectionModule;
 import dev.entente.agent.instrumentation.http.JavaHttpClientModule;
 import dev.entente.agent.instrumentation.http.JdkHttpServerModule;
@@ -49,6 +50,7 @@ public final class Instrumentations {
             new ServletModule(),
             new ExecutorsModule(),
             new KafkaClientsModule(),
+            new GrpcModule(),
             new SpringTransactionsModule());
 
     private Instrumentations() {

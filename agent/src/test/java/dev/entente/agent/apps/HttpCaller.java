@@ -24,7 +24,8 @@ import org.eclipse.jetty.client.ContentResponse;
 /**
  * How service A posts to service B: {@code jdk} is {@code java.net.http}, {@code urlconnection}
  * {@code java.net.HttpURLConnection}, {@code httpclient5} Apache HttpClient 5 (classic), {@code
- * httpclient5async} its async client, {@code okhttp} OkHttp, {@code jettyclient} the Jetty client.
+ * httpclient5async} its async client, {@code okhttp} OkHttp, {@code jettyclient} the Jetty client, {@code
+ * grpc} a gRPC call of the same path and query ({@link GrpcHttpApp}).
  */
 interface HttpCaller {
 
@@ -42,8 +43,9 @@ interface HttpCaller {
             case "httpclient5async" -> apacheAsync(HttpAsyncClients.createDefault());
             case "okhttp" -> okHttp(new OkHttpClient());
             case "jettyclient" -> jetty(new org.eclipse.jetty.client.HttpClient());
+            case "grpc" -> GrpcCaller.create(); // a class of its own: only gRPC applications have grpc-java
             default -> throw new IllegalArgumentException("unknown HTTP client '" + client
-                    + "' (jdk, jdkasync, urlconnection, httpclient5, httpclient5async, okhttp, jettyclient)");
+                    + "' (jdk, jdkasync, urlconnection, httpclient5, httpclient5async, okhttp, jettyclient, grpc)");
         };
     }
 
