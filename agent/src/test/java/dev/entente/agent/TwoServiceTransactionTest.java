@@ -220,3 +220,23 @@ class JettyJakartaServletTwoServiceTransactionTest extends TwoServiceTransaction
         super("spring", "jetty12", "httpclient5");
     }
 }
+
+/** The order service calls the stock service with Apache HttpClient 5's async client: the votes come through its callback. */
+class AsyncApacheClientTwoServiceTransactionTest extends TwoServiceTransactionTest {
+    AsyncApacheClientTwoServiceTransactionTest() {
+        super("hikari", "jdk", "httpclient5async");
+    }
+}
+
+class OkHttpTwoServiceTransactionTest extends TwoServiceTransactionTest {
+    OkHttpTwoServiceTransactionTest() {
+        super("hikari", "jdk", "okhttp");
+    }
+}
+
+/** The Jetty client, calling a Jetty server: the response's votes are taken on the client's I/O thread. */
+class JettyClientTwoServiceTransactionTest extends TwoServiceTransactionTest {
+    JettyClientTwoServiceTransactionTest() {
+        super("hikari", "jetty12", "jettyclient");
+    }
+}

@@ -11,6 +11,8 @@ public final class Hooks {
     public static volatile TransactionHook transactions = TransactionHook.NONE;
     public static volatile HttpHook http = HttpHook.NONE;
     public static volatile CarrierHook carrier = CarrierHook.NONE;
+    public static volatile MessagingHook messaging = MessagingHook.NONE;
+    public static volatile RpcHook rpc = RpcHook.NONE;
 
     /** Set while the runtime itself opens connections (phase 2, recovery) so that they are not enlisted. */
     private static final ThreadLocal<Boolean> INTERNAL = new ThreadLocal<>();

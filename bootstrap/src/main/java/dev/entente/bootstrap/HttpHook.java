@@ -32,9 +32,9 @@ public interface HttpHook {
     /**
      * A client request is about to be sent under global transaction {@code xid}: the request to send,
      * carrying the XID and, if this process holds it, the transaction's token. An immutable {@code
-     * java.net.http.HttpRequest} is replaced by a copy; a mutable one (Apache HttpClient 5's {@code
-     * HttpMessage}, a {@code java.net.URLConnection} not yet connected) gets the headers and is returned
-     * as it is.
+     * java.net.http.HttpRequest} or OkHttp {@code Request} is replaced by a copy; a mutable one (Apache
+     * HttpClient 5's {@code HttpMessage}, a Jetty client {@code Request}, a {@code java.net.URLConnection}
+     * not yet connected) gets the headers and is returned as it is.
      */
     default Object outgoing(Object request, String xid) {
         return request;
@@ -51,6 +51,23 @@ public interface HttpHook {
      * HttpClient 5 response): the votes it carries are taken.
      */
     default void responseReceived(String xid, Object response) {
+    }
+
+    /**
+     * A client's response arrived, on whichever thread, from a library whose response leads to its
+     * request (OkHttp's {@code Response}, the Jetty client's): if that request carried an XID, the votes
+     * the response carries are taken, as by {@link #responseReceived}.
+     */
+    default void responseArrived(Object response) {
+    }
+
+    /**
+     * A request under {@code xid} is handed to an asynchronous client with {@code callback}, which will
+     * be handed its response (Apache HttpClient 5's {@code AsyncExecCallback}): the callback to hand it
+     * instead, one that takes the response's votes before it passes the response on.
+     */
+    default Object takingVotes(String xid, Object callback) {
+        return callback;
     }
 
     /**

@@ -18,6 +18,8 @@ import dev.entente.runtime.jdbc.xa.XaResourceWrapper;
 import dev.entente.runtime.lock.LockManager;
 import dev.entente.runtime.metrics.ApplicationMeters;
 import dev.entente.runtime.propagation.CarriedContexts;
+import dev.entente.runtime.propagation.GrpcCalls;
+import dev.entente.runtime.propagation.SentRecords;
 import dev.entente.runtime.publish.PublishManager;
 import dev.entente.runtime.tm.CarriedVotes;
 import dev.entente.runtime.tm.TransactionDefinition;
@@ -125,7 +127,10 @@ public final class EntenteRuntime implements AutoCloseable {
         Hooks.transactions = new AnnotatedMethodHook(runtime.transactions, runtime.locks, runtime.publisher, meters);
         Hooks.http = new RequestScopes(runtime.resources, runtime.transactions, runtime.votes, settings.acceptContextFrom(),
                 runtime.tokens, runtime::sessionNeeded);
-        Hooks.carrier = new CarriedContexts(runtime.resources, runtime.transactions, runtime.tokens);
+        CarriedContexts carried = new CarriedContexts(runtime.resources, runtime.transactions, runtime.tokens);
+        Hooks.carrier = carried;
+        Hooks.messaging = new SentRecords();
+        Hooks.rpc = new GrpcCalls(carried);
         TransactionContext.setBindingListener(new LogContext());
         current = runtime;
         if (settings.coordinator().isEmpty()) {
@@ -299,6 +304,8 @@ public final class EntenteRuntime implements AutoCloseable {
         Hooks.transactions = dev.entente.bootstrap.TransactionHook.NONE;
         Hooks.http = dev.entente.bootstrap.HttpHook.NONE;
         Hooks.carrier = dev.entente.bootstrap.CarrierHook.NONE;
+        Hooks.messaging = dev.entente.bootstrap.MessagingHook.NONE;
+        Hooks.rpc = dev.entente.bootstrap.RpcHook.NONE;
         TransactionContext.setBindingListener(null);
         RmSession serving;
         synchronized (this) {

@@ -4,8 +4,10 @@ import dev.entente.bootstrap.CarrierHook;
 import dev.entente.bootstrap.Hooks;
 import dev.entente.bootstrap.HttpHook;
 import dev.entente.bootstrap.JdbcHook;
+import dev.entente.bootstrap.RpcHook;
 import dev.entente.bootstrap.TransactionHook;
 import dev.entente.runtime.http.RequestScopes;
+import dev.entente.runtime.propagation.GrpcCalls;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.time.Duration;
@@ -18,13 +20,13 @@ import java.util.Properties;
  * while none has ever begun here (no XID can be bound before the runtime exists) return at once.
  *
  * <p>Needs the runtime: a driver's new connection (the resource manager learns every physical
- * connection, to enlist it later), entering an annotated method, a request (or work the application
- * carries itself) that carries an XID.
+ * connection, to enlist it later), entering an annotated method, a request, a gRPC call (or work the
+ * application carries itself) that carries an XID.
  *
  * <p>Nothing here logs or starts a library before the runtime does: the agent calls {@link #startOnFirstUse}
  * while the JVM starts, where every class loaded is start-up time (SLF4J's set-up alone took about 50 ms).
  */
-public final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook, CarrierHook {
+public final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook, CarrierHook, RpcHook {
 
     private final Settings settings;
 
@@ -73,6 +75,7 @@ public final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook,
         Hooks.transactions = hooks;
         Hooks.http = hooks;
         Hooks.carrier = hooks;
+        Hooks.rpc = hooks;
     }
 
     private void start() {
@@ -130,5 +133,14 @@ public final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook,
     public Object workStarted(String xid, String token) {
         start();
         return Hooks.carrier.workStarted(xid, token);
+    }
+
+    @Override
+    public void callArrived(Object call, Object headers) {
+        if (GrpcCalls.xidOf(headers) == null) {
+            return;
+        }
+        start();
+        Hooks.rpc.callArrived(call, headers);
     }
 }

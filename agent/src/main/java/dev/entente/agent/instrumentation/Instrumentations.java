@@ -7,10 +7,14 @@ import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import dev.entente.agent.instrumentation.annotations.AnnotationsModule;
 import dev.entente.agent.instrumentation.apachehttpclient.ApacheHttpClientModule;
 import dev.entente.agent.instrumentation.executor.ExecutorsModule;
+import dev.entente.agent.instrumentation.grpc.GrpcModule;
 import dev.entente.agent.instrumentation.http.HttpUrlConnectionModule;
 import dev.entente.agent.instrumentation.http.JavaHttpClientModule;
 import dev.entente.agent.instrumentation.http.JdkHttpServerModule;
 import dev.entente.agent.instrumentation.jdbc.JdbcModule;
+import dev.entente.agent.instrumentation.jettyclient.JettyClientModule;
+import dev.entente.agent.instrumentation.kafka.KafkaClientsModule;
+import dev.entente.agent.instrumentation.okhttp.OkHttpModule;
 import dev.entente.agent.instrumentation.servlet.ServletModule;
 import dev.entente.agent.instrumentation.spring.SpringTransactionsModule;
 import dev.entente.runtime.OwnContextLoader;
@@ -40,8 +44,12 @@ public final class Instrumentations {
             new HttpUrlConnectionModule(),
             new JdkHttpServerModule(),
             new ApacheHttpClientModule(),
+            new OkHttpModule(),
+            new JettyClientModule(),
             new ServletModule(),
             new ExecutorsModule(),
+            new KafkaClientsModule(),
+            new GrpcModule(),
             new SpringTransactionsModule());
 
     private Instrumentations() {

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The HTTP server a test service runs behind: one handler per path, answers in text. {@code jdk} is
  * {@code com.sun.net.httpserver}, {@code tomcat9} a javax servlet in embedded Tomcat 9, {@code jetty12}
- * a jakarta servlet in Jetty 12.
+ * a jakarta servlet in Jetty 12, {@code grpc} the same routes over gRPC ({@link GrpcHttpApp}).
  */
 interface HttpApp {
 
@@ -38,7 +38,8 @@ interface HttpApp {
             case "jdk" -> new JdkHttpApp(port);
             case "tomcat9" -> new TomcatHttpApp(port);
             case "jetty12" -> new JettyHttpApp(port);
-            default -> throw new IllegalArgumentException("unknown HTTP server '" + server + "' (jdk, tomcat9, jetty12)");
+            case "grpc" -> new GrpcHttpApp(port);
+            default -> throw new IllegalArgumentException("unknown HTTP server '" + server + "' (jdk, tomcat9, jetty12, grpc)");
         };
     }
 

@@ -7,14 +7,25 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.eclipse.jetty.client.ContentResponse;
 
 /**
  * How service A posts to service B: {@code jdk} is {@code java.net.http}, {@code urlconnection}
- * {@code java.net.HttpURLConnection}, {@code httpclient5} Apache HttpClient 5 (classic).
+ * {@code java.net.HttpURLConnection}, {@code httpclient5} Apache HttpClient 5 (classic), {@code
+ * httpclient5async} its async client, {@code okhttp} OkHttp, {@code jettyclient} the Jetty client, {@code
+ * grpc} a gRPC call of the same path and query ({@link GrpcHttpApp}).
  */
 interface HttpCaller {
 
@@ -29,8 +40,12 @@ interface HttpCaller {
             case "jdkasync" -> jdkAsync(HttpClient.newHttpClient());
             case "urlconnection" -> HttpCaller::urlConnection;
             case "httpclient5" -> apache(HttpClients.createDefault());
+            case "httpclient5async" -> apacheAsync(HttpAsyncClients.createDefault());
+            case "okhttp" -> okHttp(new OkHttpClient());
+            case "jettyclient" -> jetty(new org.eclipse.jetty.client.HttpClient());
+            case "grpc" -> GrpcCaller.create(); // a class of its own: only gRPC applications have grpc-java
             default -> throw new IllegalArgumentException("unknown HTTP client '" + client
-                    + "' (jdk, jdkasync, urlconnection, httpclient5)");
+                    + "' (jdk, jdkasync, urlconnection, httpclient5, httpclient5async, okhttp, jettyclient, grpc)");
         };
     }
 
@@ -67,5 +82,36 @@ interface HttpCaller {
     private static HttpCaller apache(CloseableHttpClient http) {
         return url -> http.execute(new HttpPost(url),
                 response -> new Reply(response.getCode(), EntityUtils.toString(response.getEntity())));
+    }
+
+    /** The future of {@code execute}, joined: the response reaches it from an I/O thread. */
+    private static HttpCaller apacheAsync(CloseableHttpAsyncClient http) {
+        http.start();
+        return url -> {
+            SimpleHttpResponse response = http.execute(SimpleRequestBuilder.post(url).build(), null).get();
+            return new Reply(response.getCode(), response.getBodyText());
+        };
+    }
+
+    private static HttpCaller okHttp(OkHttpClient http) {
+        return url -> {
+            try (Response response = http.newCall(new Request.Builder().url(url).post(RequestBody.create(new byte[0])).build())
+                    .execute()) {
+                return new Reply(response.code(), response.body().string());
+            }
+        };
+    }
+
+    /** The blocking {@code send()}: its response's headers arrive on one of the client's I/O threads. */
+    private static HttpCaller jetty(org.eclipse.jetty.client.HttpClient http) {
+        try {
+            http.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the Jetty client did not start", e);
+        }
+        return url -> {
+            ContentResponse response = http.POST(url).send();
+            return new Reply(response.getStatus(), response.getContentAsString());
+        };
     }
 }

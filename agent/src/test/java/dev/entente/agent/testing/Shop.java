@@ -49,9 +49,10 @@ public final class Shop implements AutoCloseable {
     }
 
     /**
-     * @param stockServer the HTTP server the stock service runs behind: jdk, tomcat9 (javax servlet) or jetty12
-     *                    (jakarta servlet)
-     * @param ordersClient the HTTP client the order service calls it with: jdk, jdkasync (sendAsync), urlconnection or httpclient5
+     * @param stockServer the HTTP server the stock service runs behind: jdk, tomcat9 (javax servlet), jetty12
+     *                    (jakarta servlet) or grpc (its routes over gRPC)
+     * @param ordersClient the HTTP client the order service calls it with: jdk, jdkasync (sendAsync), urlconnection,
+     *                     httpclient5, httpclient5async, okhttp, jettyclient or grpc (see HttpCaller)
      */
     public Shop(String name, String access, String stockServer, String ordersClient) throws Exception {
         this(name, access, stockServer, ordersClient, Optional.empty());
@@ -95,11 +96,10 @@ public final class Shop implements AutoCloseable {
         String agent = "coordinator=" + coordinator.clientAddress() + ",cluster=" + CLUSTER;
         ServiceProcess stockService = null;
         try {
-            stockService = ServiceProcess.start(work, "stock-" + name, agent + credentials(security, "stock") + stockSettings,
-                    StockService.class, stockUrl, access, stockServer);
-            orders = ServiceProcess.start(work, "orders-" + name, agent + credentials(security, "orders"), OrderService.class,
-                    ordersUrl, access,
-                    stockService.baseUrl(), ordersClient);
+            stockService = service(work, "stock-" + name, agent + credentials(security, "stock") + stockSettings,
+                    stockServer.equals("grpc"), StockService.class, stockUrl, access, stockServer);
+            orders = service(work, "orders-" + name, agent + credentials(security, "orders"), ordersClient.equals("grpc"),
+                    OrderService.class, ordersUrl, access, stockService.baseUrl(), ordersClient);
         } catch (RuntimeException e) {
             coordinator.close();
             if (stockService != null) {
@@ -109,6 +109,17 @@ public final class Shop implements AutoCloseable {
         }
         stock = stockService;
         warmUp();
+    }
+
+    /**
+     * A service of the shop; {@code grpc}: with a grpc-java of its own (the isolation test's libraries), as an
+     * application that speaks gRPC has.
+     */
+    private static ServiceProcess service(Path work, String name, String agentArguments, boolean grpc, Class<?> mainClass,
+                                          String... args) {
+        return grpc ? ServiceProcess.startWithLibraries(work, name, agentArguments,
+                Path.of(System.getProperty("entente.isolation-app.libraries")), mainClass, args)
+                : ServiceProcess.start(work, name, agentArguments, mainClass, args);
     }
 
     /** The agent arguments naming {@code app}, and its CA and secret when the coordinator is secured. */

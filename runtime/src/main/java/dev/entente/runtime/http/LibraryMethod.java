@@ -8,16 +8,17 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A method of an HTTP library's public interface (Servlet's {@code HttpServletRequest.getHeader},
- * HttpCore's {@code HttpMessage.setHeader}) that the runtime calls without compiling against the
- * library: the application may ship any version of it, or none. The method is looked up on the
- * interface, never on the implementing class, which may not be public; the lookup is cached per class.
+ * A method of an HTTP library's public API (Servlet's {@code HttpServletRequest.getHeader}, HttpCore's
+ * {@code HttpMessage.setHeader}, OkHttp's final class {@code Request}) that the runtime calls without
+ * compiling against the library: the application may ship any version of it, or none. The method is
+ * looked up on the public type named, never on the implementing class, which may not be public; the
+ * lookup is cached per class.
  */
-final class LibraryMethod {
+public final class LibraryMethod {
 
     private final String name;
     private final Class<?>[] parameterTypes;
-    private final Set<String> interfaces;
+    private final Set<String> types;
     private final ClassValue<Method> byClass = new ClassValue<>() {
         @Override
         protected Method computeValue(Class<?> type) {
@@ -25,15 +26,23 @@ final class LibraryMethod {
         }
     };
 
-    /** {@code name(parameterTypes)} as declared by any of {@code interfaces} (fully qualified names). */
-    LibraryMethod(String name, Class<?>[] parameterTypes, String... interfaces) {
+    /**
+     * {@code name(parameterTypes)} as declared by any of {@code types} (fully qualified binary names of
+     * public interfaces or classes: {@code org.eclipse.jetty.http.HttpFields$Mutable}).
+     */
+    public LibraryMethod(String name, Class<?>[] parameterTypes, String... types) {
         this.name = name;
         this.parameterTypes = parameterTypes.clone();
-        this.interfaces = Set.of(interfaces);
+        this.types = Set.of(types);
     }
 
-    /** Calls the method on {@code target}; null when {@code target} implements none of the interfaces. */
-    Object invoke(Object target, Object... arguments) {
+    /** Whether {@code target} is of one of the types that declare the method. */
+    public boolean appliesTo(Object target) {
+        return target != null && byClass.get(target.getClass()) != null;
+    }
+
+    /** Calls the method on {@code target}; null when {@code target} is of none of the types. */
+    public Object invoke(Object target, Object... arguments) {
         if (target == null) {
             return null;
         }
@@ -57,7 +66,7 @@ final class LibraryMethod {
         }
         while (!pending.isEmpty()) {
             Class<?> candidate = pending.poll();
-            if (candidate.isInterface() && interfaces.contains(candidate.getName())) {
+            if (types.contains(candidate.getName())) {
                 try {
                     return candidate.getMethod(name, parameterTypes);
                 } catch (NoSuchMethodException e) {

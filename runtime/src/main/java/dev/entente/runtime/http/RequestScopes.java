@@ -10,13 +10,14 @@ import dev.entente.protocol.client.TokenBook;
 import dev.entente.runtime.jdbc.ResourceManager;
 import dev.entente.runtime.tm.CarriedVotes;
 import dev.entente.runtime.tm.TransactionManager;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.InetAddress;
-import java.net.URLConnection;
 import java.net.UnknownHostException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * the request's handling, and when the handling ends this service's open branches prepare. A handler
  * that fails marks the transaction for rollback. A request dispatched again inside its own handling
  * (a filter, then the servlet) is scoped once, by the outermost call. Outgoing requests under a
- * transaction carry its XID: {@code java.net.http} requests are copied with the header, Apache
- * HttpClient 5 requests get it set.
+ * transaction carry its XID ({@link ClientMessages}: immutable requests are copied with the header,
+ * mutable ones get it set).
  *
  * <p>The XID travels with the transaction's token (header {@code entente-token}), which the coordinator
  * checks on every call that joins or acts for the transaction. An incoming request's token goes into the
@@ -76,17 +77,25 @@ public final class RequestScopes implements HttpHook {
             "javax.servlet.ServletRequest", "jakarta.servlet.ServletRequest");
     /** Senders whose context was refused and logged; past this many, refusals are no longer logged. */
     private static final int REFUSALS_LOGGED = 1000;
-    private static final LibraryMethod HTTPCORE5_SET_HEADER = new LibraryMethod("setHeader",
-            new Class<?>[] {String.class, Object.class}, "org.apache.hc.core5.http.HttpMessage");
-    private static final LibraryMethod HTTPCORE5_GET_HEADER = new LibraryMethod("getFirstHeader",
-            new Class<?>[] {String.class}, "org.apache.hc.core5.http.MessageHeaders");
-    private static final LibraryMethod HTTPCORE5_HEADER_VALUE = new LibraryMethod("getValue", new Class<?>[0],
-            "org.apache.hc.core5.http.NameValuePair");
     private static final LibraryMethod SERVLET_SET_HEADER = new LibraryMethod("setHeader",
             new Class<?>[] {String.class, String.class}, "javax.servlet.http.HttpServletResponse",
             "jakarta.servlet.http.HttpServletResponse");
     private static final LibraryMethod SERVLET_IS_COMMITTED = new LibraryMethod("isCommitted", new Class<?>[0],
             "javax.servlet.ServletResponse", "jakarta.servlet.ServletResponse");
+    /** Apache HttpClient 5's {@code AsyncExecCallback}, when a class implements it; null when not. */
+    private static final ClassValue<Class<?>> ASYNC_EXEC_CALLBACK = new ClassValue<>() {
+        @Override
+        protected Class<?> computeValue(Class<?> type) {
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                for (Class<?> implemented : c.getInterfaces()) {
+                    if (implemented.getName().equals("org.apache.hc.client5.http.async.AsyncExecCallback")) {
+                        return implemented;
+                    }
+                }
+            }
+            return null;
+        }
+    };
     /** Set while a response's headers are read here: reading them may enter the instrumented method again. */
     private static final ThreadLocal<Boolean> READING_RESPONSE = new ThreadLocal<>();
 
@@ -206,30 +215,13 @@ public final class RequestScopes implements HttpHook {
     public Object outgoing(Object request, String xid) {
         transactions.propagated(xid);
         String token = tokens.get(xid);
-        if (request instanceof HttpRequest original) {
-            HttpRequest.Builder copy = HttpRequest.newBuilder(original,
-                    (name, value) -> !name.equalsIgnoreCase(XID_HEADER) && !name.equalsIgnoreCase(TOKEN_HEADER)
-                            && !name.equalsIgnoreCase(ACCEPT_VOTES_HEADER));
-            copy.header(XID_HEADER, xid).header(ACCEPT_VOTES_HEADER, "1");
-            if (!token.isEmpty()) {
-                copy.header(TOKEN_HEADER, token);
-            }
-            return copy.build();
-        }
-        if (request instanceof URLConnection connection) {
-            connection.setRequestProperty(XID_HEADER, xid);
-            connection.setRequestProperty(ACCEPT_VOTES_HEADER, "1");
-            if (!token.isEmpty()) {
-                connection.setRequestProperty(TOKEN_HEADER, token);
-            }
-            return connection;
-        }
-        HTTPCORE5_SET_HEADER.invoke(request, XID_HEADER, xid);
-        HTTPCORE5_SET_HEADER.invoke(request, ACCEPT_VOTES_HEADER, "1");
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(XID_HEADER, xid);
+        headers.put(ACCEPT_VOTES_HEADER, "1");
         if (!token.isEmpty()) {
-            HTTPCORE5_SET_HEADER.invoke(request, TOKEN_HEADER, token);
+            headers.put(TOKEN_HEADER, token);
         }
-        return request;
+        return ClientMessages.withHeaders(request, headers);
     }
 
     /**
@@ -275,14 +267,39 @@ public final class RequestScopes implements HttpHook {
     }
 
     private static String responseHeader(Object response) {
-        if (response instanceof HttpResponse<?> jdk) {
-            return jdk.headers().firstValue(VOTES_HEADER).orElse(null);
+        return ClientMessages.responseHeader(response, VOTES_HEADER);
+    }
+
+    /** The response's votes are taken if the request it answers carried an XID (the request is read for it). */
+    @Override
+    public void responseArrived(Object response) {
+        String xid = ClientMessages.requestHeaderOf(response, XID_HEADER);
+        if (xid != null && !xid.isEmpty()) {
+            responseReceived(xid, response);
         }
-        if (response instanceof URLConnection connection) {
-            return connection.getHeaderField(VOTES_HEADER);
+    }
+
+    /**
+     * A proxy of the callback's {@code AsyncExecCallback} interface that takes the votes of the response
+     * it is handed ({@code handleResponse}) before passing every call on; the callback itself if it is
+     * not one.
+     */
+    @Override
+    public Object takingVotes(String xid, Object callback) {
+        Class<?> type = callback == null ? null : ASYNC_EXEC_CALLBACK.get(callback.getClass());
+        if (type == null) {
+            return callback;
         }
-        Object header = HTTPCORE5_GET_HEADER.invoke(response, VOTES_HEADER);
-        return header == null ? null : (String) HTTPCORE5_HEADER_VALUE.invoke(header);
+        return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, arguments) -> {
+            if (method.getName().equals("handleResponse") && arguments != null && arguments.length == 2) {
+                responseReceived(xid, arguments[0]);
+            }
+            try {
+                return method.invoke(callback, arguments);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
     }
 
     @Override
