@@ -32,7 +32,7 @@ public final class AgentInstaller {
         thread.setContextClassLoader(AgentInstaller.class.getClassLoader());
         try {
             Instrumentations.install(instrumentation, sources);
-            FirstUseHooks.startOnFirstUse(settings);
+            FirstUseHooks.startOnFirstUse(sources, settings);
         } catch (Settings.InvalidSetting e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         } finally {

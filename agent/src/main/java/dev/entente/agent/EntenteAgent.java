@@ -25,14 +25,6 @@ public final class EntenteAgent {
     private static final String INSTALLER = "dev.entente.agent.AgentInstaller";
     /** Reads the kill switch, before anything is installed; JDK types only. */
     private static final String SETTINGS = "dev.entente.runtime.SettingSources";
-    /**
-     * Byte Buddy's class file transformer: its class generates a subclass of itself when it is initialized
-     * (the JDK 9 {@code transform} method taking a module), about a sixth of the agent's start-up.
-     */
-    private static final String TRANSFORMER = "net.bytebuddy.agent.builder.AgentBuilder$Default$ExecutingTransformer";
-
-    /** What stopped the background initialization, if it failed: premain meets only "could not initialize". */
-    private static volatile Throwable backgroundFailure;
 
     private EntenteAgent() {
     }
@@ -48,7 +40,6 @@ public final class EntenteAgent {
                 jar.close();
                 return;
             }
-            prepareInBackground(TRANSFORMER, agent);
             Map<String, byte[]> hooks = bootClasses(jar, agentJar);
             Class.forName(BOOTSTRAP_CLASSES, true, agent).getMethod("define", Instrumentation.class, Map.class)
                     .invoke(null, instrumentation, hooks);
@@ -61,30 +52,8 @@ public final class EntenteAgent {
         }
     }
 
-    /**
-     * Loads and initializes {@code className} on a thread of its own while premain goes on with the settings,
-     * the hook classes and the matchers: on a machine with a second core idle, its cost leaves the
-     * application's start. Premain needs the class later and waits for its initialization if it is not done;
-     * a failure here is met again there, and reported.
-     */
-    private static void prepareInBackground(String className, ClassLoader agent) {
-        Thread prepare = new Thread(() -> {
-            try {
-                Class.forName(className, true, agent);
-            } catch (ClassNotFoundException | LinkageError e) {
-                backgroundFailure = e; // premain meets the class again, fails, and reports this as the reason
-            }
-        }, "entente-agent-start");
-        prepare.setDaemon(true);
-        prepare.start();
-    }
-
     /** A bad setting (or a broken agent jar) stops the application's start-up, with the reason. */
     private static void fail(Throwable cause) {
-        Throwable background = backgroundFailure;
-        if (background != null && background != cause) {
-            cause.addSuppressed(background);
-        }
         System.err.println("entente: the agent could not start: " + cause.getMessage());
         if (!(cause instanceof IllegalArgumentException)) {
             cause.printStackTrace();

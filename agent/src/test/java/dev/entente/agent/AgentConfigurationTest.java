@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.entente.agent.apps.ConfiguredApp;
+import dev.entente.agent.apps.IdleApp;
 import dev.entente.agent.testing.ServiceProcess;
 import dev.entente.testkit.CoordinatorProcess;
+import dev.entente.testkit.FreePorts;
 import dev.entente.testkit.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,5 +94,18 @@ class AgentConfigurationTest {
                 "coordinator=" + coordinator.clientAddress()))
                 .hasMessageContaining("entente: the agent could not start: system property entente.instrumentation.servlett.enabled "
                         + "names nothing known; known: [instrumentation.jdbc.enabled, ");
+    }
+
+    @Test
+    void aCoordinatorThatAcceptsNoConnectionIsReportedAtStartUp() throws Exception {
+        String nowhere = "127.0.0.1:" + FreePorts.next(); // nothing listens there
+
+        ServiceProcess.runWith(work, "unreachable", List.of(), Map.of(), "coordinator=" + nowhere, IdleApp.class, "4000");
+        ServiceProcess.runWith(work, "reachable", List.of(), Map.of(), "coordinator=" + coordinator.clientAddress(), IdleApp.class, "4000");
+
+        assertThat(Files.readString(work.resolve("unreachable.log")))
+                .contains("Entente: no coordinator accepts connections at [" + nowhere + "] (" + nowhere + ": Connection refused); "
+                        + "global transactions, @Locked and @Publish fail until one does (setting coordinator)");
+        assertThat(Files.readString(work.resolve("reachable.log"))).doesNotContain("no coordinator accepts connections");
     }
 }

@@ -56,7 +56,16 @@ class ApplicationMetersTest {
                 .doesNotContain("registered with the application's OpenTelemetry")
                 .as("the agent looked for the global OpenTelemetry, unset then, without fixing it")
                 .contains("set the global OpenTelemetry late: ok");
+        // two branches prepared in each transaction (the second throws after both connections closed), one Commit
         assertThat(out.lines().filter(line -> line.startsWith("meter "))).containsExactly(
+                "meter entente.lock.wait TIMER 0.0",
+                "meter entente.rm.branch.prepare TIMER 4.0",
+                "meter entente.rm.recovery.actions{outcome=committed} COUNTER 0.0",
+                "meter entente.rm.recovery.actions{outcome=failed} COUNTER 0.0",
+                "meter entente.rm.recovery.actions{outcome=rolled.back} COUNTER 0.0",
+                "meter entente.rm.recovery.in.doubt GAUGE 0.0",
+                "meter entente.tm.commit TIMER 1.0",
+                "meter entente.tm.transaction.branches DISTRIBUTION_SUMMARY 1.0",
                 "meter entente.tm.transactions.active GAUGE 0.0",
                 "meter entente.tm.transactions.begun COUNTER 2.0",
                 "meter entente.tm.transactions.committed COUNTER 1.0",
@@ -69,7 +78,13 @@ class ApplicationMetersTest {
         String out = runWith("opentelemetry");
 
         assertThat(out).contains("registered with the application's OpenTelemetry (GlobalOpenTelemetry)");
+        // a histogram nothing was recorded in (entente.lock.wait) is not exported; a histogram's value is its count
         assertThat(out.lines().filter(line -> line.startsWith("meter "))).containsExactly(
+                "meter entente.rm.branch.prepare HISTOGRAM s 4",
+                "meter entente.rm.recovery.actions LONG_SUM {branch} 0",
+                "meter entente.rm.recovery.in.doubt LONG_GAUGE {branch} 0",
+                "meter entente.tm.commit HISTOGRAM s 1",
+                "meter entente.tm.transaction.branches HISTOGRAM {branch} 1",
                 "meter entente.tm.transactions.active LONG_GAUGE {transaction} 0",
                 "meter entente.tm.transactions.begun LONG_SUM {transaction} 2",
                 "meter entente.tm.transactions.committed LONG_SUM {transaction} 1",

@@ -3,6 +3,7 @@ package dev.entente.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.entente.agent.apps.EarlyExecutorsAgent;
 import dev.entente.agent.apps.HandOffApp;
 import dev.entente.agent.testing.ServiceProcess;
 import dev.entente.testkit.CoordinatorProcess;
@@ -34,6 +35,19 @@ class HandOffTest {
     }
 
     @Test
+    void executorsWhoseClassesWereLoadedBeforeTheAgentStartedCarryTheTransactionToo() throws Exception {
+        Path work = Files.createTempDirectory("entente-hand-off-early");
+        String earlyAgent = "-javaagent:" + EarlyExecutorsAgent.jar(work);
+
+        String output = handOffsLog(Path.of(System.getProperty("java.home")), work, "platform", List.of(earlyAgent));
+
+        assertThat(output).contains("early agent: the executors' classes are loaded");
+        List<String> lines = output.lines().filter(line -> line.contains(" | ")).toList();
+        assertThat(lines).as("one line per hand-off and ending").hasSize(9 * 3);
+        assertEveryHandOffFollowsTheTransaction(lines);
+    }
+
+    @Test
     void virtualThreadExecutorsCarryTheTransaction() throws Exception {
         Optional<Path> java21 = Jdks.atLeast(21);
         assumeTrue(java21.isPresent(), "virtual threads need Java 21 or later; none found beside this JVM");
@@ -45,14 +59,18 @@ class HandOffTest {
     }
 
     private static List<String> handOffs(Path javaHome, String kind) throws Exception {
-        Path work = Files.createTempDirectory("entente-hand-off");
+        String output = handOffsLog(javaHome, Files.createTempDirectory("entente-hand-off"), kind, List.of());
+        return output.lines().filter(line -> line.contains(" | ")).toList();
+    }
+
+    /** Everything {@link HandOffApp} printed, started on {@code javaHome} with {@code jvmOptions} before the agent. */
+    private static String handOffsLog(Path javaHome, Path work, String kind, List<String> jvmOptions) throws Exception {
         String postgres = TestDatabases.postgres().createDatabase("hand_off");
         String mariadb = TestDatabases.mariadb().createDatabase("hand_off");
         try (CoordinatorProcess coordinator = CoordinatorProcess.dev(work).start().awaitServing()) {
             // each case reads both tables right after its call: the call must return after phase 2
-            String output = ServiceProcess.runOn(javaHome, work, "hand-off-" + kind, "coordinator=" + coordinator.clientAddress()
+            return ServiceProcess.runOn(javaHome, work, "hand-off-" + kind, jvmOptions, "coordinator=" + coordinator.clientAddress()
                     + ",wait-for-phase-two=true", HandOffApp.class, postgres, mariadb, kind);
-            return output.lines().filter(line -> line.contains(" | ")).toList();
         }
     }
 

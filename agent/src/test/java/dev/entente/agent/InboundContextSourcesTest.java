@@ -29,11 +29,11 @@ class InboundContextSourcesTest {
     private static final String XID = "C-test0000001:1:1:16:zzzzzz";
 
     @ParameterizedTest
-    @ValueSource(strings = {"jdk", "jetty12"})
+    @ValueSource(strings = {"jdk", "jetty12", "webflux"})
     void contextIsTakenOnlyFromAcceptedAddresses(String server) throws Exception {
         Path work = Files.createTempDirectory("entente-inbound-" + server);
-        try (ServiceProcess service = ServiceProcess.start(work, "echo-" + server, "app=echo,accept-context-from=127.0.0.1/32,10.9.0.0/16",
-                ContextEchoService.class, server)) {
+        try (ServiceProcess service = ServiceProcess.startUsing(server, work, "echo-" + server,
+                "app=echo,accept-context-from=127.0.0.1/32,10.9.0.0/16", ContextEchoService.class, server)) {
             assertThat(xidSeenBy(service, "127.0.0.1")).as("from an accepted address").isEqualTo(XID);
             assertThat(xidSeenBy(service, "127.0.0.2")).as("from another address").isEqualTo("none");
             assertThat(xidSeenBy(service, "127.0.0.2")).as("again from the other address").isEqualTo("none");

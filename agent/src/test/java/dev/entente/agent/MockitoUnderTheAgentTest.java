@@ -23,7 +23,7 @@ class MockitoUnderTheAgentTest {
 
     @Test
     void mocksWorkAndTheAgentWarnsOfNothing() {
-        String output = ServiceProcess.runWithLibraries(work, "mockito", "coordinator=127.0.0.1:1,app=mockito",
+        String output = ServiceProcess.runWithLibraries(work, "mockito", "app=mockito",
                 List.of("/org/mockito/", "/net/bytebuddy/", "/org/objenesis/"), MockitoApp.class);
 
         assertThat(output).contains("mocked: 7 first true");

@@ -10,9 +10,11 @@ import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.XidMint;
 import dev.entente.testkit.PrometheusText;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +50,7 @@ abstract class TwoServiceTransactionTest {
 
     @BeforeAll
     void start() throws Exception {
-        shop = openShop(String.join("_", access, stockServer, ordersClient), access, stockServer, ordersClient);
+        shop = openShop(String.join("_", access, stockServer, ordersClient).replace('-', '_'), access, stockServer, ordersClient);
     }
 
     /** The shop the behaviours run against; a subclass may set it up differently (e.g. secured). */
@@ -67,8 +69,9 @@ abstract class TwoServiceTransactionTest {
      * Also the price in coordinator calls: the order service owns the transaction, so it mints the XID
      * itself (no Begin) and its own branch (PostgreSQL) is never registered (its vote rides the Commit).
      * The stock service's vote rides its response to the order service, and from there the Commit:
-     * one call in all. Served by a Servlet container, whose response may leave without notice (a full
-     * buffer), the stock service registers its branch first (one more call), and its vote still rides.
+     * one call in all (the JDK's server, and WebFlux, show this process the moment before their response
+     * leaves). Served by a Servlet container, whose response may leave without notice (a full buffer), the
+     * stock service registers its branch first (one more call), and its vote still rides.
      */
     @Test
     void bothServicesCommit() throws Exception {
@@ -84,7 +87,7 @@ abstract class TwoServiceTransactionTest {
         });
         shop.assertNoPreparedTransactionsLeft();
         String after = shop.coordinator.admin("/metrics");
-        long registrations = stockServer.equals("jdk") ? 0 : 1;
+        long registrations = stockServer.equals("jdk") || stockServer.startsWith("webflux") ? 0 : 1;
         assertThat(requests(after, "RegisterBranch") - requests(before, "RegisterBranch")).as("RegisterBranch calls")
                 .isEqualTo(registrations);
         assertThat(requests(after, "ReportBranch") - requests(before, "ReportBranch")).as("ReportBranch calls").isZero();
@@ -119,6 +122,24 @@ abstract class TwoServiceTransactionTest {
         assertThat(reply.statusCode()).isEqualTo(500);
         assertThat(reply.body()).contains("stock service answered 500");
         assertRolledBack("o3", "pear", pearsBefore);
+    }
+
+    /**
+     * B's handler fails after its {@code @GlobalTransactional} method returned, and B answers 500 without the
+     * exception leaving the server's handler (the test apps catch it, as Spring MVC's exception handlers do;
+     * WebFlux answers an error signal so; gRPC closes the call with an error status): that server error rolls
+     * back B's work, even when A ignores the error and commits.
+     */
+    @Test
+    void aServerErrorFromBAfterItsWorkRollsBackBothThoughAIgnoresIt() throws Exception {
+        int pearsBefore = shop.stockOf("pear");
+
+        HttpResponse<String> reply = shop.orders.post("/order?id=o5&sku=pear&quantity=6&stock-errors=ignore&stock="
+                + URLEncoder.encode("/reserve-then-answer-error?sku=pear&quantity=6", StandardCharsets.UTF_8));
+
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(500);
+        assertThat(reply.body()).contains("TransactionRolledBackException");
+        assertRolledBack("o5", "pear", pearsBefore);
     }
 
     @Test
@@ -175,7 +196,7 @@ abstract class TwoServiceTransactionTest {
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    private void assertRolledBack(String order, String sku, int stockBefore) {
+    void assertRolledBack(String order, String sku, int stockBefore) {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             assertThat(shop.ordersWithId(order)).isZero();
             assertThat(shop.stockOf(sku)).isEqualTo(stockBefore);
@@ -238,5 +259,29 @@ class OkHttpTwoServiceTransactionTest extends TwoServiceTransactionTest {
 class JettyClientTwoServiceTransactionTest extends TwoServiceTransactionTest {
     JettyClientTwoServiceTransactionTest() {
         super("hikari", "jetty12", "jettyclient");
+    }
+}
+
+/**
+ * Spring's WebClient on Reactor Netty calling a WebFlux controller whose blocking work runs on {@code
+ * Schedulers.boundedElastic()}: the votes come back in the response, read on the client's event loop.
+ */
+class WebFluxTwoServiceTransactionTest extends TwoServiceTransactionTest {
+    WebFluxTwoServiceTransactionTest() {
+        super("hikari", "webflux-elastic", "webclient");
+    }
+}
+
+/** WebClient calling the JDK's server, its request subscribed to on a thread outside the transaction: it carries what it was built with. */
+class WebClientTwoServiceTransactionTest extends TwoServiceTransactionTest {
+    WebClientTwoServiceTransactionTest() {
+        super("hikari", "jdk", "webclient-own-thread");
+    }
+}
+
+/** OkHttp calling a WebFlux controller that does its blocking work in the controller method, on the event loop. */
+class OkHttpToWebFluxTwoServiceTransactionTest extends TwoServiceTransactionTest {
+    OkHttpToWebFluxTwoServiceTransactionTest() {
+        super("hikari", "webflux", "okhttp");
     }
 }

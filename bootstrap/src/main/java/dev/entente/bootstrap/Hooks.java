@@ -13,6 +13,9 @@ public final class Hooks {
     public static volatile CarrierHook carrier = CarrierHook.NONE;
     public static volatile MessagingHook messaging = MessagingHook.NONE;
     public static volatile RpcHook rpc = RpcHook.NONE;
+    public static volatile LocalTransactionHook localTransactions = LocalTransactionHook.NONE;
+    public static volatile ApplicationHook application = ApplicationHook.NONE;
+    public static volatile ReactiveHttpHook reactive = ReactiveHttpHook.NONE;
 
     /** Set while the runtime itself opens connections (phase 2, recovery) so that they are not enlisted. */
     private static final ThreadLocal<Boolean> INTERNAL = new ThreadLocal<>();

@@ -92,11 +92,17 @@ public interface HttpHook {
         return null;
     }
 
-    /** The current request's {@code response} is about to be sent: the caller may act on it at once. */
-    default void responseStarting(Object response) {
+    /**
+     * The current request's {@code response} is about to be sent, with {@code status} (0: the status the
+     * response is set to): the caller may act on it at once.
+     */
+    default void responseStarting(Object response, int status) {
     }
 
-    /** The request's handling ended; the service's open branches of the transaction prepare. */
+    /**
+     * The request's handling ended; the service's open branches of the transaction prepare, or roll back if
+     * it threw or its response has an error status.
+     */
     default void requestEnded(Object scope, Throwable thrown) {
     }
 }

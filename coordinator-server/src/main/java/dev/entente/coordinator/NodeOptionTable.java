@@ -27,7 +27,7 @@ public final class NodeOptionTable {
             "admin HTTP port (HTTPS when the node has TLS material)");
     public static final CommandOption RAFT_PORT = new CommandOption("raft-port", "R", "7072",
             "Raft port, --dev only");
-    public static final CommandOption DATA_DIR = new CommandOption("data-dir", "D", "./entente-data/ID",
+    public static final CommandOption DATA_DIR = new CommandOption("data-dir", "D", "./entente-data/ID; --dev: ~/.entente/dev",
             "Raft log and snapshots");
     public static final CommandOption RESTORE_FROM = new CommandOption("restore-from", "FOLDER", "",
             "a backup written by entente cluster snapshot: a node whose log does not exist yet starts from it (give every "

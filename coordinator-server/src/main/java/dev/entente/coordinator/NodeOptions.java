@@ -200,6 +200,14 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
         return build(given, false, nodeId, peers, host, clientPort, adminPort);
     }
 
+    /**
+     * Where a node keeps its log when not told: a {@code --dev} node in the user's home ({@code ~/.entente/dev}),
+     * whatever folder it is started from; a cluster's node in {@code ./entente-data/ID}, where its operator starts it.
+     */
+    static File defaultDataDir(boolean dev, String nodeId) {
+        return dev ? new File(System.getProperty("user.home"), ".entente/" + nodeId) : new File("entente-data", nodeId);
+    }
+
     private static NodeOptions build(GivenOptions given, boolean dev, String nodeId, Map<String, String> peers,
                                      String host, int clientPort, int adminPort) {
         String clusterId = given.valueOrDefault(CLUSTER_ID);
@@ -207,7 +215,7 @@ public record NodeOptions(boolean dev, String clusterId, String nodeId, Map<Stri
             throw new InvalidOption(given.source(CLUSTER_ID) + ": '" + clusterId + "' must be 1-" + ClusterIdentity.MAX_NAME
                     + " letters, digits, '.', '_' or '-' (a random part is added to it)");
         }
-        File dataDir = new File(given.value(DATA_DIR).orElse("entente-data/" + nodeId)).getAbsoluteFile();
+        File dataDir = given.value(DATA_DIR).map(File::new).orElse(defaultDataDir(dev, nodeId)).getAbsoluteFile();
         if (dataDir.exists() && !dataDir.isDirectory()) {
             throw new InvalidOption(given.source(DATA_DIR) + ": " + dataDir + " exists and is not a directory");
         }

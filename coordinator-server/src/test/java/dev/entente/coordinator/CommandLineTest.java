@@ -8,6 +8,7 @@ import dev.entente.testkit.CoordinatorCluster;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.CoordinatorSecurity;
 import dev.entente.testkit.FreePorts;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,16 @@ class CommandLineTest {
         assertThat(options.adminPort()).isEqualTo(7071);
         assertThat(options.raftAddress()).isEqualTo("127.0.0.1:7072");
         assertThat(options.host()).isEqualTo("127.0.0.1");
+        // its log lives in the user's home, not in whatever folder it was started from
+        assertThat(options.dataDir()).isEqualTo(new File(System.getProperty("user.home"), ".entente/dev"));
+    }
+
+    @Test
+    void aClusterNodeKeepsItsLogWhereItIsStartedUnlessTold() {
+        String peers = "n1=127.0.0.1:9001,n2=127.0.0.1:9002,n3=127.0.0.1:9003";
+        assertThat(NodeOptions.parse("--node-id", "n2", "--peers", peers, "--insecure").dataDir())
+                .isEqualTo(new File("entente-data/n2").getAbsoluteFile());
+        assertThat(NodeOptions.parse("--dev", "--data-dir", "here").dataDir()).isEqualTo(new File("here").getAbsoluteFile());
     }
 
     @Test

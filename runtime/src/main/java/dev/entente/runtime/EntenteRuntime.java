@@ -10,6 +10,8 @@ import dev.entente.protocol.client.TokenBook;
 import dev.entente.protocol.client.XidMint;
 import dev.entente.protocol.config.SecurityProperties;
 import dev.entente.protocol.extension.ExtensionJars;
+import dev.entente.runtime.http.JoinedRequests;
+import dev.entente.runtime.http.ReactiveRequests;
 import dev.entente.runtime.http.RequestScopes;
 import dev.entente.runtime.jdbc.BranchAdmission;
 import dev.entente.runtime.jdbc.Recovery;
@@ -21,12 +23,15 @@ import dev.entente.runtime.propagation.CarriedContexts;
 import dev.entente.runtime.propagation.GrpcCalls;
 import dev.entente.runtime.propagation.SentRecords;
 import dev.entente.runtime.publish.PublishManager;
+import dev.entente.runtime.spring.DeferredSynchronizations;
 import dev.entente.runtime.tm.CarriedVotes;
 import dev.entente.runtime.tm.TransactionDefinition;
 import dev.entente.runtime.tm.TransactionManager;
 import dev.entente.runtime.tm.TransactionScope;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -34,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +77,10 @@ public final class EntenteRuntime implements AutoCloseable {
     private final TransactionManager transactions;
     private final LockManager locks;
     private final PublishManager publisher;
+    private final DeferredSynchronizations synchronizations;
     private final Recovery recovery;
+    /** The runtime's meters, put where the application's own are. */
+    private final ApplicationMeters meters;
     private final ClusterMembership cluster;
     /** Mints this process's XIDs from the RM session's grant; the session's first connection is awaited before. */
     private final XidMint xids;
@@ -95,15 +104,19 @@ public final class EntenteRuntime implements AutoCloseable {
         });
         this.locks = new LockManager(settings, this::transactionManager, this::coordinator);
         this.votes = new CarriedVotes();
+        this.synchronizations = new DeferredSynchronizations(xid -> transactionManager().owns(xid),
+                xid -> coordinator().status(xid, 0, true).getOutcome(), scheduler);
         this.resources = new ResourceManager(this::coordinator, instanceId, this::resourceReached, locks,
                 XaResourceWrapper.all(extensions(XaResourceWrapper.class, settings)),
                 new BranchAdmission(settings.excludedResources(), (xid, why) -> transactionManager().markRollbackOnly(xid, why)),
-                votes, this::finishedHere, scheduler);
+                votes, this::finishedHere, scheduler, synchronizations);
         this.publisher = new PublishManager(settings.kafka(), settings.kafkaSecurity(), this::coordinator, this::transactionManager);
-        // the locks last: they are given back once the branches finished phase 2
+        // the locks after the branches: they are given back once the branches finished phase 2
         this.transactions = new TransactionManager(this::coordinator, xids, votes, instanceId, settings.app(),
-                settings.waitForPhaseTwo(), settings.defaultTimeoutMillis(), List.of(resources, publisher, locks));
+                settings.waitForPhaseTwo(), settings.defaultTimeoutMillis(), List.of(resources, publisher, locks, synchronizations));
         this.recovery = new Recovery(resources, this::coordinator, cluster::clusterId);
+        this.meters = new ApplicationMeters(Stream.of(transactions.meters(), resources.meters(), locks.meters(), recovery.meters())
+                .flatMap(List::stream).toList());
         if (client != null) {
             long every = settings.recoveryInterval().toMillis();
             scheduler.scheduleWithFixedDelay(recovery::scanAll, every, every, TimeUnit.MILLISECONDS);
@@ -122,15 +135,17 @@ public final class EntenteRuntime implements AutoCloseable {
         }
         EntenteRuntime runtime = OwnContextLoader.call(() -> new EntenteRuntime(settings));
         Hooks.jdbc = runtime.resources;
-        ApplicationMeters meters = new ApplicationMeters(runtime.transactions.meters());
-        meters.offer(EntenteRuntime.class.getClassLoader()); // the application's own, when it runs the runtime as a library
-        Hooks.transactions = new AnnotatedMethodHook(runtime.transactions, runtime.locks, runtime.publisher, meters);
-        Hooks.http = new RequestScopes(runtime.resources, runtime.transactions, runtime.votes, settings.acceptContextFrom(),
-                runtime.tokens, runtime::sessionNeeded);
+        runtime.meters.offer(EntenteRuntime.class.getClassLoader()); // the application's own, when it runs the runtime as a library
+        Hooks.transactions = new AnnotatedMethodHook(runtime.transactions, runtime.locks, runtime.publisher, runtime.meters);
+        JoinedRequests joinedRequests = new JoinedRequests(runtime.resources, runtime.transactions, runtime.votes,
+                settings.acceptContextFrom(), runtime.tokens, runtime::sessionNeeded);
+        Hooks.http = new RequestScopes(runtime.resources, runtime.transactions, runtime.votes, runtime.tokens, joinedRequests);
+        Hooks.reactive = new ReactiveRequests(joinedRequests);
         CarriedContexts carried = new CarriedContexts(runtime.resources, runtime.transactions, runtime.tokens);
         Hooks.carrier = carried;
         Hooks.messaging = new SentRecords();
         Hooks.rpc = new GrpcCalls(carried);
+        Hooks.localTransactions = runtime.synchronizations;
         TransactionContext.setBindingListener(new LogContext());
         current = runtime;
         if (settings.coordinator().isEmpty()) {
@@ -266,6 +281,46 @@ public final class EntenteRuntime implements AutoCloseable {
         scheduler.execute(() -> recovery.scan(resource));
     }
 
+    /** The metrics libraries {@code loader} sees get the runtime's meters, unless they have them already. */
+    public void offerMeters(ClassLoader loader) {
+        meters.offer(loader);
+    }
+
+    /**
+     * A snapshot of the runtime's state for the application ({@code dev.entente.api.EntenteStatus}): the
+     * coordinator, whether the RM session to its leader is up (opening it in the background if it was not
+     * started), the cluster, recovery's unsettled branches and failed scans, and the problem that keeps
+     * global transactions from working, or recovery from settling what they left in doubt, if any.
+     */
+    public Map<String, Object> status() {
+        sessionNeeded();
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("app", settings.app());
+        status.put("instance", instanceId);
+        status.put("coordinator", String.join(",", settings.coordinator()));
+        cluster.clusterId().ifPresent(id -> status.put("cluster", id));
+        RmSession serving = session;
+        boolean up = serving != null && serving.isConnected();
+        status.put("rmSession", up ? "up" : serving == null ? "not started" : "down");
+        status.put("inDoubtBranches", recovery.unsettledBranches());
+        status.put("recoveryScanFailures", recovery.scanFailures());
+        Optional<String> mismatch = cluster.mismatch();
+        Optional<Map.Entry<String, String>> scanFailure = recovery.scanFailures().entrySet().stream()
+                .min(Map.Entry.comparingByKey());
+        if (client == null) {
+            status.put("problem", "no coordinator is configured (setting coordinator)");
+        } else if (mismatch.isPresent()) {
+            status.put("problem", mismatch.get());
+        } else if (!up) {
+            status.put("problem", "the RM session to the coordinator (" + status.get("coordinator") + ") is "
+                    + status.get("rmSession") + ": no coordinator leader answered");
+        } else if (scanFailure.isPresent()) {
+            status.put("problem", "recovery cannot scan " + scanFailure.get().getKey() + " (" + scanFailure.get().getValue()
+                    + "): branches left in doubt there stay prepared, holding their locks, until it can");
+        }
+        return status;
+    }
+
     /** Runs {@code work} in a global transaction as an annotated method would (for use without the agent). */
     public <T> T execute(TransactionDefinition definition, Callable<T> work) throws Exception {
         TransactionScope scope = transactions.enter(definition, getClass().getClassLoader());
@@ -306,6 +361,8 @@ public final class EntenteRuntime implements AutoCloseable {
         Hooks.carrier = dev.entente.bootstrap.CarrierHook.NONE;
         Hooks.messaging = dev.entente.bootstrap.MessagingHook.NONE;
         Hooks.rpc = dev.entente.bootstrap.RpcHook.NONE;
+        Hooks.localTransactions = dev.entente.bootstrap.LocalTransactionHook.NONE;
+        Hooks.reactive = dev.entente.bootstrap.ReactiveHttpHook.NONE;
         TransactionContext.setBindingListener(null);
         RmSession serving;
         synchronized (this) {

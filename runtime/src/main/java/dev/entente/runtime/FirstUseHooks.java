@@ -1,17 +1,22 @@
 package dev.entente.runtime;
 
+import dev.entente.bootstrap.ApplicationHook;
 import dev.entente.bootstrap.CarrierHook;
 import dev.entente.bootstrap.Hooks;
 import dev.entente.bootstrap.HttpHook;
 import dev.entente.bootstrap.JdbcHook;
+import dev.entente.bootstrap.ReactiveHttpHook;
 import dev.entente.bootstrap.RpcHook;
 import dev.entente.bootstrap.TransactionHook;
-import dev.entente.runtime.http.RequestScopes;
+import dev.entente.runtime.http.ServerMessages;
 import dev.entente.runtime.propagation.GrpcCalls;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The hooks instrumented code calls until the runtime has started: each call that needs the runtime
@@ -20,17 +25,18 @@ import java.util.Properties;
  * while none has ever begun here (no XID can be bound before the runtime exists) return at once.
  *
  * <p>Needs the runtime: a driver's new connection (the resource manager learns every physical
- * connection, to enlist it later), entering an annotated method, a request, a gRPC call (or work the
- * application carries itself) that carries an XID.
+ * connection, to enlist it later), entering an annotated method, a request (or an event of a reactive
+ * server's request), a gRPC call (or work the application carries itself) that carries an XID.
  *
  * <p>Nothing here logs or starts a library before the runtime does: the agent calls {@link #startOnFirstUse}
  * while the JVM starts, where every class loaded is start-up time (SLF4J's set-up alone took about 50 ms).
  */
-public final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook, CarrierHook, RpcHook {
+public final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook, CarrierHook, RpcHook, ApplicationHook, ReactiveHttpHook {
 
-    private final Settings settings;
+    private final ApplicationSettings settings;
+    private final AtomicBoolean warmingUp = new AtomicBoolean();
 
-    private FirstUseHooks(Settings settings) {
+    private FirstUseHooks(ApplicationSettings settings) {
         this.settings = settings;
     }
 
@@ -42,25 +48,50 @@ public final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook,
      */
     static final Duration WARM_UP_DELAY = Duration.ofSeconds(10);
 
+    /** How long the start-up check waits for a coordinator address to accept a connection. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+
     /**
      * Connects instrumented code to a runtime that starts at its first use: the first connection a driver
-     * opens, the first annotated method, the first request that carries a transaction, or {@link #WARM_UP_DELAY}
-     * after this call, in the background. Until then every hook is a no-op that costs a field read and a call.
+     * opens, the first annotated method, the first request that carries a transaction, the application asking
+     * for its state, or {@link #WARM_UP_DELAY} after this call (or after the application gave a coordinator),
+     * in the background. Until then every hook is a no-op that costs a field read and a call, and the
+     * application may still give settings from its own configuration ({@link #applySettings}).
+     * Meanwhile, at once and in the background, a coordinator that accepts no connection is reported.
+     *
+     * @param settings what {@code sources} resolve to now
      */
-    public static void startOnFirstUse(Settings settings) {
-        install(settings);
-        if (!settings.coordinator().isEmpty()) {
-            Thread warmUp = new Thread(() -> warmUp(settings), "entente-warm-up");
+    public static void startOnFirstUse(SettingSources sources, Settings settings) {
+        FirstUseHooks hooks = new FirstUseHooks(new ApplicationSettings(sources, settings));
+        Hooks.jdbc = hooks;
+        Hooks.transactions = hooks;
+        Hooks.http = hooks;
+        Hooks.carrier = hooks;
+        Hooks.rpc = hooks;
+        Hooks.application = hooks;
+        Hooks.reactive = hooks;
+        hooks.warmUpOnceConfigured();
+    }
+
+    private void warmUpOnceConfigured() {
+        if (!settings.current().coordinator().isEmpty() && warmingUp.compareAndSet(false, true)) {
+            Thread warmUp = new Thread(this::warmUp, "entente-warm-up");
             warmUp.setDaemon(true);
             warmUp.setPriority(Thread.MIN_PRIORITY);
             warmUp.start();
         }
     }
 
-    private static void warmUp(Settings settings) {
+    private void warmUp() {
+        long start = System.nanoTime();
+        List<String> coordinator = settings.current().coordinator();
+        CoordinatorProbe.noneAccepts(coordinator, PROBE_TIMEOUT).ifPresent(failures ->
+                OwnContextLoader.logger(FirstUseHooks.class).warn("Entente: no coordinator accepts connections at {} ({}); "
+                        + "global transactions, @Locked and @Publish fail until one does (setting coordinator)",
+                        coordinator, failures));
         try {
-            Thread.sleep(WARM_UP_DELAY.toMillis());
-            EntenteRuntime.startedOrStart(settings).startSession();
+            Thread.sleep(Math.max(0, WARM_UP_DELAY.toMillis() - Duration.ofNanos(System.nanoTime() - start).toMillis()));
+            runtime().startSession();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -69,17 +100,34 @@ public final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook,
         }
     }
 
-    private static void install(Settings settings) {
-        FirstUseHooks hooks = new FirstUseHooks(settings);
-        Hooks.jdbc = hooks;
-        Hooks.transactions = hooks;
-        Hooks.http = hooks;
-        Hooks.carrier = hooks;
-        Hooks.rpc = hooks;
+    private EntenteRuntime runtime() {
+        return EntenteRuntime.startedOrStart(settings.forStart());
     }
 
     private void start() {
-        EntenteRuntime.startedOrStart(settings);
+        runtime();
+    }
+
+    @Override
+    public Map<String, Object> status() {
+        return runtime().status();
+    }
+
+    @Override
+    public List<String> applySettings(Map<String, String> given, String source) {
+        List<String> notApplied;
+        try {
+            notApplied = settings.apply(given, source);
+        } catch (Settings.InvalidSetting e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        warmUpOnceConfigured();
+        return notApplied;
+    }
+
+    @Override
+    public void offerMeters(ClassLoader loader) {
+        runtime().offerMeters(loader);
     }
 
     @Override
@@ -117,7 +165,7 @@ public final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook,
 
     @Override
     public String header(Object request, String name) {
-        return RequestScopes.servletHeader(request, name);
+        return ServerMessages.header(request, name);
     }
 
     @Override
@@ -127,6 +175,16 @@ public final class FirstUseHooks implements JdbcHook, TransactionHook, HttpHook,
         }
         start();
         return Hooks.http.requestStarted(xid, request, response);
+    }
+
+    @Override
+    public Object eventStarted(Object request) {
+        String xid = ServerMessages.header(request, XID_HEADER);
+        if (xid == null || xid.isEmpty()) {
+            return null;
+        }
+        start();
+        return Hooks.reactive.eventStarted(request);
     }
 
     @Override

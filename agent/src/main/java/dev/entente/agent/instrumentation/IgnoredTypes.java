@@ -1,18 +1,16 @@
 package dev.entente.agent.instrumentation;
 
 import java.util.List;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * The types no instrumentation can ever match, told by name alone: Byte Buddy asks this before it
- * describes a type any further (before reading its super types), for every class the JVM loads and, at
- * start-up, for every class already loaded. The JDK is ignored but for the few packages whose classes
+ * The types no instrumentation can ever match, told by name alone: the agent's transformer asks this
+ * before it reads anything of a class (its class file, its super types), for every class the JVM loads and,
+ * at start-up, for every class already loaded. The JDK is ignored but for the few packages whose classes
  * are instrumented (executors, the HTTP client and server, {@code HttpURLConnection}); so are Entente's
  * own hook classes and libraries that hold no executor, JDBC, HTTP or annotated application code.
  * Annotated methods can be anywhere in application code, so no application package is ignored.
  */
-final class IgnoredTypes extends ElementMatcher.Junction.AbstractBase<TypeDescription> {
+final class IgnoredTypes {
 
     /** JDK packages that hold instrumented classes: checked before {@link #IGNORED}. */
     private static final List<String> INSTRUMENTED_JDK = List.of(
@@ -32,9 +30,8 @@ final class IgnoredTypes extends ElementMatcher.Junction.AbstractBase<TypeDescri
             "com.fasterxml.jackson.", "org.yaml.snakeyaml.", "org.objectweb.asm.",
             "org.mockito."); // its inline mock maker's advice refers to a class it injects later: nothing of ours is there
 
-    @Override
-    public boolean matches(TypeDescription type) {
-        String name = type.getName();
+    /** Whether the type of this binary name is ignored. */
+    boolean ignores(String name) {
         for (String instrumented : INSTRUMENTED_JDK) {
             if (name.startsWith(instrumented)) {
                 return false;

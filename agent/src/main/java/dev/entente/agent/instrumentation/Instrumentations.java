@@ -1,9 +1,5 @@
 package dev.entente.agent.instrumentation;
 
-import static net.bytebuddy.matcher.ElementMatchers.any;
-import static net.bytebuddy.matcher.ElementMatchers.is;
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-
 import dev.entente.agent.instrumentation.annotations.AnnotationsModule;
 import dev.entente.agent.instrumentation.apachehttpclient.ApacheHttpClientModule;
 import dev.entente.agent.instrumentation.executor.ExecutorsModule;
@@ -17,22 +13,15 @@ import dev.entente.agent.instrumentation.kafka.KafkaClientsModule;
 import dev.entente.agent.instrumentation.okhttp.OkHttpModule;
 import dev.entente.agent.instrumentation.servlet.ServletModule;
 import dev.entente.agent.instrumentation.spring.SpringTransactionsModule;
+import dev.entente.agent.instrumentation.webflux.WebFluxModule;
 import dev.entente.runtime.OwnContextLoader;
 import dev.entente.runtime.SettingSources;
 import dev.entente.bootstrap.Hooks;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
-import java.util.function.Supplier;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.Nexus;
-import net.bytebuddy.utility.JavaModule;
 import org.slf4j.Logger;
 
-/** Every integration the agent installs, and the Byte Buddy set-up they share. */
+/** Every integration the agent installs, and how they are installed. */
 public final class Instrumentations {
 
 
@@ -50,6 +39,7 @@ public final class Instrumentations {
             new ExecutorsModule(),
             new KafkaClientsModule(),
             new GrpcModule(),
+            new WebFluxModule(),
             new SpringTransactionsModule());
 
     private Instrumentations() {
@@ -83,43 +73,8 @@ public final class Instrumentations {
                 log().debug("{} is not in this JDK", linkage);
             }
         }
-        AgentBuilder builder = withoutNexus(() -> new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED)))
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .with(new TypeCache())
-                .with(new ErrorLogger(debugRequested()))
-                .assureReadEdgeTo(instrumentation, Hooks.class)
-                .ignore(new IgnoredTypes().or(isSynthetic()))
-                .or(any(), is(Instrumentations.class.getClassLoader())); // Entente's own classes and libraries
-        for (InstrumentationModule module : enabled) {
-            for (TypeInstrumentation type : module.typeInstrumentations()) {
-                builder = builder.type(type.types()).transform(type.transformer());
-            }
-        }
-        builder.installOn(instrumentation);
-    }
-
-    /**
-     * Creates the agent builder with Byte Buddy's Nexus turned off. The Nexus carries initializers to
-     * generated classes, which inlined advice never has; yet the first {@code AgentBuilder} injects it into
-     * the system class loader, generating and loading classes to do so: measured, most of the agent's own
-     * start-up time. The switch is a system property that only our copy of Byte Buddy reads here, in its
-     * static initialization; it is put back at once, so that an application's own Byte Buddy sees its own.
-     */
-    private static AgentBuilder withoutNexus(Supplier<AgentBuilder> create) {
-        String previous = System.getProperty(Nexus.PROPERTY);
-        System.setProperty(Nexus.PROPERTY, "true");
-        try {
-            return create.get();
-        } finally {
-            if (previous == null) {
-                System.clearProperty(Nexus.PROPERTY);
-            } else {
-                System.setProperty(Nexus.PROPERTY, previous);
-            }
-        }
+        List<TypeInstrumentation> types = enabled.stream().flatMap(module -> module.typeInstrumentations().stream()).toList();
+        new InstrumentingTransformer(instrumentation, types, Hooks.class.getModule(), debugRequested()).install();
     }
 
     /**
@@ -139,30 +94,5 @@ public final class Instrumentations {
         String level = System.getProperty("org.slf4j.simpleLogger.log." + Instrumentations.class.getName(),
                 System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "info"));
         return level.equalsIgnoreCase("debug") || level.equalsIgnoreCase("trace");
-    }
-
-    /**
-     * Failures to instrument a class are logged, never thrown into the application; each class instrumented
-     * is logged at debug level when asked for.
-     */
-    private static final class ErrorLogger extends AgentBuilder.Listener.Adapter {
-        private final boolean transformations;
-
-        ErrorLogger(boolean transformations) {
-            this.transformations = transformations;
-        }
-
-        @Override
-        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
-            log().warn("could not instrument {}: {}", typeName, error.toString());
-        }
-
-        @Override
-        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
-                                     DynamicType dynamicType) {
-            if (transformations) {
-                log().debug("instrumented {}", type.getName());
-            }
-        }
     }
 }

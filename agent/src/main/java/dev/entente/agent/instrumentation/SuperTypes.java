@@ -1,5 +1,10 @@
 package dev.entente.agent.instrumentation;
 
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 /**
@@ -21,11 +26,14 @@ import net.bytebuddy.utility.JavaModule;
  * once one class of a hierarchy has been seen.
  *
  * <p>The answer for a type is a bit set over the names asked for, so every name must be known before the
- * first class is matched: instrumentations ask for theirs when they are built, before the agent installs.
+ * first class is matched: instrumentations ask for theirs when they are built, before the agent installs
+ * (asking again for a known name later is fine).
  */
 public final class SuperTypes {
 
     private static final SuperTypes INDEX = new SuperTypes();
+    /** The bits of a type whose hierarchy could not be read (a super type's class file not found): all of them. */
+    private static final long UNKNOWN = -1L;
 
     private final List<String> names = new ArrayList<>(); // bit i stands for names.get(i)
     private volatile boolean matching;
@@ -42,14 +50,14 @@ public final class SuperTypes {
     }
 
     private synchronized long bitsOf(String... superTypes) {
-        if (matching) {
-            throw new IllegalStateException("super types " + Arrays.toString(superTypes)
-                    + " asked for after matching began: an instrumentation must ask when it is built");
-        }
         long bits = 0;
         for (String name : superTypes) {
             int bit = names.indexOf(name);
             if (bit < 0) {
+                if (matching) { // the types remembered so far would lack its bit
+                    throw new IllegalStateException("super type " + name + " (of " + Arrays.toString(superTypes)
+                            + ") first asked for after matching began: an instrumentation must ask when it is built");
+                }
                 if (names.size() == Long.SIZE) {
                     throw new IllegalStateException("more than " + Long.SIZE + " super types to look for: " + names);
                 }
@@ -82,6 +90,46 @@ public final class SuperTypes {
         return bits;
     }
 
+    /**
+     * The bits of the class {@code classFile} holds, its super types read from their class files as {@code
+     * loader} finds them ({@link #UNKNOWN} where one cannot be found): the class is being loaded, so its super
+     * types often are not yet.
+     */
+    private long bits(ClassFile classFile, ClassLoader loader) {
+        matching = true;
+        String name = classFile.name();
+        Long bits = known(name, loader).get(name);
+        return bits != null ? bits : remember(name, loader, fromClassFile(classFile, loader));
+    }
+
+    private long fromClassFile(ClassFile classFile, ClassLoader loader) {
+        long found = own(classFile.name());
+        String superName = classFile.superName();
+        if (superName != null) {
+            found |= bitsNamed(superName, loader);
+        }
+        for (String implemented : classFile.interfaceNames()) {
+            found |= bitsNamed(implemented, loader);
+        }
+        return found;
+    }
+
+    private long bitsNamed(String name, ClassLoader loader) {
+        Long bits = known(name, loader).get(name);
+        if (bits != null) {
+            return bits;
+        }
+        ClassFile classFile = ClassFiles.find(name, loader);
+        return classFile == null ? UNKNOWN : remember(name, loader, fromClassFile(classFile, loader));
+    }
+
+    private long remember(String name, ClassLoader loader, long bits) {
+        if (bits != UNKNOWN) {
+            known(name, loader).put(name, bits);
+        }
+        return bits;
+    }
+
     private long own(String name) {
         int bit = names.indexOf(name);
         return bit < 0 ? 0 : 1L << bit;
@@ -97,7 +145,7 @@ public final class SuperTypes {
     }
 
     /** The matcher of {@link #classesOf}. */
-    public static final class ClassesOf implements AgentBuilder.RawMatcher {
+    public static final class ClassesOf implements TypeMatcher {
         private final SuperTypes index;
         private final long wanted;
         private final List<String> superTypes;
@@ -116,9 +164,20 @@ public final class SuperTypes {
         }
 
         @Override
+        public boolean mayMatch(ClassFile classFile, ClassLoader loader) {
+            return !classFile.isInterface() && !excluded.contains(classFile.name()) && (index.bits(classFile, loader) & wanted) != 0;
+        }
+
+        @Override
         public boolean matches(TypeDescription type, ClassLoader loader, JavaModule module, Class<?> classBeingRedefined,
                                ProtectionDomain protectionDomain) {
             return !type.isInterface() && !excluded.contains(type.getName()) && (index.bits(type, loader) & wanted) != 0;
+        }
+
+        /** The same classes, as Byte Buddy's own (slower) matchers tell them: for tests. */
+        ElementMatcher<TypeDescription> reference() {
+            return not(isInterface()).and(not(namedOneOf(excluded.toArray(String[]::new))))
+                    .and(hasSuperType(namedOneOf(superTypes.toArray(String[]::new))));
         }
 
         @Override

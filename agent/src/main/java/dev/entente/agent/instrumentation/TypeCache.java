@@ -17,6 +17,13 @@ final class TypeCache extends AgentBuilder.PoolStrategy.WithTypePoolCache {
 
     private static final int TYPES_PER_LOADER = 1000;
 
+    /**
+     * The descriptions the advice transformers read (the advice classes, through the agent's own class files
+     * first): kept apart from the instrumented classes' own, which are read through their loaders only, so
+     * that neither meets a type as the other found it. Without it each woven class parses its advice anew.
+     */
+    static final TypeCache ADVICE = new TypeCache();
+
     private final Map<ClassLoader, TypePool.CacheProvider> byLoader = new WeakHashMap<>();
     private final TypePool.CacheProvider bootLoader = new Recent();
 

@@ -1,35 +1,34 @@
 package dev.entente.agent.instrumentation;
 
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.matcher.ElementMatchers;
 
 /** One intercepted type (or family of types): which classes, and the advice applied to their methods. */
 public interface TypeInstrumentation {
 
     /**
      * The classes to instrument: {@link SuperTypes#classesOf} for the classes of a super type (one shared,
-     * remembered walk of each hierarchy), {@link #named} and {@link #matching} for the rest.
+     * remembered walk of each hierarchy), {@link #named} or {@link #declaringMethodsAnnotated}.
      */
-    AgentBuilder.RawMatcher types();
+    TypeMatcher types();
 
     AgentBuilder.Transformer transformer();
 
+    /** The classes of these binary names. */
+    static TypeMatcher named(String... typeNames) {
+        return new NamedTypes(typeNames);
+    }
+
+    /** The classes that declare a method carrying one of {@code annotationTypes} (binary names). */
+    static TypeMatcher declaringMethodsAnnotated(String... annotationTypes) {
+        return new AnnotatedTypes(annotationTypes);
+    }
+
     /**
-     * Advice transformers start here: the advice classes live in the agent's own class loader, which
-     * the instrumented classes' loaders cannot see.
+     * Advice transformers start here: the advice classes live in the agent's own class loader, which the
+     * instrumented classes' loaders cannot see; their descriptions are read once per loader ({@link TypeCache#ADVICE}).
      */
-    static AgentBuilder.RawMatcher named(String typeName) {
-        return matching(ElementMatchers.named(typeName));
-    }
-
-    /** The types {@code matcher} accepts; it must not walk super types ({@link SuperTypes} does that for all). */
-    static AgentBuilder.RawMatcher matching(ElementMatcher<? super TypeDescription> matcher) {
-        return new AgentBuilder.RawMatcher.ForElementMatchers(matcher);
-    }
-
     static AgentBuilder.Transformer.ForAdvice advice() {
-        return new AgentBuilder.Transformer.ForAdvice().include(TypeInstrumentation.class.getClassLoader());
+        return new AgentBuilder.Transformer.ForAdvice().include(TypeInstrumentation.class.getClassLoader())
+                .with(TypeCache.ADVICE).with(AgentBuilder.LocationStrategy.ForClassLoader.WEAK);
     }
 }

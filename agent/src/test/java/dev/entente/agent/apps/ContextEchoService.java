@@ -5,7 +5,7 @@ import dev.entente.api.GlobalTransaction;
 /**
  * Answers {@code /xid} with the global transaction its handler runs in ({@code none} outside one): what the
  * inbound-propagation tests read. Arguments: port, then the HTTP server ({@code jdk}, {@code tomcat9},
- * {@code jetty12}).
+ * {@code jetty12}, {@code webflux}: see {@link HttpApp}).
  */
 public final class ContextEchoService {
 

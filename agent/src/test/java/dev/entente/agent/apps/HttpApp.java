@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * The HTTP server a test service runs behind: one handler per path, answers in text. {@code jdk} is
  * {@code com.sun.net.httpserver}, {@code tomcat9} a javax servlet in embedded Tomcat 9, {@code jetty12}
- * a jakarta servlet in Jetty 12, {@code grpc} the same routes over gRPC ({@link GrpcHttpApp}).
+ * a jakarta servlet in Jetty 12, {@code webflux} a Spring WebFlux controller on Reactor Netty (the handler
+ * on the event loop; {@code webflux-elastic}: on {@code boundedElastic}, see {@link WebFluxHttpApp}), {@code
+ * grpc} the same routes over gRPC ({@link GrpcHttpApp}).
  */
 interface HttpApp {
 
@@ -38,8 +40,11 @@ interface HttpApp {
             case "jdk" -> new JdkHttpApp(port);
             case "tomcat9" -> new TomcatHttpApp(port);
             case "jetty12" -> new JettyHttpApp(port);
+            case "webflux" -> new WebFluxHttpApp(port, false);
+            case "webflux-elastic" -> new WebFluxHttpApp(port, true);
             case "grpc" -> new GrpcHttpApp(port);
-            default -> throw new IllegalArgumentException("unknown HTTP server '" + server + "' (jdk, tomcat9, jetty12, grpc)");
+            default -> throw new IllegalArgumentException("unknown HTTP server '" + server
+                    + "' (jdk, tomcat9, jetty12, webflux, webflux-elastic, grpc)");
         };
     }
 
@@ -48,7 +53,8 @@ interface HttpApp {
         System.out.flush();
     }
 
-    private static Map<String, String> query(String raw) {
+    /** The parameters of a request's raw query string. */
+    static Map<String, String> query(String raw) {
         Map<String, String> values = new HashMap<>();
         if (raw != null) {
             for (String pair : raw.split("&")) {

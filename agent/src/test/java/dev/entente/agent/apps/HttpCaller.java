@@ -25,7 +25,9 @@ import org.eclipse.jetty.client.ContentResponse;
  * How service A posts to service B: {@code jdk} is {@code java.net.http}, {@code urlconnection}
  * {@code java.net.HttpURLConnection}, {@code httpclient5} Apache HttpClient 5 (classic), {@code
  * httpclient5async} its async client, {@code okhttp} OkHttp, {@code jettyclient} the Jetty client, {@code
- * grpc} a gRPC call of the same path and query ({@link GrpcHttpApp}).
+ * webclient} Spring's WebClient on Reactor Netty ({@code webclient-own-thread}: subscribed on a thread the agent
+ * does not follow, see {@link WebClientCaller}), {@code grpc} a gRPC call of the same path and query ({@link
+ * GrpcHttpApp}).
  */
 interface HttpCaller {
 
@@ -43,9 +45,11 @@ interface HttpCaller {
             case "httpclient5async" -> apacheAsync(HttpAsyncClients.createDefault());
             case "okhttp" -> okHttp(new OkHttpClient());
             case "jettyclient" -> jetty(new org.eclipse.jetty.client.HttpClient());
+            case "webclient" -> WebClientCaller.blocking(); // classes of their own: only WebFlux applications have Reactor Netty
+            case "webclient-own-thread" -> WebClientCaller.subscribedOnAThreadOfItsOwn();
             case "grpc" -> GrpcCaller.create(); // a class of its own: only gRPC applications have grpc-java
-            default -> throw new IllegalArgumentException("unknown HTTP client '" + client
-                    + "' (jdk, jdkasync, urlconnection, httpclient5, httpclient5async, okhttp, jettyclient, grpc)");
+            default -> throw new IllegalArgumentException("unknown HTTP client '" + client + "' (jdk, jdkasync, urlconnection, "
+                    + "httpclient5, httpclient5async, okhttp, jettyclient, webclient, webclient-own-thread, grpc)");
         };
     }
 

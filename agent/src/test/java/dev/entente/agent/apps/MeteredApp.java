@@ -13,6 +13,7 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.metrics.InstrumentType;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
@@ -23,13 +24,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * An application with a metrics library of its own, set up as applications do at their start: with
  * {@code micrometer}, a registry added to Micrometer's global one (what Spring Boot does with its own);
  * with {@code opentelemetry}, an SDK meter provider set as the global OpenTelemetry. It runs one global
  * transaction that writes to PostgreSQL and MariaDB and commits, and one that writes to both and throws,
- * then prints every {@code entente.*} meter its library holds, a line {@code meter NAME VALUE} each
+ * then prints every {@code entente.*} meter its library holds, a line {@code meter NAME VALUE} each (a timer's or
+ * histogram's value: how many values it recorded)
  * (with {@code micrometer}, it then sets the global OpenTelemetry, late).
  * Arguments: the library, the PostgreSQL URL, the MariaDB URL.
  */
@@ -110,7 +113,13 @@ public final class MeteredApp {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Metrics.addRegistry(registry);
         return () -> registry.getMeters().stream().filter(meter -> meter.getId().getName().startsWith("entente."))
-                .map(meter -> meter.getId().getName() + " " + meter.getId().getType() + " " + value(meter)).sorted().toList();
+                .map(meter -> meter.getId().getName() + tags(meter) + " " + meter.getId().getType() + " " + value(meter)).sorted()
+                .toList();
+    }
+
+    private static String tags(Meter meter) {
+        return meter.getId().getTags().isEmpty() ? "" : meter.getId().getTags().stream()
+                .map(tag -> tag.getKey() + "=" + tag.getValue()).collect(Collectors.joining(",", "{", "}"));
     }
 
     private static double value(Meter meter) {
@@ -142,8 +151,10 @@ public final class MeteredApp {
                 .sorted().toList();
     }
 
+    /** A counter's or gauge's value; a histogram's count of values recorded. */
     private static long value(MetricData metric) {
-        return metric.getData().getPoints().stream().mapToLong(point -> ((LongPointData) point).getValue()).sum();
+        return metric.getData().getPoints().stream().mapToLong(point -> point instanceof HistogramPointData histogram
+                ? histogram.getCount() : ((LongPointData) point).getValue()).sum();
     }
 
     /** Collects when the application asks, as an exporter's reader would on its schedule. */

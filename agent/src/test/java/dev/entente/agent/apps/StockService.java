@@ -14,7 +14,8 @@ import java.util.concurrent.Executors;
  * Service B of the tests: reserves stock in MariaDB. It knows nothing of Entente beyond the api; the
  * XID arrives with the HTTP request. Besides {@code /reserve}, the ways a participant fails after its
  * own update went well (issue 16 item 3): {@code /reserve-then-fail}, {@code /reserve-locked} (whose
- * lock a test takes away) and {@code /reserve-and-announce} (whose announcement may be refused).
+ * lock a test takes away) and {@code /reserve-and-announce} (whose announcement may be refused); and
+ * {@code /reserve-then-answer-error}, whose request handler fails after the reserving method returned.
  * Arguments: port, JDBC URL, hikari|drivermanager|spring, and optionally the HTTP server it runs behind
  * (see {@link HttpApp}; default jdk).
  */
@@ -83,6 +84,10 @@ public final class StockService {
         app.route("/reserve", q -> service.reserve(q.get("sku"), Integer.parseInt(q.get("quantity")),
                 Boolean.parseBoolean(q.getOrDefault("fail", "false"))));
         app.route("/reserve-then-fail", q -> service.reserveThenFail(q.get("sku"), Integer.parseInt(q.get("quantity"))));
+        app.route("/reserve-then-answer-error", q -> {
+            String reserved = service.reserve(q.get("sku"), Integer.parseInt(q.get("quantity")), false);
+            throw new IllegalStateException("the stock service's handler failed after it " + reserved + " (as asked)");
+        });
         app.route("/reserve-locked", q -> service.reserveLocked(q.get("sku"), Integer.parseInt(q.get("quantity"))));
         app.route("/reserve-and-announce", q -> service.reserveAndAnnounce(q.get("sku"), Integer.parseInt(q.get("quantity")),
                 Arrays.stream(q.get("notes").split(",")).map(Integer::valueOf).toList()));

@@ -74,6 +74,21 @@ public final class ServiceProcess implements AutoCloseable {
         return start(workDir, name, List.of(), agentArguments, classPath, mainClass, args);
     }
 
+    /**
+     * Like {@link #start}, for an application whose HTTP server or client is {@code httpLibrary} (a name of
+     * {@code HttpApp} or {@code HttpCaller}): with the libraries such an application ships itself where the test
+     * class path cannot give them: grpc-java of its own for {@code grpc} (the isolation test's), the Netty of
+     * Reactor Netty for {@code webflux...} and {@code webclient...}.
+     */
+    public static ServiceProcess startUsing(String httpLibrary, Path workDir, String name, String agentArguments,
+                                            Class<?> mainClass, String... args) {
+        String libraries = httpLibrary.equals("grpc") ? "entente.isolation-app.libraries"
+                : httpLibrary.startsWith("webflux") || httpLibrary.startsWith("webclient") ? "entente.webflux-app.libraries"
+                : null;
+        return libraries == null ? start(workDir, name, agentArguments, mainClass, args)
+                : startWithLibraries(workDir, name, agentArguments, Path.of(System.getProperty(libraries)), mainClass, args);
+    }
+
     private static ServiceProcess start(Path workDir, String name, List<String> jvmOptions, String agentArguments,
                                         String classPath, Class<?> mainClass, String... args) {
         int port = FreePorts.next();
@@ -98,7 +113,13 @@ public final class ServiceProcess implements AutoCloseable {
     /** Like {@link #run}, on the JDK in {@code javaHome}. */
     public static String runOn(Path javaHome, Path workDir, String name, String agentArguments, Class<?> mainClass,
                                String... args) {
-        return run(javaHome, workDir, name, List.of(), null, agentArguments, mainClass, args);
+        return runOn(javaHome, workDir, name, List.of(), agentArguments, mainClass, args);
+    }
+
+    /** Like {@link #runOn}, the JVM started with {@code jvmOptions} (before the agent's) too. */
+    public static String runOn(Path javaHome, Path workDir, String name, List<String> jvmOptions, String agentArguments,
+                               Class<?> mainClass, String... args) {
+        return run(javaHome, workDir, name, jvmOptions, null, agentArguments, mainClass, args);
     }
 
     /**

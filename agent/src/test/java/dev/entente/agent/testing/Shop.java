@@ -50,9 +50,11 @@ public final class Shop implements AutoCloseable {
 
     /**
      * @param stockServer the HTTP server the stock service runs behind: jdk, tomcat9 (javax servlet), jetty12
-     *                    (jakarta servlet) or grpc (its routes over gRPC)
+     *                    (jakarta servlet), webflux or webflux-elastic (Spring WebFlux on Reactor Netty) or grpc (its
+     *                    routes over gRPC; see HttpApp)
      * @param ordersClient the HTTP client the order service calls it with: jdk, jdkasync (sendAsync), urlconnection,
-     *                     httpclient5, httpclient5async, okhttp, jettyclient or grpc (see HttpCaller)
+     *                     httpclient5, httpclient5async, okhttp, jettyclient, webclient, webclient-own-thread or grpc
+     *                     (see HttpCaller)
      */
     public Shop(String name, String access, String stockServer, String ordersClient) throws Exception {
         this(name, access, stockServer, ordersClient, Optional.empty());
@@ -96,9 +98,9 @@ public final class Shop implements AutoCloseable {
         String agent = "coordinator=" + coordinator.clientAddress() + ",cluster=" + CLUSTER;
         ServiceProcess stockService = null;
         try {
-            stockService = service(work, "stock-" + name, agent + credentials(security, "stock") + stockSettings,
-                    stockServer.equals("grpc"), StockService.class, stockUrl, access, stockServer);
-            orders = service(work, "orders-" + name, agent + credentials(security, "orders"), ordersClient.equals("grpc"),
+            stockService = ServiceProcess.startUsing(stockServer, work, "stock-" + name,
+                    agent + credentials(security, "stock") + stockSettings, StockService.class, stockUrl, access, stockServer);
+            orders = ServiceProcess.startUsing(ordersClient, work, "orders-" + name, agent + credentials(security, "orders"),
                     OrderService.class, ordersUrl, access, stockService.baseUrl(), ordersClient);
         } catch (RuntimeException e) {
             coordinator.close();
@@ -109,17 +111,6 @@ public final class Shop implements AutoCloseable {
         }
         stock = stockService;
         warmUp();
-    }
-
-    /**
-     * A service of the shop; {@code grpc}: with a grpc-java of its own (the isolation test's libraries), as an
-     * application that speaks gRPC has.
-     */
-    private static ServiceProcess service(Path work, String name, String agentArguments, boolean grpc, Class<?> mainClass,
-                                          String... args) {
-        return grpc ? ServiceProcess.startWithLibraries(work, name, agentArguments,
-                Path.of(System.getProperty("entente.isolation-app.libraries")), mainClass, args)
-                : ServiceProcess.start(work, name, agentArguments, mainClass, args);
     }
 
     /** The agent arguments naming {@code app}, and its CA and secret when the coordinator is secured. */

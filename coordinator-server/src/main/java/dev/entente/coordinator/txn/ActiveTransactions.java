@@ -423,7 +423,8 @@ public final class ActiveTransactions implements TransactionTable.DecisionListen
         CompletableFuture<Void> votesIn = wanted == Outcome.COMMITTED
                 ? tx.votesIn().completeOnTimeout(null, limits.voteWaitMillis(), TimeUnit.MILLISECONDS)
                 : CompletableFuture.completedFuture(null);
-        return votesIn.thenCompose(ignored -> decide(tx, wanted, why)).thenApply(applied -> reply(xid, applied));
+        return votesIn.thenCompose(ignored -> decide(tx, wanted, why))
+                .thenApply(applied -> reply(xid, applied).toBuilder().setBranches(tx.branches().size()).build());
     }
 
     /**

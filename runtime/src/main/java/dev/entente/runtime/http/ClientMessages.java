@@ -4,6 +4,7 @@ import dev.entente.bootstrap.HttpHook;
 import java.net.URLConnection;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -12,8 +13,8 @@ import java.util.function.Consumer;
 /**
  * The requests and responses of the HTTP clients the agent instruments, as far as propagation needs
  * them: headers set on a request about to leave, a header read from its response. The JDK's own are
- * typed; every other library's (Apache HttpClient 5, OkHttp, the Jetty client) is reached through its
- * public API by name ({@link LibraryMethod}), at whatever version the application ships.
+ * typed; every other library's (Apache HttpClient 5, OkHttp, the Jetty client, Spring's WebClient) is
+ * reached through its public API by name ({@link LibraryMethod}), at whatever version the application ships.
  */
 final class ClientMessages {
 
@@ -47,6 +48,13 @@ final class ClientMessages {
     private static final LibraryMethod JETTY_REQUEST = new LibraryMethod("getRequest", new Class<?>[0],
             "org.eclipse.jetty.client.Response");
 
+    private static final LibraryMethod WEBCLIENT_HEADERS = new LibraryMethod("headers", new Class<?>[] {Consumer.class},
+            "org.springframework.web.reactive.function.client.WebClient$RequestHeadersSpec");
+    private static final LibraryMethod WEBCLIENT_RESPONSE_HEADERS = new LibraryMethod("headers", new Class<?>[0],
+            "org.springframework.web.reactive.function.client.ClientResponse");
+    private static final LibraryMethod WEBCLIENT_RESPONSE_HEADER = new LibraryMethod("header", new Class<?>[] {String.class},
+            "org.springframework.web.reactive.function.client.ClientResponse$Headers");
+
     private ClientMessages() {
     }
 
@@ -70,6 +78,12 @@ final class ClientMessages {
             headers.forEach((name, value) -> OKHTTP_BUILDER_HEADER.invoke(builder, name, value));
             return OKHTTP_BUILD.invoke(builder);
         }
+        if (WEBCLIENT_HEADERS.appliesTo(request)) {
+            // a request of Spring's WebClient not built yet: what it will be built with
+            Consumer<Object> set = fields -> headers.forEach((name, value) -> ServerMessages.SPRING_SET_HEADER.invoke(fields, name, value));
+            WEBCLIENT_HEADERS.invoke(request, set);
+            return request;
+        }
         if (JETTY_SET_HEADERS.appliesTo(request)) {
             Consumer<Object> put = fields -> headers.forEach((name, value) -> JETTY_PUT.invoke(fields, name, value));
             JETTY_SET_HEADERS.invoke(request, put);
@@ -92,6 +106,10 @@ final class ClientMessages {
         }
         if (JETTY_GET_HEADERS.appliesTo(response)) {
             return (String) JETTY_FIELD.invoke(JETTY_GET_HEADERS.invoke(response), name);
+        }
+        if (WEBCLIENT_RESPONSE_HEADERS.appliesTo(response)) {
+            List<?> values = (List<?>) WEBCLIENT_RESPONSE_HEADER.invoke(WEBCLIENT_RESPONSE_HEADERS.invoke(response), name);
+            return values == null || values.isEmpty() ? null : (String) values.get(0);
         }
         Object header = HTTPCORE5_GET_HEADER.invoke(response, name);
         return header == null ? null : (String) HTTPCORE5_HEADER_VALUE.invoke(header);

@@ -4,24 +4,17 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.entente.bootstrap.HttpHook;
 import dev.entente.bootstrap.TransactionContext;
 import dev.entente.protocol.BranchReport;
-import dev.entente.protocol.TransactionToken;
-import dev.entente.protocol.Xids;
 import dev.entente.protocol.client.TokenBook;
 import dev.entente.runtime.jdbc.ResourceManager;
 import dev.entente.runtime.tm.CarriedVotes;
 import dev.entente.runtime.tm.TransactionManager;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,59 +22,21 @@ import org.slf4j.LoggerFactory;
  * An incoming request that carries an XID runs inside that global transaction: the XID is bound for
  * the request's handling, and when the handling ends this service's open branches prepare. A handler
  * that fails marks the transaction for rollback. A request dispatched again inside its own handling
- * (a filter, then the servlet) is scoped once, by the outermost call. Outgoing requests under a
- * transaction carry its XID ({@link ClientMessages}: immutable requests are copied with the header,
- * mutable ones get it set).
- *
- * <p>The XID travels with the transaction's token (header {@code entente-token}), which the coordinator
- * checks on every call that joins or acts for the transaction. An incoming request's token goes into the
- * process's {@link TokenBook}, where its calls to the coordinator find it (an owner's own token is never
- * replaced). A request with an XID but no token still runs inside the transaction, so that its work is
- * never done outside it, but the coordinator refuses its branches, votes and messages: the transaction
- * cannot commit with that work, and the handler's failure rolls it back.
- *
- * <p>An XID is taken only from a sender that the setting {@code accept-context-from} accepts ({@link
- * ContextSources}); from any other the request runs outside every global transaction, as if it carried
- * none, and the first such request of each sender address is logged.
+ * (a filter, then the servlet) is scoped once, by the outermost call. Which requests join, and how they
+ * answer with their votes: {@link JoinedRequests}. Outgoing requests under a transaction carry its XID
+ * ({@link ClientMessages}: immutable requests are copied with the header, mutable ones get it set).
  */
 public final class RequestScopes implements HttpHook {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestScopes.class);
 
-    /** One request served under a transaction; {@code carriesVotes}: its caller reads votes from its response. */
-    private static final class Scope {
-        final String xid;
-        final String previous;
-        final Object response;
-        final boolean carriesVotes;
-        final boolean sure;
-        final Scope outer;
-        boolean answered;
-
-        Scope(String xid, String previous, Object response, boolean carriesVotes, Scope outer) {
-            this.xid = xid;
-            this.previous = previous;
-            this.response = response;
-            this.carriesVotes = carriesVotes;
-            this.sure = response instanceof HttpExchange; // its response leaves through sendResponseHeaders, seen first
-            this.outer = outer;
-        }
+    /** One request served on this thread under a transaction. */
+    private record Scope(JoinedRequest request, String previous, Scope outer) {
     }
 
     /** The request being served on this thread, innermost first. */
     private static final ThreadLocal<Scope> SERVING = new ThreadLocal<>();
 
-    private static final LibraryMethod SERVLET_GET_HEADER = new LibraryMethod("getHeader", new Class<?>[] {String.class},
-            "javax.servlet.http.HttpServletRequest", "jakarta.servlet.http.HttpServletRequest");
-    private static final LibraryMethod SERVLET_GET_REMOTE_ADDR = new LibraryMethod("getRemoteAddr", new Class<?>[0],
-            "javax.servlet.ServletRequest", "jakarta.servlet.ServletRequest");
-    /** Senders whose context was refused and logged; past this many, refusals are no longer logged. */
-    private static final int REFUSALS_LOGGED = 1000;
-    private static final LibraryMethod SERVLET_SET_HEADER = new LibraryMethod("setHeader",
-            new Class<?>[] {String.class, String.class}, "javax.servlet.http.HttpServletResponse",
-            "jakarta.servlet.http.HttpServletResponse");
-    private static final LibraryMethod SERVLET_IS_COMMITTED = new LibraryMethod("isCommitted", new Class<?>[0],
-            "javax.servlet.ServletResponse", "jakarta.servlet.ServletResponse");
     /** Apache HttpClient 5's {@code AsyncExecCallback}, when a class implements it; null when not. */
     private static final ClassValue<Class<?>> ASYNC_EXEC_CALLBACK = new ClassValue<>() {
         @Override
@@ -102,24 +57,16 @@ public final class RequestScopes implements HttpHook {
     private final ResourceManager resources;
     private final TransactionManager transactions;
     private final CarriedVotes votes;
-    private final Runnable sessionNeeded;
-    private final ContextSources acceptedSenders;
-    private final Set<String> refusedSenders = ConcurrentHashMap.newKeySet();
     private final TokenBook tokens;
-    private final AtomicBoolean tokenlessLogged = new AtomicBoolean();
+    private final JoinedRequests joined;
 
-    /**
-     * @param sessionNeeded run when a request joins a transaction: this process must be reachable for
-     *                      the phase 2 of its branches, which it may never ask the coordinator about
-     */
-    public RequestScopes(ResourceManager resources, TransactionManager transactions, CarriedVotes votes,
-                         ContextSources acceptedSenders, TokenBook tokens, Runnable sessionNeeded) {
-        this.sessionNeeded = sessionNeeded;
+    public RequestScopes(ResourceManager resources, TransactionManager transactions, CarriedVotes votes, TokenBook tokens,
+                         JoinedRequests joined) {
         this.resources = resources;
         this.votes = votes;
         this.transactions = transactions;
-        this.acceptedSenders = acceptedSenders;
         this.tokens = tokens;
+        this.joined = joined;
     }
 
     @Override
@@ -130,81 +77,19 @@ public final class RequestScopes implements HttpHook {
         if (xid.equals(TransactionContext.currentXid())) {
             return null; // dispatched again inside its own handling: the outermost call ends it
         }
-        if (!acceptedSenders.acceptsAll()) {
-            InetAddress sender = sender(request);
-            if (!acceptedSenders.accepts(sender)) {
-                refused(sender);
-                return null;
-            }
-        }
-        if (!Xids.isWellFormed(xid)) {
-            LOG.warn("ignoring malformed {} header on an incoming request: '{}'", XID_HEADER,
-                    xid.length() > 80 ? xid.substring(0, 80) + "..." : xid);
+        // an HttpExchange's response leaves through sendResponseHeaders, seen first
+        JoinedRequest joinedRequest = joined.join(xid, request, response, response instanceof HttpExchange);
+        if (joinedRequest == null) {
             return null;
         }
-        joined(xid, request);
-        sessionNeeded.run();
-        boolean carriesVotes = "1".equals(requestHeader(request, ACCEPT_VOTES_HEADER)) && response != null;
-        if (carriesVotes) {
-            votes.openAnswer(xid, response instanceof HttpExchange);
-        }
-        Scope scope = new Scope(xid, TransactionContext.bind(xid), response, carriesVotes, SERVING.get());
+        Scope scope = new Scope(joinedRequest, TransactionContext.bind(xid), SERVING.get());
         SERVING.set(scope);
         return scope;
     }
 
-    private static String requestHeader(Object request, String name) {
-        return request instanceof HttpExchange exchange ? exchange.getRequestHeaders().getFirst(name) : servletHeader(request, name);
-    }
-
-    /** Keeps the token the request carries for {@code xid}, unless this process owns it (its own is right). */
-    private void joined(String xid, Object request) {
-        String token = requestHeader(request, TOKEN_HEADER);
-        if (TransactionToken.isWellFormed(token)) {
-            if (!transactions.owns(xid)) {
-                tokens.put(xid, token);
-            }
-        } else if (tokenlessLogged.compareAndSet(false, true)) {
-            LOG.warn("a request carries an {} header but no well-formed {} header: it runs in its transaction, but the "
-                    + "coordinator refuses its calls, so the transaction cannot commit with its work (the caller's agent sends "
-                    + "both; logged once)", XID_HEADER, TOKEN_HEADER);
-        }
-    }
-
-    private void refused(InetAddress sender) {
-        String address = sender == null ? "an unknown address" : sender.getHostAddress();
-        if (refusedSenders.size() < REFUSALS_LOGGED && refusedSenders.add(address)) {
-            LOG.warn("ignoring the {} header of a request from {}: the setting accept-context-from accepts transaction "
-                    + "context only from {}; the request runs outside any global transaction (logged once per sender)",
-                    XID_HEADER, address, acceptedSenders);
-        }
-    }
-
-    /** The TCP peer of a server request: {@code HttpExchange.getRemoteAddress}, Servlet's {@code getRemoteAddr}. */
-    private static InetAddress sender(Object request) {
-        if (request instanceof HttpExchange exchange) {
-            return exchange.getRemoteAddress() == null ? null : exchange.getRemoteAddress().getAddress();
-        }
-        Object address = SERVLET_GET_REMOTE_ADDR.invoke(request);
-        String literal = address instanceof String text ? text.replace("[", "").replace("]", "") : "";
-        if (literal.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Za-z:.%]*")) {
-            try {
-                return InetAddress.getByName(literal); // an address literal (IPv4, or with a colon IPv6): no name lookup
-            } catch (UnknownHostException e) {
-                return null;
-            }
-        }
-        return null;
-    }
-
     @Override
     public String header(Object request, String name) {
-        return servletHeader(request, name);
-    }
-
-    /** Header {@code name} of a Servlet request (javax or jakarta), read before any runtime is needed. */
-    public static String servletHeader(Object request, String name) {
-        return (String) SERVLET_GET_HEADER.invoke(request, name);
+        return ServerMessages.header(request, name);
     }
 
     /**
@@ -302,108 +187,59 @@ public final class RequestScopes implements HttpHook {
         });
     }
 
+    /**
+     * A future, or a Reactor {@code Mono} (Spring's {@code WebClient}), is replaced by one that takes the
+     * votes of its response before it hands it on, on whichever thread it arrives; a response's are taken now.
+     */
     @Override
     public Object responseReturned(String xid, Object returned) {
-        if (!(returned instanceof CompletableFuture<?> pending)) {
-            responseReceived(xid, returned);
-            return returned;
+        if (returned instanceof CompletableFuture<?> pending) {
+            return pending.thenApply(response -> {
+                responseReceived(xid, response);
+                return response;
+            });
         }
-        return pending.thenApply(response -> {
-            responseReceived(xid, response);
-            return response;
-        });
+        if (Monos.isMono(returned)) {
+            return Monos.peekingValue(returned, response -> responseReceived(xid, response));
+        }
+        responseReceived(xid, returned);
+        return returned;
     }
 
     /**
-     * The response of the request being served leaves now: this service's open branches of its
-     * transaction end first (prepare, or roll back if left uncommitted), and their votes, with those
-     * of the services it called, go in the response if its caller reads them.
+     * The response of the request being served leaves now, with {@code status} (0: as the response is set):
+     * this service's open branches of its transaction end first (prepare; roll back if left uncommitted, or
+     * all of them if the status is a server error, 5xx), and their votes, with those of the services it called, go in the
+     * response if its caller reads them.
      */
     @Override
-    public void responseStarting(Object response) {
+    public void responseStarting(Object response, int status) {
         Scope scope = SERVING.get();
         String xid = TransactionContext.currentXid();
-        if (scope == null || scope.response != response || !scope.xid.equals(xid)) {
+        if (scope == null || scope.request().response != response || !scope.request().xid.equals(xid)) {
             if (xid != null) {
                 resources.endOfWork(xid);
             }
             return;
         }
-        resources.endOfWork(xid);
-        answer(scope, true, null);
-    }
-
-    /**
-     * Puts the votes waiting for {@code scope}'s response into it; those it cannot take are reported.
-     * {@code leaving}: the response is being sent now. An {@code HttpExchange} not answered by the end
-     * of its handler is taken as never answered.
-     */
-    private void answer(Scope scope, boolean leaving, Throwable thrown) {
-        if (!scope.carriesVotes || scope.answered) {
-            return;
-        }
-        scope.answered = true;
-        List<BranchReport> carried = votes.takeForAnswer(scope.xid, scope.sure);
-        if (carried.isEmpty() || ((leaving || !scope.sure) && attach(scope.response, VotesHeader.encode(ownAppNamed(carried))))) {
-            return;
-        }
-        if (scope.sure) {
-            // no response took them, so no decision can name them: their branches roll back here, and so
-            // must the transaction (the caller cannot commit with this work)
-            resources.phaseTwo().finishPrepared(carried, false, "the response to its request under " + scope.xid + " was never sent");
-            if (thrown == null) {
-                transactions.markRollbackOnly(scope.xid, "a request under it ended without a response for the votes of its work");
-            }
-        } else {
-            resources.votes().report(carried); // registered branches: the coordinator waits for these reports
-        }
-    }
-
-    /**
-     * The votes with this application's name on those of its own branches: the owner's Commit relays
-     * them, and the coordinator sends their phase 2 to this application's sessions.
-     */
-    private List<BranchReport> ownAppNamed(List<BranchReport> carried) {
-        List<BranchReport> named = new ArrayList<>(carried.size());
-        for (BranchReport vote : carried) {
-            boolean own = vote.getApp().isEmpty() && vote.getInstanceId().equals(resources.votes().instanceId());
-            named.add(own ? vote.toBuilder().setApp(transactions.app()).build() : vote);
-        }
-        return named;
-    }
-
-    /** Sets the votes header on a response whose headers are not sent yet; false if they are. */
-    private static boolean attach(Object response, String header) {
-        if (response instanceof HttpExchange exchange) {
-            if (exchange.getResponseCode() != -1) {
-                return false; // sendResponseHeaders ran: the headers are gone
-            }
-            exchange.getResponseHeaders().set(VOTES_HEADER, header);
-            return true;
-        }
-        if (Boolean.TRUE.equals(SERVLET_IS_COMMITTED.invoke(response))) {
-            return false;
-        }
-        SERVLET_SET_HEADER.invoke(response, VOTES_HEADER, header);
-        return true;
+        Throwable failure = ServerMessages.failureOf(xid, status != 0 ? status : ServerMessages.status(response));
+        joined.workEnded(scope.request(), failure);
+        joined.answer(scope.request(), true, failure);
     }
 
     @Override
     public void requestEnded(Object scope, Throwable thrown) {
-        if (!(scope instanceof Scope request)) {
+        if (!(scope instanceof Scope served)) {
             return;
         }
         try {
-            if (thrown != null) {
-                transactions.markRollbackOnly(request.xid, "a request handler failed: " + thrown);
-                resources.abandon(request.xid, "the request handler failed: " + thrown);
-            } else {
-                resources.endOfWork(request.xid);
-            }
-            answer(request, false, thrown);
+            JoinedRequest request = served.request();
+            Throwable failure = thrown != null ? thrown : ServerMessages.failureOf(request.xid, ServerMessages.status(request.response));
+            joined.workEnded(request, failure);
+            joined.answer(request, false, failure);
         } finally {
-            SERVING.set(request.outer);
-            TransactionContext.restore(request.previous);
+            SERVING.set(served.outer());
+            TransactionContext.restore(served.previous());
         }
     }
 }

@@ -41,14 +41,16 @@ public final class PhaseTwo implements BranchCommandHandler {
     private final BranchGuard guard;
     private final PhaseTwoAcks acks;
     private final BranchDeadlines deadlines;
+    private final FinishedBranches finished;
 
     /**
      * @param guard told when a command finished a branch (what the transaction holds may soon be given back)
      * @param acks  told of each branch this RM finished itself right after its transaction's decision
      * @param timer settles prepared branches whose votes rode a response or Commit, at their deadline
+     * @param finished told of each branch whose phase 2 ended here, and how
      */
     PhaseTwo(Supplier<CoordinatorClient> coordinator, String instanceId, ReachedResources resources, BranchRegistry branches,
-             HeldBranches held, BranchGuard guard, PhaseTwoAcks acks, ScheduledExecutorService timer) {
+             HeldBranches held, BranchGuard guard, PhaseTwoAcks acks, ScheduledExecutorService timer, FinishedBranches finished) {
         this.coordinator = coordinator;
         this.instanceId = instanceId;
         this.resources = resources;
@@ -57,6 +59,7 @@ public final class PhaseTwo implements BranchCommandHandler {
         this.guard = guard;
         this.acks = acks;
         this.deadlines = new BranchDeadlines(timer, this::settleAtDeadline);
+        this.finished = finished;
     }
 
     /**
@@ -118,13 +121,14 @@ public final class PhaseTwo implements BranchCommandHandler {
     void rollBackLeftOut(XaBranch branch) {
         deadlines.finished(branch.xid);
         try {
-            if (held.finish(branch.xid, false)) {
-                return;
+            if (!held.finish(branch.xid, false)) {
+                branch.rollBackEnded(true);
             }
         } catch (XAException e) {
             LOG.debug("XA ROLLBACK of held {}: {}", branch, XaErrors.describe(e));
+            branch.rollBackEnded(true);
         }
-        branch.rollBackEnded(true);
+        finished.finished(branch.globalXid(), false);
     }
 
     /**
@@ -135,6 +139,7 @@ public final class PhaseTwo implements BranchCommandHandler {
     void finish(ResourceAccess access, BranchXid xid, boolean commit) throws Exception {
         finishOn(access, xid, commit);
         deadlines.finished(xid);
+        finished.finished(xid.globalXid(), commit);
     }
 
     /**

@@ -4,7 +4,11 @@ import dev.entente.protocol.Outcome;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.runtime.jdbc.xa.BranchXid;
 import dev.entente.runtime.jdbc.xa.XaRecovery;
+import dev.entente.runtime.metrics.MeterDefinition;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -25,6 +29,13 @@ public final class Recovery {
     private final PhaseTwo phaseTwo;
     private final Supplier<CoordinatorClient> coordinator;
     private final Supplier<Optional<String>> clusterId;
+    /** Per database reached: the branches of this cluster its last scan found prepared and left unsettled. */
+    private final Map<String, Integer> unsettled = new ConcurrentHashMap<>();
+    /** Per database whose last scan failed: why. */
+    private final Map<String, String> scanFailures = new ConcurrentHashMap<>();
+    private final LongAdder committed = new LongAdder();
+    private final LongAdder rolledBack = new LongAdder();
+    private final LongAdder failed = new LongAdder();
 
     /** @param clusterId the cluster's id as its coordinator announced it; nothing is scanned before it is known */
     public Recovery(ResourceManager resources, Supplier<CoordinatorClient> coordinator, Supplier<Optional<String>> clusterId) {
@@ -55,9 +66,12 @@ public final class Recovery {
             inDoubt = access.withXaResource(xa -> XaRecovery.recover(xa, cluster.get()));
         } catch (Exception e) {
             LOG.warn("recovery scan of {} failed: {}", resource, e.getMessage());
+            scanFailures.put(resource, String.valueOf(e.getMessage()));
             return 0;
         }
+        scanFailures.remove(resource);
         int settled = 0;
+        int left = 0;
         for (BranchXid xid : inDoubt) {
             if (resources.isActive(xid)) {
                 continue;
@@ -65,6 +79,7 @@ public final class Recovery {
             try {
                 Outcome outcome = coordinator.get().status(xid.globalXid(), xid.branchId(), true).getOutcome();
                 if (outcome == Outcome.ACTIVE) {
+                    left++;
                     continue;
                 }
                 boolean commit = outcome == Outcome.COMMITTED;
@@ -72,11 +87,37 @@ public final class Recovery {
                 LOG.info("recovery {} branch {} of {} on {} (coordinator: {})", commit ? "committed" : "rolled back",
                         xid.branchId(), xid.globalXid(), resource, outcome);
                 settled++;
+                (commit ? committed : rolledBack).increment();
             } catch (Exception e) {
+                left++;
+                failed.increment();
                 LOG.warn("recovery of branch {} of {} on {} failed: {}; next scan retries", xid.branchId(), xid.globalXid(),
                         resource, e.getMessage());
             }
         }
+        unsettled.put(resource, left);
         return settled;
+    }
+
+    /** Branches of this cluster that the last scans found prepared and could not settle yet (their transaction still runs, or the coordinator did not answer). */
+    public int unsettledBranches() {
+        return unsettled.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** The databases whose last scan failed, with why. */
+    public Map<String, String> scanFailures() {
+        return Map.copyOf(scanFailures);
+    }
+
+    /** Recovery's meters: what it did with the branches it found, and how many it left in doubt. */
+    public List<MeterDefinition> meters() {
+        String actions = "entente.rm.recovery.actions";
+        String description = "Prepared branches of this cluster that recovery settled (committed, rolled back) or failed to";
+        return List.of(
+                MeterDefinition.counter(actions, description, "{branch}", committed::sum).tagged("outcome", "committed"),
+                MeterDefinition.counter(actions, description, "{branch}", rolledBack::sum).tagged("outcome", "rolled.back"),
+                MeterDefinition.counter(actions, description, "{branch}", failed::sum).tagged("outcome", "failed"),
+                MeterDefinition.gauge("entente.rm.recovery.in.doubt", "Prepared branches of this cluster the last recovery scans "
+                        + "found and could not settle yet", "{branch}", this::unsettledBranches));
     }
 }

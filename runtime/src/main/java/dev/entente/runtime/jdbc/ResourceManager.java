@@ -12,11 +12,14 @@ import dev.entente.runtime.jdbc.xa.XaDialects;
 import dev.entente.runtime.jdbc.xa.XaResourceWrapper;
 import dev.entente.runtime.tm.CarriedVotes;
 import dev.entente.runtime.tm.Completion;
+import dev.entente.runtime.metrics.Distribution;
+import dev.entente.runtime.metrics.MeterDefinition;
 import dev.entente.runtime.tm.Participant;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,6 +48,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ResourceManager implements JdbcHook, Participant {
 
+    /** How long each branch's XA END and XA PREPARE took ({@link #meters}). */
+    private final Distribution prepareTimes = new Distribution();
+
     private static final Logger LOG = LoggerFactory.getLogger(ResourceManager.class);
 
     private final BranchGuard guard;
@@ -67,19 +73,26 @@ public final class ResourceManager implements JdbcHook, Participant {
      *                    is not registered
      * @param acks        told of each branch this RM finished itself right after its transaction's decision
      * @param timer       settles prepared branches whose votes rode a response or Commit, at their deadline
+     * @param finished    told of each branch whose phase 2 ended here, and how
      */
     public ResourceManager(Supplier<CoordinatorClient> coordinator, String instanceId, Consumer<String> newResource,
                            BranchGuard guard, XaResourceWrapper xaWrapper, BranchAdmission admission, CarriedVotes carried,
-                           PhaseTwoAcks acks, ScheduledExecutorService timer) {
+                           PhaseTwoAcks acks, ScheduledExecutorService timer, FinishedBranches finished) {
         this.guard = guard;
         this.xaWrapper = xaWrapper;
         this.admission = admission;
         this.resources = new ReachedResources(xaWrapper, newResource);
-        this.phaseTwo = new PhaseTwo(coordinator, instanceId, resources, branches, held, guard, acks, timer);
+        this.phaseTwo = new PhaseTwo(coordinator, instanceId, resources, branches, held, guard, acks, timer, finished);
         this.votes = new BranchVotes(coordinator, instanceId, carried, phaseTwo);
     }
 
     /** Phase 2 of this service's prepared branches; the coordinator's commands go to it. */
+    /** The resource manager's meters: how long its branches took to prepare. */
+    public List<MeterDefinition> meters() {
+        return List.of(MeterDefinition.timer("entente.rm.branch.prepare", "XA END and XA PREPARE of one branch of this process",
+                prepareTimes));
+    }
+
     public PhaseTwo phaseTwo() {
         return phaseTwo;
     }
@@ -366,8 +379,10 @@ public final class ResourceManager implements JdbcHook, Participant {
             throw new SQLException("global transaction " + branch.globalXid() + " was rolled back: " + branch.abortedBecause);
         }
         BranchVote vote;
+        long preparing = System.nanoTime();
         try {
             vote = branch.prepare();
+            prepareTimes.recordSince(preparing);
         } catch (XAException e) {
             votes.failed(branch, "XA PREPARE failed: " + XaErrors.describe(e));
             throw new SQLException(branch + " could not prepare: " + XaErrors.describe(e), e);

@@ -7,6 +7,8 @@ import dev.entente.protocol.OutcomeReply;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.runtime.Settings;
 import dev.entente.runtime.jdbc.BranchGuard;
+import dev.entente.runtime.metrics.Distribution;
+import dev.entente.runtime.metrics.MeterDefinition;
 import dev.entente.runtime.tm.ApiExceptions;
 import dev.entente.runtime.tm.Completion;
 import dev.entente.runtime.tm.Participant;
@@ -54,6 +56,8 @@ public final class LockManager implements BranchGuard, Participant, AutoCloseabl
     private final Map<HeldLock.Owner, HeldLock> held = new ConcurrentHashMap<>();
     /** Transactions begun elsewhere whose end is being asked of the coordinator, with the next time it is asked. */
     private final Map<String, Watch> watched = new ConcurrentHashMap<>();
+    /** How long each taken lock was waited for. */
+    private final Distribution waits = new Distribution();
 
     private static final class Watch {
         ScheduledFuture<?> next;
@@ -63,6 +67,11 @@ public final class LockManager implements BranchGuard, Participant, AutoCloseabl
      * @param transactions this process's transaction manager (given later: it is built with this as its listener)
      * @param coordinator  asked when transactions begun elsewhere finish
      */
+    /** The lock manager's meters: how long each {@code @Locked} lock taken was waited for. */
+    public List<MeterDefinition> meters() {
+        return List.of(MeterDefinition.timer("entente.lock.wait", "Waiting for a @Locked lock, until it was taken", waits));
+    }
+
     public LockManager(Settings settings, Supplier<TransactionManager> transactions, Supplier<CoordinatorClient> coordinator) {
         this.defaultWaitMillis = settings.lockWaitMillis();
         this.transactions = transactions;
@@ -114,8 +123,10 @@ public final class LockManager implements BranchGuard, Participant, AutoCloseabl
             throw ApiExceptions.lockNotAcquired(loader, key, 0, cannot + ": no ZooKeeper is configured (set agent argument "
                     + "zookeeper=host:port, environment variable ENTENTE_ZOOKEEPER or system property entente.zookeeper)", null);
         }
+        long waiting = System.nanoTime();
         try {
             ZooKeeperMutex.Lease lease = mutex.acquire(key, waitMillis);
+            waits.recordSince(waiting);
             if (lease == null) {
                 throw ApiExceptions.lockNotAcquired(loader, key, waitMillis, cannot + " within its wait of " + waitMillis
                         + " ms: another holder kept it", null);

@@ -62,6 +62,6 @@ public final class ApplicationMeters {
     }
 
     private String names() {
-        return String.join(", ", meters.stream().map(MeterDefinition::name).toList());
+        return String.join(", ", meters.stream().map(MeterDefinition::name).distinct().toList());
     }
 }

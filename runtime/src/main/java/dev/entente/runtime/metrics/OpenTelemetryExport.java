@@ -10,7 +10,8 @@ import java.util.function.Consumer;
  * (meter {@code dev.entente.runtime}), once the application has set it ({@code GlobalOpenTelemetry.isSet()};
  * the runtime never calls {@code GlobalOpenTelemetry.get()}, which would fix the no-op and make the
  * application's own {@code set} fail). A counter becomes an observable long counter, a gauge an
- * observable long gauge.
+ * observable long gauge, with the meter's tags as attributes; a timer a histogram in seconds, a summary a
+ * histogram of its unit.
  */
 final class OpenTelemetryExport implements MeterExport {
 
@@ -37,8 +38,14 @@ final class OpenTelemetryExport implements MeterExport {
         }
         Object meter = global.getMethod("getMeter", String.class).invoke(null, METER);
         Class<?> meterType = Class.forName(PACKAGE + "metrics.Meter", false, loader);
-        Method record = Class.forName(PACKAGE + "metrics.ObservableLongMeasurement", false, loader).getMethod("record", long.class);
+        Class<?> measurementType = Class.forName(PACKAGE + "metrics.ObservableLongMeasurement", false, loader);
+        Class<?> attributesType = Class.forName(PACKAGE + "common.Attributes", false, loader);
+        Method record = measurementType.getMethod("record", long.class, attributesType);
         for (MeterDefinition definition : meters) {
+            if (definition.recorded()) {
+                histogram(loader, meterType, meter, definition);
+                continue;
+            }
             Object builder;
             Class<?> builderType;
             if (definition.kind() == MeterDefinition.Kind.COUNTER) {
@@ -51,9 +58,10 @@ final class OpenTelemetryExport implements MeterExport {
             }
             builderType.getMethod("setDescription", String.class).invoke(builder, definition.description());
             builderType.getMethod("setUnit", String.class).invoke(builder, definition.unit());
+            Object attributes = attributes(loader, attributesType, definition);
             Consumer<Object> callback = measurement -> {
                 try {
-                    record.invoke(measurement, definition.reading().getAsLong());
+                    record.invoke(measurement, definition.reading().getAsLong(), attributes);
                 } catch (IllegalAccessException | InvocationTargetException e) {
                     throw new IllegalStateException("recording " + definition.name() + ": " + e, e);
                 }
@@ -61,5 +69,30 @@ final class OpenTelemetryExport implements MeterExport {
             builderType.getMethod("buildWithCallback", Consumer.class).invoke(builder, callback);
         }
         return Result.REGISTERED;
+    }
+
+    /** A histogram that records what the definition's {@link Distribution} records (a timer's nanoseconds as seconds). */
+    private static void histogram(ClassLoader loader, Class<?> meterType, Object meter, MeterDefinition definition)
+            throws ReflectiveOperationException {
+        Object builder = meterType.getMethod("histogramBuilder", String.class).invoke(meter, definition.name());
+        Class<?> builderType = Class.forName(PACKAGE + "metrics.DoubleHistogramBuilder", false, loader);
+        builderType.getMethod("setDescription", String.class).invoke(builder, definition.description());
+        builderType.getMethod("setUnit", String.class).invoke(builder, definition.unit());
+        Object histogram = builderType.getMethod("build").invoke(builder);
+        Method record = Class.forName(PACKAGE + "metrics.DoubleHistogram", false, loader).getMethod("record", double.class);
+        double scale = definition.kind() == MeterDefinition.Kind.TIMER ? 1e-9 : 1;
+        definition.distribution().attach(MeterExport.recording(definition, value -> record.invoke(histogram, value * scale)));
+    }
+
+    /** The definition's tags as OpenTelemetry attributes. */
+    private static Object attributes(ClassLoader loader, Class<?> attributesType, MeterDefinition definition)
+            throws ReflectiveOperationException {
+        Object builder = attributesType.getMethod("builder").invoke(null);
+        Class<?> builderType = Class.forName(PACKAGE + "common.AttributesBuilder", false, loader);
+        Method put = builderType.getMethod("put", String.class, String.class);
+        for (var tag : definition.tags().entrySet()) {
+            put.invoke(builder, tag.getKey(), tag.getValue());
+        }
+        return builderType.getMethod("build").invoke(builder);
     }
 }

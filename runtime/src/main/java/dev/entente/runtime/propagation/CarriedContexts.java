@@ -3,12 +3,11 @@ package dev.entente.runtime.propagation;
 import dev.entente.bootstrap.CarrierHook;
 import dev.entente.bootstrap.HttpHook;
 import dev.entente.bootstrap.TransactionContext;
-import dev.entente.protocol.TransactionToken;
 import dev.entente.protocol.Xids;
 import dev.entente.protocol.client.TokenBook;
 import dev.entente.runtime.jdbc.ResourceManager;
+import dev.entente.runtime.tm.ArrivedTokens;
 import dev.entente.runtime.tm.TransactionManager;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +32,13 @@ public final class CarriedContexts implements CarrierHook {
     private final ResourceManager resources;
     private final TransactionManager transactions;
     private final TokenBook tokens;
-    private final AtomicBoolean tokenlessLogged = new AtomicBoolean();
+    private final ArrivedTokens arrivedTokens;
 
     public CarriedContexts(ResourceManager resources, TransactionManager transactions, TokenBook tokens) {
         this.resources = resources;
         this.transactions = transactions;
         this.tokens = tokens;
+        this.arrivedTokens = new ArrivedTokens(tokens, transactions, LOG, "work", "PropagationHeaders.current() gives both");
     }
 
     @Override
@@ -56,21 +56,8 @@ public final class CarriedContexts implements CarrierHook {
             throw new IllegalArgumentException("the " + HttpHook.XID_HEADER + " header '"
                     + (xid.length() > 80 ? xid.substring(0, 80) + "..." : xid) + "' is not an Entente XID");
         }
-        tokenArrived(xid, token);
+        arrivedTokens.arrived(xid, token);
         return new Scope(xid, TransactionContext.bind(xid));
-    }
-
-    /** Keeps the token that arrived with {@code xid}, unless this process owns the transaction (its own is right). */
-    private void tokenArrived(String xid, String token) {
-        if (TransactionToken.isWellFormed(token)) {
-            if (!transactions.owns(xid)) {
-                tokens.put(xid, token);
-            }
-        } else if (tokenlessLogged.compareAndSet(false, true)) {
-            LOG.warn("work carries an {} header but no well-formed {} header: it runs in its transaction, but the coordinator "
-                    + "refuses its calls, so the transaction cannot commit with its work (PropagationHeaders.current() gives "
-                    + "both; logged once)", HttpHook.XID_HEADER, HttpHook.TOKEN_HEADER);
-        }
     }
 
     @Override

@@ -21,6 +21,7 @@ public final class Completion {
     private List<OutgoingMessage> messages;
     private List<BranchReport> votes = List.of();
     private boolean committed;
+    private boolean outcomeKnown = true;
     private String reason = "";
     private boolean finishesHere;
     private int finishedHere;
@@ -95,6 +96,16 @@ public final class Completion {
         this.committed = committed;
         this.reason = reason;
         this.finishesHere = finishesHere;
+    }
+
+    /** The Commit's answer never came: the coordinator, and recovery, settle the transaction. */
+    void outcomeUnknown() {
+        outcomeKnown = false;
+    }
+
+    /** Whether the outcome is known here: committed, or rolled back (false when the Commit's answer never came). */
+    public boolean outcomeKnown() {
+        return outcomeKnown;
     }
 
     /** The votes the owner's request carried: of this process's branches and of those its called services returned. */

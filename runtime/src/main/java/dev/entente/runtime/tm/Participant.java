@@ -28,4 +28,7 @@ public interface Participant {
 
     default void afterCompletion(Completion completion) {
     }
+
+    default void outcomeToApplication(Completion completion) {
+    }
 }

@@ -1,5 +1,6 @@
 package dev.entente.runtime.tm;
 
+import dev.entente.runtime.metrics.Distribution;
 import dev.entente.runtime.metrics.MeterDefinition;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -18,6 +19,10 @@ final class TransactionCounts {
     final LongAdder committed = new LongAdder();
     final LongAdder rolledBack = new LongAdder();
     final LongAdder unknown = new LongAdder();
+    /** How long each Commit took to be answered with the decision. */
+    final Distribution commitTimes = new Distribution();
+    /** How many branches, of every service, the transaction of each answered Commit had (as the coordinator counted them). */
+    final Distribution branches = new Distribution();
 
     /** The counts as meters, and {@code active}: begun here and not ended yet. */
     List<MeterDefinition> meters(LongSupplier active) {
@@ -32,6 +37,10 @@ final class TransactionCounts {
                         "Global transactions this process began whose outcome it could not learn (the coordinator did not "
                                 + "answer the Commit; recovery settles them)", UNIT, unknown::sum),
                 MeterDefinition.gauge("entente.tm.transactions.active", "Global transactions this process began and has not ended",
-                        UNIT, active));
+                        UNIT, active),
+                MeterDefinition.timer("entente.tm.commit", "From the Commit of a global transaction this process began to "
+                        + "the coordinator's decision", commitTimes),
+                MeterDefinition.summary("entente.tm.transaction.branches", "Branches, of every service, of a global transaction "
+                        + "this process began and asked to commit", "{branch}", branches));
     }
 }

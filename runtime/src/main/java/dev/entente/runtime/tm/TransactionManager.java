@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class TransactionManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionManager.class);
+    /** Tries of the call that marks a joined transaction for rollback when interrupts keep cutting it. */
+    private static final int INTERRUPTED_ATTEMPTS = 3;
 
     private final Supplier<CoordinatorClient> coordinator;
     private final String instanceId;
@@ -185,12 +187,29 @@ public final class TransactionManager {
         if (owned.computeIfPresent(xid, (x, previous) -> previous.isEmpty() ? reason : previous) != null) {
             return;
         }
+        boolean interrupted = false;
         try {
-            coordinator.get().reportFailure(xid, app + ": " + reason);
-            LOG.info("told the coordinator that {} must roll back: {}", xid, reason);
-        } catch (RuntimeException e) {
-            LOG.warn("could not tell the coordinator that {} must roll back ({}): {}; a branch of this service that has "
-                    + "not prepared still stops its commit, or it times out", xid, reason, e.getMessage());
+            for (int attempt = 1; ; attempt++) {
+                // a reactive server's worker is interrupted when the request's handling is disposed, which can
+                // come while its failure is being told: the call must still go out, the interrupt is kept for after
+                interrupted |= Thread.interrupted();
+                try {
+                    coordinator.get().reportFailure(xid, app + ": " + reason);
+                    LOG.info("told the coordinator that {} must roll back: {}", xid, reason);
+                    return;
+                } catch (RuntimeException e) {
+                    if (Thread.currentThread().isInterrupted() && attempt < INTERRUPTED_ATTEMPTS) {
+                        continue;
+                    }
+                    LOG.warn("could not tell the coordinator that {} must roll back ({}): {}; a branch of this service that "
+                            + "has not prepared still stops its commit, or it times out", xid, reason, e.getMessage());
+                    return;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -202,10 +221,11 @@ public final class TransactionManager {
         boolean rollback = thrown != null && scope.definition().rollsBackOn(thrown);
         if (rollback || (rollbackOnly != null && !rollbackOnly.isEmpty())) {
             String reason = rollback ? scope.definition().name() + " threw " + thrown : rollbackOnly;
-            rollBack(Completion.rollback(xid, reason));
+            Completion completion = Completion.rollback(xid, reason);
+            rollBack(completion);
             counts.rolledBack.increment();
-            return thrown != null ? thrown : ApiExceptions.rolledBack(scope.applicationLoader(), xid,
-                    "global transaction " + xid + " rolled back: " + reason, null);
+            return toApplication(scope, completion, thrown != null ? thrown : ApiExceptions.rolledBack(scope.applicationLoader(),
+                    xid, "global transaction " + xid + " rolled back: " + reason, null));
         }
         Completion completion = Completion.commit(xid);
         beforeCompletion(completion);
@@ -222,23 +242,29 @@ public final class TransactionManager {
             if (completion.carriesMessages()) {
                 commit.setKafka(completion.kafka()).addAllMessages(completion.messages());
             }
+            long committing = System.nanoTime();
             outcome = coordinator.get().commit(commit.build());
+            counts.commitTimes.recordSince(committing);
+            counts.branches.record(outcome.getBranches());
         } catch (CoordinatorException e) {
             // NOT_FOUND: presumed aborted, so the branches prepared here roll back; otherwise the outcome is unknown
             boolean notFound = e.code() == Status.Code.NOT_FOUND;
             completion.decided(false, notFound ? "the coordinator does not know " + xid : "the outcome is unknown: "
                     + e.getMessage(), notFound);
+            if (!notFound) {
+                completion.outcomeUnknown();
+            }
             decided(completion);
             afterCompletion(completion, false);
             if (notFound) {
                 counts.rolledBack.increment();
-                return ApiExceptions.rolledBack(scope.applicationLoader(), xid, "global transaction " + xid
-                        + " rolled back: " + e.getMessage(), withSuppressed(e, thrown));
+                return toApplication(scope, completion, ApiExceptions.rolledBack(scope.applicationLoader(), xid,
+                        "global transaction " + xid + " rolled back: " + e.getMessage(), withSuppressed(e, thrown)));
             }
             counts.unknown.increment();
-            return ApiExceptions.failed(scope.applicationLoader(), "the outcome of global transaction " + xid
-                    + " is unknown: " + e.getMessage() + "; it will be settled by the coordinator and recovery",
-                    withSuppressed(e, thrown));
+            return toApplication(scope, completion, ApiExceptions.failed(scope.applicationLoader(), "the outcome of global "
+                    + "transaction " + xid + " is unknown: " + e.getMessage() + "; it will be settled by the coordinator and "
+                    + "recovery", withSuppressed(e, thrown)));
         }
         boolean committed = outcome.getOutcome() == Outcome.COMMITTED;
         (committed ? counts.committed : counts.rolledBack).increment();
@@ -249,11 +275,27 @@ public final class TransactionManager {
         decided(completion);
         afterCompletion(completion, outcome.getPhaseTwoDone() || (finishesHere && ownerOnly && !completion.carriesMessages()
                 && completion.everyPreparedFinishedHere()));
-        if (committed) {
-            return thrown;
+        return toApplication(scope, completion, committed ? thrown : ApiExceptions.rolledBack(scope.applicationLoader(), xid,
+                "global transaction " + xid + " rolled back: " + outcome.getReason(), thrown));
+    }
+
+    /**
+     * The owner's thread goes back to its caller's context, and there the application's own callbacks for
+     * the outcome run: work they do is not part of the transaction that ended. What they throw is what the
+     * method throws if it has nothing else to throw (as an exception of Spring's {@code afterCommit} reaches
+     * the caller of its commit), otherwise it is suppressed by that.
+     */
+    private Throwable toApplication(TransactionScope scope, Completion completion, Throwable outcome) {
+        TransactionContext.restore(scope.previousXid());
+        Throwable result = outcome;
+        for (Participant participant : participants) {
+            try {
+                participant.outcomeToApplication(completion);
+            } catch (RuntimeException | Error e) {
+                result = result == null ? e : withSuppressed(result, e);
+            }
         }
-        return ApiExceptions.rolledBack(scope.applicationLoader(), xid,
-                "global transaction " + xid + " rolled back: " + outcome.getReason(), thrown);
+        return result;
     }
 
     /**

@@ -1,12 +1,12 @@
 package dev.entente.agent.instrumentation.annotations;
 
-import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
-import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.entente.agent.instrumentation.TypeInstrumentation;
+import dev.entente.agent.instrumentation.TypeMatcher;
 import dev.entente.bootstrap.Hooks;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -22,13 +22,12 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class AnnotatedMethodInstrumentation implements TypeInstrumentation {
 
-    private static final ElementMatcher.Junction<MethodDescription> ANNOTATED =
-            isAnnotatedWith(named("dev.entente.api.GlobalTransactional")).or(isAnnotatedWith(named("dev.entente.api.Locked")))
-                    .or(isAnnotatedWith(named("dev.entente.api.Publish")));
+    private static final String[] ANNOTATIONS = {"dev.entente.api.GlobalTransactional", "dev.entente.api.Locked", "dev.entente.api.Publish"};
+    private static final ElementMatcher.Junction<MethodDescription> ANNOTATED = isAnnotatedWith(namedOneOf(ANNOTATIONS));
 
     @Override
-    public AgentBuilder.RawMatcher types() {
-        return TypeInstrumentation.matching(declaresMethod(ANNOTATED));
+    public TypeMatcher types() {
+        return TypeInstrumentation.declaringMethodsAnnotated(ANNOTATIONS);
     }
 
     @Override

@@ -8,6 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.entente.agent.instrumentation.SuperTypes;
 import dev.entente.agent.instrumentation.TypeInstrumentation;
+import dev.entente.agent.instrumentation.TypeMatcher;
 import dev.entente.bootstrap.Hooks;
 import dev.entente.bootstrap.TransactionContext;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -24,7 +25,7 @@ import net.bytebuddy.asm.Advice;
 public final class ClassicHttpClientInstrumentation implements TypeInstrumentation {
 
     @Override
-    public AgentBuilder.RawMatcher types() {
+    public TypeMatcher types() {
         return SuperTypes.classesOf("org.apache.hc.client5.http.impl.classic.CloseableHttpClient");
     }
 

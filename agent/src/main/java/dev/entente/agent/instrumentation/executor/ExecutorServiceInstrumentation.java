@@ -8,6 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
 import dev.entente.agent.instrumentation.SuperTypes;
 import dev.entente.agent.instrumentation.TypeInstrumentation;
+import dev.entente.agent.instrumentation.TypeMatcher;
 import dev.entente.bootstrap.TransactionContext;
 import java.util.Collection;
 import java.util.concurrent.Callable;
@@ -28,7 +29,7 @@ import net.bytebuddy.asm.Advice;
 public final class ExecutorServiceInstrumentation implements TypeInstrumentation {
 
     @Override
-    public AgentBuilder.RawMatcher types() {
+    public TypeMatcher types() {
         return SuperTypes.classesOf("java.util.concurrent.ExecutorService").excluding("java.util.concurrent.AbstractExecutorService");
     }
 

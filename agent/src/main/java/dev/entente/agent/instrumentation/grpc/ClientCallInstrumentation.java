@@ -1,11 +1,11 @@
 package dev.entente.agent.instrumentation.grpc;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.entente.agent.instrumentation.TypeInstrumentation;
+import dev.entente.agent.instrumentation.TypeMatcher;
 import dev.entente.bootstrap.Hooks;
 import dev.entente.bootstrap.TransactionContext;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -20,8 +20,8 @@ import net.bytebuddy.asm.Advice;
 public final class ClientCallInstrumentation implements TypeInstrumentation {
 
     @Override
-    public AgentBuilder.RawMatcher types() {
-        return TypeInstrumentation.matching(namedOneOf("io.grpc.internal.ClientCallImpl", "io.grpc.internal.DelayedClientCall"));
+    public TypeMatcher types() {
+        return TypeInstrumentation.named("io.grpc.internal.ClientCallImpl", "io.grpc.internal.DelayedClientCall");
     }
 
     @Override

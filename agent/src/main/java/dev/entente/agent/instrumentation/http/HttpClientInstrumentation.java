@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
 import dev.entente.agent.instrumentation.TypeInstrumentation;
+import dev.entente.agent.instrumentation.TypeMatcher;
 import dev.entente.bootstrap.Hooks;
 import dev.entente.bootstrap.TransactionContext;
 import java.net.http.HttpRequest;
@@ -19,7 +20,7 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
 public final class HttpClientInstrumentation implements TypeInstrumentation {
 
     @Override
-    public AgentBuilder.RawMatcher types() {
+    public TypeMatcher types() {
         return TypeInstrumentation.named("jdk.internal.net.http.HttpClientImpl");
     }
 

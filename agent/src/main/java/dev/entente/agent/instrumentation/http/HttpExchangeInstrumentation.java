@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.entente.agent.instrumentation.SuperTypes;
 import dev.entente.agent.instrumentation.TypeInstrumentation;
+import dev.entente.agent.instrumentation.TypeMatcher;
 import dev.entente.bootstrap.Hooks;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -17,7 +18,7 @@ import net.bytebuddy.asm.Advice;
 public final class HttpExchangeInstrumentation implements TypeInstrumentation {
 
     @Override
-    public AgentBuilder.RawMatcher types() {
+    public TypeMatcher types() {
         return SuperTypes.classesOf("com.sun.net.httpserver.HttpExchange");
     }
 
@@ -29,8 +30,8 @@ public final class HttpExchangeInstrumentation implements TypeInstrumentation {
 
     public static final class SendResponseAdvice {
         @Advice.OnMethodEnter
-        public static void enter(@Advice.This Object exchange) {
-            Hooks.http.responseStarting(exchange);
+        public static void enter(@Advice.This Object exchange, @Advice.Argument(0) int status) {
+            Hooks.http.responseStarting(exchange, status);
         }
     }
 }

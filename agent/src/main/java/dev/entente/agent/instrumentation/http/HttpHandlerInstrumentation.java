@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import com.sun.net.httpserver.HttpExchange;
 import dev.entente.agent.instrumentation.SuperTypes;
 import dev.entente.agent.instrumentation.TypeInstrumentation;
+import dev.entente.agent.instrumentation.TypeMatcher;
 import dev.entente.bootstrap.HttpHook;
 import dev.entente.bootstrap.Hooks;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -15,7 +16,7 @@ import net.bytebuddy.asm.Advice;
 public final class HttpHandlerInstrumentation implements TypeInstrumentation {
 
     @Override
-    public AgentBuilder.RawMatcher types() {
+    public TypeMatcher types() {
         return SuperTypes.classesOf("com.sun.net.httpserver.HttpHandler");
     }
 

@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.entente.agent.instrumentation.TypeInstrumentation;
+import dev.entente.agent.instrumentation.TypeMatcher;
 import dev.entente.bootstrap.Hooks;
 import dev.entente.bootstrap.TransactionContext;
 import java.net.URLConnection;
@@ -21,7 +22,7 @@ import net.bytebuddy.asm.Advice;
 public final class HttpUrlConnectionInstrumentation implements TypeInstrumentation {
 
     @Override
-    public AgentBuilder.RawMatcher types() {
+    public TypeMatcher types() {
         return TypeInstrumentation.named("sun.net.www.protocol.http.HttpURLConnection");
     }
 

@@ -8,6 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.entente.agent.instrumentation.SuperTypes;
 import dev.entente.agent.instrumentation.TypeInstrumentation;
+import dev.entente.agent.instrumentation.TypeMatcher;
 import dev.entente.bootstrap.Hooks;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -21,7 +22,7 @@ import net.bytebuddy.asm.Advice;
 public final class ConnectionInstrumentation implements TypeInstrumentation {
 
     @Override
-    public AgentBuilder.RawMatcher types() {
+    public TypeMatcher types() {
         return SuperTypes.classesOf("java.sql.Connection");
     }
 

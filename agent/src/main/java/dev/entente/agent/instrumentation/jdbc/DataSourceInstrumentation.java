@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.returns;
 
 import dev.entente.agent.instrumentation.SuperTypes;
 import dev.entente.agent.instrumentation.TypeInstrumentation;
+import dev.entente.agent.instrumentation.TypeMatcher;
 import dev.entente.bootstrap.DataSourceDepth;
 import dev.entente.bootstrap.Hooks;
 import java.sql.Connection;
@@ -16,7 +17,7 @@ import net.bytebuddy.asm.Advice;
 public final class DataSourceInstrumentation implements TypeInstrumentation {
 
     @Override
-    public AgentBuilder.RawMatcher types() {
+    public TypeMatcher types() {
         return SuperTypes.classesOf("javax.sql.DataSource");
     }
 

@@ -9,6 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.entente.agent.instrumentation.SuperTypes;
 import dev.entente.agent.instrumentation.TypeInstrumentation;
+import dev.entente.agent.instrumentation.TypeMatcher;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
@@ -31,7 +32,7 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 public final class ServletInstrumentation implements TypeInstrumentation {
 
     @Override
-    public AgentBuilder.RawMatcher types() {
+    public TypeMatcher types() {
         return SuperTypes.classesOf("javax.servlet.Servlet", "jakarta.servlet.Servlet");
     }
 

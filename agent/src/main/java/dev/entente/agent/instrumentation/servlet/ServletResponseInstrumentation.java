@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.entente.agent.instrumentation.SuperTypes;
 import dev.entente.agent.instrumentation.TypeInstrumentation;
+import dev.entente.agent.instrumentation.TypeMatcher;
 import dev.entente.bootstrap.Hooks;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -18,7 +19,7 @@ import net.bytebuddy.asm.Advice;
 public final class ServletResponseInstrumentation implements TypeInstrumentation {
 
     @Override
-    public AgentBuilder.RawMatcher types() {
+    public TypeMatcher types() {
         return SuperTypes.classesOf("javax.servlet.ServletResponse", "jakarta.servlet.ServletResponse");
     }
 
@@ -31,7 +32,7 @@ public final class ServletResponseInstrumentation implements TypeInstrumentation
     public static final class FlushAdvice {
         @Advice.OnMethodEnter
         public static void enter(@Advice.This Object response) {
-            Hooks.http.responseStarting(response);
+            Hooks.http.responseStarting(response, 0);
         }
     }
 }
