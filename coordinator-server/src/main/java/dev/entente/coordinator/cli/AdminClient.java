@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,6 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -24,8 +29,15 @@ import javax.net.ssl.SSLContext;
 final class AdminClient {
 
     /** A failure to show the user as it is (the message names the address or the transaction). */
-    static final class AdminException extends RuntimeException {
+    static class AdminException extends RuntimeException {
         AdminException(String message) {
+            super(message);
+        }
+    }
+
+    /** No connection could be made to an address: nothing was sent, so asking another node is safe. */
+    static final class UnreachableException extends AdminException {
+        UnreachableException(String message) {
             super(message);
         }
     }
@@ -41,12 +53,20 @@ final class AdminClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     /** A change may wait longer: adding a node waits (up to 60 s) until the leader has brought it up to date. */
     private static final Duration CHANGE_TIMEOUT = Duration.ofSeconds(75);
+    /**
+     * How long a command waits for a leader while some node answers but none leads that can be reached: an
+     * election after the leader died takes a few seconds, and the survivors may still name the dead node until then.
+     */
+    private static final Duration ELECTION_WAIT = Duration.ofSeconds(15);
+    private static final Duration ELECTION_POLL = Duration.ofMillis(300);
 
     private final List<String> addresses;
     private final Optional<String> readToken;
     private final Optional<String> adminToken;
     private final String scheme;
     private final HttpClient http;
+    /** Addresses no connection could be made to during this command; a node naming one as leader is not believed. */
+    private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
 
     /**
      * Sends {@code readToken} (or, without one, {@code adminToken}) with every read and {@code adminToken} with
@@ -96,13 +116,14 @@ final class AdminClient {
 
     /** A change, sent to the leader; again to the node a follower names if leadership moved meanwhile. */
     private Reply postToLeader(String path, String body) {
-        String leader = leader();
-        Reply reply = request(leader, "POST", path, body);
-        if (reply.status() == 503 && reply.body().hasNonNull("leaderAdmin")
-                && !reply.body().get("leaderAdmin").asText().equals(leader)) {
-            reply = request(reply.body().get("leaderAdmin").asText(), "POST", path, body);
-        }
-        return reply;
+        return onLeader(leader -> {
+            Reply reply = request(leader, "POST", path, body);
+            if (reply.status() == 503 && reply.body().hasNonNull("leaderAdmin")
+                    && !reply.body().get("leaderAdmin").asText().equals(leader)) {
+                reply = request(reply.body().get("leaderAdmin").asText(), "POST", path, body);
+            }
+            return reply;
+        });
     }
 
     /** A snapshot the leader answered {@code POST /cluster/snapshot} with: its headers and its content. */
@@ -140,38 +161,101 @@ final class AdminClient {
     }
 
     private Reply get(String path) {
-        return request(leader(), "GET", path, null);
+        return onLeader(leader -> request(leader, "GET", path, null));
+    }
+
+    /**
+     * Runs {@code call} on the leader's address; when the leader found cannot be reached (it died and the others
+     * do not know it yet), finds the leader again until {@link #ELECTION_WAIT} has passed.
+     */
+    private <T> T onLeader(Function<String, T> call) {
+        long deadline = System.nanoTime() + ELECTION_WAIT.toNanos();
+        while (true) {
+            String leader = leader(deadline);
+            try {
+                return call.apply(leader);
+            } catch (UnreachableException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                pause();
+            }
+        }
     }
 
     /** The admin address of the node that leads, asked of each given address in turn. */
     String leader() {
-        List<String> problems = new ArrayList<>();
-        for (String address : addresses) {
+        return leader(System.nanoTime() + ELECTION_WAIT.toNanos());
+    }
+
+    /**
+     * The leader's admin address; asks again while a node answers but knows no leader that can be reached (an
+     * election under way), until {@code deadline} ({@link System#nanoTime()}).
+     */
+    private String leader(long deadline) {
+        while (true) {
+            LeaderSearch search = new LeaderSearch();
+            for (String address : addresses) {
+                Optional<String> leader = search.ask(address);
+                if (leader.isPresent()) {
+                    return leader.get();
+                }
+            }
+            if (!search.electionUnderWay || System.nanoTime() - deadline > 0) {
+                throw new AdminException("no coordinator leader found; " + String.join("; ", search.problems));
+            }
+            pause();
+        }
+    }
+
+    /** One pass over the given addresses, asking each which node leads. */
+    private final class LeaderSearch {
+        final List<String> problems = new ArrayList<>();
+        /** A node answered but named no leader, or one that cannot be reached. */
+        boolean electionUnderWay;
+
+        Optional<String> ask(String address) {
             JsonNode cluster;
             try {
                 Reply reply = request(address, "GET", "/cluster", null);
                 if (reply.status() != 200) {
                     problems.add(address + " refused: " + reply.error());
-                    continue;
+                    return Optional.empty();
                 }
                 cluster = reply.body();
             } catch (AdminException e) {
                 problems.add(e.getMessage());
-                continue;
+                return Optional.empty();
             }
+            String node = address + " (node " + cluster.path("nodeId").asText() + ")";
             String leaderId = cluster.path("leaderId").asText("");
             if (leaderId.equals(cluster.path("nodeId").asText()) && cluster.path("serving").asBoolean()) {
-                return address;
+                return Optional.of(address);
             }
+            electionUnderWay = true;
             for (JsonNode peer : cluster.path("peers")) {
-                if (peer.path("id").asText().equals(leaderId) && !peer.path("adminAddress").asText().isEmpty()) {
-                    return peer.path("adminAddress").asText();
+                String peerAdmin = peer.path("adminAddress").asText();
+                if (peer.path("id").asText().equals(leaderId) && !peerAdmin.isEmpty()) {
+                    if (!unreachable.contains(peerAdmin)) {
+                        return Optional.of(peerAdmin);
+                    }
+                    problems.add(node + " names " + peerAdmin + " as the leader's admin address, which cannot be "
+                            + "reached: an election may be under way");
+                    return Optional.empty();
                 }
             }
-            problems.add(address + " (node " + cluster.path("nodeId").asText() + ") knows no serving leader: "
-                    + "an election is under way, or a majority of the cluster is down");
+            problems.add(node + " knows no serving leader: an election is under way, or a majority of the cluster is down");
+            return Optional.empty();
         }
-        throw new AdminException("no coordinator leader found; " + String.join("; ", problems));
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(ELECTION_POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException("interrupted");
+        }
     }
 
     private Reply request(String address, String method, String path, String body) {
@@ -202,9 +286,14 @@ final class AdminClient {
         try {
             return http.send(request.build(), handler);
         } catch (IOException e) {
-            throw new AdminException("cannot reach the coordinator admin port at " + address + ": "
+            String message = "cannot reach the coordinator admin port at " + address + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-                    + (scheme.equals("http") ? " (the admin port of a node with TLS material speaks HTTPS: give --tls-ca)" : ""));
+                    + (scheme.equals("http") ? " (the admin port of a node with TLS material speaks HTTPS: give --tls-ca)" : "");
+            if (e instanceof ConnectException || e instanceof HttpConnectTimeoutException) {
+                unreachable.add(address);
+                throw new UnreachableException(message);
+            }
+            throw new AdminException(message);
         } catch (IllegalArgumentException e) {
             throw new AdminException("'" + address + "' is not a host:port admin address");
         } catch (InterruptedException e) {

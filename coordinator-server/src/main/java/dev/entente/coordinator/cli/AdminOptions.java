@@ -22,7 +22,7 @@ final class AdminOptions {
 
     static final CommandOption ADMIN = new CommandOption("admin", "H:P,...", "127.0.0.1:7071",
             "admin addresses of one or more coordinator nodes; the command asks them in turn which node leads and "
-                    + "talks to the leader");
+                    + "talks to the leader (during an election, up to 15 s until one leads)");
     static final CommandOption ADMIN_TOKEN_FILE = new CommandOption("admin-token-file", "F", "",
             "the file holding the admin token, needed by tx resolve and every cluster command (tx list and show take it too)");
     static final CommandOption ADMIN_READ_TOKEN_FILE = new CommandOption("admin-read-token-file", "F", "",

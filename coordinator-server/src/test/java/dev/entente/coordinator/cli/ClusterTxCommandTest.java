@@ -58,6 +58,13 @@ class ClusterTxCommandTest {
             assertThat(client.status(first).getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
 
             leader.kill9();
+            // at once, while the survivors elect a leader and may still name the dead one: the command waits for it
+            Map<String, String> duringElection = Map.of("ENTENTE_ADMIN", leader.adminAddress() + ","
+                    + followers.get(0).adminAddress() + "," + followers.get(1).adminAddress(),
+                    "ENTENTE_ADMIN_TOKEN_FILE", tokenFile.toString());
+            Run showDuringElection = TxRunner.run(duringElection, "show", first);
+            assertThat(showDuringElection.status()).as(showDuringElection.err()).isZero();
+            assertThat(showDuringElection.out()).contains("ROLLED_BACK");
             CoordinatorProcess next = cluster.awaitLeader();
             String second = stuck.undecided("on-the-new-leader", "shop", "rm-1", "db-1");
             // the dead leader first in the list: the command goes on to a live node and from there to the leader
