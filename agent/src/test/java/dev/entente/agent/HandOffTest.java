@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A global transaction follows a task handed to another thread, whichever way Java hands it off:
- * scheduled and fork/join executors, forked parts of a fork/join task, virtual-thread executors, and a
+ * scheduled and fork/join executors, an executor of the application's own whose base class loads after it, forked parts of a fork/join task, virtual-thread executors, and a
  * task the application wraps itself ({@code GlobalTransaction.wrap}) for a thread no executor runs. The
  * task writes to PostgreSQL, its caller to MariaDB, in an application with the agent attached and a
  * real coordinator: both rows commit, or both roll back when the caller or the task fails.
@@ -30,7 +30,7 @@ class HandOffTest {
     void executorsForkJoinAndTheApiCarryTheTransaction() throws Exception {
         List<String> lines = handOffs(Path.of(System.getProperty("java.home")), "platform");
 
-        assertThat(lines).as("one line per hand-off and ending").hasSize(9 * 3);
+        assertThat(lines).as("one line per hand-off and ending").hasSize(10 * 3);
         assertEveryHandOffFollowsTheTransaction(lines);
     }
 
@@ -43,7 +43,7 @@ class HandOffTest {
 
         assertThat(output).contains("early agent: the executors' classes are loaded");
         List<String> lines = output.lines().filter(line -> line.contains(" | ")).toList();
-        assertThat(lines).as("one line per hand-off and ending").hasSize(9 * 3);
+        assertThat(lines).as("one line per hand-off and ending").hasSize(10 * 3);
         assertEveryHandOffFollowsTheTransaction(lines);
     }
 

@@ -83,6 +83,11 @@ public final class HandOffApp {
             FORK_JOIN.execute(split);
             return split.get();
         });
+        handOffs.put("the application's own executor, loaded before its base class", task -> {
+            FutureTask<String> run = new FutureTask<>(task);
+            new OwnExecutor().execute(run);
+            return run.get();
+        });
         handOffs.put("GlobalTransaction.wrap(Runnable) on a new thread", task -> {
             FutureTask<String> run = new FutureTask<>(task);
             Thread thread = new Thread(GlobalTransaction.wrap(run));
@@ -96,6 +101,23 @@ public final class HandOffApp {
             return run.get();
         });
         return handOffs;
+    }
+
+    /**
+     * An executor of the application's own. The JVM loads it before its base class, which implements {@code
+     * Executor} and declares {@code execute}: the agent learns the base class's super types while this class is
+     * being loaded, and the base class must still be woven (HotSpot reports no class loaded on a thread that is
+     * transforming, so the agent must not load it there). Nothing else in this application names the base class.
+     */
+    static final class OwnExecutor extends ThreadPerTask {
+    }
+
+    /** Runs each task on a new thread. */
+    static class ThreadPerTask implements java.util.concurrent.Executor {
+        @Override
+        public void execute(Runnable task) {
+            new Thread(task).start();
+        }
     }
 
     /** Through {@code Executors.newVirtualThreadPerTaskExecutor()}, found by reflection: this class is compiled for Java 17. */
