@@ -101,7 +101,8 @@ class BenchDriversTest {
 
         assertThat(output).containsPattern("run 1 without agent +[1-9]\\d* ops/s .* 0 errors")
                 .containsPattern("run 1 with agent +[1-9]\\d* ops/s .* 0 errors")
-                .contains("| variant       | ops/s");
+                .containsPattern("run 1 with agent, jdbc integration off +[1-9]\\d* ops/s .* 0 errors")
+                .containsPattern("\\| variant +\\| ops/s");
         for (String variant : new String[] {"without agent", "with agent", "with OpenTelemetry agent"}) {
             assertThat(output).containsPattern("(?m)^start 1 " + Pattern.quote(variant) + " +\\d+ ms  cpu +\\d+\\.\\d+ s  load ")
                     .containsPattern("(?m)^boot start 1 " + Pattern.quote(variant) + " +\\d+ ms  cpu +\\d+\\.\\d+ s  load ");

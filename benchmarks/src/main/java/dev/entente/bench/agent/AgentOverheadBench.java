@@ -41,7 +41,8 @@ public final class AgentOverheadBench {
 
     static final CommandOption CLIENTS = LoadOptions.CLIENTS.withDefault("4");
     static final CommandOption PARTS = new CommandOption("parts", "LIST", "jdbc,small,boot",
-            "what to measure: jdbc (statements outside transactions), small (a small main's start), boot (a Spring Boot app's start)");
+            "what to measure: jdbc (statements outside transactions: without the agent, with it, and with it but its jdbc "
+                    + "integration off), small (a small main's start), boot (a Spring Boot app's start)");
     static final CommandOption STARTS = new CommandOption("starts", "N", "10", "starts of the small main per variant");
     static final CommandOption BOOT_STARTS = new CommandOption("boot-starts", "N", "10", "starts of the Spring Boot app per variant");
     /** An older agent jar measured beside the current one; {@link AdviceCostBench} takes it too. */
@@ -54,7 +55,24 @@ public final class AgentOverheadBench {
     private static final Pattern BOOT_STARTED = Pattern.compile("Started CatalogApplication in");
     private static final String BOOT_MAIN = "dev.entente.bench.bootapp.CatalogApplication";
 
-    private enum Variant { WITHOUT_AGENT, WITH_AGENT }
+    /**
+     * The JDBC part's variants. With the JDBC integration off the agent's runtime still starts (in the background,
+     * 10 s after the JVM: its RM session and recovery's scans), but no JDBC method is woven: the pair tells the
+     * advice's cost from the runtime's.
+     */
+    private enum Variant {
+        WITHOUT_AGENT("without agent", List.of()),
+        WITH_AGENT("with agent", List.of()),
+        JDBC_OFF("with agent, jdbc integration off", List.of("-Dentente.instrumentation.jdbc.enabled=false"));
+
+        final String label;
+        final List<String> jvmOptions;
+
+        Variant(String label, List<String> jvmOptions) {
+            this.label = label;
+            this.jvmOptions = jvmOptions;
+        }
+    }
 
     /** A way to start a JVM: its label and the options that attach (or not) an agent. */
     private record Attached(String label, List<String> jvmOptions) {
@@ -79,7 +97,7 @@ public final class AgentOverheadBench {
             String agent = "-javaagent:" + agentJar + "=coordinator=" + coordinator.clientAddress() + ",app=bench-overhead";
             List<Attached> variants = startVariants(agent, coordinator.clientAddress());
             if (parts.contains("jdbc")) {
-                Comparison<Variant> comparison = new Comparison<>(out, List.of(Variant.values()), AgentOverheadBench::label);
+                Comparison<Variant> comparison = new Comparison<>(out, List.of(Variant.values()), variant -> variant.label);
                 comparison.run(load.runs(), variant -> workload(variant, agent, url, load));
                 comparison.report("JDBC workload outside transactions");
             }
@@ -164,12 +182,12 @@ public final class AgentOverheadBench {
         return jar + File.pathSeparator + Files.readString(classPath).trim();
     }
 
-    private static String label(Variant variant) {
-        return variant == Variant.WITH_AGENT ? "with agent" : "without agent";
-    }
-
     private Measurement workload(Variant variant, String agent, String url, LoadOptions load) throws IOException, InterruptedException {
-        return WorkloadJvm.measure("the JDBC workload (" + label(variant) + ")", variant == Variant.WITH_AGENT ? List.of(agent) : List.of(),
+        List<String> jvmOptions = new ArrayList<>(variant.jvmOptions);
+        if (variant != Variant.WITHOUT_AGENT) {
+            jvmOptions.add(agent);
+        }
+        return WorkloadJvm.measure("the JDBC workload (" + variant.label + ")", jvmOptions,
                 JdbcWorkload.class, load.workloadTimeout(), load.workloadArguments(url));
     }
 
