@@ -1,7 +1,10 @@
 package dev.entente.agent.instrumentation;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Optional;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.SynchronousQueue;
@@ -19,7 +22,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Only for loaders registered as parallel capable: the transforming thread holds the lock of its class's
  * name, not the loader's, so the other thread can load. A type not loaded within {@link #PATIENCE} (a loader
- * that waits for the transforming thread after all) is left to the caller, which reads its class file.
+ * that waits for the transforming thread after all) is left to the caller, which reads its class file; that
+ * loader is not asked again.
  */
 final class SuperTypeLoading {
 
@@ -31,17 +35,22 @@ final class SuperTypeLoading {
                 thread.setDaemon(true);
                 return thread;
             });
+    /** Loaders that kept a transforming thread waiting: their super types are read from class files. */
+    private final Set<ClassLoader> slow = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     /** The class {@code loader} loads for {@code name}, or empty when it cannot be loaded here and now. */
     Optional<Class<?>> load(String name, ClassLoader loader) {
-        if (loader == null || !loader.isRegisteredAsParallelCapable()) {
+        if (loader == null || !loader.isRegisteredAsParallelCapable() || slow.contains(loader)) {
             return Optional.empty();
         }
         Future<Class<?>> loading = loaders.submit(() -> Class.forName(name, false, loader));
         try {
             return Optional.of(loading.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (ExecutionException | TimeoutException notLoaded) {
-            return Optional.empty(); // still loading after a timeout, to no harm: the JVM loads it next anyway
+        } catch (ExecutionException notLoaded) {
+            return Optional.empty();
+        } catch (TimeoutException waitsForUs) {
+            slow.add(loader);
+            return Optional.empty(); // it may load later, to no harm: the JVM loads it next anyway
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
