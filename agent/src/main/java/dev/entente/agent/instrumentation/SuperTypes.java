@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.description.type.TypeDescription;
@@ -41,7 +40,6 @@ public final class SuperTypes {
     private final Map<ClassLoader, Map<String, Long>> byLoader = new WeakHashMap<>();
     /** The JDK's types: no other loader may define a {@code java.*} class, so one map serves every loader. */
     private final Map<String, Long> jdk = new ConcurrentHashMap<>();
-    private final SuperTypeLoading loading = new SuperTypeLoading();
 
     private SuperTypes() {
     }
@@ -93,9 +91,9 @@ public final class SuperTypes {
     }
 
     /**
-     * The bits of the class {@code classFile} holds ({@link #UNKNOWN} where a super type cannot be found): the
-     * class is being loaded, so its super types often are not yet; they are loaded ahead of the JVM
-     * ({@link SuperTypeLoading}), or their class files read as {@code loader} finds them.
+     * The bits of the class {@code classFile} holds, its super types read from their class files as {@code
+     * loader} finds them ({@link #UNKNOWN} where one cannot be found): the class is being loaded, so its super
+     * types often are not yet.
      */
     private long bits(ClassFile classFile, ClassLoader loader) {
         matching = true;
@@ -121,31 +119,8 @@ public final class SuperTypes {
         if (bits != null) {
             return bits;
         }
-        Optional<Class<?>> loaded = loading.load(name, loader);
-        if (loaded.isPresent()) {
-            return bits(loaded.get(), loader);
-        }
         ClassFile classFile = ClassFiles.find(name, loader);
         return classFile == null ? UNKNOWN : remember(name, loader, fromClassFile(classFile, loader));
-    }
-
-    /** The bits of a loaded class, as {@code loader} (which loaded it or a sub type of it) sees its hierarchy. */
-    private long bits(Class<?> type, ClassLoader loader) {
-        String name = type.getName();
-        Map<String, Long> known = known(name, loader);
-        Long bits = known.get(name);
-        if (bits == null) {
-            long found = own(name);
-            if (type.getSuperclass() != null) {
-                found |= bits(type.getSuperclass(), loader);
-            }
-            for (Class<?> implemented : type.getInterfaces()) {
-                found |= bits(implemented, loader);
-            }
-            bits = found;
-            known.put(name, bits);
-        }
-        return bits;
     }
 
     private long remember(String name, ClassLoader loader, long bits) {
