@@ -1,5 +1,6 @@
 package dev.entente.agent.instrumentation;
 
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,9 +24,11 @@ public final class ClassFile {
     private final int thisClass;
     private final int superClass;
     private final int[] interfaces;
+    private final URL codeSource;
 
-    private ClassFile(byte[] bytes) {
+    private ClassFile(byte[] bytes, URL codeSource) {
         this.bytes = bytes;
+        this.codeSource = codeSource;
         if (bytes.length < 10 || u4(0) != MAGIC) {
             throw new IllegalArgumentException("not a class file");
         }
@@ -58,7 +61,17 @@ public final class ClassFile {
 
     /** Reads the start of {@code bytes}; {@link IllegalArgumentException} or {@link IndexOutOfBoundsException} if it is no class file. */
     public static ClassFile of(byte[] bytes) {
-        return new ClassFile(bytes);
+        return new ClassFile(bytes, null);
+    }
+
+    /** Likewise, for a class file read from {@code codeSource} (a jar or folder's URL; null if not known). */
+    public static ClassFile of(byte[] bytes, URL codeSource) {
+        return new ClassFile(bytes, codeSource);
+    }
+
+    /** The jar or folder this class file was read from, where its super types are looked for first; null if not known. */
+    public URL codeSource() {
+        return codeSource;
     }
 
     /** The binary name ({@code java.util.Map$Entry}). */

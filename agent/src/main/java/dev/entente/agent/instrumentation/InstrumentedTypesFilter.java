@@ -1,5 +1,6 @@
 package dev.entente.agent.instrumentation;
 
+import java.net.URL;
 import java.util.List;
 
 /**
@@ -22,8 +23,11 @@ final class InstrumentedTypesFilter {
         return ignored.ignores(typeName);
     }
 
-    /** False only for a class no instrumentation matches; true too where that cannot be told cheaply. */
-    boolean mayMatch(ClassLoader loader, String typeName, byte[] bytes) {
+    /**
+     * False only for a class no instrumentation matches; true too where that cannot be told cheaply. Its super
+     * types' class files are looked for first in {@code codeSource}, the jar or folder it comes from (null: unknown).
+     */
+    boolean mayMatch(ClassLoader loader, String typeName, byte[] bytes, URL codeSource) {
         if (ignores(typeName)) {
             return false;
         }
@@ -32,7 +36,7 @@ final class InstrumentedTypesFilter {
         }
         ClassFile classFile;
         try {
-            classFile = ClassFile.of(bytes);
+            classFile = ClassFile.of(bytes, codeSource);
         } catch (RuntimeException unreadable) {
             return true; // Byte Buddy reads it and reports what is wrong with it
         }

@@ -3,6 +3,7 @@ package dev.entente.agent.instrumentation;
 import dev.entente.runtime.OwnContextLoader;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.net.URL;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +98,7 @@ final class InstrumentingTransformer implements ClassFileTransformer {
         String typeName = internalName.replace('/', '.');
         TRANSFORMING.set(Boolean.TRUE);
         try {
-            if (!filter.mayMatch(loader, typeName, classFile)) {
+            if (!filter.mayMatch(loader, typeName, classFile, codeSource(protectionDomain))) {
                 return null;
             }
             Weaver made = weaver(typeName, loader);
@@ -179,6 +180,10 @@ final class InstrumentingTransformer implements ClassFileTransformer {
         } catch (Throwable e) {
             log().warn("could not instrument {}, {}: {}", type.getName(), when, e.toString());
         }
+    }
+
+    private static URL codeSource(ProtectionDomain protectionDomain) {
+        return protectionDomain == null || protectionDomain.getCodeSource() == null ? null : protectionDomain.getCodeSource().getLocation();
     }
 
     /** Advice calls the hook classes: a named module (the JDK's) must read theirs, the boot loader's unnamed module. */

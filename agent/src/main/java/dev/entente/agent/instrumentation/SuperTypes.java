@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
+import java.net.URL;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -106,20 +107,21 @@ public final class SuperTypes {
         long found = own(classFile.name());
         String superName = classFile.superName();
         if (superName != null) {
-            found |= bitsNamed(superName, loader);
+            found |= bitsNamed(superName, loader, classFile.codeSource());
         }
         for (String implemented : classFile.interfaceNames()) {
-            found |= bitsNamed(implemented, loader);
+            found |= bitsNamed(implemented, loader, classFile.codeSource());
         }
         return found;
     }
 
-    private long bitsNamed(String name, ClassLoader loader) {
+    /** The bits of the super type {@code name}, its class file looked for first {@code beside} its sub type's. */
+    private long bitsNamed(String name, ClassLoader loader, URL beside) {
         Long bits = known(name, loader).get(name);
         if (bits != null) {
             return bits;
         }
-        ClassFile classFile = ClassFiles.find(name, loader);
+        ClassFile classFile = ClassFiles.find(name, loader, beside);
         return classFile == null ? UNKNOWN : remember(name, loader, fromClassFile(classFile, loader));
     }
 

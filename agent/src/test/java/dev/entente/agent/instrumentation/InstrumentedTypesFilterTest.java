@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
 import java.net.URI;
+import java.net.URL;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -29,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * and this module's test apps (the annotated methods): each instrumentation's exact matcher is run on Byte
  * Buddy's description of the class, and its cheap test on the class file must say "may match" wherever
  * the exact one says "matches". The super-type answers are also checked against Byte Buddy's own {@code
- * hasSuperType}, as the filter reads them from class files before the exact matcher reuses them.
+ * hasSuperType}, as the filter reads them from class files (first from the jar or folder the class came from,
+ * as the transformer has it do) before the exact matcher reuses them.
  */
 class InstrumentedTypesFilterTest {
 
@@ -101,12 +104,15 @@ class InstrumentedTypesFilterTest {
     }
 
     private boolean mayMatch(Candidate candidate) {
-        ClassFile classFile = ClassFile.of(candidate.bytes());
+        ClassFile classFile = ClassFile.of(candidate.bytes(), candidate.codeSource());
         return matchers.stream().anyMatch(matcher -> matcher.mayMatch(classFile, candidate.loader()));
     }
 
-    /** A class of the corpus: its bytes, and the loader (null: the JDK's) and type pool it is read through. */
-    private record Candidate(String name, byte[] bytes, ClassLoader loader, TypePool pool) {
+    /**
+     * A class of the corpus: its bytes, the loader (null: the JDK's) and type pool it is read through, and the
+     * jar or folder it came from (null: the JDK's).
+     */
+    private record Candidate(String name, byte[] bytes, ClassLoader loader, TypePool pool, URL codeSource) {
     }
 
     private List<Candidate> corpus() throws IOException {
@@ -117,7 +123,7 @@ class InstrumentedTypesFilterTest {
             try (Stream<Path> files = Files.walk(jrt.getPath("/modules", folder))) {
                 for (Path file : files.filter(path -> path.toString().endsWith(".class")).toList()) {
                     String name = file.subpath(2, file.getNameCount()).toString().replace('/', '.').replaceAll("\\.class$", "");
-                    corpus.add(new Candidate(name, Files.readAllBytes(file), null, jdkPool));
+                    corpus.add(new Candidate(name, Files.readAllBytes(file), null, jdkPool, null));
                 }
             }
         }
@@ -131,12 +137,20 @@ class InstrumentedTypesFilterTest {
                 try (Stream<Path> files = Files.walk(path)) {
                     for (Path classFile : files.filter(p -> p.toString().endsWith(".class")).toList()) {
                         String name = path.relativize(classFile).toString().replace('/', '.').replaceAll("\\.class$", "");
-                        corpus.add(new Candidate(name, Files.readAllBytes(classFile), loader, pool));
+                        corpus.add(new Candidate(name, Files.readAllBytes(classFile), loader, pool, codeSource(path)));
                     }
                 }
             }
         }
         return corpus;
+    }
+
+    private static URL codeSource(Path jarOrFolder) {
+        try {
+            return jarOrFolder.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void readJar(Path jar, TypePool pool, List<Candidate> corpus) {
@@ -146,7 +160,8 @@ class InstrumentedTypesFilterTest {
                 if (name.endsWith(".class") && !name.startsWith("META-INF/") && !name.endsWith("module-info.class")
                         && !name.endsWith("package-info.class")) {
                     try (InputStream in = file.getInputStream(entry)) {
-                        corpus.add(new Candidate(name.replace('/', '.').replaceAll("\\.class$", ""), in.readAllBytes(), loader, pool));
+                        corpus.add(new Candidate(name.replace('/', '.').replaceAll("\\.class$", ""), in.readAllBytes(), loader, pool,
+                                codeSource(jar)));
                     }
                 }
             }
