@@ -3,7 +3,6 @@ package dev.entente.agent.instrumentation;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -32,7 +31,7 @@ final class CodeSources {
 
     private static final CodeSources LOCAL = new CodeSources();
 
-    /** Opened jars by path; empty for a location that is no readable jar. */
+    /** Opened jars by their code source's URL; empty for a location that is no readable jar. */
     private final Map<String, Optional<JarFile>> jars = new ConcurrentHashMap<>();
 
     private CodeSources() {
@@ -48,12 +47,11 @@ final class CodeSources {
             return null;
         }
         try {
-            Path location = Path.of(codeSource.toURI());
             if (codeSource.getPath().endsWith("/")) {
-                Path file = location.resolve(resource);
+                Path file = Path.of(codeSource.toURI()).resolve(resource);
                 return Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
             }
-            Optional<JarFile> jar = jars.computeIfAbsent(location.toString(), CodeSources::open);
+            Optional<JarFile> jar = jars.computeIfAbsent(codeSource.toString(), any -> open(codeSource));
             if (jar.isEmpty()) {
                 return null;
             }
@@ -69,10 +67,10 @@ final class CodeSources {
         }
     }
 
-    private static Optional<JarFile> open(String path) {
+    private static Optional<JarFile> open(URL jar) {
         try {
-            return Optional.of(new JarFile(new File(path), false, ZipFile.OPEN_READ, JarFile.runtimeVersion()));
-        } catch (IOException | UncheckedIOException | SecurityException notAJar) {
+            return Optional.of(new JarFile(new File(jar.toURI()), false, ZipFile.OPEN_READ, JarFile.runtimeVersion()));
+        } catch (IOException | URISyntaxException | RuntimeException notAJar) {
             return Optional.empty();
         }
     }
