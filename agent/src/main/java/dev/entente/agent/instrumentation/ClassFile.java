@@ -25,6 +25,8 @@ public final class ClassFile {
     private final int superClass;
     private final int[] interfaces;
     private final URL codeSource;
+    /** The binary name, made at the first call of {@link #name}: every matcher of the filter asks for it. */
+    private String name;
 
     private ClassFile(byte[] bytes, URL codeSource) {
         this.bytes = bytes;
@@ -76,7 +78,12 @@ public final class ClassFile {
 
     /** The binary name ({@code java.util.Map$Entry}). */
     public String name() {
-        return className(thisClass);
+        String known = name;
+        if (known == null) {
+            known = className(thisClass);
+            name = known;
+        }
+        return known;
     }
 
     /** The super class's binary name; null for {@code java.lang.Object} and {@code module-info}. */

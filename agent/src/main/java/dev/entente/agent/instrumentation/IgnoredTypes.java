@@ -30,19 +30,36 @@ final class IgnoredTypes {
             "com.fasterxml.jackson.", "org.yaml.snakeyaml.", "org.objectweb.asm.",
             "org.mockito."); // its inline mock maker's advice refers to a class it injects later: nothing of ours is there
 
-    /** Whether the type of this binary name is ignored. */
+    /**
+     * Whether the type of this name is ignored: its binary name ({@code java.util.Map}) or its internal name
+     * ({@code java/util/Map}), as the JVM hands it to a transformer, which need not be converted first.
+     */
     boolean ignores(String name) {
         for (String instrumented : INSTRUMENTED_JDK) {
-            if (name.startsWith(instrumented)) {
+            if (startsWith(name, instrumented)) {
                 return false;
             }
         }
         for (String ignored : IGNORED) {
-            if (name.startsWith(ignored)) {
+            if (startsWith(name, ignored)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether {@code name} starts with the package prefix {@code prefix} (dotted), a slash standing for a dot. */
+    private static boolean startsWith(String name, String prefix) {
+        if (name.length() < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            char c = name.charAt(i);
+            if (c != prefix.charAt(i) && (c != '/' || prefix.charAt(i) != '.')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -18,17 +18,18 @@ final class InstrumentedTypesFilter {
         this.matchers = List.copyOf(matchers);
     }
 
-    /** Whether the class of this binary name is one the agent never instruments, told by its name alone. */
+    /** Whether the class of this binary or internal name is one the agent never instruments, told by its name alone. */
     boolean ignores(String typeName) {
         return ignored.ignores(typeName);
     }
 
     /**
-     * False only for a class no instrumentation matches; true too where that cannot be told cheaply. Its super
-     * types' class files are looked for first in {@code codeSource}, the jar or folder it comes from (null: unknown).
+     * False only for a class no instrumentation matches; true too where that cannot be told cheaply. {@code
+     * name}: its binary or internal name. Its super types' class files are looked for first in {@code
+     * codeSource}, the jar or folder it comes from (null: unknown).
      */
-    boolean mayMatch(ClassLoader loader, String typeName, byte[] bytes, URL codeSource) {
-        if (ignores(typeName)) {
+    boolean mayMatch(ClassLoader loader, String name, byte[] bytes, URL codeSource) {
+        if (ignores(name)) {
             return false;
         }
         if (bytes == null) {

@@ -25,7 +25,7 @@ final class InstrumentingTransformer implements ClassFileTransformer {
      * class the loader loads to find a super type's class file, Byte Buddy's or the JDK's classes); the guard
      * keeps it so on any JVM, as Byte Buddy's own circularity lock did.
      */
-    private static final ThreadLocal<Boolean> TRANSFORMING = new ThreadLocal<>();
+    private static final ThreadLocal<boolean[]> TRANSFORMING = ThreadLocal.withInitial(() -> new boolean[1]); // a flag: no map entry made and removed per class
 
     /** A class that came while the weaver was being made, on the thread making it: woven once it is made. */
     private record Deferred(String typeName, ClassLoader loader) {
@@ -92,15 +92,17 @@ final class InstrumentingTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classFile) {
-        if (internalName == null || loader == own || TRANSFORMING.get() != null) {
+        boolean[] transforming = TRANSFORMING.get();
+        if (internalName == null || loader == own || transforming[0]) {
             return null;
         }
-        String typeName = internalName.replace('/', '.');
-        TRANSFORMING.set(Boolean.TRUE);
+        transforming[0] = true;
+        String typeName = internalName;
         try {
-            if (!filter.mayMatch(loader, typeName, classFile, codeSource(protectionDomain))) {
+            if (!filter.mayMatch(loader, internalName, classFile, codeSource(protectionDomain))) {
                 return null;
             }
+            typeName = internalName.replace('/', '.');
             Weaver made = weaver(typeName, loader);
             byte[] woven = made == null ? null : made.weave(module, loader, typeName, classBeingRedefined, protectionDomain, classFile);
             if (woven != null) {
@@ -114,18 +116,19 @@ final class InstrumentingTransformer implements ClassFileTransformer {
             log().warn("could not instrument {}: {}", typeName, failure.toString());
             return null;
         } finally {
-            TRANSFORMING.remove();
+            transforming[0] = false;
         }
     }
 
     /**
-     * Makes the weaver on a thread of its own, now: nearly every application soon loads a class to weave (a
-     * thread pool, a JDBC driver), and on a machine with a second core idle the making leaves its start.
+     * Makes the weaver on a thread of its own, now, and warms it up ({@link Weaver#warmUp}): nearly every
+     * application soon loads a class to weave (a thread pool, a JDBC driver), and on a machine with a second
+     * core idle the making leaves its start.
      */
     private void prepareInBackground() {
         Thread prepare = new Thread(() -> {
             try {
-                weaver(null, null);
+                weaver(null, null).warmUp(); // a class loaded meanwhile, on this thread too, is transformed as usual
             } catch (RuntimeException | LinkageError e) {
                 log().warn("could not prepare the instrumentation: {}", e.toString()); // met again at the first class to weave
             }

@@ -41,6 +41,14 @@ public final class SuperTypes {
     private final Map<ClassLoader, Map<String, Long>> byLoader = new WeakHashMap<>();
     /** The JDK's types: no other loader may define a {@code java.*} class, so one map serves every loader. */
     private final Map<String, Long> jdk = new ConcurrentHashMap<>();
+    /**
+     * The answer for the class file asked about last: the filter asks once for each instrumentation that looks
+     * for super types (about fifteen), one class file after the other; any thread may replace it.
+     */
+    private volatile Answer lastAnswer;
+
+    private record Answer(ClassFile classFile, ClassLoader loader, long bits) {
+    }
 
     private SuperTypes() {
     }
@@ -97,10 +105,16 @@ public final class SuperTypes {
      * types often are not yet.
      */
     private long bits(ClassFile classFile, ClassLoader loader) {
+        Answer last = lastAnswer;
+        if (last != null && last.classFile() == classFile && last.loader() == loader) {
+            return last.bits();
+        }
         matching = true;
         String name = classFile.name();
-        Long bits = known(name, loader).get(name);
-        return bits != null ? bits : remember(name, loader, fromClassFile(classFile, loader));
+        Long known = known(name, loader).get(name);
+        long bits = known != null ? known : remember(name, loader, fromClassFile(classFile, loader));
+        lastAnswer = new Answer(classFile, loader, bits);
+        return bits;
     }
 
     private long fromClassFile(ClassFile classFile, ClassLoader loader) {
@@ -167,7 +181,8 @@ public final class SuperTypes {
 
         @Override
         public boolean mayMatch(ClassFile classFile, ClassLoader loader) {
-            return !classFile.isInterface() && !excluded.contains(classFile.name()) && (index.bits(classFile, loader) & wanted) != 0;
+            return !classFile.isInterface() && (excluded.isEmpty() || !excluded.contains(classFile.name()))
+                    && (index.bits(classFile, loader) & wanted) != 0;
         }
 
         @Override

@@ -23,12 +23,8 @@ public interface TypeInstrumentation {
         return new AnnotatedTypes(annotationTypes);
     }
 
-    /**
-     * Advice transformers start here: the advice classes live in the agent's own class loader, which the
-     * instrumented classes' loaders cannot see; their descriptions are read once per loader ({@link TypeCache#ADVICE}).
-     */
-    static AgentBuilder.Transformer.ForAdvice advice() {
-        return new AgentBuilder.Transformer.ForAdvice().include(TypeInstrumentation.class.getClassLoader())
-                .with(TypeCache.ADVICE).with(AgentBuilder.LocationStrategy.ForClassLoader.WEAK);
+    /** Advice transformers start here ({@link AdviceTransformer}: each advice resolved once per class loader). */
+    static AdviceTransformer advice() {
+        return AdviceTransformer.none();
     }
 }
