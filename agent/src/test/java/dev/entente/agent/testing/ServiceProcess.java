@@ -39,6 +39,12 @@ public final class ServiceProcess implements AutoCloseable {
             "/org/latencyutils/");
     public static final List<String> OPENTELEMETRY = List.of("/io/opentelemetry/");
 
+    /**
+     * How long a service's JVM may take to print its ready line: 2 minutes, as {@code CoordinatorProcess} waits,
+     * since a JVM has taken over a minute to start on a loaded 2-core machine.
+     */
+    private static final Duration START_WAIT = Duration.ofSeconds(120);
+
     private final JvmProcess process;
     private final int port;
 
@@ -96,7 +102,7 @@ public final class ServiceProcess implements AutoCloseable {
         arguments.addAll(Arrays.asList(args));
         JvmProcess process = new JvmProcess(name, command(jvmOptions, agentArguments, classPath, mainClass, arguments),
                 workDir.resolve(name + ".log"), "ready on ");
-        process.start(Duration.ofSeconds(60));
+        process.start(START_WAIT);
         return new ServiceProcess(process, port);
     }
 
@@ -210,7 +216,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the service again (after {@link #kill9}) with the same command, on the same port. */
     public void restart() {
-        process.start(Duration.ofSeconds(60));
+        process.start(START_WAIT);
     }
 
     /** Sends {@link #post} without waiting for the answer. */
