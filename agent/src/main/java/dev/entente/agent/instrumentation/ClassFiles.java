@@ -20,7 +20,10 @@ final class ClassFiles {
 
     /**
      * Likewise, looked for first in {@code beside} (the code source of a class that names it as a super type;
-     * null: none), then through the loader. The class file keeps the code source it was found in, if known.
+     * null: none), then where the application class loader would find it ({@link ApplicationClassPath}), then
+     * through the loader. The class file keeps the code source it was found in, if known. Where
+     * the loader finds it in a local jar, the file is read from that jar as {@link CodeSources} keeps it open,
+     * not through the {@code jar:} URL's connection.
      */
     static ClassFile find(String name, ClassLoader loader, URL beside) {
         String resource = name.replace('.', '/') + ".class";
@@ -28,14 +31,23 @@ final class ClassFiles {
         if (local != null) {
             return parse(local, beside);
         }
+        ApplicationClassPath.Found onClassPath = ApplicationClassPath.ofThisJvm().find(name, resource, loader);
+        if (onClassPath != null) {
+            return parse(onClassPath.bytes(), onClassPath.entry());
+        }
         ClassLoader finder = loader == null ? ClassLoader.getPlatformClassLoader() : loader;
         try {
             URL found = finder.getResource(resource);
             if (found == null) {
                 return null;
             }
+            URL codeSource = codeSourceOf(found, resource);
+            byte[] inJar = CodeSources.local().read(codeSource, resource); // the jar the loader points to, opened once
+            if (inJar != null) {
+                return parse(inJar, codeSource);
+            }
             try (InputStream in = found.openStream()) {
-                return parse(in.readAllBytes(), codeSourceOf(found, resource));
+                return parse(in.readAllBytes(), codeSource);
             }
         } catch (IOException | RuntimeException unreadable) {
             return null;
