@@ -2,7 +2,6 @@ package dev.entente.agent.instrumentation;
 
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 
-import java.io.IOException;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,30 +43,6 @@ final class Weaver {
     Weaver(List<TypeInstrumentation> instrumentations, List<TypeMatcher> matchers) {
         for (int i = 0; i < instrumentations.size(); i++) {
             instrumented.add(new Instrumented(matchers.get(i), instrumentations.get(i).transformer()));
-        }
-    }
-
-    /**
-     * The JDK classes {@link #warmUp} weaves: executors every application loads, whose weaving uses most of
-     * Byte Buddy's advice machinery.
-     */
-    private static final List<String> WARM_UP_CLASSES = List.of("java.util.concurrent.ThreadPoolExecutor",
-            "java.util.concurrent.ScheduledThreadPoolExecutor", "java.util.concurrent.ForkJoinPool");
-
-    /**
-     * Weaves a few of the JDK's classes from their class files and throws the result away: Byte Buddy's weaving
-     * classes get loaded and its code run for the first time here, on the thread that calls this, instead of at
-     * the application's first class to weave, on its own thread (a fifth of the weaving time on a Spring Boot
-     * app's start). Anything that goes wrong is left for that first class to meet.
-     */
-    void warmUp() {
-        ClassFileLocator bootClassFiles = ClassFileLocator.ForClassLoader.ofBootLoader();
-        for (String typeName : WARM_UP_CLASSES) {
-            try {
-                weave(Object.class.getModule(), null, typeName, null, null, bootClassFiles.locate(typeName).resolve());
-            } catch (IOException | RuntimeException | LinkageError e) {
-                return;
-            }
         }
     }
 
