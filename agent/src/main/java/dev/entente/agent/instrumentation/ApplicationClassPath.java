@@ -5,9 +5,9 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Where the JDK's application class loader finds a class outside the JDK: the first entry of {@code
@@ -63,7 +63,11 @@ final class ApplicationClassPath {
     private boolean inModule(String name) {
         Set<String> packages = modulePackages;
         if (packages == null) {
-            packages = ModuleLayer.boot().modules().stream().flatMap(module -> module.getPackages().stream()).collect(Collectors.toSet());
+            Set<String> all = new HashSet<>(); // no stream: this runs inside a class-file transformation, early in a JVM's start
+            for (Module module : ModuleLayer.boot().modules()) {
+                all.addAll(module.getPackages());
+            }
+            packages = Set.copyOf(all);
             modulePackages = packages;
         }
         int end = name.lastIndexOf('.');
