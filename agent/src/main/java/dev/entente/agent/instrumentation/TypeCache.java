@@ -20,7 +20,8 @@ final class TypeCache extends AgentBuilder.PoolStrategy.WithTypePoolCache {
     /**
      * The descriptions the advice transformers read (the advice classes, through the agent's own class files
      * first): kept apart from the instrumented classes' own, which are read through their loaders only, so
-     * that neither meets a type as the other found it. Without it each woven class parses its advice anew.
+     * that neither meets a type as the other found it. Shared by every {@link AdviceTransformer} of a loader: advice
+     * classes several instrumentations use (the servlet and filter advice) and the types they name are parsed once.
      */
     static final TypeCache ADVICE = new TypeCache();
 
