@@ -143,8 +143,12 @@ class PublishTest {
                     List.of(message(topic, "order-8", "fine"), message(topic, "order-8", "x".repeat(BROKER_LIMIT + 1))));
             assertThat(refused.getOutcome()).isEqualTo(Outcome.ROLLED_BACK);
             assertThat(refused.getReason()).contains("'" + topic + "'").contains("max.message.bytes");
-            Thread.sleep(2000);
-            assertThat(CommittedRecords.read(kafka.bootstrapServers(), topic)).extracting(Message::value).containsExactly("placed");
+            // a later commit's message has arrived: the refused transaction's messages, decided before it, never will
+            String later = TestTransactions.begin(node.client(), "orders", 60_000);
+            assertThat(node.client().commit(later, true, List.of(), kafka.bootstrapServers(), List.of(message(topic, "order-9", "later")))
+                    .getOutcome()).isEqualTo(Outcome.COMMITTED);
+            await().atMost(Duration.ofSeconds(30)).until(() -> node.client().status(later).getPhaseTwoDone());
+            assertThat(CommittedRecords.read(kafka.bootstrapServers(), topic)).extracting(Message::value).containsExactly("placed", "later");
         }
     }
 
