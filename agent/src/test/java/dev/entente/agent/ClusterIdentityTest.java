@@ -34,6 +34,7 @@ class ClusterIdentityTest {
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
 
             // B's stock service starts again (as after a deploy) and reaches its own database on the same server: its recovery scans
+            long scansBefore = xaRecoverStatements(b);
             b.stock.kill9();
             b.stock.restart();
             HttpResponse<String> other = b.orders.post("/order?id=n2&sku=pear&quantity=1");
@@ -42,7 +43,9 @@ class ClusterIdentityTest {
                 other = b.orders.post("/order?id=n2-" + attempt + "&sku=pear&quantity=1");
             }
             assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
-            Thread.sleep(3000); // B's recovery scan runs in the background right after B reached the database
+            // B's recovery scan runs in the background once B reached the database (nothing else scans that server now)
+            await().atMost(Duration.ofSeconds(60)).until(() -> xaRecoverStatements(b) > scansBefore);
+            Thread.sleep(3000); // what the scan found, it would have settled by now
             assertThat(a.stockHasPrepared()).as("A's committed branch is still there for A to finish").isTrue();
             assertThat(b.stock.log()).doesNotContain(a.clusterId);
 
@@ -53,6 +56,11 @@ class ClusterIdentityTest {
             a.assertNoPreparedTransactionsLeft();
             b.assertNoPreparedTransactionsLeft();
         }
+    }
+
+    /** {@code XA RECOVER} statements the MariaDB server of {@code shop}'s stock database has run (every client's). */
+    private static long xaRecoverStatements(Shop shop) throws Exception {
+        return Shop.count(shop.stockUrl, "select variable_value from information_schema.global_status where variable_name = 'COM_XA_RECOVER'");
     }
 
     /**
