@@ -39,5 +39,21 @@ row1three() {
   for pid in $(pgrep -f -- "--data-dir $OUT/work1"); do i=$((i + 1)); record $pid row1-3-node$i & done
   wait
 }
-for part in ${PARTS:-row2one row1three}; do $part; done
+row3() {
+  echo "=== row 3, 8 clients, no global transaction and entente $(date -u +%H:%M:%S) load $(load)"
+  rm -rf $OUT/work3; (cd $APP && bin/entente bench two-services --runs 1 --clients 8 --warmup $W --seconds $((REC + 6)) \
+     --work $OUT/work3 2>&1 | grep -E "^run 1") & local bench=$!
+  local seen=""
+  while kill -0 $bench 2>/dev/null; do
+    for pid in $(pgrep -f "bench.twoservices.CreditService"); do
+      case " $seen " in *" $pid "*) continue;; esac; seen="$seen $pid"
+      local v=plain; grep -q javaagent /proc/$pid/cmdline 2>/dev/null && v=entente
+      local role=second; tr '\0' ' ' < /proc/$pid/cmdline | grep -q "http://" && role=front
+      ( sleep $((W + 4)); record $pid row3-$v-$role ) &
+    done
+    sleep 0.5
+  done
+  wait
+}
+for part in ${PARTS:-row2one row1three row3}; do $part; done
 echo "=== end $(date -u +%H:%M:%S) load $(load)"
