@@ -33,7 +33,7 @@ class MissedVoteTest {
                 CoordinatorClient tm = CoordinatorClient.connect(shop.coordinator.clientAddress())) {
             int applesBefore = shop.stockOf("apple");
             XidMint xids = XidMint.withOwnSession(tm, "orders", "missed-vote-tm", Duration.ofSeconds(20));
-            String xid = xids.mint(5_000);
+            String xid = xids.mint(15_000);
 
             HttpResponse<String> reserved = reserveAcceptingVotes(shop, xid, tm.tokens().get(xid), "apple", 9);
 
@@ -43,7 +43,7 @@ class MissedVoteTest {
 
             assertThat(tm.commit(xid, true).getOutcome()).isEqualTo(Outcome.COMMITTED);
 
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(shop.stockHasPrepared()).isFalse());
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(shop.stockHasPrepared()).isFalse());
             assertThat(shop.stockOf("apple")).as("the branch no decision named rolled back").isEqualTo(applesBefore);
             shop.assertNoPreparedTransactionsLeft();
         }
