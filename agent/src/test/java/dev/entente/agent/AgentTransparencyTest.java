@@ -65,6 +65,24 @@ class AgentTransparencyTest {
     }
 
     /**
+     * An application whose only database is one Entente cannot enlist (H2), used outside global
+     * transactions, runs as without the agent and hears nothing of Entente: no warning about the driver
+     * (it was told "H2 is not supported for global transactions" though it starts none; issue 20).
+     */
+    @Test
+    void aDriverEntenteCannotEnlistUsedOutsideGlobalTransactionsIsNotWarnedAbout() {
+        String h2 = "h2=jdbc:h2:mem:plain_h2;DB_CLOSE_DELAY=-1";
+        String without = ServiceProcess.run(work, "h2-without-agent", null, PlainJdbcApp.class, "plain_h2", h2);
+        String with = ServiceProcess.run(work, "h2-with-agent", "coordinator=" + coordinator.clientAddress(), PlainJdbcApp.class,
+                "plain_h2", h2);
+
+        assertThat(transcript(without)).as(without).hasSize(2 * 8);
+        assertThat(transcript(with)).as(with).containsExactlyElementsOf(transcript(without));
+        // the application's logger writes "[thread] WARN logger - ...", the agent's own "... [WARN] logger - ..."
+        assertThat(with).contains("done").doesNotContainPattern("\\] (WARN|ERROR) |\\[(WARN|ERROR)\\]");
+    }
+
+    /**
      * The coordinator rolls back a transaction that outlived its timeout while its branch was still at
      * work; when the work ends the branch is ended and rolled back on its connection, so the pool's
      * next user of that connection (MariaDB would otherwise keep it inside the dead branch) gets it clean.
