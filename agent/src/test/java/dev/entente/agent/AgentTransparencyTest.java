@@ -2,6 +2,7 @@ package dev.entente.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.entente.agent.apps.PlainJdbcApp;
 import dev.entente.agent.apps.UnsupportedDriverApp;
@@ -11,7 +12,10 @@ import dev.entente.testkit.FreePorts;
 import dev.entente.testkit.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +28,8 @@ import org.junit.jupiter.api.Timeout;
  * JDBC work on PostgreSQL and MariaDB, through DriverManager and HikariCP, gives the same transcript
  * of results, rows and exceptions. Also: work on an unsupported driver (H2) inside a global transaction
  * fails it unless the resource is excluded; an unreachable coordinator fails only
- * {@code @GlobalTransactional} methods; a bad setting stops start-up.
+ * {@code @GlobalTransactional} methods, at once, and one started later serves the next call; a bad setting
+ * stops start-up.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(300)
@@ -190,7 +195,38 @@ class AgentTransparencyTest {
 
         assertThat(transcript(output)).as(output).containsExactlyElementsOf(transcript(without));
         assertThat(output).contains("transactional failed: dev.entente.api.GlobalTransactionException")
-                .contains(unreachable).doesNotContain("transactional: rows");
+                .contains("no coordinator accepts connections at [" + unreachable + "] (" + unreachable + ": ")
+                .doesNotContain("transactional: rows");
+        // each attempt ends when the session's connection is refused, not at the first connection's 20 s wait
+        // (the first attempt took 25 s before: that wait, then 5 s for a session to mint the XID from)
+        assertThat(attemptMillis(output, 1)).as(output).isLessThan(15_000);
+        assertThat(attemptMillis(output, 2)).as(output).isLessThan(15_000);
+    }
+
+    @Test
+    void aCoordinatorStartedAfterTheFirstFailedCallServesTheNext() throws Exception {
+        int port = FreePorts.next(); // nothing listens there until the application's first call has failed
+        String url = TestDatabases.postgres().createDatabase("late_coordinator");
+        CompletableFuture<String> application = CompletableFuture.supplyAsync(() -> ServiceProcess.run(work, "late-coordinator",
+                "coordinator=127.0.0.1:" + port, PlainJdbcApp.class, "late_coordinator", "--until-committed=" + url));
+        Path log = work.resolve("late-coordinator.log");
+        await().atMost(Duration.ofMinutes(2)).until(() -> Files.exists(log) && Files.readString(log).contains("attempt 1 failed"));
+
+        try (CoordinatorProcess late = CoordinatorProcess.dev(work.resolve("late"), port).start().awaitServing()) {
+            String output = application.get(4, TimeUnit.MINUTES);
+
+            assertThat(output).contains("until-committed: attempt 1 failed: cannot begin a global transaction",
+                    "no coordinator accepts connections at [127.0.0.1:" + port + "]");
+            // the attempt that committed wrote the only row: the failed ones began no transaction and wrote nothing
+            assertThat(output).containsPattern("until-committed: attempt ([0-9]+) committed; rows after it \\[\\1\\]");
+        }
+    }
+
+    private static long attemptMillis(String output, int attempt) {
+        String prefix = "transactional attempt " + attempt + " took ms ";
+        return output.lines().filter(line -> line.startsWith(prefix))
+                .mapToLong(line -> Long.parseLong(line.substring(prefix.length()))).findFirst()
+                .orElseThrow(() -> new AssertionError("no line '" + prefix + "' in " + output));
     }
 
     @Test

@@ -243,15 +243,29 @@ public final class EntenteRuntime implements AutoCloseable {
                         public void grantWithdrawn() {
                             xids.grantWithdrawn();
                         }
+
+                        @Override
+                        public void unreachable(String why) {
+                            xids.unreachable(why);
+                        }
                     }));
         }
         return session;
     }
 
-    /** Gives the session's first connection time to open (once); a coordinator that is down is the call's to report. */
+    /**
+     * Gives the session's first connection time to open (once); a coordinator that is down is the call's to
+     * report. Stops waiting, and fails the call, while the session has never been welcomed and every address
+     * refused its latest attempt: nothing would answer within the wait (the next call waits again).
+     */
     private void awaitFirstConnection(RmSession starting) {
         long deadline = System.nanoTime() + FIRST_CONNECTION_WAIT.toNanos();
         while (starting != null && !starting.isConnected() && System.nanoTime() < deadline) {
+            Optional<String> unreachable = starting.unreachable();
+            if (unreachable.isPresent()) {
+                throw new IllegalStateException("no coordinator accepts connections at " + settings.coordinator() + " ("
+                        + unreachable.get() + "); is it started, and is setting coordinator right?");
+            }
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {

@@ -115,7 +115,12 @@ public final class CoordinatorProcess implements AutoCloseable {
 
     /** A single node in --dev mode with its data in {@code workDir}. */
     public static CoordinatorProcess dev(Path workDir, String... extraArgs) {
-        int client = FreePorts.next();
+        return dev(workDir, FreePorts.next(), extraArgs);
+    }
+
+    /** A single node in --dev mode with its data in {@code workDir}, serving clients on {@code clientPort}. */
+    public static CoordinatorProcess dev(Path workDir, int clientPort, String... extraArgs) {
+        int client = clientPort;
         int admin = FreePorts.next();
         List<String> args = new ArrayList<>(List.of("--dev", "--port", String.valueOf(client), "--admin-port",
                 String.valueOf(admin), "--raft-port", String.valueOf(FreePorts.next()),

@@ -39,6 +39,10 @@ public final class PlainJdbcApp {
                 app.reuseAcrossATransaction(arg.substring("--reuse=".length()));
                 continue;
             }
+            if (arg.startsWith("--until-committed=")) {
+                app.retryUntilCommitted(arg.substring("--until-committed=".length()));
+                continue;
+            }
             if (arg.startsWith("--early=")) {
                 app.pooledConnectionObtainedBeforeATransaction(arg.substring("--early=".length()));
                 continue;
@@ -57,11 +61,13 @@ public final class PlainJdbcApp {
             String h2 = "jdbc:h2:mem:plain;DB_CLOSE_DELAY=-1";
             app.reset(h2);
             for (int attempt = 1; attempt <= 2; attempt++) {
+                long start = System.nanoTime();
                 try {
                     System.out.println("transactional: " + app.insertInGlobalTransaction(h2, 100 + attempt));
                 } catch (Exception e) {
                     System.out.println("transactional failed: " + e.getClass().getName() + ": " + e.getMessage());
                 }
+                System.out.println("transactional attempt " + attempt + " took ms " + (System.nanoTime() - start) / 1_000_000);
             }
         }
         System.out.println("done");
@@ -73,6 +79,28 @@ public final class PlainJdbcApp {
             update(connection, "insert into " + table + " values (" + id + ")");
         }
         return "rows " + rows(url);
+    }
+
+    /**
+     * The same global transaction (on {@code url}) tried every 200 ms until it commits, for at most 3 minutes:
+     * for a coordinator started after the application; prints the first failure and the attempt that committed.
+     */
+    private void retryUntilCommitted(String url) throws Exception {
+        reset(url);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+        for (int attempt = 1; System.nanoTime() < deadline; attempt++) {
+            try {
+                insertInGlobalTransaction(url, attempt);
+                System.out.println("until-committed: attempt " + attempt + " committed; rows after it " + rows(url));
+                return;
+            } catch (Exception e) {
+                if (attempt == 1) {
+                    System.out.println("until-committed: attempt 1 failed: " + e.getMessage());
+                }
+            }
+            Thread.sleep(200);
+        }
+        System.out.println("until-committed: nothing committed within 3 minutes");
     }
 
     /**

@@ -181,9 +181,9 @@ public final class CoordinatorClient implements AutoCloseable {
         return leader;
     }
 
-    /** The channel to the current leader, for streaming calls. */
-    ManagedChannel leaderChannel() {
-        return channel(leader);
+    /** The addresses this client was given, in order. */
+    public List<String> addresses() {
+        return addresses;
     }
 
     /**
@@ -243,7 +243,8 @@ public final class CoordinatorClient implements AutoCloseable {
         return trailers == null ? null : trailers.get(LeaderHint.KEY);
     }
 
-    private ManagedChannel channel(String address) {
+    /** The channel to {@code address}, opened on first use (streaming calls go to the leader's). */
+    ManagedChannel channel(String address) {
         return channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a, security.channelCredentials())
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .build());

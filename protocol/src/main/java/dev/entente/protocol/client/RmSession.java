@@ -8,6 +8,9 @@ import dev.entente.protocol.SessionDown;
 import dev.entente.protocol.SessionHello;
 import dev.entente.protocol.SessionUp;
 import io.grpc.stub.StreamObserver;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,6 +43,10 @@ public final class RmSession implements AutoCloseable {
     private volatile StreamObserver<SessionUp> up;
     private ScheduledFuture<?> heartbeats;
     private long reconnectDelayMillis = 50;
+    private volatile boolean welcomedOnce;
+    /** Why each address failed the latest attempt, while no attempt since the start was welcomed (the session's thread). */
+    private final Map<String, String> refusedBeforeWelcome = new LinkedHashMap<>();
+    private volatile String unreachable;
 
     public RmSession(CoordinatorClient client, String app, String instanceId, Set<String> resources,
                      BranchCommandHandler handler) {
@@ -77,6 +84,16 @@ public final class RmSession implements AutoCloseable {
         return connected;
     }
 
+    /**
+     * Why no coordinator can be reached, while the session has never been welcomed and its latest attempt
+     * at every address failed before reaching a coordinator (refused, unresolvable, TLS failed); empty
+     * otherwise, and always after a first welcome, whose session keeps waiting for a leader through
+     * fail-overs instead.
+     */
+    public Optional<String> unreachable() {
+        return Optional.ofNullable(unreachable);
+    }
+
     /** Breaks the current stream (as a network fault would); the session reconnects by itself. */
     public void dropConnection() {
         unlessClosed(timer, () -> {
@@ -95,8 +112,9 @@ public final class RmSession implements AutoCloseable {
         if (closed || up != null) {
             return;
         }
-        Downstream downstream = new Downstream();
-        StreamObserver<SessionUp> stream = CoordinatorGrpc.newStub(client.leaderChannel()).session(downstream);
+        String address = client.leaderAddress();
+        Downstream downstream = new Downstream(address);
+        StreamObserver<SessionUp> stream = CoordinatorGrpc.newStub(client.channel(address)).session(downstream);
         downstream.stream = stream;
         synchronized (this) {
             up = stream;
@@ -112,7 +130,7 @@ public final class RmSession implements AutoCloseable {
         }
     }
 
-    private void disconnected(StreamObserver<SessionUp> stream, Throwable failure) {
+    private void disconnected(StreamObserver<SessionUp> stream, String address, Throwable failure) {
         synchronized (this) {
             if (up != stream) {
                 return; // an older stream ending late
@@ -128,6 +146,7 @@ public final class RmSession implements AutoCloseable {
             return;
         }
         if (failure != null) {
+            noteBeforeWelcome(address, failure);
             client.redirect(failure);
             io.grpc.Status status = io.grpc.Status.fromThrowable(failure);
             if (status.getCode() == io.grpc.Status.Code.UNAUTHENTICATED || status.getCode() == io.grpc.Status.Code.PERMISSION_DENIED) {
@@ -137,6 +156,32 @@ public final class RmSession implements AutoCloseable {
         }
         timer.schedule(this::connect, reconnectDelayMillis, TimeUnit.MILLISECONDS);
         reconnectDelayMillis = Math.min(reconnectDelayMillis * 2, 2000);
+    }
+
+    /**
+     * Before the first welcome, a failure that never reached a coordinator (gRPC reports the transport's
+     * exception as its cause; a coordinator's own refusal has none) counts against the address tried;
+     * once every address has so failed its latest attempt, the session is unreachable and the listener told.
+     */
+    private void noteBeforeWelcome(String address, Throwable failure) {
+        if (welcomedOnce) {
+            return;
+        }
+        io.grpc.Status status = io.grpc.Status.fromThrowable(failure);
+        if (status.getCode() != io.grpc.Status.Code.UNAVAILABLE || status.getCause() == null) {
+            refusedBeforeWelcome.remove(address);
+            return;
+        }
+        Throwable cause = status.getCause();
+        refusedBeforeWelcome.put(address, address + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+        if (refusedBeforeWelcome.keySet().containsAll(client.addresses())) {
+            String why = String.join("; ", refusedBeforeWelcome.values());
+            if (unreachable == null) {
+                LOG.debug("RM session {}: no coordinator accepts connections ({})", hello.getInstanceId(), why);
+            }
+            unreachable = why;
+            listener.unreachable(why);
+        }
     }
 
     private void execute(BranchCommand command) {
@@ -175,7 +220,12 @@ public final class RmSession implements AutoCloseable {
     }
 
     private final class Downstream implements StreamObserver<SessionDown> {
+        private final String address;
         private volatile StreamObserver<SessionUp> stream;
+
+        private Downstream(String address) {
+            this.address = address;
+        }
 
         @Override
         public void onNext(SessionDown message) {
@@ -183,6 +233,9 @@ public final class RmSession implements AutoCloseable {
             switch (message.getKindCase()) {
                 case WELCOME -> unlessClosed(timer, () -> {
                     connected = true;
+                    welcomedOnce = true;
+                    unreachable = null;
+                    refusedBeforeWelcome.clear();
                     reconnectDelayMillis = 50;
                     long every = message.getWelcome().getHeartbeatIntervalMillis() > 0
                             ? message.getWelcome().getHeartbeatIntervalMillis() : HEARTBEAT_MILLIS;
@@ -197,12 +250,12 @@ public final class RmSession implements AutoCloseable {
 
         @Override
         public void onError(Throwable failure) {
-            unlessClosed(timer, () -> disconnected(stream, failure));
+            unlessClosed(timer, () -> disconnected(stream, address, failure));
         }
 
         @Override
         public void onCompleted() {
-            unlessClosed(timer, () -> disconnected(stream, null));
+            unlessClosed(timer, () -> disconnected(stream, address, null));
         }
     }
 

@@ -14,4 +14,11 @@ public interface SessionListener {
      */
     default void grantWithdrawn() {
     }
+
+    /**
+     * The session was never welcomed and its latest attempt at every coordinator address failed before
+     * reaching a coordinator ({@code why}, per address): it keeps trying; told again after each failed attempt.
+     */
+    default void unreachable(String why) {
+    }
 }

@@ -23,6 +23,7 @@ public final class XidMint implements SessionListener {
     private final Duration grantWait;
     private final TokenBook tokens;
     private String refusal; // why this process refuses the coordinator it reached, if it does
+    private String unreachable; // why no coordinator could be reached, while none ever welcomed the session
     private final AtomicLong counter = new AtomicLong();
     private Grant grant;
 
@@ -45,7 +46,7 @@ public final class XidMint implements SessionListener {
         return mint;
     }
 
-    /** No session was welcomed within the wait: no coordinator leader answered. */
+    /** No session was welcomed within the wait (no coordinator leader answered), or none can be reached. */
     public static final class NoGrantException extends IllegalStateException {
         NoGrantException(String message) {
             super(message);
@@ -71,6 +72,14 @@ public final class XidMint implements SessionListener {
         grant = new Grant(welcome.getClusterId(), welcome.getTerm(), welcome.getSession(), welcome.getSessionKey().toByteArray(),
                 welcome.getDefaultTimeoutMillis(), welcome.getMaxTimeoutMillis());
         refusal = null;
+        unreachable = null;
+        notifyAll();
+    }
+
+    /** Minting fails at once, naming {@code why}, until a welcome: no coordinator accepts connections. */
+    @Override
+    public synchronized void unreachable(String why) {
+        unreachable = why;
         notifyAll();
     }
 
@@ -84,7 +93,8 @@ public final class XidMint implements SessionListener {
      * A new XID whose deadline is {@code timeoutMillis} from now (0: the coordinator's default; more than
      * the coordinator's maximum: its maximum); its token is in the book from now on.
      *
-     * @throws IllegalStateException if no session is welcomed within the wait, naming the wait
+     * @throws IllegalStateException if no session is welcomed within the wait, naming the wait, or at once
+     *                               if no coordinator accepted the session's connections yet
      */
     public String mint(long timeoutMillis) {
         Grant current = awaitGrant();
@@ -103,6 +113,9 @@ public final class XidMint implements SessionListener {
         while (grant == null) {
             if (refusal != null) {
                 throw new IllegalStateException(refusal);
+            }
+            if (unreachable != null) {
+                throw new NoGrantException("no coordinator accepts connections (" + unreachable + ")");
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {

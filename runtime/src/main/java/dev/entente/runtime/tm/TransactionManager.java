@@ -109,7 +109,7 @@ public final class TransactionManager {
             xid = xids.mint(definition.timeoutMillis() > 0 ? definition.timeoutMillis() : defaultTimeoutMillis);
         } catch (XidMint.NoGrantException noSession) {
             throw ApiExceptions.failed(loader, "cannot begin a global transaction for " + definition.name()
-                    + ": no coordinator leader answered at " + client.leaderAddress() + " (" + noSession.getMessage() + ")", null);
+                    + ": no session with a coordinator leader at " + client.leaderAddress() + " (" + noSession.getMessage() + ")", null);
         } catch (IllegalStateException refused) {
             throw ApiExceptions.failed(loader, "cannot begin a global transaction for " + definition.name() + ": "
                     + refused.getMessage(), null);
