@@ -18,7 +18,7 @@ public final class SupportedLibrariesTable {
             for (SupportedLibrary library : module.supportedLibraries()) {
                 table.append("| `").append(module.name()).append("` | `entente.").append(module.enabledSetting())
                         .append("=false` | ").append(library.library()).append(" | ").append(library.versions())
-                        .append(" | ").append(library.testedWith()).append(" |\n");
+                        .append(" | ").append(library.testedWhere()).append(" |\n");
             }
         }
         return table.toString();

@@ -15,6 +15,8 @@ public final class SpringTransactionsModule extends InstrumentationModule {
                 List.of(new TransactionInterceptorInstrumentation(), new TransactionSynchronizationUtilsInstrumentation()),
                 List.of(new SupportedLibrary("Spring Framework `@Transactional` with `@GlobalTransactional` on the same method; after-commit callbacks "
                                 + "after the global outcome",
-                        "6.x", "6.2.19", "org.springframework:spring-tx")));
+                        "6.x", "6.2.19", "org.springframework:spring-tx"),
+                        SupportedLibrary.inBootApp("boot4", "Spring Framework 7 `@Transactional` in a service that joins global transactions",
+                                "7.x", "7.0.8", "org.springframework:spring-tx")));
     }
 }
