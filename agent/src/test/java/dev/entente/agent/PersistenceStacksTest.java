@@ -10,6 +10,7 @@ import dev.entente.protocol.Outcome;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.testkit.CoordinatorProcess;
 import dev.entente.testkit.TestDatabases;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,6 +20,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -77,6 +80,52 @@ class PersistenceStacksTest {
             for (String xid : List.of(before, after)) {
                 assertCommitted(coordinator, xid, postgres, mariadbAdmin, xid.equals(before) ? "before" : "after");
             }
+        } finally {
+            try (Connection admin = DriverManager.getConnection(mariadbAdmin); Statement statement = admin.createStatement()) {
+                statement.execute("DROP USER IF EXISTS '" + user + "'@'%'");
+            }
+        }
+    }
+
+    /**
+     * Recovery, not phase 2, settles a branch whose password rotated while it was prepared: the coordinator is
+     * killed after the application wrote both databases, so the Commit finds none and the branches stay
+     * prepared with no decision; the password rotates (its sessions ended); the coordinator comes back with no
+     * record of the transaction, and the application's next recovery scan, on connections opened with the
+     * pool's new password, rolls the branches back (presumed abort).
+     */
+    @Test
+    void recoveryOpensItsConnectionsWithThePoolsRotatedPassword() throws Exception {
+        String postgres = TestDatabases.postgres().createDatabase("persist_rotated_recovery");
+        String mariadbAdmin = TestDatabases.mariadb().createDatabase("persist_rotated_recovery");
+        createEntryTable(postgres);
+        createEntryTable(mariadbAdmin);
+        String user = "entente_rotated_recovery";
+        try (Connection admin = DriverManager.getConnection(mariadbAdmin); Statement statement = admin.createStatement()) {
+            statement.execute("DROP USER IF EXISTS '" + user + "'@'%'");
+            statement.execute("CREATE USER '" + user + "'@'%' IDENTIFIED BY 'first-password'");
+            statement.execute("GRANT ALL ON persist_rotated_recovery.* TO '" + user + "'@'%'");
+        }
+        Path coordinatorKilled = work.resolve("rotated-recovery-coordinator-killed");
+        Path log = work.resolve("rotated-recovery.log");
+        try (CoordinatorProcess coordinator = CoordinatorProcess.dev(work.resolve("rotated-recovery-coordinator")).start().awaitServing()) {
+            CompletableFuture<String> application = CompletableFuture.supplyAsync(() -> ServiceProcess.run(work, "rotated-recovery",
+                    "coordinator=" + coordinator.clientAddress() + ",recovery-interval=1000", RotatedCredentialsApp.class, postgres,
+                    mariadbAdmin.replaceFirst("\\?.*$", ""), mariadbAdmin, user, "first-password", "second-password",
+                    coordinatorKilled.toString()));
+            await().atMost(Duration.ofMinutes(2)).until(() -> Files.exists(log) && Files.readString(log).contains("in-doubt written"));
+            coordinator.kill9();
+            Files.createFile(coordinatorKilled);
+            await().atMost(Duration.ofMinutes(2)).until(() -> Files.readString(log).contains("rotated"));
+            String xid = xid(Files.readString(log), "in-doubt written (\\S+)");
+            assertThat(TestDatabases.mariadb().preparedTransactions()).as("prepared while the coordinator is down").contains(xid);
+
+            coordinator.start().awaitServing();
+            String output = application.get(4, TimeUnit.MINUTES);
+
+            assertThat(output).contains("in-doubt ended: ", "old password refused", "in-doubt settled in mariadb");
+            assertThat(output).containsPattern("recovery rolled back branch [0-9]+ of " + Pattern.quote(xid) + " on mariadb://");
+            assertRolledBack(coordinator, xid, postgres, mariadbAdmin);
         } finally {
             try (Connection admin = DriverManager.getConnection(mariadbAdmin); Statement statement = admin.createStatement()) {
                 statement.execute("DROP USER IF EXISTS '" + user + "'@'%'");

@@ -14,6 +14,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,8 +34,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The application keeps running until that row is visible ({@code "after visible in mariadb"}, or
  * {@code "after not visible in mariadb"} after 30 s), then prints {@code done}.
  *
+ * <p>With a seventh argument, a file's path, the rotation comes between a transaction's prepare and its
+ * settling by recovery instead: the transaction writes both databases and prints {@code "in-doubt written <XID>"},
+ * then waits for that file to exist (the test kills the coordinator meanwhile), so that its branches are
+ * prepared and its Commit finds no coordinator ({@code "in-doubt ended: ..."}). Then the password rotates as
+ * above, the pool opens a connection with the new one ({@code "rotated"}), and the application runs until
+ * recovery (scanning every {@code recovery-interval}, once the test restarts the coordinator) has settled the
+ * branch on MariaDB ({@code "in-doubt settled in mariadb"}, or {@code "in-doubt still prepared in mariadb
+ * after 120 s"}), then prints {@code done}.
+ *
  * <p>Arguments: the PostgreSQL JDBC URL; the MariaDB JDBC URL without credentials; a MariaDB URL with
- * administrator credentials; the user; its password before and after the rotation.
+ * administrator credentials; the user; its password before and after the rotation; optionally the file.
  */
 public final class RotatedCredentialsApp {
 
@@ -46,6 +57,12 @@ public final class RotatedCredentialsApp {
         mariadb.insert(lastXid, stack);
         beforeCommit.run();
         return lastXid;
+    }
+
+    /** Like {@link #writeBoth}, with a deadline that outlasts the test's killing and restarting of the coordinator. */
+    @GlobalTransactional(timeoutMillis = 60_000)
+    public String writeBothSlowly(EntryWriter postgres, EntryWriter mariadb, String stack, Runnable beforeCommit) throws Exception {
+        return writeBoth(postgres, mariadb, stack, beforeCommit);
     }
 
     /** Outside the global transaction: the administrator's connection is not one of its branches. */
@@ -99,19 +116,15 @@ public final class RotatedCredentialsApp {
             jdbc.update("insert into entry (id, stack) values (?, ?)", id, stack);
         });
 
+        if (args.length > 6) {
+            settledByRecovery(app, postgres, mariadb, Path.of(args[6]), () -> rotate(app, pool, mariadbUrl, adminUrl, user, oldPassword,
+                    newPassword), adminUrl);
+            System.out.println("done");
+            return;
+        }
         System.out.println("before committed " + app.writeBoth(postgres, mariadb, "before", () -> { }));
 
-        try (Connection admin = DriverManager.getConnection(adminUrl); Statement statement = admin.createStatement()) {
-            statement.execute("ALTER USER '" + user + "'@'%' IDENTIFIED BY '" + newPassword + "'");
-        }
-        app.endSessions(adminUrl, "select id from information_schema.processlist where user = ?", user);
-        pool.getHikariConfigMXBean().setPassword(newPassword);
-        pool.getHikariPoolMXBean().softEvictConnections();
-        try (Connection stale = DriverManager.getConnection(mariadbUrl, user, oldPassword)) {
-            System.out.println("old password still accepted");
-        } catch (SQLException e) {
-            System.out.println("old password refused: " + e.getMessage());
-        }
+        rotate(app, pool, mariadbUrl, adminUrl, user, oldPassword, newPassword);
 
         try {
             System.out.println("after committed " + app.writeBoth(postgres, mariadb, "after",
@@ -127,6 +140,72 @@ public final class RotatedCredentialsApp {
         System.out.println(visible(adminUrl, lastXid) ? "after visible in mariadb after "
                 + (System.nanoTime() - start) / 1_000_000 + " ms" : "after not visible in mariadb after 30 s");
         System.out.println("done");
+    }
+
+    /**
+     * The password changes on the server, the sessions opened with the old one end, and the pool is given the
+     * new one; prints whether the old one still opens a connection.
+     */
+    private static void rotate(RotatedCredentialsApp app, HikariDataSource pool, String mariadbUrl, String adminUrl, String user,
+                               String oldPassword, String newPassword) {
+        try (Connection admin = DriverManager.getConnection(adminUrl); Statement statement = admin.createStatement()) {
+            statement.execute("ALTER USER '" + user + "'@'%' IDENTIFIED BY '" + newPassword + "'");
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not change the password: " + e.getMessage(), e);
+        }
+        app.endSessions(adminUrl, "select id from information_schema.processlist where user = ?", user);
+        pool.getHikariConfigMXBean().setPassword(newPassword);
+        pool.getHikariPoolMXBean().softEvictConnections();
+        try (Connection stale = DriverManager.getConnection(mariadbUrl, user, oldPassword)) {
+            System.out.println("old password still accepted");
+        } catch (SQLException e) {
+            System.out.println("old password refused: " + e.getMessage());
+        }
+    }
+
+    /** The scenario of the seventh argument: see the class comment. */
+    private static void settledByRecovery(RotatedCredentialsApp app, EntryWriter postgres, EntryWriter mariadb, Path coordinatorKilled,
+                                          Runnable rotation, String adminUrl) throws Exception {
+        try {
+            app.writeBothSlowly(postgres, mariadb, "in-doubt", () -> {
+                System.out.println("in-doubt written " + lastXid);
+                awaitFile(coordinatorKilled);
+            });
+            System.out.println("in-doubt ended: committed");
+        } catch (Exception e) {
+            System.out.println("in-doubt ended: " + e);
+        }
+        rotation.run();
+        System.out.println("rotated");
+        long start = System.nanoTime();
+        while (prepared(adminUrl, lastXid) && System.nanoTime() - start < 120_000_000_000L) {
+            Thread.sleep(200);
+        }
+        System.out.println(prepared(adminUrl, lastXid) ? "in-doubt still prepared in mariadb after 120 s" : "in-doubt settled in mariadb");
+    }
+
+    private static void awaitFile(Path file) {
+        try {
+            while (!Files.exists(file)) {
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether a branch of global transaction {@code xid} is prepared on the MariaDB server (XA RECOVER shows its global part). */
+    private static boolean prepared(String adminUrl, String xid) throws SQLException {
+        try (Connection admin = DriverManager.getConnection(adminUrl); Statement statement = admin.createStatement();
+             ResultSet rows = statement.executeQuery("XA RECOVER")) {
+            while (rows.next()) {
+                if (rows.getString("data").startsWith(xid)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private static boolean visible(String adminUrl, String id) throws SQLException {
