@@ -19,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -57,32 +58,17 @@ class PersistenceStacksTest {
 
     @Test
     void phaseTwoOpensItsConnectionsWithThePoolsRotatedPassword() throws Exception {
-        String postgres = TestDatabases.postgres().createDatabase("persist_rotated");
-        String mariadbAdmin = TestDatabases.mariadb().createDatabase("persist_rotated");
-        createEntryTable(postgres);
-        createEntryTable(mariadbAdmin);
-        String user = "entente_rotated";
-        try (Connection admin = DriverManager.getConnection(mariadbAdmin); Statement statement = admin.createStatement()) {
-            statement.execute("DROP USER IF EXISTS '" + user + "'@'%'");
-            statement.execute("CREATE USER '" + user + "'@'%' IDENTIFIED BY 'first-password'");
-            statement.execute("GRANT ALL ON persist_rotated.* TO '" + user + "'@'%'");
-        }
-        String mariadbWithoutCredentials = mariadbAdmin.replaceFirst("\\?.*$", "");
-        try (CoordinatorProcess coordinator = CoordinatorProcess.dev(work).start().awaitServing()) {
+        try (RotatedUser rotated = RotatedUser.on("persist_rotated");
+             CoordinatorProcess coordinator = CoordinatorProcess.dev(work).start().awaitServing()) {
             String output = ServiceProcess.run(work, "rotated", "coordinator=" + coordinator.clientAddress(),
-                    RotatedCredentialsApp.class, postgres, mariadbWithoutCredentials, mariadbAdmin, user, "first-password",
-                    "second-password");
+                    RotatedCredentialsApp.class, rotated.appArguments());
 
             assertThat(output).contains("old password refused"); // the rotation is real: the old password opens nothing
             String before = xid(output, "before committed (\\S+)");
             String after = xid(output, "after committed (\\S+)");
             assertThat(output).contains("after visible in mariadb");
             for (String xid : List.of(before, after)) {
-                assertCommitted(coordinator, xid, postgres, mariadbAdmin, xid.equals(before) ? "before" : "after");
-            }
-        } finally {
-            try (Connection admin = DriverManager.getConnection(mariadbAdmin); Statement statement = admin.createStatement()) {
-                statement.execute("DROP USER IF EXISTS '" + user + "'@'%'");
+                assertCommitted(coordinator, xid, rotated.postgres(), rotated.mariadbAdmin(), xid.equals(before) ? "before" : "after");
             }
         }
     }
@@ -96,23 +82,15 @@ class PersistenceStacksTest {
      */
     @Test
     void recoveryOpensItsConnectionsWithThePoolsRotatedPassword() throws Exception {
-        String postgres = TestDatabases.postgres().createDatabase("persist_rotated_recovery");
-        String mariadbAdmin = TestDatabases.mariadb().createDatabase("persist_rotated_recovery");
-        createEntryTable(postgres);
-        createEntryTable(mariadbAdmin);
-        String user = "entente_rotated_recovery";
-        try (Connection admin = DriverManager.getConnection(mariadbAdmin); Statement statement = admin.createStatement()) {
-            statement.execute("DROP USER IF EXISTS '" + user + "'@'%'");
-            statement.execute("CREATE USER '" + user + "'@'%' IDENTIFIED BY 'first-password'");
-            statement.execute("GRANT ALL ON persist_rotated_recovery.* TO '" + user + "'@'%'");
-        }
         Path coordinatorKilled = work.resolve("rotated-recovery-coordinator-killed");
         Path log = work.resolve("rotated-recovery.log");
-        try (CoordinatorProcess coordinator = CoordinatorProcess.dev(work.resolve("rotated-recovery-coordinator")).start().awaitServing()) {
+        try (RotatedUser rotated = RotatedUser.on("persist_rotated_recovery");
+             CoordinatorProcess coordinator = CoordinatorProcess.dev(work.resolve("rotated-recovery-coordinator")).start().awaitServing()) {
+            List<String> arguments = new ArrayList<>(List.of(rotated.appArguments()));
+            arguments.add(coordinatorKilled.toString());
             CompletableFuture<String> application = CompletableFuture.supplyAsync(() -> ServiceProcess.run(work, "rotated-recovery",
-                    "coordinator=" + coordinator.clientAddress() + ",recovery-interval=1000", RotatedCredentialsApp.class, postgres,
-                    mariadbAdmin.replaceFirst("\\?.*$", ""), mariadbAdmin, user, "first-password", "second-password",
-                    coordinatorKilled.toString()));
+                    "coordinator=" + coordinator.clientAddress() + ",recovery-interval=1000", RotatedCredentialsApp.class,
+                    arguments.toArray(String[]::new)));
             await().atMost(Duration.ofMinutes(2)).until(() -> Files.exists(log) && Files.readString(log).contains("in-doubt written"));
             coordinator.kill9();
             Files.createFile(coordinatorKilled);
@@ -125,11 +103,44 @@ class PersistenceStacksTest {
 
             assertThat(output).contains("in-doubt ended: ", "old password refused", "in-doubt settled in mariadb");
             assertThat(output).containsPattern("recovery rolled back branch [0-9]+ of " + Pattern.quote(xid) + " on mariadb://");
-            assertRolledBack(coordinator, xid, postgres, mariadbAdmin);
-        } finally {
+            assertRolledBack(coordinator, xid, rotated.postgres(), rotated.mariadbAdmin());
+        }
+    }
+
+    /**
+     * A PostgreSQL and a MariaDB database {@code name} with the entry table, and a MariaDB user whose password
+     * RotatedCredentialsApp rotates from "first-password" to "second-password"; the user is dropped at close.
+     */
+    private record RotatedUser(String postgres, String mariadbAdmin, String user) implements AutoCloseable {
+
+        static RotatedUser on(String name) throws SQLException {
+            RotatedUser rotated = new RotatedUser(TestDatabases.postgres().createDatabase(name),
+                    TestDatabases.mariadb().createDatabase(name), "entente_" + name.replace("persist_", ""));
+            createEntryTable(rotated.postgres);
+            createEntryTable(rotated.mariadbAdmin);
+            rotated.administer("DROP USER IF EXISTS '" + rotated.user + "'@'%'",
+                    "CREATE USER '" + rotated.user + "'@'%' IDENTIFIED BY 'first-password'",
+                    "GRANT ALL ON " + name + ".* TO '" + rotated.user + "'@'%'");
+            return rotated;
+        }
+
+        /** The application's arguments: PostgreSQL, MariaDB without and with credentials, the user, its passwords. */
+        String[] appArguments() {
+            return new String[] {postgres, mariadbAdmin.replaceFirst("\\?.*$", ""), mariadbAdmin, user, "first-password",
+                "second-password"};
+        }
+
+        private void administer(String... statements) throws SQLException {
             try (Connection admin = DriverManager.getConnection(mariadbAdmin); Statement statement = admin.createStatement()) {
-                statement.execute("DROP USER IF EXISTS '" + user + "'@'%'");
+                for (String sql : statements) {
+                    statement.execute(sql);
+                }
             }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            administer("DROP USER IF EXISTS '" + user + "'@'%'");
         }
     }
 
