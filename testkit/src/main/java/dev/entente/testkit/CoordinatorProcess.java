@@ -118,9 +118,8 @@ public final class CoordinatorProcess implements AutoCloseable {
         return dev(workDir, FreePorts.next(), extraArgs);
     }
 
-    /** A single node in --dev mode with its data in {@code workDir}, serving clients on {@code clientPort}. */
-    public static CoordinatorProcess dev(Path workDir, int clientPort, String... extraArgs) {
-        int client = clientPort;
+    /** A single node in --dev mode with its data in {@code workDir}, serving clients on port {@code client}. */
+    public static CoordinatorProcess dev(Path workDir, int client, String... extraArgs) {
         int admin = FreePorts.next();
         List<String> args = new ArrayList<>(List.of("--dev", "--port", String.valueOf(client), "--admin-port",
                 String.valueOf(admin), "--raft-port", String.valueOf(FreePorts.next()),
