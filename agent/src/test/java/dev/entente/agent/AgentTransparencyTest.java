@@ -199,8 +199,8 @@ class AgentTransparencyTest {
                 .doesNotContain("transactional: rows");
         // each attempt ends when the session's connection is refused, not at the first connection's 20 s wait
         // (the first attempt took 25 s before: that wait, then 5 s for a session to mint the XID from)
-        assertThat(attemptMillis(output, 1)).as(output).isLessThan(15_000);
-        assertThat(attemptMillis(output, 2)).as(output).isLessThan(15_000);
+        assertThat(PlainJdbcApp.attemptMillis(output, 1)).as(output).isLessThan(15_000);
+        assertThat(PlainJdbcApp.attemptMillis(output, 2)).as(output).isLessThan(15_000);
     }
 
     @Test
@@ -220,13 +220,6 @@ class AgentTransparencyTest {
             // the attempt that committed wrote the only row: the failed ones began no transaction and wrote nothing
             assertThat(output).containsPattern("until-committed: attempt ([0-9]+) committed; rows after it \\[\\1\\]");
         }
-    }
-
-    private static long attemptMillis(String output, int attempt) {
-        String prefix = "transactional attempt " + attempt + " took ms ";
-        return output.lines().filter(line -> line.startsWith(prefix))
-                .mapToLong(line -> Long.parseLong(line.substring(prefix.length()))).findFirst()
-                .orElseThrow(() -> new AssertionError("no line '" + prefix + "' in " + output));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.entente.agent.apps.OrderService;
+import dev.entente.agent.apps.PlainJdbcApp;
 import dev.entente.agent.testing.ServiceProcess;
 import dev.entente.agent.testing.Shop;
 import dev.entente.protocol.client.ClientSecurity;
@@ -50,6 +51,24 @@ class SecuredTwoServiceTransactionTest extends TwoServiceTransactionTest {
             assertThat(log).doesNotContain(Files.readString(security.secretFile("orders")).trim())
                     .doesNotContain(Files.readString(security.secretFile("stock")).trim());
         }
+    }
+
+    @Test
+    void anApplicationTheCoordinatorRefusesFailsItsCallsAtOnceNamingTheRefusal() throws Exception {
+        // the name orders with stock's secret: TLS succeeds, then the coordinator refuses the application
+        String agent = "coordinator=" + shop.coordinator.clientAddress() + ",app=orders,tls-ca=" + security.authority()
+                + ",secret-file=" + security.secretFile("stock");
+        String output = ServiceProcess.run(work, "orders-with-stocks-secret", agent, PlainJdbcApp.class, "refused_secret",
+                "--transactional");
+
+        assertThat(output).contains("transactional failed: dev.entente.api.GlobalTransactionException")
+                .contains("no coordinator accepts connections at [" + shop.coordinator.clientAddress() + "]")
+                .contains("the coordinator refused this application (Session refused: application 'orders' did not authenticate")
+                .contains("are settings coordinator, tls-ca and secret-file right?")
+                .doesNotContain(Files.readString(security.secretFile("stock")).trim());
+        // each attempt ends at the refusal, not after the first connection's 20 s wait and the 5 s for a welcome
+        assertThat(PlainJdbcApp.attemptMillis(output, 1)).as(output).isLessThan(15_000);
+        assertThat(PlainJdbcApp.attemptMillis(output, 2)).as(output).isLessThan(15_000);
     }
 
     @Test

@@ -21,6 +21,7 @@ import dev.entente.protocol.SessionHello;
 import dev.entente.protocol.client.ClientSecurity;
 import dev.entente.protocol.client.CoordinatorClient;
 import dev.entente.protocol.client.CoordinatorException;
+import dev.entente.protocol.client.XidMint;
 import dev.entente.protocol.tls.PemFiles;
 import dev.entente.testkit.CoordinatorCluster;
 import dev.entente.testkit.CoordinatorProcess;
@@ -201,6 +202,24 @@ class SecuredClusterTest {
         refused(() -> stranger.status(xid), Status.Code.PERMISSION_DENIED, "Status " + xid);
         refused(() -> stranger.commit(xid, false), Status.Code.PERMISSION_DENIED, "Commit " + xid);
         assertThat(inventory.status(xid).getOutcome()).isEqualTo(Outcome.COMMITTED);
+    }
+
+    @Test
+    @Order(2)
+    @Timeout(60)
+    void aSessionEveryNodeRefusesFailsMintingAtOnceNamingEachRefusal() {
+        // order's name with stranger's secret: no node will ever welcome this session
+        try (CoordinatorClient impostor = client(tls().withSecret("order", "secret-file", security.secretFile("stranger")))) {
+            // a wait that only the refusals can end within the test's timeout
+            XidMint mint = XidMint.withOwnSession(impostor, "order", "impostor-1", Duration.ofMinutes(5));
+
+            assertThatThrownBy(() -> mint.mint(0)).isInstanceOf(XidMint.NoGrantException.class)
+                    .hasMessageStartingWith("no coordinator accepts connections (")
+                    .hasMessageContainingAll(cluster.addresses().split(","))
+                    .hasMessageContaining(": the coordinator refused this application (Session refused: application 'order' "
+                            + "did not authenticate")
+                    .satisfies(noSecretIn());
+        }
     }
 
     @Test

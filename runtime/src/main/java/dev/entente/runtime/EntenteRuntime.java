@@ -256,7 +256,8 @@ public final class EntenteRuntime implements AutoCloseable {
     /**
      * Gives the session's first connection time to open (once); a coordinator that is down is the call's to
      * report. Stops waiting, and fails the call, while the session has never been welcomed and every address
-     * refused its latest attempt: nothing would answer within the wait (the next call waits again).
+     * refused its latest attempt, or its coordinator refused this application's credentials: nothing would
+     * answer within the wait (the next call waits again).
      */
     private void awaitFirstConnection(RmSession starting) {
         long deadline = System.nanoTime() + FIRST_CONNECTION_WAIT.toNanos();
@@ -264,7 +265,8 @@ public final class EntenteRuntime implements AutoCloseable {
             Optional<String> unreachable = starting.unreachable();
             if (unreachable.isPresent()) {
                 throw new IllegalStateException("no coordinator accepts connections at " + settings.coordinator() + " ("
-                        + unreachable.get() + "); is it started, and is setting coordinator right?");
+                        + unreachable.get() + "); is it started, and " + (settings.coordinatorSecurity().isTls()
+                        ? "are settings coordinator, tls-ca and secret-file right?" : "is setting coordinator right?"));
             }
             try {
                 Thread.sleep(10);

@@ -73,6 +73,14 @@ public final class PlainJdbcApp {
         System.out.println("done");
     }
 
+    /** How long {@code --transactional}'s attempt {@code attempt} (1 or 2) took, read from the app's {@code output}. */
+    public static long attemptMillis(String output, int attempt) {
+        String prefix = "transactional attempt " + attempt + " took ms ";
+        return output.lines().filter(line -> line.startsWith(prefix))
+                .mapToLong(line -> Long.parseLong(line.substring(prefix.length()))).findFirst()
+                .orElseThrow(() -> new AssertionError("no line '" + prefix + "' in " + output));
+    }
+
     @GlobalTransactional
     public String insertInGlobalTransaction(String url, int id) throws SQLException {
         try (Connection connection = DriverManager.getConnection(url)) {

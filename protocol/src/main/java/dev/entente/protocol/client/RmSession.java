@@ -86,8 +86,8 @@ public final class RmSession implements AutoCloseable {
 
     /**
      * Why no coordinator can be reached, while the session has never been welcomed and its latest attempt
-     * at every address failed before reaching a coordinator (refused, unresolvable, TLS failed); empty
-     * otherwise, and always after a first welcome, whose session keeps waiting for a leader through
+     * at every address failed before reaching a coordinator (refused, unresolvable, TLS failed) or was
+     * refused by the coordinator for this application's credentials; empty otherwise, and always after a first welcome, whose session keeps waiting for a leader through
      * fail-overs instead.
      */
     public Optional<String> unreachable() {
@@ -159,21 +159,22 @@ public final class RmSession implements AutoCloseable {
     }
 
     /**
-     * Before the first welcome, a failure that never reached a coordinator (gRPC reports the transport's
-     * exception as its cause; a coordinator's own refusal has none) counts against the address tried;
-     * once every address has so failed its latest attempt, the session is unreachable and the listener told.
+     * Before the first welcome, an attempt that did not get through counts against the address tried: a
+     * failure that never reached a coordinator (gRPC reports the transport's exception as its cause) or a
+     * coordinator refusing this application's credentials. Once every address has so failed its latest
+     * attempt, the session is unreachable and the listener told. Anything else (a follower's redirect, a
+     * leader not yet elected) is a coordinator on its way to accepting the session.
      */
     private void noteBeforeWelcome(String address, Throwable failure) {
         if (welcomedOnce) {
             return;
         }
-        io.grpc.Status status = io.grpc.Status.fromThrowable(failure);
-        if (status.getCode() != io.grpc.Status.Code.UNAVAILABLE || status.getCause() == null) {
+        Optional<String> notThrough = notThrough(io.grpc.Status.fromThrowable(failure));
+        if (notThrough.isEmpty()) {
             refusedBeforeWelcome.remove(address);
             return;
         }
-        Throwable cause = status.getCause();
-        refusedBeforeWelcome.put(address, address + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+        refusedBeforeWelcome.put(address, address + ": " + notThrough.get());
         if (refusedBeforeWelcome.keySet().containsAll(client.addresses())) {
             String why = String.join("; ", refusedBeforeWelcome.values());
             if (unreachable == null) {
@@ -182,6 +183,17 @@ public final class RmSession implements AutoCloseable {
             unreachable = why;
             listener.unreachable(why);
         }
+    }
+
+    /** Why an attempt did not get through to a coordinator that would take the session; empty if it may yet. */
+    private static Optional<String> notThrough(io.grpc.Status status) {
+        return switch (status.getCode()) {
+            case UNAVAILABLE -> Optional.ofNullable(status.getCause())
+                    .map(cause -> cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+            case UNAUTHENTICATED, PERMISSION_DENIED -> Optional.of("the coordinator refused this application ("
+                    + status.getDescription() + ")");
+            default -> Optional.empty();
+        };
     }
 
     private void execute(BranchCommand command) {
