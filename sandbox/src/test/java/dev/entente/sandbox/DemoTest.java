@@ -53,7 +53,8 @@ class DemoTest {
 
         assertThat(run.passed).as(run.output).isFalse();
         assertThat(run.output).contains("GlobalTransactionException: cannot begin a global transaction")
-                .contains("no coordinator leader answered").contains("failed                   8")
+                .contains("no coordinator accepts connections at [").contains("is it started, and is setting coordinator right?")
+                .contains("failed                   8")
                 .contains("CHECKS FAILED: 1 of 9");
     }
 
