@@ -87,8 +87,8 @@ public final class RmSession implements AutoCloseable {
     /**
      * Why no coordinator can be reached, while the session has never been welcomed and its latest attempt
      * at every address failed before reaching a coordinator (refused, unresolvable, TLS failed) or was
-     * refused by the coordinator for this application's credentials; empty otherwise, and always after a first welcome, whose session keeps waiting for a leader through
-     * fail-overs instead.
+     * refused by the coordinator for this application's credentials; empty otherwise, and always after a
+     * first welcome, whose session keeps waiting for a leader through fail-overs instead.
      */
     public Optional<String> unreachable() {
         return Optional.ofNullable(unreachable);
